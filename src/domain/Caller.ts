@@ -1,0 +1,27 @@
+/**
+ * Caller: who is calling and in which space, taken from the HTTP request that carries the call
+ * (never from the request that opened an MCP session), so a client can refresh its token or
+ * switch space mid-session. Provided per tool call; it has no default.
+ */
+import { Context, type Redacted } from "effect"
+import type { Principal } from "./Principal.ts"
+
+export interface CallerShape {
+  readonly principal: Principal
+  /** The verified `X-Mana-Space`: a space the principal is a member of. */
+  readonly spaceId: string
+  /** The caller's own JWT, forwarded to mana-sync and the vault; never logged. */
+  readonly token: Redacted.Redacted<string>
+  /** W3C `traceparent` of the request, if the client sent one. */
+  readonly traceparent?: string | undefined
+}
+
+export class Caller extends Context.Tag("mana-mcp/Caller")<Caller, CallerShape>() {}
+
+/**
+ * The form in which the transport hands a caller to the MCP SDK (`authInfo.extra.caller`):
+ * a class, so the tool side can recognise it with `instanceof` instead of a cast.
+ */
+export class CallerEnvelope {
+  constructor(readonly caller: CallerShape) {}
+}

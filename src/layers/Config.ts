@@ -1,0 +1,113 @@
+/**
+ * ManaConfig: every environment variable the gateway reads, parsed once at start-up. The only
+ * file that names environment variables. A bad value fails with one line naming the variable,
+ * the value and what is accepted. Resolving upstream URLs in local mode (where the dev stand-ins
+ * pick their ports) is `Upstreams`' job, not this file's.
+ */
+import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Option } from "effect"
+import {
+  anyString,
+  duration,
+  httpUrl,
+  issuerList,
+  list,
+  oneOf,
+  optionalSetting,
+  originList,
+  port,
+  positiveInt,
+  setting
+} from "./settings.ts"
+
+export const policyModes = ["off", "log-only", "enforce"] as const
+export type PolicyMode = (typeof policyModes)[number]
+
+/** Where mana-auth and mana-sync live: real services, or the embedded dev stand-ins. */
+export type UpstreamMode =
+  | { readonly _tag: "Remote"; readonly authUrl: URL; readonly syncUrl: URL }
+  | { readonly _tag: "Local"; readonly authPort: number; readonly syncPort: number; readonly dataDir: string }
+
+export interface ManaConfigShape {
+  readonly port: number
+  readonly host: string
+  /** Public base URL of this gateway, for the RFC 9728 `resource` and `WWW-Authenticate`. */
+  readonly publicUrl: Option.Option<URL>
+  readonly upstreams: UpstreamMode
+  readonly jwtAudience: string
+  /** Allowed `iss` values; `None` means "the mana-auth URL". */
+  readonly jwtIssuers: Option.Option<ReadonlyArray<string>>
+  readonly corsOrigins: ReadonlyArray<string>
+  /** Extra `Host` values accepted when bound to loopback (localhost names are always accepted). */
+  readonly allowedHosts: ReadonlyArray<string>
+  readonly policyMode: PolicyMode
+  readonly policyAllowDestructive: ReadonlyArray<string>
+  readonly policyRateLimit: number
+  readonly policyRateWindow: Duration.Duration
+  readonly sessionIdleTimeout: Duration.Duration
+  readonly maxSessionsPerUser: number
+  readonly upstreamTimeout: Duration.Duration
+  readonly shutdownGrace: Duration.Duration
+}
+
+const upstreams: Config.Config<UpstreamMode> = Config.all({
+  authUrl: optionalSetting("MANA_AUTH_URL", httpUrl),
+  syncUrl: optionalSetting("MANA_SYNC_URL", httpUrl),
+  authPort: setting("DEV_AUTH_PORT", 3001, port),
+  syncPort: setting("DEV_SYNC_PORT", 3050, port),
+  dataDir: setting("MANA_DEV_DATA_DIR", ".mana-dev", anyString)
+}).pipe(
+  Config.mapOrFail(({ authPort, authUrl, dataDir, syncPort, syncUrl }): Either.Either<UpstreamMode, ConfigError.ConfigError> => {
+    if (Option.isSome(authUrl) && Option.isSome(syncUrl)) {
+      return Either.right({ _tag: "Remote", authUrl: authUrl.value, syncUrl: syncUrl.value })
+    }
+    if (Option.isNone(authUrl) && Option.isNone(syncUrl)) {
+      return Either.right({ _tag: "Local", authPort, syncPort, dataDir })
+    }
+    const [set, unset] = Option.isSome(authUrl) ? ["MANA_AUTH_URL", "MANA_SYNC_URL"] : ["MANA_SYNC_URL", "MANA_AUTH_URL"]
+    return Either.left(ConfigError.InvalidData(
+      [],
+      `${set} is set but ${unset} is not; accepted: both set (production) or neither (local mode with dev stand-ins)`
+    ))
+  })
+)
+
+export const manaConfig: Config.Config<ManaConfigShape> = Config.all({
+  port: setting("PORT", 3069, port),
+  host: setting("HOST", "127.0.0.1", anyString),
+  publicUrl: optionalSetting("PUBLIC_URL", httpUrl),
+  upstreams,
+  jwtAudience: setting("JWT_AUDIENCE", "mana", anyString),
+  jwtIssuers: optionalSetting("JWT_ISSUER", issuerList),
+  corsOrigins: setting("CORS_ORIGINS", ["http://localhost:5173"], originList),
+  allowedHosts: setting("ALLOWED_HOSTS", [], list),
+  policyMode: setting("POLICY_MODE", "log-only", oneOf(policyModes)),
+  policyAllowDestructive: setting("POLICY_ALLOW_DESTRUCTIVE", [], list),
+  policyRateLimit: setting("POLICY_RATE_LIMIT", 30, positiveInt),
+  policyRateWindow: setting("POLICY_RATE_WINDOW", Duration.seconds(60), duration),
+  sessionIdleTimeout: setting("SESSION_IDLE_TIMEOUT", Duration.minutes(30), duration),
+  maxSessionsPerUser: setting("MAX_SESSIONS_PER_USER", 16, positiveInt),
+  upstreamTimeout: setting("UPSTREAM_TIMEOUT", Duration.seconds(10), duration),
+  shutdownGrace: setting("SHUTDOWN_GRACE", Duration.seconds(8), duration)
+})
+
+export class ManaConfig extends Context.Tag("mana-mcp/ManaConfig")<ManaConfig, ManaConfigShape>() {
+  /** Reads the environment (through the current ConfigProvider). */
+  static readonly layer = Layer.effect(ManaConfig, manaConfig)
+  /** For tests: the defaults with some fields replaced. */
+  static readonly layerWith = (overrides: Partial<ManaConfigShape>) =>
+    Layer.effect(
+      ManaConfig,
+      Effect.map(Effect.orDie(manaConfig), (base) => ({ ...base, ...overrides }))
+    )
+}
+
+/** One line for an operator: the first invalid setting, without Effect's nesting. */
+export const describeConfigError = (error: ConfigError.ConfigError): string =>
+  ConfigError.reduceWithContext(error, undefined, {
+    andCase: (_, left: string, right: string) => `${left}; ${right}`,
+    orCase: (_, left: string) => left,
+    invalidDataCase: (_, path, message) => (path.length > 0 ? `${path.join(".")}: ${message}` : message),
+    missingDataCase: (_, path, message) => `${path.join(".")}: ${message}`,
+    sourceUnavailableCase: (_, path, message) => `${path.join(".")}: ${message}`,
+    unsupportedCase: (_, path, message) => `${path.join(".")}: ${message}`
+  })

@@ -1,0 +1,86 @@
+/**
+ * Metrics: the gateway's own prom-client registry and every metric on `/metrics`. Names and
+ * labels are a contract with existing dashboards (docs/operations.md); label values stay
+ * low-cardinality (never a user id). The registry is per layer, not prom-client's global one,
+ * so tests and several gateways in one process never share counters.
+ */
+import { Context, Effect, Layer } from "effect"
+import * as Prom from "prom-client"
+
+const durationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+export type PolicyDecisionLabel = "allow" | "deny" | "flagged"
+export type ToolOutcome = "success" | "handler-error" | "input-invalid"
+export type UpstreamName = "mana-auth" | "mana-sync"
+export type UpstreamOutcome = "success" | "client-error" | "server-error" | "network-error" | "timeout"
+
+const make = () => {
+  const registry = new Prom.Registry()
+  registry.setDefaultLabels({ service: "mana-mcp" })
+  Prom.collectDefaultMetrics({ register: registry, prefix: "mana_mcp_" })
+  const policyDecisions = new Prom.Counter({
+    name: "mana_mcp_policy_decisions_total",
+    help: "Policy gate decisions by decision, reason and mode",
+    labelNames: ["decision", "reason", "mode"] as const,
+    registers: [registry]
+  })
+  const toolInvocations = new Prom.Counter({
+    name: "mana_mcp_tool_invocations_total",
+    help: "Tool calls that reached input validation, by outcome (policy-denied calls are not counted)",
+    labelNames: ["tool", "outcome"] as const,
+    registers: [registry]
+  })
+  const toolDuration = new Prom.Histogram({
+    name: "mana_mcp_tool_duration_seconds",
+    help: "Tool call duration in seconds, by outcome",
+    labelNames: ["tool", "outcome"] as const,
+    buckets: durationBuckets,
+    registers: [registry]
+  })
+  const sessionsActive = new Prom.Gauge({
+    name: "mana_mcp_sessions_active",
+    help: "Open MCP sessions (2025-era clients)",
+    registers: [registry]
+  })
+  const upstreamDuration = new Prom.Histogram({
+    name: "mana_mcp_upstream_request_duration_seconds",
+    help: "Requests to mana-auth and mana-sync, by upstream and outcome",
+    labelNames: ["upstream", "outcome"] as const,
+    buckets: durationBuckets,
+    registers: [registry]
+  })
+  const masterKeyCache = new Prom.Counter({
+    name: "mana_mcp_master_key_cache_total",
+    help: "Master-key cache lookups by result",
+    labelNames: ["result"] as const,
+    registers: [registry]
+  })
+  const requests = new Prom.Counter({
+    name: "mana_mcp_requests_total",
+    help: "MCP HTTP requests by protocol era and JSON-RPC method",
+    labelNames: ["era", "method"] as const,
+    registers: [registry]
+  })
+
+  return {
+    /** Prometheus text exposition of every metric. */
+    render: Effect.promise(() => registry.metrics()),
+    contentType: registry.contentType,
+    policyDecision: (decision: PolicyDecisionLabel, reason: string, mode: string) =>
+      Effect.sync(() => policyDecisions.inc({ decision, reason, mode })),
+    toolInvocation: (tool: string, outcome: ToolOutcome, seconds: number) =>
+      Effect.sync(() => {
+        toolInvocations.inc({ tool, outcome })
+        toolDuration.observe({ tool, outcome }, seconds)
+      }),
+    setSessionsActive: (count: number) => Effect.sync(() => sessionsActive.set(count)),
+    upstreamRequest: (upstream: UpstreamName, outcome: UpstreamOutcome, seconds: number) =>
+      Effect.sync(() => upstreamDuration.observe({ upstream, outcome }, seconds)),
+    masterKeyCache: (result: "hit" | "miss") => Effect.sync(() => masterKeyCache.inc({ result })),
+    request: (era: "legacy" | "modern", method: string) => Effect.sync(() => requests.inc({ era, method }))
+  } as const
+}
+
+export class Metrics extends Context.Tag("mana-mcp/Metrics")<Metrics, ReturnType<typeof make>>() {
+  static readonly layer = Layer.sync(Metrics, make)
+}

@@ -1,0 +1,18 @@
+/**
+ * PolicyDenied: the policy gate refused a tool call in `enforce` mode. Its message is the
+ * agent-facing text `Tool <name> not allowed: <reason>: <reminder>`.
+ */
+import { Schema } from "effect"
+
+export const DenyReason = Schema.Literal("admin-scope-not-invokable", "destructive-not-allowed", "rate-limit-exceeded")
+export type DenyReason = typeof DenyReason.Type
+
+export class PolicyDenied extends Schema.TaggedError<PolicyDenied>()("PolicyDenied", {
+  tool: Schema.String,
+  reason: DenyReason,
+  reminder: Schema.String
+}) {
+  override get message() {
+    return `Tool ${this.tool} not allowed: ${this.reason}: ${this.reminder}`
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * ToolSpec: what a tool is — data (name, description, schemas, policy hint) plus a typed Effect
+ * handler whose errors and requirements stay in its signature. `defineTool` erases the input and
+ * output types behind `Tool<R>` so a registry can hold many tools; it does not run anything.
+ */
+import { Effect, JSONSchema, ParseResult, Schema } from "effect"
+import type { AgentError } from "../domain/AgentError.ts"
+import { cleanJsonSchema, type JsonObject } from "./jsonSchema.ts"
+
+export type ToolScope = "user-space" | "admin"
+export type PolicyHint = "read" | "write" | "destructive"
+
+export interface EncryptedFields {
+  readonly table: string
+  readonly fields: ReadonlyArray<string>
+}
+
+export interface ToolSpec<I, IE, O, OE, E extends AgentError, R> {
+  /** `module.verb`, e.g. `habits.create`. */
+  readonly name: string
+  /** Short human title for clients' tool pickers. */
+  readonly title: string
+  /** Written for the model: what it does, what it returns, its limits. */
+  readonly description: string
+  readonly module: string
+  readonly scope: ToolScope
+  readonly policyHint: PolicyHint
+  readonly input: Schema.Schema<I, IE>
+  readonly output: Schema.Schema<O, OE>
+  readonly encryptedFields?: EncryptedFields
+  readonly handler: (input: I) => Effect.Effect<O, E, R>
+}
+
+/** Arguments failed the input schema; the message names every bad path and why. */
+export class InvalidToolInput extends Schema.TaggedError<InvalidToolInput>()("InvalidToolInput", {
+  tool: Schema.String,
+  issues: Schema.Array(Schema.String)
+}) {
+  override get message() {
+    return `Invalid input for ${this.tool}: ${this.issues.join("; ")}`
+  }
+}
+
+/** The handler's result did not match the tool's own output schema: a gateway bug, reported plainly. */
+export class ToolOutputInvalid extends Schema.TaggedError<ToolOutputInvalid>()("ToolOutputInvalid", {
+  tool: Schema.String
+}) {
+  override get message() {
+    return `Tool ${this.tool} produced a result that does not match its output schema; this is a gateway bug, please report it`
+  }
+}
+
+/** A call whose arguments decoded: the decoded input (for the policy gate) and the work to run. */
+export interface DecodedCall<R> {
+  readonly input: unknown
+  readonly run: Effect.Effect<unknown, AgentError, R>
+}
+
+/** A tool with its types erased, as the registry and MCP adapter see it. */
+export interface Tool<R> {
+  readonly name: string
+  readonly title: string
+  readonly description: string
+  readonly module: string
+  readonly scope: ToolScope
+  readonly policyHint: PolicyHint
+  readonly encryptedFields: EncryptedFields | undefined
+  readonly inputJsonSchema: JsonObject
+  readonly outputJsonSchema: JsonObject
+  readonly decode: (args: unknown) => Effect.Effect<DecodedCall<R>, InvalidToolInput>
+}
+
+/** Every issue as `path: message`, so the agent can fix all bad fields in one retry. */
+export const describeParseIssues = (error: ParseResult.ParseError): ReadonlyArray<string> =>
+  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) =>
+    `${issue.path.length === 0 ? "(arguments)" : issue.path.map(String).join(".")}: ${issue.message}`
+  )
+
+export const defineTool = <I, IE, O, OE, E extends AgentError, R>(
+  spec: ToolSpec<I, IE, O, OE, E, R>
+): Tool<R> => {
+  const decodeInput = Schema.decodeUnknown(spec.input, { errors: "all", onExcessProperty: "error" })
+  const encodeOutput = Schema.encode(spec.output)
+  return {
+    name: spec.name,
+    title: spec.title,
+    description: spec.description,
+    module: spec.module,
+    scope: spec.scope,
+    policyHint: spec.policyHint,
+    encryptedFields: spec.encryptedFields,
+    inputJsonSchema: cleanJsonSchema(JSONSchema.make(spec.input, { target: "jsonSchema2020-12" })),
+    outputJsonSchema: cleanJsonSchema(JSONSchema.make(spec.output, { target: "jsonSchema2020-12" })),
+    decode: (args) =>
+      decodeInput(args ?? {}).pipe(
+        Effect.mapError((error) => new InvalidToolInput({ tool: spec.name, issues: describeParseIssues(error) })),
+        Effect.map((input): DecodedCall<R> => ({
+          input,
+          run: spec.handler(input).pipe(
+            Effect.flatMap((output) =>
+              Effect.mapError(encodeOutput(output), () => new ToolOutputInvalid({ tool: spec.name }))
+            )
+          )
+        }))
+      )
+  }
+}
