@@ -1,0 +1,227 @@
+/**
+ * SyncEngine: the semantics of mana-sync without HTTP or JWTs — push validation and storage,
+ * paginated pull with visibility and echo suppression, the billing gate (upstreams.md 2.2–2.5).
+ * The caller is already authenticated (a user id). Used by `DevSync` behind the real HTTP
+ * contract and directly by the engine-backed SyncClient in tests. Persistence is a hook.
+ */
+import { Clock, Context, Data, Effect, Layer, Option, Ref, Schema } from "effect"
+import { parseInstantMicros } from "../layers/SyncWire.ts"
+import { emitRow, formatCreatedAt, type StoredRow, SyncLog } from "./syncLog.ts"
+
+/** 400: a malformed request; `message` is the plain-text body the real server sends. */
+export class EngineBadRequest extends Data.TaggedError("EngineBadRequest")<{ readonly message: string }> {}
+/** 402: the user's cloud sync is inactive. */
+export class EngineSyncInactive extends Data.TaggedError("EngineSyncInactive")<{}> {}
+/** 500: a row could not be persisted. */
+export class EngineStorageFailed extends Data.TaggedError("EngineStorageFailed")<{ readonly message: string }> {}
+
+export const syncInactiveBody = {
+  error: "sync_inactive",
+  message: "Cloud Sync ist nicht aktiv. Aktiviere Sync in den Einstellungen."
+} as const
+
+const Nullish = <S extends Schema.Schema.Any>(schema: S) => Schema.optional(Schema.NullOr(schema))
+const JsonObject = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+
+const PushChange = Schema.Struct({
+  table: Nullish(Schema.String),
+  id: Nullish(Schema.String),
+  op: Nullish(Schema.String),
+  data: Nullish(JsonObject),
+  fields: Nullish(Schema.Record({ key: Schema.String, value: Schema.Struct({ value: Schema.optional(Schema.Unknown), at: Nullish(Schema.String) }) })),
+  deletedAt: Nullish(Schema.String),
+  spaceId: Nullish(Schema.String),
+  actor: Schema.optional(Schema.Unknown),
+  origin: Nullish(Schema.String)
+})
+const PushBody = Schema.Struct({
+  clientId: Nullish(Schema.String),
+  since: Nullish(Schema.String),
+  schemaVersion: Nullish(Schema.Number),
+  changes: Nullish(Schema.Array(PushChange))
+})
+type PushChange = typeof PushChange.Type
+
+export interface PushRequest {
+  readonly userId: string
+  readonly appId: string
+  /** The `X-Client-Id` header, if sent. */
+  readonly clientIdHeader: string | undefined
+  /** The parsed JSON body. */
+  readonly body: unknown
+}
+
+export interface PullRequest {
+  readonly userId: string
+  readonly appId: string
+  readonly clientIdHeader: string | undefined
+  readonly collection: string | undefined
+  readonly since: string | undefined
+}
+
+export interface EngineOptions {
+  /** The caller's space memberships (organization ids). */
+  readonly memberships: (userId: string) => Effect.Effect<ReadonlyArray<string>>
+  /** Rows to start from (the local-mode journal). */
+  readonly initialRows?: ReadonlyArray<StoredRow>
+  /** Called with each push's rows before they become visible (local-mode journal). */
+  readonly persist?: (rows: ReadonlyArray<StoredRow>) => Effect.Effect<void, EngineStorageFailed>
+}
+
+const PAGE = 1000
+const PUSH_RESPONSE_CAP = 5000
+const validOps = new Set(["insert", "update", "delete"])
+
+const firstString = (...values: ReadonlyArray<unknown>): string | null => {
+  for (const value of values) if (typeof value === "string" && value !== "") return value
+  return null
+}
+
+const sinceMicros = (since: string | null | undefined) => Option.getOrElse(parseInstantMicros(since ?? ""), () => 0)
+
+/** Splits a change into the stored `data` and `field_meta` columns (upstreams.md 2.4 step 4). */
+const columns = (change: PushChange): Pick<StoredRow, "data" | "fieldMeta"> => {
+  switch (change.op) {
+    case "update": {
+      const data: Record<string, unknown> = {}
+      const fieldMeta: Record<string, string> = {}
+      for (const [key, field] of Object.entries(change.fields ?? {})) {
+        data[key] = field.value ?? null
+        fieldMeta[key] = field.at ?? ""
+      }
+      return { data, fieldMeta }
+    }
+    case "delete": {
+      const data = { ...(change.data ?? {}) }
+      if (typeof change.deletedAt === "string") data["deletedAt"] = change.deletedAt
+      return { data, fieldMeta: {} }
+    }
+    default:
+      return { data: change.data ?? {}, fieldMeta: {} }
+  }
+}
+
+export const makeSyncEngine = (options: EngineOptions) =>
+  Effect.gen(function*() {
+    const log = new SyncLog()
+    for (const row of options.initialRows ?? []) log.append(row)
+    const unpaid = yield* Ref.make<ReadonlySet<string>>(new Set())
+    const writeLock = yield* Effect.makeSemaphore(1)
+    const persist = options.persist ?? (() => Effect.void)
+
+    const nowMicros = Effect.map(Clock.currentTimeNanos, (nanos) => Number(nanos / 1000n))
+
+    const billingGate = (userId: string) =>
+      Effect.flatMap(Ref.get(unpaid), (set) => (set.has(userId) ? Effect.fail(new EngineSyncInactive()) : Effect.void))
+
+    const visibleTo = (userId: string) =>
+      Effect.map(options.memberships(userId), (spaces) => {
+        const member = new Set(spaces)
+        return (row: StoredRow) => row.userId === userId || (row.spaceId !== null && member.has(row.spaceId))
+      })
+
+    const validate = (changes: ReadonlyArray<PushChange>) =>
+      Effect.forEach(changes, (change, i) => {
+        if (typeof change.op !== "string" || !validOps.has(change.op)) {
+          return Effect.fail(new EngineBadRequest({ message: `invalid op "${change.op ?? ""}" in change ${i}` }))
+        }
+        if (!change.table || !change.id) {
+          return Effect.fail(new EngineBadRequest({ message: `missing table or id in change ${i}` }))
+        }
+        return Effect.void
+      }, { discard: true })
+
+    const push = Effect.fn("SyncEngine.push")(function*(request: PushRequest) {
+      yield* billingGate(request.userId)
+      const body = yield* Schema.decodeUnknown(PushBody)(request.body).pipe(
+        Effect.mapError((error) => new EngineBadRequest({ message: `invalid JSON: ${error.message}` }))
+      )
+      const schemaVersion = body.schemaVersion ?? 0
+      if (schemaVersion > 1) {
+        return yield* new EngineBadRequest({ message: `unsupported schemaVersion ${schemaVersion} (max 1)` })
+      }
+      const changes = body.changes ?? []
+      yield* validate(changes)
+      const writerId = request.clientIdHeader ?? body.clientId ?? ""
+      yield* writeLock.withPermits(1)(Effect.gen(function*() {
+        const now = yield* nowMicros
+        let last = log.lastCreatedAt
+        const rows = changes.map((change): StoredRow => {
+          last = Math.max(now, last + 1)
+          return {
+            eventId: crypto.randomUUID(),
+            appId: request.appId,
+            table: change.table ?? "",
+            recordId: change.id ?? "",
+            userId: request.userId,
+            spaceId: firstString(change.spaceId, change.data?.["spaceId"], change.fields?.["spaceId"]?.value),
+            op: change.op === "update" ? "update" : change.op === "delete" ? "delete" : "insert",
+            ...columns(change),
+            clientId: writerId,
+            createdAt: last,
+            schemaVersion: 1,
+            actor: change.actor ?? null,
+            origin: change.origin ?? ""
+          }
+        })
+        yield* persist(rows)
+        for (const row of rows) log.append(row)
+      }))
+      const visible = yield* visibleTo(request.userId)
+      const since = sinceMicros(body.since)
+      const serverChanges = log.scanApp(request.appId, since, (row) => visible(row) && row.clientId !== writerId, PUSH_RESPONSE_CAP)
+      const now = yield* nowMicros
+      return {
+        serverChanges: serverChanges.map(emitRow),
+        conflicts: [],
+        syncedUntil: formatCreatedAt(Math.max(now, log.lastCreatedAt))
+      }
+    })
+
+    const pull = Effect.fn("SyncEngine.pull")(function*(request: PullRequest) {
+      yield* billingGate(request.userId)
+      if (!request.collection || !request.since) {
+        return yield* new EngineBadRequest({ message: "missing collection or since parameter" })
+      }
+      const visible = yield* visibleTo(request.userId)
+      const clientId = request.clientIdHeader ?? ""
+      const rows = log.scan(
+        request.appId,
+        request.collection,
+        sinceMicros(request.since),
+        (row) => visible(row) && row.clientId !== clientId,
+        PAGE + 1
+      )
+      const hasMore = rows.length > PAGE
+      const page = hasMore ? rows.slice(0, PAGE) : rows
+      const lastRow = page[page.length - 1]
+      const now = yield* nowMicros
+      const syncedUntil = hasMore && lastRow !== undefined ? lastRow.createdAt : Math.max(now, log.lastCreatedAt)
+      return {
+        serverChanges: page.map(emitRow),
+        conflicts: [],
+        syncedUntil: formatCreatedAt(syncedUntil),
+        ...(hasMore ? { hasMore: true } : {})
+      }
+    })
+
+    return {
+      push,
+      pull,
+      /** Dev billing switch: an unpaid user gets 402 on push and pull. */
+      setPaid: (userId: string, paid: boolean) =>
+        Ref.update(unpaid, (set) => {
+          const next = new Set(set)
+          if (paid) next.delete(userId)
+          else next.add(userId)
+          return next
+        }),
+      rowCount: Effect.sync(() => log.size)
+    } as const
+  })
+
+export type SyncEngineShape = Effect.Effect.Success<ReturnType<typeof makeSyncEngine>>
+
+export class SyncEngine extends Context.Tag("mana-mcp/SyncEngine")<SyncEngine, SyncEngineShape>() {
+  static readonly layer = (options: EngineOptions) => Layer.effect(SyncEngine, makeSyncEngine(options))
+}

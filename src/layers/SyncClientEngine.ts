@@ -1,0 +1,87 @@
+/**
+ * The deterministic SyncClient for tests: the shared client logic (`makeSyncClient.ts`: cursor,
+ * fold, space filter, stamping) over a transport that calls the in-memory `SyncEngine` directly
+ * instead of HTTP. Engine failures map to the same `SyncError`s as HTTP statuses do. JWTs are not
+ * verified unless a `verifyToken` function is given; the caller's principal is trusted.
+ */
+import { Effect, Layer, Option, Redacted, Schema } from "effect"
+import { SyncEngine, type EngineOptions, type SyncEngineShape } from "../dev/SyncEngine.ts"
+import { Ids } from "./Ids.ts"
+import { makeSyncClient } from "./makeSyncClient.ts"
+import { ReadCache } from "./ReadCache.ts"
+import { SyncClient } from "./SyncClient.ts"
+import { SyncPaymentRequired, SyncRejected, SyncUnauthorized, SyncUnavailable } from "./SyncErrors.ts"
+import type { SyncTransport } from "./SyncTransport.ts"
+import { PullResponse } from "./SyncWire.ts"
+import type { CallerShape } from "../domain/Caller.ts"
+
+export interface EngineTransportOptions {
+  /** Maps a bearer token to its `sub`, or `None` for a 401. Default: trust `caller.principal.userId`. */
+  readonly verifyToken?: (token: string) => Option.Option<string>
+}
+
+const mapEngineError = (app: string) => (error: { readonly _tag: string; readonly message: string }) => {
+  switch (error._tag) {
+    case "EngineSyncInactive":
+      return new SyncPaymentRequired({ app })
+    case "EngineBadRequest":
+      return new SyncRejected({ app, status: 400, detail: error.message })
+    default:
+      return new SyncUnavailable({ app, reason: "server-error", status: 500 })
+  }
+}
+
+/** A `SyncTransport` that calls the engine in-process. */
+export const engineTransport = (engine: SyncEngineShape, options: EngineTransportOptions = {}): SyncTransport => {
+  const userOf = (caller: CallerShape, app: string): Effect.Effect<string, SyncUnauthorized> => {
+    if (options.verifyToken === undefined) return Effect.succeed(caller.principal.userId)
+    return Option.match(options.verifyToken(Redacted.value(caller.token)), {
+      onNone: () => Effect.fail(new SyncUnauthorized({ app })),
+      onSome: Effect.succeed
+    })
+  }
+  return {
+    pull: ({ app, caller, clientId, since, table }) =>
+      userOf(caller, app).pipe(
+        Effect.flatMap((userId) =>
+          engine.pull({ userId, appId: app, clientIdHeader: clientId, collection: table, since }).pipe(
+            Effect.mapError(mapEngineError(app))
+          )
+        ),
+        Effect.flatMap((response) => Effect.orDie(Schema.decodeUnknown(PullResponse)(response)))
+      ),
+    push: ({ app, body, caller, clientId }) =>
+      userOf(caller, app).pipe(
+        Effect.flatMap((userId) =>
+          engine.push({ userId, appId: app, clientIdHeader: clientId, body }).pipe(Effect.mapError(mapEngineError(app)))
+        ),
+        Effect.asVoid
+      )
+  }
+}
+
+/** SyncClient over the `SyncEngine` in context. */
+const layer = (options: EngineTransportOptions = {}) =>
+  Layer.effect(
+    SyncClient,
+    Effect.gen(function*() {
+      const engine = yield* SyncEngine
+      const client = yield* makeSyncClient(engineTransport(engine, options))
+      return { read: client.read, push: client.push }
+    })
+  )
+
+/**
+ * Everything a handler test needs, fresh per provide: `SyncClient`, the `SyncEngine` behind it
+ * (to seed other clients' changes or switch billing) and deterministic `Ids`.
+ */
+const layerTest = (
+  options: Partial<EngineOptions> & EngineTransportOptions = {}
+): Layer.Layer<SyncClient | SyncEngine | Ids> =>
+  layer(options).pipe(
+    Layer.provideMerge(SyncEngine.layer({ memberships: () => Effect.succeed([]), ...options })),
+    Layer.provideMerge(Ids.layerTest),
+    Layer.provide(ReadCache.layer)
+  )
+
+export const SyncClientEngine = { layer, layerTest } as const

@@ -1,0 +1,152 @@
+/**
+ * Folding a mana-sync change stream into current records (upstreams.md 2.9) and the per-space
+ * read filter (2.8). Pure functions over persistent data (`HashMap`), so applying a delta costs
+ * O(changes in it), not O(history). No I/O, no clock; pulling, caching and decoding to tool
+ * shapes are elsewhere. Partial records (e.g. an update with no insert) are kept; tools skip
+ * records that miss required fields.
+ */
+import { HashMap, HashSet, Option } from "effect"
+import { parseInstantMicros, type WireChange } from "./SyncWire.ts"
+
+/** The lowest timestamp: `""`, missing or unparseable `at` values. Every real stamp beats it. */
+const LOWEST = Number.NEGATIVE_INFINITY
+
+interface FieldState {
+  readonly value: unknown
+  readonly at: number
+}
+
+export interface RecordState {
+  readonly id: string
+  readonly fields: Readonly<Record<string, FieldState>>
+  /** Hard-deleted (delete without `deletedAt`): later partial updates are ignored. */
+  readonly tombstone: boolean
+  /** The last non-empty top-level `spaceId` of a change to this record. */
+  readonly spaceId: string | undefined
+}
+
+export interface FoldState {
+  readonly records: HashMap.HashMap<string, RecordState>
+  /** Event ids already applied; the read cache forgets those that can no longer be re-delivered. */
+  readonly seen: HashSet.HashSet<string>
+}
+
+/** A live record: folded field values (without `id`) and the top-level space of its changes. */
+export interface FoldedRecord {
+  readonly id: string
+  readonly data: Readonly<Record<string, unknown>>
+  readonly spaceId: string | undefined
+}
+
+export const emptyFold: FoldState = { records: HashMap.empty(), seen: HashSet.empty() }
+
+const instant = (value: unknown): number =>
+  typeof value === "string" ? Option.getOrElse(parseInstantMicros(value), () => LOWEST) : LOWEST
+
+const freshRecord = (id: string): RecordState => ({ id, fields: {}, tombstone: false, spaceId: undefined })
+
+/** Sets `key` when `at` is at least its current stamp (ties: the later event wins). */
+const lww = (fields: Record<string, FieldState>, key: string, value: unknown, at: number): void => {
+  const current = fields[key]
+  if (current === undefined || at >= current.at) fields[key] = { value, at }
+}
+
+const applyToRecord = (existing: RecordState | undefined, change: WireChange): RecordState | undefined => {
+  const spaceId = change.spaceId !== undefined && change.spaceId !== "" ? change.spaceId : existing?.spaceId
+  switch (change.op) {
+    case "insert": {
+      // An insert is an upsert: it (re)creates the record, even after a hard delete.
+      const base = existing === undefined || existing.tombstone ? freshRecord(change.id) : existing
+      const data = change.data ?? {}
+      const at = instant(data["updatedAt"] ?? data["createdAt"])
+      const fields = { ...base.fields }
+      for (const [key, value] of Object.entries(data)) {
+        if (key !== "id") lww(fields, key, value, at)
+      }
+      return { ...base, fields, tombstone: false, spaceId }
+    }
+    case "update": {
+      if (existing?.tombstone === true) return existing
+      const base = existing ?? freshRecord(change.id)
+      const fields = { ...base.fields }
+      for (const [key, field] of Object.entries(change.fields ?? {})) {
+        lww(fields, key, field.value ?? null, instant(field.at))
+      }
+      return { ...base, fields, spaceId }
+    }
+    case "delete": {
+      if (change.deletedAt === undefined) {
+        return { id: change.id, fields: {}, tombstone: true, spaceId }
+      }
+      if (existing?.tombstone === true) return existing
+      const base = existing ?? freshRecord(change.id)
+      const fields = { ...base.fields }
+      lww(fields, "deletedAt", change.deletedAt, instant(change.deletedAt))
+      return { ...base, fields, spaceId }
+    }
+  }
+}
+
+/** Applies one change, in stream order; a change whose `eventId` was already applied is skipped. */
+export const applyChange = (state: FoldState, change: WireChange): FoldState => {
+  if (change.eventId !== undefined && HashSet.has(state.seen, change.eventId)) return state
+  const next = applyToRecord(Option.getOrUndefined(HashMap.get(state.records, change.id)), change)
+  return {
+    records: next === undefined ? state.records : HashMap.set(state.records, change.id, next),
+    seen: change.eventId === undefined ? state.seen : HashSet.add(state.seen, change.eventId)
+  }
+}
+
+export const applyChanges = (state: FoldState, changes: Iterable<WireChange>): FoldState => {
+  let acc = state
+  for (const change of changes) acc = applyChange(acc, change)
+  return acc
+}
+
+/** Drops event ids from the dedupe set once they can no longer be delivered again. */
+export const forgetEvents = (state: FoldState, eventIds: Iterable<string>): FoldState => {
+  let seen = state.seen
+  for (const id of eventIds) seen = HashSet.remove(seen, id)
+  return { ...state, seen }
+}
+
+const toFolded = (record: RecordState): FoldedRecord => {
+  const data: Record<string, unknown> = {}
+  for (const [key, field] of Object.entries(record.fields)) data[key] = field.value
+  return { id: record.id, data, spaceId: record.spaceId }
+}
+
+/** Records that exist and whose folded `deletedAt` is null or absent, in no particular order. */
+export const liveRecords = (state: FoldState): ReadonlyArray<FoldedRecord> => {
+  const out: Array<FoldedRecord> = []
+  for (const record of HashMap.values(state.records)) {
+    if (record.tombstone) continue
+    const deletedAt = record.fields["deletedAt"]?.value
+    if (deletedAt !== undefined && deletedAt !== null) continue
+    out.push(toFolded(record))
+  }
+  return out
+}
+
+/** Who reads, and in which space. `personal`: the space is the caller's personal space. */
+export interface ReadScope {
+  readonly userId: string
+  readonly spaceId: string
+  readonly personal: boolean
+}
+
+const nonEmpty = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined)
+
+/**
+ * upstreams.md 2.8: in space S if `data.spaceId` or the top-level change space is S; the personal
+ * space also shows `_personal:<userId>` and space-less legacy rows; `private` records only to their author.
+ */
+export const visibleIn = (record: FoldedRecord, scope: ReadScope): boolean => {
+  if (record.data["visibility"] === "private" && record.data["authorId"] !== scope.userId) return false
+  const dataSpace = nonEmpty(record.data["spaceId"])
+  if (dataSpace === scope.spaceId || record.spaceId === scope.spaceId) return true
+  if (!scope.personal) return false
+  const sentinel = `_personal:${scope.userId}`
+  if (dataSpace === sentinel || record.spaceId === sentinel) return true
+  return dataSpace === undefined && record.spaceId === undefined
+}

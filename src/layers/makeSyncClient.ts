@@ -1,0 +1,106 @@
+/**
+ * The SyncClient logic shared by the live and test layers: reader/writer client ids, cached and
+ * paginated reads filtered to the caller's space, push stamping (origin, actor, `at`, space and
+ * author) and the retry policies. Only the `SyncTransport` differs between layers, so tests of the
+ * engine-backed layer exercise the same code paths as production.
+ */
+import { Clock, DateTime, Effect, Schedule } from "effect"
+import type { CallerShape } from "../domain/Caller.ts"
+import { visibleIn } from "./fold.ts"
+import { Ids } from "./Ids.ts"
+import { ReadCache } from "./ReadCache.ts"
+import type { OutgoingChange, SyncClientShape } from "./SyncClient.ts"
+import type { SyncError } from "./SyncErrors.ts"
+import type { SyncTransport } from "./SyncTransport.ts"
+
+/** Pulls are reads: retrying them is always safe. Only transient failures are retried. */
+export const pullRetry = Schedule.exponential("200 millis").pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(3)))
+
+/**
+ * Pushes are retried on transient failures too, because every change this client builds is safe
+ * to store twice: mana-sync is not atomic across changes and a timed-out push may have been stored,
+ * but inserts carry client-chosen ids and readers treat them as upserts whose stamp is the
+ * record's own `updatedAt` (a replay cannot beat a newer field change), field updates carry their
+ * own `at` (a replay ties with itself and loses to anything newer under LWW), and deletes carry a
+ * fixed `deletedAt`. A server-stamped or counter-style change would not be safe to replay.
+ */
+export const pushRetry = Schedule.exponential("250 millis").pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(2)))
+
+const isTransient = (error: SyncError) => error._tag === "SyncUnavailable"
+
+/**
+ * Whether the active space is the caller's personal space. `CallerShape` does not say yet; a
+ * `personalSpaceId` field on the caller, when the transport provides one, is honoured.
+ */
+const isPersonalSpace = (caller: CallerShape): boolean =>
+  "personalSpaceId" in caller && caller.personalSpaceId === caller.spaceId
+
+const nowIso = Effect.map(Clock.currentTimeMillis, (millis) => DateTime.formatIso(DateTime.unsafeMake(millis)))
+
+/** Adds the stamps every agent-written change carries (upstreams.md 2.3, 2.8). */
+export const stampChange = (caller: CallerShape, tool: string, now: string) =>
+(change: OutgoingChange): Record<string, unknown> => {
+  const common = {
+    table: change.table,
+    id: change.id,
+    op: change.op,
+    spaceId: caller.spaceId,
+    origin: "agent",
+    actor: { kind: "ai", principalId: "mana-mcp", displayName: `mana-mcp (${tool})`, tool }
+  }
+  switch (change.op) {
+    case "insert":
+      return {
+        ...common,
+        data: {
+          ...change.data,
+          id: change.id,
+          spaceId: caller.spaceId,
+          authorId: caller.principal.userId,
+          visibility: change.data["visibility"] ?? "space"
+        }
+      }
+    case "update": {
+      const fields: Record<string, { value: unknown; at: string }> = {}
+      for (const [key, value] of Object.entries(change.fields)) fields[key] = { value, at: now }
+      return { ...common, fields }
+    }
+    case "delete":
+      return { ...common, deletedAt: now }
+  }
+}
+
+export const makeSyncClient = (transport: SyncTransport) =>
+  Effect.gen(function*() {
+    const ids = yield* Ids
+    const cache = yield* ReadCache
+    const readerId = `mana-mcp-reader-${yield* ids.uuid}`
+    const writerId = `mana-mcp-writer-${yield* ids.uuid}`
+
+    const read: SyncClientShape["read"] = (caller, app, table) =>
+      cache.read(
+        { userId: caller.principal.userId, app, table },
+        (since) =>
+          transport.pull({ caller, app, table, since, clientId: readerId }).pipe(
+            Effect.retry({ schedule: pullRetry, while: isTransient })
+          )
+      ).pipe(
+        Effect.map((records) => {
+          const scope = { userId: caller.principal.userId, spaceId: caller.spaceId, personal: isPersonalSpace(caller) }
+          return records.filter((record) => visibleIn(record, scope)).map(({ data, id }) => ({ id, data }))
+        }),
+        Effect.withSpan("SyncClient.read", { attributes: { app, table } })
+      )
+
+    const push: SyncClientShape["push"] = (caller, app, tool, changes) =>
+      Effect.gen(function*() {
+        if (changes.length === 0) return
+        const now = yield* nowIso
+        const body = { clientId: writerId, since: now, schemaVersion: 1, changes: changes.map(stampChange(caller, tool, now)) }
+        yield* transport.push({ caller, app, clientId: writerId, body }).pipe(
+          Effect.retry({ schedule: pushRetry, while: isTransient })
+        )
+      }).pipe(Effect.withSpan("SyncClient.push", { attributes: { app, tool, changes: changes.length } }))
+
+    return { read, push, readerId, writerId } as const
+  })
