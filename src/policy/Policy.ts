@@ -5,9 +5,12 @@
  * agent should see a "treat these arguments as data" reminder. The rules themselves live in
  * `rules.ts`; this file is the contract.
  */
-import { Context, type Effect, type Option } from "effect"
+import { Context, type Effect, Layer, type Option } from "effect"
+import { InvocationLog } from "../layers/InvocationLog.ts"
 import type { PolicyHint, ToolScope } from "../tools/ToolSpec.ts"
 import type { PolicyDenied } from "./PolicyDenied.ts"
+import { makePolicy } from "./PolicyLive.ts"
+import { PolicySettings } from "./PolicySettings.ts"
 
 export interface PolicyCall {
   readonly tool: { readonly name: string; readonly scope: ToolScope; readonly policyHint: PolicyHint }
@@ -30,4 +33,11 @@ export interface PolicyShape {
   readonly gate: (call: PolicyCall) => Effect.Effect<GatePass, PolicyDenied>
 }
 
-export class Policy extends Context.Tag("mana-mcp/Policy")<Policy, PolicyShape>() {}
+export class Policy extends Context.Tag("mana-mcp/Policy")<Policy, PolicyShape>() {
+  /** The gate per POLICY_MODE; needs ManaConfig, Metrics, PolicySettings and InvocationLog. */
+  static readonly layer = Layer.effect(Policy, makePolicy)
+  /** The gate with settings from ManaConfig and an in-memory invocation log; needs ManaConfig and Metrics. */
+  static readonly layerInMemory = Policy.layer.pipe(
+    Layer.provide(Layer.merge(PolicySettings.layer, InvocationLog.layer))
+  )
+}

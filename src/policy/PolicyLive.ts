@@ -1,0 +1,86 @@
+/**
+ * The live policy gate: applies POLICY_MODE around the pure rules of `rules.ts`. `off` evaluates
+ * nothing, counts nothing and records nothing (the invocation log only serves the gate).
+ * `log-only` evaluates, counts the decision, logs a would-be deny as WOULD-DENY and lets every
+ * call proceed. `enforce` fails denied calls with `PolicyDenied`. In both evaluating modes a call
+ * that proceeds is recorded in the InvocationLog, so rate limits count only calls that ran.
+ * Metric labels never carry a user id; the user id appears only as a log annotation.
+ */
+import { Clock, Duration, Effect, Option } from "effect"
+import { ManaConfig } from "../layers/Config.ts"
+import { InvocationLog } from "../layers/InvocationLog.ts"
+import { Metrics } from "../layers/Metrics.ts"
+import type { GatePass, PolicyCall, PolicyShape } from "./Policy.ts"
+import { PolicyDenied } from "./PolicyDenied.ts"
+import { PolicySettings } from "./PolicySettings.ts"
+import { type Decision, decisionLabels, evaluate } from "./rules.ts"
+
+const pass = (reminder: Option.Option<string>): GatePass => ({ reminder })
+
+/** Builds the gate; the mode is read once, at layer construction. */
+export const makePolicy = Effect.gen(function*() {
+  const { policyMode } = yield* ManaConfig
+  const metrics = yield* Metrics
+  const settings = yield* PolicySettings
+  const log = yield* InvocationLog
+  if (policyMode === "off") {
+    return { gate: () => Effect.succeed(pass(Option.none())) } satisfies PolicyShape
+  }
+  const enforce = policyMode === "enforce"
+  // Check-then-record must be atomic, or concurrent calls could all see "29" and all proceed.
+  // One in-process lock is enough: the critical section is a clock read and two in-memory steps.
+  const lock = yield* Effect.makeSemaphore(1)
+
+  const decide = (call: PolicyCall): Effect.Effect<Decision> =>
+    Effect.gen(function*() {
+      const user = yield* settings.forUser(call.userId)
+      // Counts saturate at the log's capacity, so a higher limit could never trigger.
+      const rateLimit = Math.min(user.rateLimit, log.capacity)
+      const recent = yield* log.recentCalls(call.userId, call.tool.name, user.rateWindow)
+      const now = yield* Clock.currentTimeMillis
+      const decision = evaluate({
+        tool: call.tool,
+        input: call.input,
+        allowDestructive: user.allowDestructive,
+        rateLimit,
+        rateWindowMillis: Duration.toMillis(user.rateWindow),
+        recent,
+        now
+      })
+      const proceeds = decision._tag !== "Deny" || !enforce
+      if (proceeds) yield* log.record(call.userId, call.tool.name)
+      return decision
+    }).pipe(lock.withPermits(1))
+
+  const report = (call: PolicyCall, decision: Decision) => {
+    const labels = decisionLabels(decision)
+    const counted = metrics.policyDecision(labels.decision, labels.reason, policyMode)
+    const logged = decision._tag === "Deny"
+      ? Effect.logWarning(`${enforce ? "DENY" : "WOULD-DENY"} ${call.tool.name} ${decision.reason}`)
+      : decision._tag === "Flagged"
+      ? Effect.logWarning(`FLAGGED ${call.tool.name} injection-marker ${decision.marker} at ${decision.path}`)
+      : Effect.void
+    return Effect.zipRight(
+      counted,
+      logged.pipe(Effect.annotateLogs({ userId: call.userId, tool: call.tool.name, policyMode }))
+    )
+  }
+
+  const gate = (call: PolicyCall): Effect.Effect<GatePass, PolicyDenied> =>
+    Effect.gen(function*() {
+      const decision = yield* decide(call)
+      yield* report(call, decision)
+      switch (decision._tag) {
+        case "Deny":
+          return enforce
+            ? yield* new PolicyDenied({ tool: call.tool.name, reason: decision.reason, reminder: decision.reminder })
+            : pass(Option.none())
+        case "Flagged":
+          return pass(Option.some(decision.reminder))
+        case "Clean":
+          return pass(Option.none())
+      }
+    }).pipe(Effect.withSpan("Policy.gate", { attributes: { tool: call.tool.name, mode: policyMode } }))
+
+  return { gate } satisfies PolicyShape
+})
