@@ -1,0 +1,172 @@
+/**
+ * MasterKeys: the caller's AES-256 master key from the mana-auth encryption vault
+ * (`GET /api/v1/me/encryption-vault/key`, upstreams.md §1.8), fetched with the caller's own JWT
+ * and imported non-extractable. Keys are cached per user id for a short TTL driven by the Effect
+ * Clock, bounded (least recently used evicted first), and single-flight: concurrent calls for a
+ * cold user share one fetch. Failures are never cached. A 404 is reported, never answered with
+ * `/init` (docs/security.md explains why). This file does no encryption itself (`Crypto.ts`).
+ */
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { Cause, Clock, Context, Deferred, Duration, Effect, Either, Encoding, Exit, Layer, Option, Schema } from "effect"
+import type { CallerShape } from "../domain/Caller.ts"
+import { ManaConfig } from "./Config.ts"
+import { Crypto } from "./Crypto.ts"
+import { Metrics, type UpstreamOutcome } from "./Metrics.ts"
+import { Upstreams } from "./Upstreams.ts"
+import { MasterKeyFetchError, type MasterKeyError, VaultNotInitialisedError, ZeroKnowledgeUserError } from "./VaultErrors.ts"
+
+export interface MasterKeysShape {
+  /**
+   * The caller's master key, from cache or the vault. Fails with `ZeroKnowledgeUserError` when the
+   * server holds no usable key, `VaultNotInitialisedError` on a 404, `MasterKeyFetchError` otherwise.
+   */
+  readonly forCaller: (caller: CallerShape) => Effect.Effect<CryptoKey, MasterKeyError>
+}
+
+export interface MasterKeysOptions {
+  readonly ttl: Duration.DurationInput
+  readonly capacity: number
+}
+
+export const defaultMasterKeysOptions: MasterKeysOptions = { ttl: Duration.minutes(5), capacity: 10_000 }
+
+// Only the fields the gateway acts on; the zero-knowledge shape's wrapped key is never read.
+const KeyBody = Schema.Struct({
+  masterKey: Schema.optional(Schema.String),
+  requiresRecoveryCode: Schema.optional(Schema.Boolean)
+})
+const NotFoundBody = Schema.Struct({ code: Schema.optional(Schema.String) })
+const strictBase64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+
+interface VaultReply {
+  readonly status: number
+  readonly body: unknown
+}
+
+interface Entry {
+  readonly deferred: Deferred.Deferred<CryptoKey, MasterKeyError>
+  /** Epoch millis; `Infinity` while the fetch is in flight. */
+  readonly expiresAt: number
+}
+
+const outcomeOf = (exit: Exit.Exit<VaultReply, MasterKeyFetchError>): UpstreamOutcome =>
+  Exit.match(exit, {
+    onFailure: (cause) =>
+      Option.match(Cause.failureOption(cause), {
+        onNone: () => "network-error",
+        onSome: (error) => (error.reason === "timeout" ? "timeout" : "network-error")
+      }),
+    onSuccess: ({ status }) => (status < 400 ? "success" : status < 500 ? "client-error" : "server-error")
+  })
+
+const makeFetch = Effect.gen(function*() {
+  const client = yield* HttpClient.HttpClient
+  const upstreams = yield* Upstreams
+  const config = yield* ManaConfig
+  const metrics = yield* Metrics
+  const crypto = yield* Crypto
+  const url = `${upstreams.authUrl}/api/v1/me/encryption-vault/key`
+
+  const call = (caller: CallerShape): Effect.Effect<VaultReply, MasterKeyFetchError> =>
+    client.execute(HttpClientRequest.get(url).pipe(
+      HttpClientRequest.acceptJson,
+      // The Redacted token is unwrapped by the client only while it writes this header.
+      HttpClientRequest.bearerToken(caller.token)
+    )).pipe(
+      Effect.flatMap((response) =>
+        response.json.pipe(
+          Effect.orElseSucceed((): unknown => null),
+          Effect.map((body): VaultReply => ({ status: response.status, body }))
+        )
+      ),
+      Effect.mapError(() => new MasterKeyFetchError({ reason: "network" })),
+      Effect.timeoutFail({ duration: config.upstreamTimeout, onTimeout: () => new MasterKeyFetchError({ reason: "timeout" }) })
+    )
+
+  const importFrom = (reply: VaultReply): Effect.Effect<CryptoKey, MasterKeyError> =>
+    Effect.gen(function*() {
+      if (reply.status === 404) {
+        const code = Option.flatMap(Schema.decodeUnknownOption(NotFoundBody)(reply.body), (body) => Option.fromNullable(body.code))
+        return yield* Option.contains(code, "VAULT_NOT_INITIALISED")
+          ? new VaultNotInitialisedError()
+          : new MasterKeyFetchError({ reason: "http-status", status: 404 })
+      }
+      if (reply.status === 401) return yield* new MasterKeyFetchError({ reason: "unauthorized", status: 401 })
+      if (reply.status !== 200) return yield* new MasterKeyFetchError({ reason: "http-status", status: reply.status })
+      const invalid = new MasterKeyFetchError({ reason: "invalid-response", status: 200 })
+      const body = yield* Effect.mapError(Schema.decodeUnknown(KeyBody)(reply.body), () => invalid)
+      if (body.requiresRecoveryCode === true || body.masterKey === undefined) return yield* new ZeroKnowledgeUserError()
+      const raw = strictBase64.test(body.masterKey) ? Either.getRight(Encoding.decodeBase64(body.masterKey)) : Option.none()
+      if (Option.isNone(raw)) return yield* invalid
+      return yield* Effect.mapError(crypto.importKey(raw.value), () => invalid)
+    })
+
+  return (caller: CallerShape): Effect.Effect<CryptoKey, MasterKeyError> =>
+    Effect.gen(function*() {
+      const [elapsed, exit] = yield* Effect.timed(Effect.exit(call(caller)))
+      yield* metrics.upstreamRequest("mana-auth", outcomeOf(exit), Duration.toSeconds(elapsed))
+      return yield* importFrom(yield* exit)
+    }).pipe(Effect.withSpan("MasterKeys.fetch"))
+})
+
+const make = (options: MasterKeysOptions) =>
+  Effect.gen(function*() {
+    const fetchKey = yield* makeFetch
+    const metrics = yield* Metrics
+    const scope = yield* Effect.scope
+    const ttlMillis = Duration.toMillis(options.ttl)
+    // Insertion order is recency order: a hit re-inserts its entry, eviction takes the first.
+    const entries = new Map<string, Entry>()
+
+    const evictOverflow = () => {
+      for (const userId of entries.keys()) {
+        if (entries.size <= options.capacity) return
+        entries.delete(userId)
+      }
+    }
+
+    // Runs in the layer's scope, not the caller's fiber: an interrupted caller must not strand
+    // the other callers waiting on the same fetch.
+    const settle = (caller: CallerShape, entry: Entry) =>
+      Effect.exit(fetchKey(caller)).pipe(
+        Effect.flatMap((exit) =>
+          Effect.flatMap(Clock.currentTimeMillis, (now) => {
+            const userId = caller.principal.userId
+            if (entries.get(userId) === entry) {
+              if (Exit.isSuccess(exit)) entries.set(userId, { deferred: entry.deferred, expiresAt: now + ttlMillis })
+              else entries.delete(userId)
+            }
+            return Deferred.done(entry.deferred, exit)
+          })
+        ),
+        Effect.onInterrupt(() => Deferred.interrupt(entry.deferred))
+      )
+
+    const forCaller = (caller: CallerShape): Effect.Effect<CryptoKey, MasterKeyError> =>
+      Effect.gen(function*() {
+        const userId = caller.principal.userId
+        const now = yield* Clock.currentTimeMillis
+        const fresh: Entry = { deferred: yield* Deferred.make<CryptoKey, MasterKeyError>(), expiresAt: Infinity }
+        const found = entries.get(userId)
+        entries.delete(userId)
+        if (found !== undefined && now < found.expiresAt) {
+          entries.set(userId, found)
+          yield* metrics.masterKeyCache("hit")
+          return yield* Deferred.await(found.deferred)
+        }
+        entries.set(userId, fresh)
+        evictOverflow()
+        yield* metrics.masterKeyCache("miss")
+        yield* Effect.forkIn(settle(caller, fresh), scope)
+        return yield* Deferred.await(fresh.deferred)
+      })
+
+    return { forCaller } satisfies MasterKeysShape
+  })
+
+export class MasterKeys extends Context.Tag("mana-mcp/MasterKeys")<MasterKeys, MasterKeysShape>() {
+  /** Five-minute TTL, 10 000 users. Requires HttpClient, Upstreams, ManaConfig, Metrics and Crypto. */
+  static readonly layer = Layer.scoped(MasterKeys, make(defaultMasterKeysOptions))
+  /** The same service with other cache bounds (tests, tuning). */
+  static readonly layerWith = (options: MasterKeysOptions) => Layer.scoped(MasterKeys, make(options))
+}
