@@ -1,0 +1,136 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Layer, Redacted, TestClock } from "effect"
+import * as Jose from "jose"
+import { Auth } from "../../src/layers/Auth.ts"
+import { ManaConfig } from "../../src/layers/Config.ts"
+import { Metrics } from "../../src/layers/Metrics.ts"
+import { Upstreams } from "../../src/layers/Upstreams.ts"
+import { closedPortUrl, startJwksServer } from "../support/jwksServer.ts"
+
+// jwksCacheMaxAge 0 makes jose fetch the JWKS for every real verification, so the JWKS request
+// counter counts verifications and proves what the token cache saves.
+const authAgainst = (authUrl: string) =>
+  Auth.layerWith({ jwksCacheMaxAge: 0 }).pipe(
+    Layer.provideMerge(Metrics.layer),
+    Layer.provide(Layer.succeed(Upstreams, { authUrl, syncUrl: "http://127.0.0.1:1", issuers: [authUrl] })),
+    Layer.provide(ManaConfig.layerWith({ jwtAudience: "mana" }))
+  )
+
+const withServer = <A, E>(test: (server: Effect.Effect.Success<typeof startJwksServer>) => Effect.Effect<A, E, Auth | Metrics>) =>
+  Effect.gen(function*() {
+    const server = yield* startJwksServer
+    return yield* test(server).pipe(Effect.provide(authAgainst(server.url)))
+  }).pipe(Effect.scoped)
+
+const reasonOf = (header: string | undefined) =>
+  Effect.flatMap(Auth, (auth) => Effect.flip(auth.verify(header))).pipe(
+    Effect.map((error) => (error._tag === "AuthFailed" ? error.reason : error._tag))
+  )
+
+describe("Auth", () => {
+  it.effect("accepts a good token and maps its claims to a Principal, with defaults", () =>
+    withServer((server) =>
+      Effect.gen(function*() {
+        const auth = yield* Auth
+        const token = yield* server.sign()
+        const verified = yield* auth.verify(`Bearer ${token}`)
+        assert.deepStrictEqual(verified.principal, {
+          userId: "7b0c2a4e-1f7d-4c55-9d36-0d9d6c1e2f10",
+          email: "ada@example.test",
+          role: "user",
+          tier: "public",
+          expiresAt: 900
+        })
+        assert.strictEqual(Redacted.value(verified.token), token)
+        const bare = yield* server.sign({ claims: { email: undefined, role: undefined, tier: undefined, sub: "u-2" } })
+        const defaults = yield* auth.verify(`bearer ${bare}`)
+        assert.deepStrictEqual([defaults.principal.email, defaults.principal.role, defaults.principal.tier], ["", "user", "public"])
+        const metrics = yield* (yield* Metrics).render
+        assert.match(metrics, /mana_mcp_upstream_request_duration_seconds_count\{[^}]*upstream="mana-auth",outcome="success"[^}]*\} 2/)
+      })
+    ))
+
+  it.effect("rejects a missing or malformed Authorization header", () =>
+    withServer((server) =>
+      Effect.gen(function*() {
+        const token = yield* server.sign()
+        assert.strictEqual(yield* reasonOf(undefined), "missing-header")
+        assert.strictEqual(yield* reasonOf("  "), "missing-header")
+        assert.strictEqual(yield* reasonOf(`Basic ${token}`), "malformed")
+        assert.strictEqual(yield* reasonOf(`Bearer ${token} ${token}`), "malformed")
+        assert.strictEqual(yield* reasonOf("Bearer not-a-jwt"), "malformed")
+      })
+    ))
+
+  it.effect("rejects expired tokens beyond the 30 s tolerance, and not-yet-valid ones", () =>
+    withServer((server) =>
+      Effect.gen(function*() {
+        yield* TestClock.adjust("1 hour")
+        const auth = yield* Auth
+        const now = 3600
+        assert.strictEqual(yield* reasonOf(`Bearer ${yield* server.sign({ claims: { exp: now - 60 } })}`), "expired")
+        const lenient = yield* auth.verify(`Bearer ${yield* server.sign({ claims: { exp: now - 10 } })}`)
+        assert.strictEqual(lenient.principal.expiresAt, now - 10)
+        assert.strictEqual(yield* reasonOf(`Bearer ${yield* server.sign({ claims: { nbf: now + 120 } })}`), "not-yet-valid")
+      })
+    ))
+
+  it.effect("rejects a wrong audience, a wrong issuer and a missing subject", () =>
+    withServer((server) =>
+      Effect.gen(function*() {
+        assert.strictEqual(yield* reasonOf(`Bearer ${yield* server.sign({ claims: { aud: "other" } })}`), "wrong-audience")
+        assert.strictEqual(yield* reasonOf(`Bearer ${yield* server.sign({ claims: { iss: "http://evil.test" } })}`), "wrong-issuer")
+        assert.strictEqual(yield* reasonOf(`Bearer ${yield* server.sign({ claims: { sub: undefined } })}`), "missing-subject")
+        assert.strictEqual(yield* reasonOf(`Bearer ${yield* server.sign({ claims: { sub: "" } })}`), "missing-subject")
+      })
+    ))
+
+  it.effect("never accepts an HS256 token keyed with the public key bytes", () =>
+    withServer((server) =>
+      Effect.gen(function*() {
+        const forged = yield* Effect.promise(() =>
+          new Jose.SignJWT({ sub: "attacker", iss: server.url, aud: "mana", exp: 900 })
+            .setProtectedHeader({ alg: "HS256", kid: server.kid })
+            .sign(server.publicKeyBytes)
+        )
+        assert.strictEqual(yield* reasonOf(`Bearer ${forged}`), "wrong-algorithm")
+      })
+    ))
+
+  it.effect("rejects a token signed by another key: bad signature under a known kid, unknown-key otherwise", () =>
+    withServer((server) =>
+      Effect.gen(function*() {
+        const other = yield* Effect.promise(() => Jose.generateKeyPair("EdDSA", { crv: "Ed25519" }))
+        assert.strictEqual(yield* reasonOf(`Bearer ${yield* server.sign({ key: other.privateKey })}`), "bad-signature")
+        assert.strictEqual(yield* reasonOf(`Bearer ${yield* server.sign({ kid: "rotated-away" })}`), "unknown-key")
+      })
+    ))
+
+  it.effect("fails with AuthUnavailable when the JWKS cannot be fetched", () =>
+    Effect.gen(function*() {
+      const url = yield* closedPortUrl
+      const server = yield* startJwksServer
+      const token = yield* server.sign({ claims: { iss: url } })
+      const error = yield* Effect.flatMap(Auth, (auth) => Effect.flip(auth.verify(`Bearer ${token}`))).pipe(
+        Effect.provide(authAgainst(url))
+      )
+      assert.strictEqual(error._tag, "AuthUnavailable")
+    }).pipe(Effect.scoped))
+
+  it.effect("caches a verified token until its exp, then rejects it as expired", () =>
+    withServer((server) =>
+      Effect.gen(function*() {
+        const auth = yield* Auth
+        const token = yield* server.sign()
+        yield* auth.verify(`Bearer ${token}`)
+        yield* auth.verify(`Bearer ${token}`)
+        yield* TestClock.adjust("14 minutes")
+        yield* auth.verify(`Bearer ${token}`)
+        assert.strictEqual(yield* server.requests, 1)
+        yield* auth.verify(`Bearer ${yield* server.sign({ claims: { sub: "someone-else" } })}`)
+        assert.strictEqual(yield* server.requests, 2)
+        yield* TestClock.adjust("2 minutes")
+        assert.strictEqual(yield* reasonOf(`Bearer ${token}`), "expired")
+      })
+    ))
+})
