@@ -1,0 +1,134 @@
+/**
+ * DevSync: the embedded mana-sync stand-in for local mode — the `SyncEngine` behind the real HTTP
+ * contract (upstreams.md 2.1–2.5): `POST /sync/:appId`, `GET /sync/:appId/pull`, `GET /health`,
+ * plus the dev-only `POST /dev/billing/:userId`. JWTs are verified like mana-sync does it
+ * (JWKS key by `kid`, exp/nbf, non-empty `sub`; no aud/iss). Serving the app is `main.ts`' job.
+ */
+import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { Clock, Data, DateTime, Effect, Option, Schema } from "effect"
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose"
+import { EngineBadRequest, type EngineStorageFailed, type EngineSyncInactive, makeSyncEngine, syncInactiveBody } from "./SyncEngine.ts"
+import { openSyncJournal } from "./syncJournal.ts"
+
+export interface DevSyncOptions {
+  readonly jwksUrl: string
+  readonly memberships: (userId: string) => Effect.Effect<ReadonlyArray<string>>
+  /** Some: rows are journaled to `<dataDir>/sync.jsonl` and replayed at start-up. */
+  readonly dataDir: Option.Option<string>
+}
+
+class Unauthorized extends Data.TaggedError("Unauthorized")<{ readonly reason: string }> {}
+
+const MAX_BODY = 10 * 1024 * 1024
+const BillingBody = Schema.parseJson(Schema.Struct({ active: Schema.Boolean }))
+
+const plain = (status: number, text: string) => HttpServerResponse.text(`${text}\n`, { status })
+
+type Failure = Unauthorized | EngineBadRequest | EngineSyncInactive | EngineStorageFailed
+
+const toResponse = (error: Failure) => {
+  switch (error._tag) {
+    case "Unauthorized":
+      return plain(401, `unauthorized: ${error.reason}`)
+    case "EngineBadRequest":
+      return plain(400, error.message)
+    case "EngineSyncInactive":
+      return HttpServerResponse.unsafeJson(syncInactiveBody, { status: 402 })
+    case "EngineStorageFailed":
+      return plain(500, `failed to record change: ${error.message}`)
+  }
+}
+
+export const makeDevSync = (options: DevSyncOptions) =>
+  Effect.gen(function*() {
+    const journal = yield* Option.match(options.dataDir, {
+      onNone: () => Effect.succeed(undefined),
+      onSome: (dir) => openSyncJournal(dir)
+    })
+    const engine = yield* makeSyncEngine({
+      memberships: options.memberships,
+      ...(journal === undefined ? {} : { initialRows: journal.rows, persist: journal.append })
+    })
+    const jwks = createRemoteJWKSet(new URL(options.jwksUrl))
+
+    const authenticate = Effect.gen(function*() {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const header = request.headers["authorization"]
+      if (header === undefined || header === "") return yield* new Unauthorized({ reason: "no authorization header" })
+      if (!header.startsWith("Bearer ")) return yield* new Unauthorized({ reason: "invalid authorization header" })
+      const token = header.slice("Bearer ".length).trim()
+      const kid = yield* Effect.try({
+        try: () => decodeProtectedHeader(token).kid,
+        catch: () => new Unauthorized({ reason: "malformed token" })
+      })
+      if (kid === undefined || kid === "") return yield* new Unauthorized({ reason: "token has no kid" })
+      const now = yield* Clock.currentTimeMillis
+      const { payload } = yield* Effect.tryPromise({
+        try: () => jwtVerify(token, jwks, { algorithms: ["EdDSA", "Ed25519"], currentDate: new Date(now) }),
+        catch: (cause) => new Unauthorized({ reason: cause instanceof Error ? cause.message : "invalid token" })
+      })
+      if (typeof payload.sub !== "string" || payload.sub === "") return yield* new Unauthorized({ reason: "token has no sub" })
+      return payload.sub
+    })
+
+    const clientIdHeader = Effect.map(HttpServerRequest.HttpServerRequest, (request) => request.headers["x-client-id"])
+
+    const push = Effect.gen(function*() {
+      const userId = yield* authenticate
+      const { appId } = yield* HttpRouter.params
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const text = yield* Effect.orElseSucceed(request.text, () => "")
+      if (text.length > MAX_BODY) return yield* plain(400, "invalid JSON: request body too large")
+      const body = yield* Effect.try({
+        try: (): unknown => JSON.parse(text),
+        catch: (cause) => new EngineBadRequest({ message: `invalid JSON: ${cause instanceof Error ? cause.message : "parse error"}` })
+      })
+      const response = yield* engine.push({ userId, appId: appId ?? "", clientIdHeader: yield* clientIdHeader, body })
+      return HttpServerResponse.unsafeJson(response)
+    })
+
+    const pull = Effect.gen(function*() {
+      const userId = yield* authenticate
+      const { appId } = yield* HttpRouter.params
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const query = new URL(request.url, "http://dev-sync.local").searchParams
+      const response = yield* engine.pull({
+        userId,
+        appId: appId ?? "",
+        clientIdHeader: yield* clientIdHeader,
+        collection: query.get("collection") ?? undefined,
+        since: query.get("since") ?? undefined
+      })
+      return HttpServerResponse.unsafeJson(response)
+    })
+
+    const health = Effect.gen(function*() {
+      const now = yield* DateTime.now
+      return HttpServerResponse.unsafeJson({
+        status: "ok",
+        service: "mana-sync",
+        timestamp: DateTime.formatIso(now),
+        connections: 0,
+        users: 0
+      })
+    })
+
+    const billing = Effect.gen(function*() {
+      const { userId } = yield* HttpRouter.params
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const text = yield* Effect.orElseSucceed(request.text, () => "")
+      const decoded = Schema.decodeUnknownOption(BillingBody)(text)
+      if (Option.isNone(decoded) || userId === undefined) return yield* plain(400, `expected {"active": boolean}`)
+      yield* engine.setPaid(userId, decoded.value.active)
+      return HttpServerResponse.unsafeJson({ userId, active: decoded.value.active })
+    })
+
+    const app = HttpRouter.empty.pipe(
+      HttpRouter.post("/sync/:appId", Effect.catchAll(push, toResponse)),
+      HttpRouter.get("/sync/:appId/pull", Effect.catchAll(pull, toResponse)),
+      HttpRouter.get("/health", health),
+      HttpRouter.post("/dev/billing/:userId", billing),
+      Effect.catchTag("RouteNotFound", () => plain(404, "404 page not found"))
+    )
+    return { app, engine, setPaid: engine.setPaid } as const
+  })
