@@ -1,19 +1,19 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Redacted, TestClock } from "effect"
+import { Duration, Effect, Layer, Redacted, TestClock } from "effect"
 import * as Jose from "jose"
 import { Auth } from "../../src/layers/Auth.ts"
 import { ManaConfig } from "../../src/layers/Config.ts"
 import { Metrics } from "../../src/layers/Metrics.ts"
 import { Upstreams } from "../../src/layers/Upstreams.ts"
-import { closedPortUrl, startJwksServer } from "../support/jwksServer.ts"
+import { closedPortUrl, hangingServerUrl, startJwksServer } from "../support/jwksServer.ts"
 
 // jwksCacheMaxAge 0 makes jose fetch the JWKS for every real verification, so the JWKS request
 // counter counts verifications and proves what the token cache saves.
-const authAgainst = (authUrl: string) =>
+const authAgainst = (authUrl: string, upstreamTimeout = Duration.seconds(5)) =>
   Auth.layerWith({ jwksCacheMaxAge: 0 }).pipe(
     Layer.provideMerge(Metrics.layer),
     Layer.provide(Layer.succeed(Upstreams, { authUrl, syncUrl: "http://127.0.0.1:1", issuers: [authUrl] })),
-    Layer.provide(ManaConfig.layerWith({ jwtAudience: "mana" }))
+    Layer.provide(ManaConfig.layerWith({ jwtAudience: "mana", upstreamTimeout }))
   )
 
 const withServer = <A, E>(test: (server: Effect.Effect.Success<typeof startJwksServer>) => Effect.Effect<A, E, Auth | Metrics>) =>
@@ -115,6 +115,17 @@ describe("Auth", () => {
         Effect.provide(authAgainst(url))
       )
       assert.strictEqual(error._tag, "AuthUnavailable")
+    }).pipe(Effect.scoped))
+
+  it.effect("fails with AuthUnavailable (timeout) when the JWKS does not answer in time", () =>
+    Effect.gen(function*() {
+      const url = yield* hangingServerUrl
+      const server = yield* startJwksServer
+      const token = yield* server.sign({ claims: { iss: url } })
+      const error = yield* Effect.flatMap(Auth, (auth) => Effect.flip(auth.verify(`Bearer ${token}`))).pipe(
+        Effect.provide(authAgainst(url, Duration.millis(200)))
+      )
+      assert.deepStrictEqual([error._tag, error._tag === "AuthUnavailable" ? error.reason : ""], ["AuthUnavailable", "timeout"])
     }).pipe(Effect.scoped))
 
   it.effect("caches a verified token until its exp, then rejects it as expired", () =>

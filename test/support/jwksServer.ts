@@ -92,3 +92,10 @@ export const closedPortUrl: Effect.Effect<string> = Effect.gen(function*() {
   yield* close(server)
   return `http://127.0.0.1:${port}`
 })
+
+/** A base URL whose server accepts connections but never answers, for JWKS timeouts. */
+export const hangingServerUrl: Effect.Effect<string, never, Scope.Scope> = Effect.gen(function*() {
+  const server = Http.createServer(() => {})
+  const port = yield* Effect.acquireRelease(listen(server), () => close(server))
+  return `http://127.0.0.1:${port}`
+})
