@@ -61,7 +61,7 @@ export interface SpaceDirectoryShape {
   readonly spacesOf: (principal: Principal, token: Redacted.Redacted<string>) => Effect.Effect<ReadonlyArray<Space>, SpacesError>
   /**
    * The caller's space `spaceId`, or None if they are not a member. A miss against a list older
-   * than 5 s is re-checked once, so a space created moments ago is found. Same failures as `spacesOf`.
+   * than 1 s is re-checked once, so a space created moments ago is found. Same failures as `spacesOf`.
    */
   readonly find: (principal: Principal, token: Redacted.Redacted<string>, spaceId: string) => Effect.Effect<Option.Option<Space>, SpacesError>
   /** Forgets a user's cached list (e.g. after the agent created or joined a space). */
@@ -92,7 +92,7 @@ const toSpace = (org: typeof Organization.Type): Space =>
   })
 
 const ttl = Duration.seconds(30)
-const recheckAfter = Duration.seconds(5)
+const recheckAfter = Duration.seconds(1)
 
 const outcomeOf = (error: SpacesError): UpstreamOutcome =>
   error._tag === "SpacesUnauthorized"

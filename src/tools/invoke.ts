@@ -30,7 +30,7 @@ const internalErrorMessage = (tool: string) =>
   `Tool ${tool} failed because of an internal gateway error. Nothing secret was exposed; retry once, and report it if it persists.`
 
 export const makeInvoke = <R>(registry: Registry<R>) =>
-(name: string, args: unknown, caller: CallerShape): Effect.Effect<InvokeOutcome, never, R | Policy | Metrics> => {
+(name: string, args: unknown, caller: CallerShape): Effect.Effect<InvokeOutcome, never, Exclude<R, Caller> | Policy | Metrics> => {
   const tool = registry.exposed.get(name)
   if (tool === undefined) return Effect.succeed({ _tag: "UnknownTool", name })
 

@@ -1,0 +1,53 @@
+/**
+ * What `npm start` prints once the gateway is listening: the MCP URL and, in local mode, a fresh
+ * token for the dev user, its personal space and a ready-to-paste `.mcp.json` block. The last
+ * line (`MANA_MCP_READY {json}`) is machine-readable for scripts and end-to-end tests.
+ */
+import type { HttpServer } from "@effect/platform"
+import { Console, Duration, Effect, Option } from "effect"
+import type { ManaConfigShape } from "./layers/Config.ts"
+import type { UpstreamsShape } from "./layers/Upstreams.ts"
+import type { DevAuth } from "./dev/DevAuth.ts"
+
+const devTokenTtl = Duration.days(7)
+
+export const printBanner = (options: {
+  readonly config: ManaConfigShape
+  readonly server: HttpServer.HttpServer
+  readonly upstreams: UpstreamsShape
+  readonly dev: Option.Option<{ readonly devAuth: DevAuth; readonly authUrl: string; readonly syncUrl: string }>
+  readonly toolCount: number
+}) =>
+  Effect.gen(function*() {
+    const { config, dev, server, upstreams } = options
+    const port = server.address._tag === "TcpAddress" ? server.address.port : config.port
+    const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host === "127.0.0.1" ? "localhost" : config.host
+    const baseUrl = Option.match(config.publicUrl, { onNone: () => `http://${host}:${port}`, onSome: (url) => url.origin })
+    const mcpUrl = `${baseUrl}/mcp`
+    yield* Console.log(`mana-mcp listening on ${mcpUrl} (${options.toolCount} tools, POLICY_MODE=${config.policyMode})`)
+    yield* Console.log(`  mana-auth: ${upstreams.authUrl}\n  mana-sync: ${upstreams.syncUrl}`)
+    if (Option.isNone(dev)) {
+      yield* Console.log(`MANA_MCP_READY ${JSON.stringify({ mcpUrl, baseUrl, authUrl: upstreams.authUrl, syncUrl: upstreams.syncUrl })}`)
+      return
+    }
+    const issued = yield* dev.value.devAuth.issueToken("dev@mana.test", devTokenTtl).pipe(Effect.option)
+    yield* Console.log("  local mode: embedded dev mana-auth and dev mana-sync (users dev@mana.test / zk@mana.test, password devpassword)")
+    if (Option.isSome(issued)) {
+      const { accessToken, personalSpaceId } = issued.value
+      const mcpJson = {
+        mcpServers: {
+          mana: {
+            type: "http",
+            url: mcpUrl,
+            headers: { Authorization: `Bearer ${accessToken}`, "X-Mana-Space": personalSpaceId }
+          }
+        }
+      }
+      yield* Console.log(`\nDev user dev@mana.test, personal space ${personalSpaceId}`)
+      yield* Console.log(`Token (valid ${Duration.format(devTokenTtl)}): ${accessToken}`)
+      yield* Console.log(`\nPaste into .mcp.json (Claude Code) or your MCP client's config:\n${JSON.stringify(mcpJson, null, 2)}\n`)
+      yield* Console.log(`MANA_MCP_READY ${JSON.stringify({ mcpUrl, baseUrl, authUrl: upstreams.authUrl, syncUrl: upstreams.syncUrl, devToken: accessToken, devSpaceId: personalSpaceId })}`)
+    } else {
+      yield* Console.log(`MANA_MCP_READY ${JSON.stringify({ mcpUrl, baseUrl, authUrl: upstreams.authUrl, syncUrl: upstreams.syncUrl })}`)
+    }
+  })

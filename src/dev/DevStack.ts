@@ -1,0 +1,44 @@
+/**
+ * Local mode: starts the embedded dev mana-auth and dev mana-sync in this process, each on its
+ * own Bun server (port 0 picks a free one), wired together the way production is — the dev sync
+ * verifies JWTs against the dev auth's JWKS over HTTP. Returns the URLs the gateway then uses as
+ * its upstreams. Nothing here runs when MANA_AUTH_URL / MANA_SYNC_URL are set.
+ */
+import { BunHttpServer } from "@effect/platform-bun"
+import type { HttpServer } from "@effect/platform"
+import { Effect, Option } from "effect"
+import { makeDevAuth } from "./DevAuth.ts"
+import { makeDevSync } from "./DevSync.ts"
+
+export interface DevStackOptions {
+  readonly host: string
+  readonly authPort: number
+  readonly syncPort: number
+  readonly dataDir: string
+}
+
+const urlOf = (server: HttpServer.HttpServer, host: string) => {
+  const address = server.address
+  const port = address._tag === "TcpAddress" ? address.port : 0
+  const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host
+  return `http://${shown.includes(":") ? `[${shown}]` : shown}:${port}`
+}
+
+export const startDevStack = (options: DevStackOptions) =>
+  Effect.gen(function*() {
+    const dataDir = Option.some(options.dataDir)
+    const authServer = yield* BunHttpServer.make({ port: options.authPort, hostname: options.host })
+    const authUrl = urlOf(authServer, options.host)
+    const devAuth = yield* makeDevAuth({ baseUrl: authUrl, dataDir })
+    yield* authServer.serve(devAuth.app)
+
+    const syncServer = yield* BunHttpServer.make({ port: options.syncPort, hostname: options.host })
+    const syncUrl = urlOf(syncServer, options.host)
+    const devSync = yield* makeDevSync({
+      jwksUrl: `${authUrl}/api/auth/jwks`,
+      memberships: devAuth.membershipsOf,
+      dataDir
+    })
+    yield* syncServer.serve(devSync.app)
+    return { authUrl, syncUrl, devAuth, devSync }
+  })

@@ -1,0 +1,97 @@
+/**
+ * The composition root and the only place that launches: reads the configuration (one line and
+ * exit 1 when it is invalid), starts the dev stand-ins in local mode, builds every service layer
+ * once, serves the gateway on Bun, prints how to connect, and drains gracefully on SIGTERM/SIGINT.
+ */
+import { FetchHttpClient } from "@effect/platform"
+import { BunHttpServer, BunRuntime } from "@effect/platform-bun"
+import { ConfigError, Console, Effect, Layer, Option } from "effect"
+import { startDevStack } from "./dev/DevStack.ts"
+import { Auth } from "./layers/Auth.ts"
+import { describeConfigError, ManaConfig, manaConfig, type ManaConfigShape } from "./layers/Config.ts"
+import { Crypto } from "./layers/Crypto.ts"
+import { Ids } from "./layers/Ids.ts"
+import { MasterKeys } from "./layers/MasterKeys.ts"
+import { Metrics } from "./layers/Metrics.ts"
+import { SessionStore } from "./layers/SessionStore.ts"
+import { SpaceDirectory } from "./layers/SpaceDirectory.ts"
+import { SyncClientHttpLive } from "./layers/SyncClientHttp.ts"
+import { Upstreams, type UpstreamsShape } from "./layers/Upstreams.ts"
+import { Policy } from "./policy/Policy.ts"
+import { allTools } from "./tools/allTools.ts"
+import { makeRegistry } from "./tools/registry.ts"
+import { printBanner } from "./banner.ts"
+import { makeHttpApp } from "./transport/Http.ts"
+import { makeMcpEndpoint, McpEndpoint } from "./transport/McpEndpoint.ts"
+
+const resolveUpstreams = (config: ManaConfigShape) =>
+  Effect.gen(function*() {
+    const mode = config.upstreams
+    if (mode._tag === "Remote") {
+      const authUrl = mode.authUrl.href.replace(/\/+$/, "")
+      const upstreams: UpstreamsShape = {
+        authUrl,
+        syncUrl: mode.syncUrl.href.replace(/\/+$/, ""),
+        issuers: Option.getOrElse(config.jwtIssuers, () => [authUrl])
+      }
+      return { upstreams, dev: Option.none() }
+    }
+    const dev = yield* startDevStack({ host: config.host, authPort: mode.authPort, syncPort: mode.syncPort, dataDir: mode.dataDir })
+    const upstreams: UpstreamsShape = {
+      authUrl: dev.authUrl,
+      syncUrl: dev.syncUrl,
+      issuers: Option.getOrElse(config.jwtIssuers, () => [dev.authUrl])
+    }
+    return { upstreams, dev: Option.some(dev) }
+  })
+
+const gateway = (config: ManaConfigShape) =>
+  Effect.gen(function*() {
+    const { dev, upstreams } = yield* resolveUpstreams(config)
+    const registry = yield* makeRegistry(allTools)
+
+    const base = Layer.mergeAll(
+      Layer.succeed(ManaConfig, config),
+      Layer.succeed(Upstreams, upstreams),
+      Metrics.layer,
+      FetchHttpClient.layer,
+      Crypto.layer,
+      Ids.layer
+    )
+    const services = Layer.mergeAll(
+      Auth.layer,
+      SpaceDirectory.layer,
+      SyncClientHttpLive,
+      MasterKeys.layer,
+      Policy.layerInMemory,
+      SessionStore.inMemory
+    )
+    const app = makeMcpEndpoint(registry).pipe(
+      Layer.provideMerge(services),
+      Layer.provideMerge(base)
+    )
+    const context = yield* Layer.build(app)
+
+    const server = yield* BunHttpServer.make({ port: config.port, hostname: config.host, idleTimeout: 120 })
+    yield* server.serve(makeHttpApp(registry.exposed.size)).pipe(Effect.provide(context))
+    // Registered after the server, so on shutdown it runs first: stop accepting, finish calls, close sessions.
+    const endpoint = yield* Effect.provide(McpEndpoint, context)
+    yield* Effect.addFinalizer(() => endpoint.drain)
+
+    yield* printBanner({ config, server, upstreams, dev, toolCount: registry.exposed.size })
+    return yield* Effect.never
+  })
+
+const main = Effect.gen(function*() {
+  const config = yield* manaConfig.pipe(
+    Effect.catchAll((error: ConfigError.ConfigError) =>
+      Console.error(`mana-mcp: invalid configuration: ${describeConfigError(error)}`).pipe(
+        Effect.zipRight(Effect.sync(() => process.exit(1))),
+        Effect.zipRight(Effect.never)
+      )
+    )
+  )
+  return yield* Effect.scoped(gateway(config))
+})
+
+BunRuntime.runMain(main)

@@ -1,0 +1,59 @@
+/**
+ * The gateway's HTTP surface as an `@effect/platform` router: `/mcp` (both MCP eras, via
+ * `McpEndpoint`), `/health`, `/metrics` and the RFC 9728 protected-resource document. The bridge
+ * between Effect's server and the SDK's web-standard handlers is `toWeb`/`fromWeb`; everything
+ * behind it works on web `Request`/`Response`. Serving it on a port is `main.ts`'s job.
+ */
+import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { Effect, Option } from "effect"
+import { ManaConfig } from "../layers/Config.ts"
+import { Metrics } from "../layers/Metrics.ts"
+import { Upstreams } from "../layers/Upstreams.ts"
+import { resourceMetadataPath } from "./authenticate.ts"
+import { errorResponse } from "./httpResponses.ts"
+import { McpEndpoint } from "./McpEndpoint.ts"
+
+const mcpRoute = Effect.gen(function*() {
+  const endpoint = yield* McpEndpoint
+  const request = yield* HttpServerRequest.HttpServerRequest
+  const web = yield* HttpServerRequest.toWeb(request).pipe(
+    Effect.orElseSucceed(() => undefined)
+  )
+  if (web === undefined) return HttpServerResponse.fromWeb(errorResponse(400, "bad_request", "The request could not be read"))
+  return HttpServerResponse.fromWeb(yield* endpoint.handle(web))
+})
+
+const protectedResource = Effect.gen(function*() {
+  const config = yield* ManaConfig
+  const upstreams = yield* Upstreams
+  const request = yield* HttpServerRequest.HttpServerRequest
+  const base = Option.match(config.publicUrl, {
+    onNone: () => Option.match(HttpServerRequest.toURL(request), { onNone: () => "", onSome: (url) => url.origin }),
+    onSome: (url) => url.origin
+  })
+  return HttpServerResponse.unsafeJson({
+    resource: `${base}/mcp`,
+    authorization_servers: [upstreams.authUrl],
+    bearer_methods_supported: ["header"],
+    resource_name: "Mana MCP gateway",
+    resource_documentation: "https://github.com/mana/mana-mcp#readme"
+  })
+})
+
+export const makeHttpApp = (toolCount: number) =>
+  HttpRouter.empty.pipe(
+    HttpRouter.all("/mcp", mcpRoute),
+    HttpRouter.get(
+      "/health",
+      Effect.succeed(HttpServerResponse.unsafeJson({ status: "ok", service: "mana-mcp", registry: { loaded: true, tools: toolCount } }))
+    ),
+    HttpRouter.get(
+      "/metrics",
+      Effect.gen(function*() {
+        const metrics = yield* Metrics
+        return HttpServerResponse.text(yield* metrics.render, { contentType: metrics.contentType })
+      })
+    ),
+    HttpRouter.get(resourceMetadataPath, protectedResource),
+    HttpRouter.get(`${resourceMetadataPath}/mcp`, protectedResource)
+  )

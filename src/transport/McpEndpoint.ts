@@ -1,0 +1,111 @@
+/**
+ * `/mcp` for both protocol eras on one URL. Shared checks first — Origin/Host, body bound, auth,
+ * space — then `isLegacyRequest` routes 2025-era traffic to the sessionful leg and everything
+ * else to the SDK's per-request `createMcpHandler(…, { legacy: "reject" })`. Both legs build their
+ * SDK servers from one factory over the registry computed at start-up, and every tool call runs
+ * the same invoke pipeline (policy gate included). Also owns graceful draining.
+ */
+import { createMcpHandler, isLegacyRequest } from "@modelcontextprotocol/server"
+import { Context, Effect, Layer, Option, Runtime } from "effect"
+import { type Caller, CallerEnvelope } from "../domain/Caller.ts"
+import { Auth } from "../layers/Auth.ts"
+import { ManaConfig } from "../layers/Config.ts"
+import { Metrics } from "../layers/Metrics.ts"
+import { SpaceDirectory } from "../layers/SpaceDirectory.ts"
+import type { Policy } from "../policy/Policy.ts"
+import { makeInvoke } from "../tools/invoke.ts"
+import type { Registry } from "../tools/registry.ts"
+import { authInfoOf, makeAuthenticate } from "./authenticate.ts"
+import { errorResponse } from "./httpResponses.ts"
+import { makeLegacySessions } from "./LegacySessions.ts"
+import { makeServerFactory } from "./mcpServer.ts"
+import { corsHeaders, makeOriginPolicy, preflightResponse, rejectForeignOrigin, withHeaders } from "./originGuard.ts"
+import { maxRequestBodySize, methodLabel, readJsonBody } from "./requestBody.ts"
+
+export interface McpEndpointShape {
+  readonly handle: (request: Request) => Effect.Effect<Response>
+  /** Stops accepting requests, waits (bounded) for running tool calls, then closes all sessions. */
+  readonly drain: Effect.Effect<void>
+}
+
+export class McpEndpoint extends Context.Tag("mana-mcp/McpEndpoint")<McpEndpoint, McpEndpointShape>() {}
+
+export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
+  Layer.scoped(
+    McpEndpoint,
+    Effect.gen(function*() {
+      const config = yield* ManaConfig
+      const metrics = yield* Metrics
+      const authenticate = makeAuthenticate(yield* Auth, yield* SpaceDirectory)
+      const runtime = yield* Effect.runtime<Exclude<R, Caller> | Policy | Metrics>()
+      const invoke = makeInvoke(registry)
+      // Tool calls in flight, for graceful shutdown; mutated only from this layer's callbacks.
+      let running = 0
+      let draining = false
+      const runInvoke = (name: string, args: unknown, caller: Parameters<typeof invoke>[2]) => {
+        running += 1
+        return Runtime.runPromise(runtime)(invoke(name, args, caller)).finally(() => {
+          running -= 1
+        })
+      }
+      const makeServer = makeServerFactory(registry.descriptors, runInvoke)
+      const modern = createMcpHandler(() => makeServer(), { legacy: "reject", maxRequestBodySize })
+      yield* Effect.addFinalizer(() => Effect.promise(() => modern.close().catch(() => undefined)))
+      const sessions = yield* makeLegacySessions(makeServer, maxRequestBodySize)
+      const origins = makeOriginPolicy({
+        corsOrigins: config.corsOrigins,
+        bindHost: config.host,
+        extraHosts: config.allowedHosts,
+        publicUrl: Option.getOrUndefined(config.publicUrl)
+      })
+      const publicBaseOf = (request: Request) =>
+        Option.match(config.publicUrl, {
+          onNone: () => new URL(request.url).origin,
+          onSome: (url) => url.origin
+        })
+
+      const serve = (request: Request) =>
+        Effect.gen(function*() {
+          if (draining) {
+            return errorResponse(503, "shutting_down", "The gateway is shutting down; retry against another instance or in a moment", {}, { "retry-after": "2" })
+          }
+          const method = request.method
+          if (method !== "POST" && method !== "GET" && method !== "DELETE") {
+            return errorResponse(405, "method_not_allowed", `${method} is not supported on /mcp; use POST, GET or DELETE`, {}, { allow: "GET, POST, DELETE, OPTIONS" })
+          }
+          const parsedBody = method === "POST" ? yield* readJsonBody(request) : undefined
+          const caller = yield* authenticate(request, publicBaseOf(request))
+          const authInfo = authInfoOf(caller, new CallerEnvelope(caller))
+          const legacy = yield* Effect.promise(() =>
+            isLegacyRequest(request, parsedBody, { maxRequestBodySize }).catch(() => true)
+          )
+          yield* metrics.request(legacy ? "legacy" : "modern", methodLabel(method, parsedBody))
+          if (legacy) return yield* sessions.handle({ request, userId: caller.principal.userId, parsedBody, authInfo })
+          return yield* Effect.tryPromise({
+            try: () => modern.fetch(request, { parsedBody, authInfo }),
+            catch: () => errorResponse(500, "transport_error", "The MCP handler failed to answer this request; retry")
+          })
+        }).pipe(Effect.merge)
+
+      const handle = (request: Request): Effect.Effect<Response> => {
+        const rejected = rejectForeignOrigin(origins, request)
+        if (rejected !== undefined) return Effect.succeed(rejected)
+        if (request.method === "OPTIONS") return Effect.succeed(preflightResponse(origins, request))
+        return Effect.map(serve(request), (response) => withHeaders(response, corsHeaders(origins, request)))
+      }
+
+      const drain = Effect.gen(function*() {
+        draining = true
+        yield* Effect.logInfo("draining: waiting for running tool calls", { running })
+        yield* Effect.sleep("50 millis").pipe(
+          Effect.repeat({ until: () => running === 0 }),
+          Effect.timeout(config.shutdownGrace),
+          Effect.ignore
+        )
+        // Let the SDK flush the last results onto their streams before the sessions close.
+        yield* Effect.sleep("100 millis")
+        yield* sessions.closeAll
+      })
+      return { handle, drain }
+    })
+  )

@@ -1,0 +1,36 @@
+/**
+ * MCP SDK clients for end-to-end tests: a 2025-era sessionful client (the SDK's default
+ * negotiation) and a 2026-07-28 client pinned to the per-request era, both sending the user's
+ * JWT and space on every HTTP request.
+ */
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client"
+
+export interface Credentials {
+  readonly token: string
+  readonly spaceId: string
+}
+
+export const headersFor = (credentials: Credentials): Record<string, string> => ({
+  authorization: `Bearer ${credentials.token}`,
+  "x-mana-space": credentials.spaceId
+})
+
+export const connectLegacy = async (mcpUrl: string, credentials: Credentials) => {
+  const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: headersFor(credentials) } })
+  const client = new Client({ name: "e2e-legacy", version: "1.0.0" })
+  await client.connect(transport)
+  return { client, transport }
+}
+
+export const connectModern = async (mcpUrl: string, credentials: Credentials) => {
+  const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: headersFor(credentials) } })
+  const client = new Client({ name: "e2e-modern", version: "1.0.0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } })
+  await client.connect(transport)
+  return { client, transport }
+}
+
+/** The structured result of a successful tool call, or a thrown error naming the tool's message. */
+export const callTool = async (client: Client, name: string, args: Record<string, unknown> = {}) => {
+  const result = await client.callTool({ name, arguments: args })
+  return result
+}
