@@ -1,0 +1,48 @@
+/**
+ * `habits.archive`: archives or unarchives a habit (the `isArchived` field plus `updatedAt`).
+ * Archiving is the reversible alternative to deleting, which the tools do not offer. The habit
+ * must exist in the active space first (`RecordNotFound` otherwise).
+ */
+import { DateTime, Effect, Schema } from "effect"
+import { Caller } from "../../domain/Caller.ts"
+import { SyncClient } from "../../layers/SyncClient.ts"
+import type { SyncError } from "../../layers/SyncErrors.ts"
+import type { RecordNotFound } from "../RecordNotFound.ts"
+import { defineTool } from "../ToolSpec.ts"
+import { findHabit, HabitId, habitsApp, habitsTable } from "./Habit.ts"
+
+const Input = Schema.Struct({
+  id: HabitId,
+  archived: Schema.optionalWith(
+    Schema.Boolean.annotations({ description: "true to archive (default), false to unarchive" }),
+    { default: () => true }
+  )
+})
+
+const Output = Schema.Struct({ ok: Schema.Literal(true) })
+
+export const archive = defineTool({
+  name: "habits.archive",
+  title: "Archive habit",
+  description:
+    "Archives one habit of the user's active Mana space (hidden from habits.list unless includeArchived is true, history kept), or unarchives it with archived: false. Returns { ok: true }. Fails with RecordNotFound if the id is not a habit of the active space (use habits.list with includeArchived: true to find ids).",
+  module: "habits",
+  scope: "user-space",
+  policyHint: "write",
+  input: Input,
+  output: Output,
+  handler: ({ archived, id }): Effect.Effect<typeof Output.Type, SyncError | RecordNotFound, Caller | SyncClient> =>
+    Effect.gen(function*() {
+      const caller = yield* Caller
+      const sync = yield* SyncClient
+      yield* findHabit(sync, caller, id)
+      const now = DateTime.formatIso(yield* DateTime.now)
+      yield* sync.push(caller, habitsApp, "habits.archive", [{
+        op: "update",
+        table: habitsTable,
+        id,
+        fields: { isArchived: archived, updatedAt: now }
+      }])
+      return { ok: true as const }
+    }).pipe(Effect.withSpan("habits.archive"))
+})

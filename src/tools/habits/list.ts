@@ -1,0 +1,36 @@
+/**
+ * `habits.list`: the habits of the caller's active space, in the web app's order. Archived habits
+ * are hidden unless asked for; partial records without a title are never shown.
+ */
+import { Effect, Schema } from "effect"
+import { Caller } from "../../domain/Caller.ts"
+import { SyncClient } from "../../layers/SyncClient.ts"
+import type { SyncError } from "../../layers/SyncErrors.ts"
+import { defineTool } from "../ToolSpec.ts"
+import { Habit, readHabits } from "./Habit.ts"
+
+const Input = Schema.Struct({
+  includeArchived: Schema.optionalWith(
+    Schema.Boolean.annotations({ description: "Also return archived habits (default false)" }),
+    { default: () => false }
+  )
+})
+
+const Output = Schema.Struct({ habits: Schema.Array(Habit) })
+
+export const list = defineTool({
+  name: "habits.list",
+  title: "List habits",
+  description:
+    "Lists the habits of the user's active Mana space, sorted by their position (order), then creation time. Returns { habits } with id, title, icon, color, targetPerDay, defaultDuration, order and isArchived. Archived habits are left out unless includeArchived is true. Other spaces' habits are never included.",
+  module: "habits",
+  scope: "user-space",
+  policyHint: "read",
+  input: Input,
+  output: Output,
+  handler: (input): Effect.Effect<typeof Output.Type, SyncError, Caller | SyncClient> =>
+    Effect.gen(function*() {
+      const habits = yield* readHabits(yield* SyncClient, yield* Caller)
+      return { habits: input.includeArchived ? habits : habits.filter((h) => !h.isArchived) }
+    }).pipe(Effect.withSpan("habits.list"))
+})

@@ -1,0 +1,48 @@
+/**
+ * `habits.update`: changes some fields of an existing habit. Only the given fields are pushed,
+ * each stamped with `at` by the SyncClient (so the change wins field-level LWW on every device),
+ * plus `updatedAt`. The habit must exist in the active space first, so a wrong id fails with
+ * `RecordNotFound` instead of creating a partial record elsewhere (upstreams.md 6.13).
+ */
+import { DateTime, Effect, Schema } from "effect"
+import { Caller } from "../../domain/Caller.ts"
+import { SyncClient } from "../../layers/SyncClient.ts"
+import type { SyncError } from "../../layers/SyncErrors.ts"
+import type { RecordNotFound } from "../RecordNotFound.ts"
+import { defineTool } from "../ToolSpec.ts"
+import { Color, DefaultDuration, findHabit, HabitId, habitsApp, habitsTable, Icon, TargetPerDay, Title } from "./Habit.ts"
+
+const Input = Schema.Struct({
+  id: HabitId,
+  title: Schema.optional(Title),
+  icon: Schema.optional(Icon),
+  color: Schema.optional(Color),
+  targetPerDay: Schema.optional(TargetPerDay),
+  defaultDuration: Schema.optional(DefaultDuration)
+})
+
+const Output = Schema.Struct({ ok: Schema.Literal(true) })
+
+export const update = defineTool({
+  name: "habits.update",
+  title: "Update habit",
+  description:
+    "Changes fields of one habit in the user's active Mana space: any of title, icon, color, targetPerDay, defaultDuration. Fields you leave out keep their values; pass null to clear targetPerDay or defaultDuration. Returns { ok: true }. Fails with RecordNotFound if the id is not a habit of the active space (use habits.list to find ids). To archive, use habits.archive.",
+  module: "habits",
+  scope: "user-space",
+  policyHint: "write",
+  input: Input,
+  output: Output,
+  handler: ({ id, ...changes }): Effect.Effect<typeof Output.Type, SyncError | RecordNotFound, Caller | SyncClient> =>
+    Effect.gen(function*() {
+      const caller = yield* Caller
+      const sync = yield* SyncClient
+      yield* findHabit(sync, caller, id)
+      const fields: Record<string, unknown> = {}
+      for (const [key, value] of Object.entries(changes)) if (value !== undefined) fields[key] = value
+      if (Object.keys(fields).length === 0) return { ok: true as const }
+      fields["updatedAt"] = DateTime.formatIso(yield* DateTime.now)
+      yield* sync.push(caller, habitsApp, "habits.update", [{ op: "update", table: habitsTable, id, fields }])
+      return { ok: true as const }
+    }).pipe(Effect.withSpan("habits.update"))
+})

@@ -1,0 +1,133 @@
+/**
+ * The habits tools, run through their erased `Tool` (decode → handler → output encode) against
+ * the engine-backed SyncClient, fresh per test.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Schema } from "effect"
+import { Caller, type CallerShape } from "../../src/domain/Caller.ts"
+import { SyncEngine } from "../../src/dev/SyncEngine.ts"
+import { SyncClientEngine } from "../../src/layers/SyncClientEngine.ts"
+import { Habit } from "../../src/tools/habits/Habit.ts"
+import { habitsTools } from "../../src/tools/habits/index.ts"
+import type { Tool } from "../../src/tools/ToolSpec.ts"
+import { alice, callerFor, memberships, spaceA, spaceShared } from "../support/syncFixtures.ts"
+
+const [create, list, update, archive] = habitsTools
+const inA = callerFor(alice, spaceA)
+
+const call = <R>(tool: Tool<R>, args: unknown, caller: CallerShape = inA) =>
+  tool.decode(args).pipe(Effect.flatMap((decoded) => decoded.run), Effect.provideService(Caller, caller))
+
+const createHabit = (args: unknown, caller: CallerShape = inA) =>
+  Effect.flatMap(call(create, args, caller), Schema.decodeUnknown(Schema.Struct({ habit: Habit })))
+
+const listHabits = (args: unknown = {}, caller: CallerShape = inA) =>
+  Effect.flatMap(call(list, args, caller), Schema.decodeUnknown(Schema.Struct({ habits: Schema.Array(Habit) })))
+
+const fresh = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.provide(effect, SyncClientEngine.layerTest({ memberships }))
+
+describe("habits tools", () => {
+  it("are named, hinted and scoped as upstreams.md 3.2 says", () => {
+    assert.deepStrictEqual(habitsTools.map((t) => [t.name, t.policyHint, t.scope, t.module]), [
+      ["habits.create", "write", "user-space", "habits"],
+      ["habits.list", "read", "user-space", "habits"],
+      ["habits.update", "write", "user-space", "habits"],
+      ["habits.archive", "write", "user-space", "habits"]
+    ])
+    assert.include(JSON.stringify(create.inputJsonSchema), "#RRGGBB")
+  })
+
+  it.effect("create applies defaults, and list shows the habits in order", () =>
+    fresh(Effect.gen(function*() {
+      const { habit } = yield* createHabit({ title: "Walk" })
+      assert.strictEqual(habit.icon, "star")
+      assert.strictEqual(habit.color, "#6366f1")
+      assert.strictEqual(habit.targetPerDay, null)
+      assert.strictEqual(habit.order, 0)
+      assert.isFalse(habit.isArchived)
+      const second = yield* createHabit({ title: "Read", icon: "book", targetPerDay: 2 })
+      assert.strictEqual(second.habit.order, 1)
+      const { habits } = yield* listHabits()
+      assert.deepStrictEqual(habits.map((h) => [h.title, h.order, h.targetPerDay]), [["Walk", 0, null], ["Read", 1, 2]])
+      assert.strictEqual(habits[0]?.id, habit.id)
+    })))
+
+  it.effect("update changes only the given fields", () =>
+    fresh(Effect.gen(function*() {
+      const { habit } = yield* createHabit({ title: "Walk", color: "#112233" })
+      yield* call(update, { id: habit.id, title: "Walk 10k steps", defaultDuration: 1800 })
+      const [updated] = (yield* listHabits()).habits
+      assert.strictEqual(updated?.title, "Walk 10k steps")
+      assert.strictEqual(updated?.defaultDuration, 1800)
+      assert.strictEqual(updated?.color, "#112233")
+    })))
+
+  it.effect("archive hides a habit, includeArchived shows it, unarchive restores it", () =>
+    fresh(Effect.gen(function*() {
+      const { habit } = yield* createHabit({ title: "Walk" })
+      yield* call(archive, { id: habit.id })
+      assert.strictEqual((yield* listHabits()).habits.length, 0)
+      const all = (yield* listHabits({ includeArchived: true })).habits
+      assert.deepStrictEqual(all.map((h) => [h.id, h.isArchived]), [[habit.id, true]])
+      yield* call(archive, { id: habit.id, archived: false })
+      assert.deepStrictEqual((yield* listHabits()).habits.map((h) => h.isArchived), [false])
+    })))
+
+  it.effect("lists only the active space's habits", () =>
+    fresh(Effect.gen(function*() {
+      yield* createHabit({ title: "Mine" })
+      const shared = yield* createHabit({ title: "Family walk" }, callerFor(alice, spaceShared))
+      assert.strictEqual(shared.habit.order, 0)
+      assert.deepStrictEqual((yield* listHabits()).habits.map((h) => h.title), ["Mine"])
+      assert.deepStrictEqual((yield* listHabits({}, callerFor(alice, spaceShared))).habits.map((h) => h.title), [
+        "Family walk"
+      ])
+    })))
+
+  it.effect("skips partial records that have no title", () =>
+    fresh(Effect.gen(function*() {
+      const engine = yield* SyncEngine
+      yield* engine.push({
+        userId: alice,
+        appId: "habits",
+        clientIdHeader: "web-app",
+        body: {
+          changes: [{
+            table: "habits",
+            id: "0b6f7c1e-2a5d-4b8e-9a51-7f3c2d1e0a99",
+            op: "update",
+            spaceId: spaceA,
+            fields: { isArchived: { value: false, at: "2026-01-01T00:00:00.000Z" } }
+          }]
+        }
+      })
+      yield* createHabit({ title: "Walk" })
+      assert.deepStrictEqual((yield* listHabits()).habits.map((h) => h.title), ["Walk"])
+    })))
+
+  it.effect("rejects an invalid color in the input schema, naming the field", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(create.decode({ title: "Walk", color: "blue" }))
+      assert.strictEqual(error._tag, "InvalidToolInput")
+      assert.isTrue(error.issues.some((issue) => issue.startsWith("color")))
+    }))
+
+  it.effect("update and archive of an unknown id fail with RecordNotFound and push nothing", () =>
+    fresh(Effect.gen(function*() {
+      const engine = yield* SyncEngine
+      const id = "9d1e0000-0000-4000-8000-000000000000"
+      const updateError = yield* Effect.flip(call(update, { id, title: "x" }))
+      assert.strictEqual(updateError._tag, "RecordNotFound")
+      const archiveError = yield* Effect.flip(call(archive, { id }))
+      assert.strictEqual(archiveError._tag, "RecordNotFound")
+      assert.strictEqual(yield* engine.rowCount, 0)
+    })))
+
+  it.effect("a habit of another space is not found by update", () =>
+    fresh(Effect.gen(function*() {
+      const { habit } = yield* createHabit({ title: "Family walk" }, callerFor(alice, spaceShared))
+      const error = yield* Effect.flip(call(update, { id: habit.id, title: "x" }))
+      assert.strictEqual(error._tag, "RecordNotFound")
+    })))
+})
