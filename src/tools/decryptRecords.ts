@@ -1,0 +1,48 @@
+/**
+ * Decrypts folded records one by one, so that one corrupt or foreign-key record cannot fail a
+ * whole list (upstreams.md T9): readable records come back with their fields in plaintext, the
+ * others are reported by id only. Also the shared shape of that report in tool outputs. It does
+ * not decide which records to read or how to filter them; the list and search tools do.
+ */
+import { Effect, Either, Schema } from "effect"
+import { Crypto } from "../layers/Crypto.ts"
+import type { SyncRecord } from "../layers/SyncClient.ts"
+
+/** A record the gateway could not decrypt: named so the agent can tell the user, never shown. */
+export const UnreadableRecord = Schema.Struct({
+  id: Schema.String,
+  reason: Schema.Literal("undecryptable")
+}).annotations({
+  description: "A record that exists but could not be decrypted (corrupt, or encrypted with another key); its content is not shown"
+})
+export type UnreadableRecord = typeof UnreadableRecord.Type
+
+export interface DecryptedRecords {
+  /** Records with every listed field decrypted, in input order. */
+  readonly readable: ReadonlyArray<SyncRecord>
+  readonly unreadable: ReadonlyArray<UnreadableRecord>
+}
+
+/** Never fails: a record whose listed fields do not all decrypt is reported in `unreadable`. */
+export const decryptRecords = (
+  key: CryptoKey,
+  records: ReadonlyArray<SyncRecord>,
+  fields: ReadonlyArray<string>
+): Effect.Effect<DecryptedRecords, never, Crypto> =>
+  Effect.gen(function*() {
+    const crypto = yield* Crypto
+    const results = yield* Effect.forEach(
+      records,
+      (record) => Effect.map(Effect.either(crypto.decryptFields(key, record.data, fields)), (data) => ({ id: record.id, data })),
+      { concurrency: 8 }
+    )
+    const readable: Array<SyncRecord> = []
+    const unreadable: Array<UnreadableRecord> = []
+    for (const { data, id } of results) {
+      Either.match(data, {
+        onLeft: () => unreadable.push({ id, reason: "undecryptable" }),
+        onRight: (plain) => readable.push({ id, data: plain })
+      })
+    }
+    return { readable, unreadable }
+  })

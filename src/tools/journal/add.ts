@@ -1,0 +1,80 @@
+/**
+ * `journal.add`: writes a journal entry in the active space. Title and content are encrypted with
+ * the caller's master key before they leave the gateway; date, mood, tags and the word count stay
+ * plaintext, as the web app stores them. The default date is today in UTC by the Effect Clock.
+ */
+import { DateTime, Effect, Schema } from "effect"
+import { Caller } from "../../domain/Caller.ts"
+import { Crypto } from "../../layers/Crypto.ts"
+import { Ids } from "../../layers/Ids.ts"
+import { MasterKeys } from "../../layers/MasterKeys.ts"
+import { SyncClient } from "../../layers/SyncClient.ts"
+import type { SyncError } from "../../layers/SyncErrors.ts"
+import type { MasterKeyError } from "../../layers/VaultErrors.ts"
+import { defineTool } from "../ToolSpec.ts"
+import { countWords, Entry, IsoDate, journalApp, journalTable, Mood } from "./Entry.ts"
+
+const Input = Schema.Struct({
+  title: Schema.optionalWith(
+    Schema.NullOr(Schema.String.pipe(Schema.maxLength(500))).annotations({
+      description: "Optional title (at most 500 characters); default null"
+    }),
+    { default: () => null }
+  ),
+  content: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200_000)).annotations({
+    description: "The entry's text (1–200000 characters)"
+  }),
+  entryDate: Schema.optional(IsoDate.annotations({
+    description: "The day the entry is about, YYYY-MM-DD; default today (UTC)"
+  })),
+  mood: Schema.optionalWith(
+    Schema.NullOr(Mood).annotations({
+      description: "The user's mood, one of the German words dankbar, glücklich, zufrieden, neutral, nachdenklich, traurig, gestresst, wütend; or null"
+    }),
+    { default: () => null }
+  ),
+  tags: Schema.optionalWith(
+    Schema.Array(Schema.String).annotations({ description: "Plain-text tags (not encrypted); default none" }),
+    { default: () => [] }
+  )
+})
+
+const Output = Schema.Struct({ entry: Entry })
+
+export const add = defineTool({
+  name: "journal.add",
+  title: "Add journal entry",
+  description:
+    "Adds an entry to the user's journal in the active space. Returns { entry } with its id and word count. Content 1–200000 characters, optional title (≤500), date YYYY-MM-DD (default today, UTC), optional mood (German words: dankbar, glücklich, zufrieden, neutral, nachdenklich, traurig, gestresst, wütend) and tags. Title and content are encrypted; date, mood and tags are not. There is no tool to read the journal. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.",
+  module: "journal",
+  scope: "user-space",
+  policyHint: "write",
+  input: Input,
+  output: Output,
+  encryptedFields: journalTable,
+  handler: (input): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto | Ids> =>
+    Effect.gen(function*() {
+      const caller = yield* Caller
+      const crypto = yield* Crypto
+      const key = yield* Effect.flatMap(MasterKeys, (keys) => keys.forCaller(caller))
+      const now = DateTime.formatIso(yield* DateTime.now)
+      const entry: Entry = {
+        id: yield* Effect.flatMap(Ids, (ids) => ids.uuid),
+        title: input.title,
+        content: input.content,
+        entryDate: input.entryDate ?? now.slice(0, 10),
+        mood: input.mood,
+        tags: input.tags,
+        wordCount: countWords(input.content),
+        isPinned: false,
+        isFavorite: false,
+        isArchived: false,
+        createdAt: now,
+        updatedAt: now
+      }
+      const data = yield* crypto.encryptFields(key, entry, journalTable.fields)
+      yield* Effect.flatMap(SyncClient, (sync) =>
+        sync.push(caller, journalApp, "journal.add", [{ op: "insert", table: journalTable.table, id: entry.id, data }]))
+      return { entry }
+    })
+})

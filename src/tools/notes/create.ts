@@ -1,0 +1,68 @@
+/**
+ * `notes.create`: adds a note to the active space. Title and content are encrypted with the
+ * caller's master key before they leave the gateway; colour and flags stay plaintext, as the web
+ * app stores them.
+ */
+import { DateTime, Effect, Schema } from "effect"
+import { Caller } from "../../domain/Caller.ts"
+import { Crypto } from "../../layers/Crypto.ts"
+import { Ids } from "../../layers/Ids.ts"
+import { MasterKeys } from "../../layers/MasterKeys.ts"
+import { SyncClient } from "../../layers/SyncClient.ts"
+import type { SyncError } from "../../layers/SyncErrors.ts"
+import type { MasterKeyError } from "../../layers/VaultErrors.ts"
+import { defineTool } from "../ToolSpec.ts"
+import { HexColor, Note, notesApp, notesTable } from "./Note.ts"
+
+const Input = Schema.Struct({
+  title: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(500)).annotations({
+    description: "The note's title (1–500 characters)"
+  }),
+  content: Schema.optionalWith(
+    Schema.String.pipe(Schema.maxLength(200_000)).annotations({ description: "Markdown body (at most 200000 characters); default empty" }),
+    { default: () => "" }
+  ),
+  color: Schema.optionalWith(
+    Schema.NullOr(HexColor).annotations({ description: "Colour as #RRGGBB, or null for none; default null" }),
+    { default: () => null }
+  ),
+  isPinned: Schema.optionalWith(Schema.Boolean.annotations({ description: "Pin the note to the top; default false" }), {
+    default: () => false
+  })
+})
+
+const Output = Schema.Struct({ note: Note })
+
+export const create = defineTool({
+  name: "notes.create",
+  title: "Create note",
+  description:
+    "Creates a note in the user's active space. Returns { note } with the new note's id. Title 1–500 characters, markdown content up to 200000, optional #RRGGBB colour, optional pin. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.",
+  module: "notes",
+  scope: "user-space",
+  policyHint: "write",
+  input: Input,
+  output: Output,
+  encryptedFields: notesTable,
+  handler: (input): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto | Ids> =>
+    Effect.gen(function*() {
+      const caller = yield* Caller
+      const crypto = yield* Crypto
+      const key = yield* Effect.flatMap(MasterKeys, (keys) => keys.forCaller(caller))
+      const now = DateTime.formatIso(yield* DateTime.now)
+      const note: Note = {
+        id: yield* Effect.flatMap(Ids, (ids) => ids.uuid),
+        title: input.title,
+        content: input.content,
+        color: input.color,
+        isPinned: input.isPinned,
+        isArchived: false,
+        createdAt: now,
+        updatedAt: now
+      }
+      const data = yield* crypto.encryptFields(key, note, notesTable.fields)
+      yield* Effect.flatMap(SyncClient, (sync) =>
+        sync.push(caller, notesApp, "notes.create", [{ op: "insert", table: notesTable.table, id: note.id, data }]))
+      return { note }
+    })
+})

@@ -1,0 +1,66 @@
+/**
+ * The todo module's data: the `tasks` record as tools return it (plaintext), the lenient reading
+ * of stored records written by the web app (missing flags get their defaults, unknown fields are
+ * dropped from output), the encrypted-field registry entry (upstreams.md §3.4, §3.7) and the
+ * not-found error. No I/O here.
+ */
+import { Option, Schema } from "effect"
+
+export const todoApp = "todo"
+export const tasksTable = { table: "tasks", fields: ["title", "description", "subtasks", "metadata"] } as const
+
+export const Priority = Schema.Literal("low", "medium", "high", "urgent")
+
+export const Subtask = Schema.Struct({
+  id: Schema.String,
+  title: Schema.String,
+  isCompleted: Schema.Boolean,
+  completedAt: Schema.optional(Schema.NullOr(Schema.String)),
+  order: Schema.Number
+})
+
+export const Task = Schema.Struct({
+  id: Schema.String,
+  title: Schema.String,
+  description: Schema.optional(Schema.String),
+  priority: Priority,
+  isCompleted: Schema.Boolean,
+  completedAt: Schema.NullOr(Schema.String),
+  dueDate: Schema.NullOr(Schema.String),
+  order: Schema.Number,
+  subtasks: Schema.NullOr(Schema.Array(Subtask)),
+  metadata: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+  createdAt: Schema.optional(Schema.String),
+  updatedAt: Schema.optional(Schema.String)
+}).annotations({ identifier: "Task", description: "A task, decrypted" })
+export type Task = typeof Task.Type
+
+// Web-app rows often lack flags and timestamps; a row without a string title is a partial
+// record (an update whose insert we never saw) and is skipped, per upstreams.md 2.9.
+const StoredTask = Schema.Struct({
+  id: Schema.String,
+  title: Schema.String,
+  description: Schema.optionalWith(Schema.String, { nullable: true }),
+  priority: Schema.optionalWith(Priority, { nullable: true, default: () => "medium" as const }),
+  isCompleted: Schema.optionalWith(Schema.Boolean, { nullable: true, default: () => false }),
+  completedAt: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null }),
+  dueDate: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null }),
+  order: Schema.optionalWith(Schema.Number, { nullable: true, default: () => 0 }),
+  subtasks: Schema.optionalWith(Schema.NullOr(Schema.Array(Subtask)), { default: () => null }),
+  metadata: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Unknown }), { nullable: true }),
+  createdAt: Schema.optionalWith(Schema.String, { nullable: true }),
+  updatedAt: Schema.optionalWith(Schema.String, { nullable: true })
+})
+
+/** A decrypted stored record as a `Task`, or `None` when it lacks required fields. */
+export const readTask = (id: string, data: Readonly<Record<string, unknown>>): Option.Option<Task> =>
+  Schema.decodeUnknownOption(StoredTask)({ ...data, id })
+
+/** `todo.complete` on an id that is not a live task in the caller's active space. */
+export class TaskNotFound extends Schema.TaggedError<TaskNotFound>()("TaskNotFound", {
+  id: Schema.String
+}) {
+  override get message() {
+    return `No task with id ${this.id} exists in the active space (it may have been deleted, or belong to another space). Call todo.list to get current task ids.`
+  }
+}

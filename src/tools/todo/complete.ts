@@ -1,0 +1,48 @@
+/**
+ * `todo.complete`: marks a task done. Only plaintext fields change (`isCompleted`, `completedAt`,
+ * `updatedAt`), so it needs no master key and works for zero-knowledge users too. The id must be a
+ * live task in the active space, so an unknown id never creates a ghost record on other devices
+ * (upstreams.md §6.13). Completing a completed task changes nothing and succeeds.
+ */
+import { DateTime, Effect, Schema } from "effect"
+import { Caller } from "../../domain/Caller.ts"
+import { SyncClient } from "../../layers/SyncClient.ts"
+import type { SyncError } from "../../layers/SyncErrors.ts"
+import { defineTool } from "../ToolSpec.ts"
+import { TaskNotFound, tasksTable, todoApp } from "./Task.ts"
+
+const Input = Schema.Struct({
+  id: Schema.UUID.annotations({ description: "The task's id (a UUID from todo.list or todo.create)" })
+})
+
+const Output = Schema.Struct({ ok: Schema.Literal(true) })
+
+export const complete = defineTool({
+  name: "todo.complete",
+  title: "Complete task",
+  description:
+    "Marks one task in the user's active space as completed. Returns { ok: true }. Idempotent: completing an already completed task succeeds without changing it. Fails with TaskNotFound if the id is not a task in the active space. Works for every user, including zero-knowledge ones.",
+  module: "todo",
+  scope: "user-space",
+  policyHint: "write",
+  input: Input,
+  output: Output,
+  handler: (input): Effect.Effect<typeof Output.Type, SyncError | TaskNotFound, Caller | SyncClient> =>
+    Effect.gen(function*() {
+      const caller = yield* Caller
+      const sync = yield* SyncClient
+      const records = yield* sync.read(caller, todoApp, tasksTable.table)
+      const task = records.find((record) => record.id === input.id)
+      if (task === undefined) return yield* new TaskNotFound({ id: input.id })
+      if (task.data["isCompleted"] !== true) {
+        const now = DateTime.formatIso(yield* DateTime.now)
+        yield* sync.push(caller, todoApp, "todo.complete", [{
+          op: "update",
+          table: tasksTable.table,
+          id: input.id,
+          fields: { isCompleted: true, completedAt: now, updatedAt: now }
+        }])
+      }
+      return { ok: true as const }
+    })
+})

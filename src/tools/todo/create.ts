@@ -1,0 +1,84 @@
+/**
+ * `todo.create`: adds a task to the active space. The title, description, subtasks and metadata
+ * are encrypted with the caller's master key before they leave the gateway; `order` puts the task
+ * after every live task in the space (max + 1, upstreams.md T8).
+ */
+import { DateTime, Effect, Schema } from "effect"
+import { Caller } from "../../domain/Caller.ts"
+import { Crypto } from "../../layers/Crypto.ts"
+import { Ids } from "../../layers/Ids.ts"
+import { MasterKeys } from "../../layers/MasterKeys.ts"
+import { SyncClient } from "../../layers/SyncClient.ts"
+import type { SyncError } from "../../layers/SyncErrors.ts"
+import type { MasterKeyError } from "../../layers/VaultErrors.ts"
+import { defineTool } from "../ToolSpec.ts"
+import { Priority, Task, tasksTable, todoApp } from "./Task.ts"
+
+// zod's `.datetime()` accepted only UTC `Z` timestamps; offsets are rejected (upstreams.md 3.1).
+const UtcDateTime = Schema.String.pipe(
+  Schema.pattern(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/),
+  Schema.filter((text) => !Number.isNaN(Date.parse(text)), { message: () => "not a real date and time" })
+)
+
+const Input = Schema.Struct({
+  title: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(500)).annotations({
+    description: "What needs doing (1–500 characters)"
+  }),
+  description: Schema.optional(Schema.String.pipe(Schema.maxLength(10_000)).annotations({
+    description: "Optional details (at most 10000 characters)"
+  })),
+  priority: Schema.optionalWith(Priority.annotations({ description: "low, medium, high or urgent; default medium" }), {
+    default: () => "medium" as const
+  }),
+  dueDate: Schema.optionalWith(
+    Schema.NullOr(UtcDateTime).annotations({
+      description: "Due date and time in UTC ISO-8601 ending in Z, e.g. 2026-05-01T17:00:00.000Z; null or omitted for none"
+    }),
+    { default: () => null }
+  )
+})
+
+const Output = Schema.Struct({ task: Task })
+
+export const create = defineTool({
+  name: "todo.create",
+  title: "Create task",
+  description:
+    "Creates a task in the user's active space, placed after the existing tasks. Returns { task } with the new task's id. Title 1–500 characters, description up to 10000, priority low|medium|high|urgent (default medium), optional UTC due date. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.",
+  module: "todo",
+  scope: "user-space",
+  policyHint: "write",
+  input: Input,
+  output: Output,
+  encryptedFields: tasksTable,
+  handler: (input): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto | Ids> =>
+    Effect.gen(function*() {
+      const caller = yield* Caller
+      const sync = yield* SyncClient
+      const crypto = yield* Crypto
+      // The key first: a zero-knowledge user fails before anything touches mana-sync.
+      const key = yield* Effect.flatMap(MasterKeys, (keys) => keys.forCaller(caller))
+      const existing = yield* sync.read(caller, todoApp, tasksTable.table)
+      const last = existing.reduce((max, record) => {
+        const order = record.data["order"]
+        return typeof order === "number" && Number.isFinite(order) ? Math.max(max, order) : max
+      }, -1)
+      const now = DateTime.formatIso(yield* DateTime.now)
+      const task: Task = {
+        id: yield* Effect.flatMap(Ids, (ids) => ids.uuid),
+        title: input.title,
+        ...(input.description === undefined ? {} : { description: input.description }),
+        priority: input.priority,
+        isCompleted: false,
+        completedAt: null,
+        dueDate: input.dueDate,
+        order: Math.floor(last) + 1,
+        subtasks: null,
+        createdAt: now,
+        updatedAt: now
+      }
+      const data = yield* crypto.encryptFields(key, task, tasksTable.fields)
+      yield* sync.push(caller, todoApp, "todo.create", [{ op: "insert", table: tasksTable.table, id: task.id, data }])
+      return { task }
+    })
+})

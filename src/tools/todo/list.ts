@@ -1,0 +1,63 @@
+/**
+ * `todo.list`: the active space's tasks, decrypted, in the web app's order (by `order`, then by
+ * creation time). Completed tasks are left out unless asked for. A task that cannot be decrypted
+ * is reported by id in `unreadable` instead of failing the whole list.
+ */
+import { Effect, Option, Schema } from "effect"
+import { Caller } from "../../domain/Caller.ts"
+import type { Crypto } from "../../layers/Crypto.ts"
+import { MasterKeys } from "../../layers/MasterKeys.ts"
+import { SyncClient } from "../../layers/SyncClient.ts"
+import type { SyncError } from "../../layers/SyncErrors.ts"
+import type { MasterKeyError } from "../../layers/VaultErrors.ts"
+import { decryptRecords, UnreadableRecord } from "../decryptRecords.ts"
+import { defineTool } from "../ToolSpec.ts"
+import { readTask, Task, tasksTable, todoApp } from "./Task.ts"
+
+const Input = Schema.Struct({
+  includeCompleted: Schema.optionalWith(
+    Schema.Boolean.annotations({ description: "Also return completed tasks; default false" }),
+    { default: () => false }
+  ),
+  limit: Schema.optionalWith(
+    Schema.Int.pipe(Schema.between(1, 500)).annotations({ description: "Maximum number of tasks to return (1–500); default 50" }),
+    { default: () => 50 }
+  )
+})
+
+const Output = Schema.Struct({ tasks: Schema.Array(Task), unreadable: Schema.Array(UnreadableRecord) })
+
+const instant = (iso: string | undefined) => {
+  const millis = iso === undefined ? Number.NaN : Date.parse(iso)
+  return Number.isNaN(millis) ? Number.NEGATIVE_INFINITY : millis
+}
+
+const byPosition = (a: Task, b: Task) =>
+  a.order - b.order || instant(a.createdAt) - instant(b.createdAt) || a.id.localeCompare(b.id)
+
+export const list = defineTool({
+  name: "todo.list",
+  title: "List tasks",
+  description:
+    "Lists the tasks in the user's active space, decrypted, ordered as in the Mana app (by position, then creation time). Returns { tasks, unreadable }: at most `limit` tasks (default 50, max 500), open tasks only unless includeCompleted is true; `unreadable` lists ids of tasks that could not be decrypted. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.",
+  module: "todo",
+  scope: "user-space",
+  policyHint: "read",
+  input: Input,
+  output: Output,
+  encryptedFields: tasksTable,
+  handler: (input): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto> =>
+    Effect.gen(function*() {
+      const caller = yield* Caller
+      const key = yield* Effect.flatMap(MasterKeys, (keys) => keys.forCaller(caller))
+      const records = yield* Effect.flatMap(SyncClient, (sync) => sync.read(caller, todoApp, tasksTable.table))
+      // `isCompleted` is plaintext, so completed tasks are dropped before paying for decryption.
+      const candidates = input.includeCompleted ? records : records.filter((record) => record.data["isCompleted"] !== true)
+      const { readable, unreadable } = yield* decryptRecords(key, candidates, tasksTable.fields)
+      const tasks = readable
+        .flatMap((record) => Option.toArray(readTask(record.id, record.data)))
+        .sort(byPosition)
+        .slice(0, input.limit)
+      return { tasks, unreadable }
+    })
+})
