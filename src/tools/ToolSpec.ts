@@ -3,7 +3,7 @@
  * handler whose errors and requirements stay in its signature. `defineTool` erases the input and
  * output types behind `Tool<R>` so a registry can hold many tools; it does not run anything.
  */
-import { Effect, JSONSchema, ParseResult, Schema } from "effect"
+import { Effect, JSONSchema, ParseResult, Schema, SchemaAST } from "effect"
 import type { AgentError } from "../domain/AgentError.ts"
 import { cleanJsonSchema, type JsonObject } from "./jsonSchema.ts"
 
@@ -76,6 +76,18 @@ export const describeParseIssues = (error: ParseResult.ParseError): ReadonlyArra
     `${issue.path.length === 0 ? "(arguments)" : issue.path.map(String).join(".")}: ${issue.message}`
   )
 
+/**
+ * JSON Schema 2020-12 for a tool's input or output. Effect renders an empty struct as "any
+ * object or array"; MCP clients need an object schema, so that case is spelled out.
+ */
+const toolJsonSchema = <A, I>(schema: Schema.Schema<A, I>) => {
+  const ast = SchemaAST.encodedAST(schema.ast)
+  if (SchemaAST.isTypeLiteral(ast) && ast.propertySignatures.length === 0 && ast.indexSignatures.length === 0) {
+    return { $schema: "https://json-schema.org/draft/2020-12/schema", type: "object", properties: {}, additionalProperties: false }
+  }
+  return cleanJsonSchema(JSONSchema.make(schema, { target: "jsonSchema2020-12" }))
+}
+
 export const defineTool = <I, IE, O, OE, E extends AgentError, R>(
   spec: ToolSpec<I, IE, O, OE, E, R>
 ): Tool<R> => {
@@ -89,8 +101,8 @@ export const defineTool = <I, IE, O, OE, E extends AgentError, R>(
     scope: spec.scope,
     policyHint: spec.policyHint,
     encryptedFields: spec.encryptedFields,
-    inputJsonSchema: cleanJsonSchema(JSONSchema.make(spec.input, { target: "jsonSchema2020-12" })),
-    outputJsonSchema: cleanJsonSchema(JSONSchema.make(spec.output, { target: "jsonSchema2020-12" })),
+    inputJsonSchema: toolJsonSchema(spec.input),
+    outputJsonSchema: toolJsonSchema(spec.output),
     decode: (args) =>
       decodeInput(args ?? {}).pipe(
         Effect.mapError((error) => new InvalidToolInput({ tool: spec.name, issues: describeParseIssues(error) })),
