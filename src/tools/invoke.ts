@@ -80,6 +80,6 @@ export const makeInvoke = <R>(registry: Registry<R>) =>
   )
   return Option.match(parentSpanOf(caller.traceparent), {
     onNone: () => traced,
-    onSome: (parent) => Effect.withParentSpan(traced, parent)
+    onSome: (parent) => Effect.withParentSpan(traced, parent).pipe(Effect.annotateLogs({ traceId: parent.traceId }))
   })
 }

@@ -4,7 +4,14 @@
  * registry's descriptors) and a callback into the Effect runtime, so construction is cheap.
  * The caller comes from the HTTP request that carries each call (`authInfo.extra.caller`).
  */
-import { type CallToolResult, ProtocolError, ProtocolErrorCode, Server, type ServerContext } from "@modelcontextprotocol/server"
+import {
+  type CallToolResult,
+  ProtocolError,
+  ProtocolErrorCode,
+  Server,
+  type ServerContext,
+  TRACEPARENT_META_KEY
+} from "@modelcontextprotocol/server"
 import { CallerEnvelope, type CallerShape } from "../domain/Caller.ts"
 import type { InvokeOutcome } from "../tools/invoke.ts"
 import type { McpToolDescriptor } from "../tools/registry.ts"
@@ -20,9 +27,15 @@ const toolListTtlMs = 10 * 60_000
 
 export type RunInvoke = (name: string, args: unknown, caller: CallerShape) => Promise<InvokeOutcome>
 
+/**
+ * The caller attached by the transport to this HTTP request. A `traceparent` in the request's
+ * `_meta` wins over the HTTP header: it is the agent's own span for this very call.
+ */
 const callerOf = (ctx: ServerContext): CallerShape | undefined => {
   const envelope = ctx.http?.authInfo?.extra?.["caller"]
-  return envelope instanceof CallerEnvelope ? envelope.caller : undefined
+  if (!(envelope instanceof CallerEnvelope)) return undefined
+  const traceparent = ctx.mcpReq._meta?.[TRACEPARENT_META_KEY]
+  return typeof traceparent === "string" ? { ...envelope.caller, traceparent } : envelope.caller
 }
 
 export const makeServerFactory = (descriptors: ReadonlyArray<McpToolDescriptor>, runInvoke: RunInvoke) => {

@@ -71,6 +71,18 @@ const liar = defineTool({
   handler: () => Effect.succeed({ n: -1 })
 })
 
+const traced = defineTool({
+  name: "test.trace",
+  title: "Trace",
+  description: "Reports the trace id of the span it runs in",
+  module: "test",
+  scope: "user-space",
+  policyHint: "read",
+  input: Schema.Struct({}),
+  output: Schema.Struct({ traceId: Schema.String }),
+  handler: () => Effect.map(Effect.orDie(Effect.currentSpan), (span) => ({ traceId: span.traceId }))
+})
+
 const caller: CallerShape = {
   principal: { userId: "u1", email: "u1@mana.test", role: "user", tier: "public", expiresAt: 9_999_999_999 },
   spaceId: "space-1",
@@ -84,7 +96,7 @@ const deps = (env: Record<string, string>) =>
   )
 
 const setup = Effect.gen(function*() {
-  const registry = yield* makeRegistry([echo, failing, admin, liar])
+  const registry = yield* makeRegistry([echo, failing, admin, liar, traced])
   return { registry, invoke: makeInvoke(registry) }
 })
 
@@ -95,7 +107,7 @@ describe("registry", () => {
   it.effect("never lists an admin tool and computes descriptors with annotations once", () =>
     Effect.gen(function*() {
       const { registry } = yield* setup
-      assert.deepStrictEqual(registry.descriptors.map((d) => d.name), ["test.echo", "test.fail", "test.liar"])
+      assert.deepStrictEqual(registry.descriptors.map((d) => d.name), ["test.echo", "test.fail", "test.liar", "test.trace"])
       assert.isTrue(registry.all.has("test.adminWipe"))
       const echoDescriptor = registry.descriptors[0]
       assert.deepStrictEqual(echoDescriptor?.annotations, {
@@ -187,4 +199,14 @@ describe("invoke", () => {
       assert.isTrue(outcome._tag === "Result" && outcome.result.content.length === 2)
       assert.isTrue(outcome._tag === "Result" && outcome.result.isError === undefined)
     }).pipe(Effect.provide(deps({ POLICY_MODE: "enforce" }))))
+
+  it.effect("joins the agent's trace: a traceparent makes the tool span a child of the agent's span", () =>
+    Effect.gen(function*() {
+      const { invoke } = yield* setup
+      const traceId = "4bf92f3577b34da6a3ce929d0e0e4736"
+      const outcome = yield* invoke("test.trace", {}, { ...caller, traceparent: `00-${traceId}-00f067aa0ba902b7-01` })
+      assert.isTrue(outcome._tag === "Result" && outcome.result.structuredContent?.["traceId"] === traceId)
+      const untraced = yield* invoke("test.trace", {}, { ...caller, traceparent: "garbage" })
+      assert.isTrue(untraced._tag === "Result" && untraced.result.structuredContent?.["traceId"] !== traceId)
+    }).pipe(Effect.provide(deps({}))))
 })
