@@ -20,7 +20,8 @@ const isCalendarDate = (text: string) => {
 /** `YYYY-MM-DD` that is also a real calendar date. */
 export const IsoDate = Schema.String.pipe(
   Schema.pattern(/^\d{4}-\d{2}-\d{2}$/),
-  Schema.filter(isCalendarDate, { message: () => "not a real calendar date (expected YYYY-MM-DD)" })
+  // The JSON Schema annotation lets the filter (and its description) show up in tools/list.
+  Schema.filter(isCalendarDate, { message: () => "not a real calendar date (expected YYYY-MM-DD)", jsonSchema: { format: "date" } })
 )
 
 export const Entry = Schema.Struct({
