@@ -1,0 +1,141 @@
+/**
+ * ReadCache against a scripted server: rows with explicit `created_at`, pages of two, and a log
+ * of every `since` the cache asked for, so cursor, overlap, dedupe, eviction and rebuilds are
+ * observable.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Option, Ref, TestClock } from "effect"
+import { makeReadCache, type ReadCacheOptions } from "../../src/layers/ReadCache.ts"
+import { SyncUnavailable } from "../../src/layers/SyncErrors.ts"
+import { EPOCH, formatInstantMicros, parseInstantMicros, type WireChange } from "../../src/layers/SyncWire.ts"
+
+const SECOND = 1_000_000
+const T0 = Date.UTC(2026, 0, 1) * 1000
+
+interface Row {
+  readonly at: number
+  readonly change: WireChange
+}
+
+const makeServer = Effect.gen(function*() {
+  const rows = yield* Ref.make<ReadonlyArray<Row>>([])
+  const now = yield* Ref.make(T0)
+  const sinces = yield* Ref.make<ReadonlyArray<string>>([])
+  const delivered = yield* Ref.make(0)
+  const active = yield* Ref.make(0)
+  const maxActive = yield* Ref.make(0)
+  let seq = 0
+  const add = (at: number, title: string, id = `r${seq}`) =>
+    Ref.update(rows, (all) =>
+      [...all, { at, change: { eventId: `e${++seq}`, table: "habits", id, op: "insert" as const, data: { title, updatedAt: formatInstantMicros(at) } } }]
+        .sort((a, b) => a.at - b.at))
+  const pull = (since: string) =>
+    Effect.gen(function*() {
+      yield* Ref.update(sinces, (s) => [...s, since])
+      const n = yield* Ref.updateAndGet(active, (a) => a + 1)
+      yield* Ref.update(maxActive, (m) => Math.max(m, n))
+      yield* Effect.yieldNow()
+      const from = Option.getOrElse(parseInstantMicros(since), () => 0)
+      const matched = (yield* Ref.get(rows)).filter((r) => r.at > from)
+      const page = matched.slice(0, 2)
+      yield* Ref.update(delivered, (d) => d + page.length)
+      yield* Ref.update(active, (a) => a - 1)
+      const hasMore = matched.length > 2
+      const last = page[page.length - 1]
+      return {
+        serverChanges: page.map((r) => r.change),
+        syncedUntil: formatInstantMicros(hasMore && last !== undefined ? last.at : yield* Ref.get(now)),
+        ...(hasMore ? { hasMore: true } : {})
+      }
+    })
+  return { add, pull, now, sinces, delivered, maxActive }
+})
+
+const setup = (options: Partial<ReadCacheOptions> = {}) =>
+  Effect.all({
+    cache: makeReadCache({ maxUsers: 10, overlap: "5 seconds", rebuildAfter: "15 minutes", ...options }),
+    server: makeServer
+  })
+
+const key = { userId: "u1", app: "habits", table: "habits" }
+const titles = (records: ReadonlyArray<{ readonly data: Readonly<Record<string, unknown>> }>) =>
+  records.map((r) => String(r.data["title"])).sort()
+
+describe("ReadCache", () => {
+  it.effect("pages through everything, then pulls only from the cursor minus the overlap", () =>
+    Effect.gen(function*() {
+      const { cache, server } = yield* setup()
+      for (let i = 0; i < 5; i++) yield* server.add(T0 - 60 * SECOND + i, `h${i}`)
+      assert.strictEqual((yield* cache.read(key, server.pull)).length, 5)
+      assert.strictEqual((yield* Ref.get(server.sinces))[0], EPOCH)
+      assert.strictEqual((yield* Ref.get(server.sinces)).length, 3)
+      assert.strictEqual(yield* Ref.get(server.delivered), 5)
+
+      yield* server.add(T0 + 10 * SECOND, "new")
+      yield* Ref.set(server.now, T0 + 20 * SECOND)
+      assert.strictEqual((yield* cache.read(key, server.pull)).length, 6)
+      assert.strictEqual((yield* Ref.get(server.sinces))[3], formatInstantMicros(T0 - 5 * SECOND))
+      assert.strictEqual(yield* Ref.get(server.delivered), 6)
+    }))
+
+  it.effect("picks up a late row committed just before the cursor, and dedupes the overlap", () =>
+    Effect.gen(function*() {
+      const { cache, server } = yield* setup()
+      yield* server.add(T0 - 2 * SECOND, "a", "same")
+      assert.deepStrictEqual(titles(yield* cache.read(key, server.pull)), ["a"])
+      // Committed after the pull but stamped before its cursor (clock skew, upstreams.md 2.5).
+      yield* server.add(T0 - 1 * SECOND, "late")
+      const records = yield* cache.read(key, server.pull)
+      assert.deepStrictEqual(titles(records), ["a", "late"])
+    }))
+
+  it.effect("serialises concurrent reads of one key", () =>
+    Effect.gen(function*() {
+      const { cache, server } = yield* setup()
+      for (let i = 0; i < 6; i++) yield* server.add(T0 - 60 * SECOND + i, `h${i}`)
+      const results = yield* Effect.all([cache.read(key, server.pull), cache.read(key, server.pull)], { concurrency: 2 })
+      assert.deepStrictEqual(results.map((r) => r.length), [6, 6])
+      assert.strictEqual(yield* Ref.get(server.maxActive), 1)
+    }))
+
+  it.effect("evicts the least recently used user beyond maxUsers", () =>
+    Effect.gen(function*() {
+      const { cache, server } = yield* setup({ maxUsers: 1 })
+      yield* server.add(T0 - 60 * SECOND, "x")
+      yield* cache.read(key, server.pull)
+      yield* cache.read({ ...key, userId: "u2" }, server.pull)
+      yield* cache.read(key, server.pull)
+      assert.deepStrictEqual(yield* Ref.get(server.sinces), [EPOCH, EPOCH, EPOCH])
+    }))
+
+  it.effect("rebuilds from the epoch once the state is older than rebuildAfter", () =>
+    Effect.gen(function*() {
+      const { cache, server } = yield* setup()
+      yield* server.add(T0 - 60 * SECOND, "x")
+      yield* cache.read(key, server.pull)
+      yield* TestClock.adjust("10 minutes")
+      yield* cache.read(key, server.pull)
+      assert.notStrictEqual((yield* Ref.get(server.sinces))[1], EPOCH)
+      yield* TestClock.adjust("6 minutes")
+      yield* cache.read(key, server.pull)
+      assert.strictEqual((yield* Ref.get(server.sinces))[2], EPOCH)
+    }))
+
+  it.effect("keeps the previous state when a pull fails midway", () =>
+    Effect.gen(function*() {
+      const { cache, server } = yield* setup()
+      yield* server.add(T0 - 60 * SECOND, "x")
+      yield* cache.read(key, server.pull)
+      for (let i = 0; i < 3; i++) yield* server.add(T0 + i, `y${i}`)
+      const calls = yield* Ref.make(0)
+      const flaky = (since: string) =>
+        Effect.flatMap(Ref.updateAndGet(calls, (n) => n + 1), (n) =>
+          n === 2 ? Effect.fail(new SyncUnavailable({ app: "habits", reason: "network" })) : server.pull(since))
+      const error = yield* Effect.flip(cache.read(key, flaky))
+      assert.strictEqual(error._tag, "SyncUnavailable")
+      const sincesBefore = (yield* Ref.get(server.sinces)).length
+      assert.deepStrictEqual(titles(yield* cache.read(key, server.pull)), ["x", "y0", "y1", "y2"])
+      // The failed read did not move the cursor: the retry starts where the last good read ended.
+      assert.strictEqual((yield* Ref.get(server.sinces))[sincesBefore], (yield* Ref.get(server.sinces))[1])
+    }))
+})
