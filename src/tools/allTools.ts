@@ -1,9 +1,28 @@
 /**
  * The module barrel: every tool the gateway offers. Adding a tool is one module file plus one
- * line here (docs/tools.md). The registry built from this list rejects duplicate names.
+ * line in its module's `index.ts` (docs/tools.md); a new module adds one line here. The registry
+ * built from this list rejects duplicate names.
  */
+import type { Caller } from "../domain/Caller.ts"
+import type { Crypto } from "../layers/Crypto.ts"
+import type { Ids } from "../layers/Ids.ts"
+import type { MasterKeys } from "../layers/MasterKeys.ts"
+import type { SpaceDirectory } from "../layers/SpaceDirectory.ts"
+import type { SyncClient } from "../layers/SyncClient.ts"
+import { habitsTools } from "./habits/index.ts"
+import { journalTools } from "./journal/index.ts"
+import { notesTools } from "./notes/index.ts"
 import { spacesList } from "./spaces/list.ts"
+import { todoTools } from "./todo/index.ts"
+import type { Tool } from "./ToolSpec.ts"
 
-export const allTools = [
+/** Everything a tool handler may require; `main.ts` provides each of these once. */
+export type ToolRequirements = Caller | SyncClient | MasterKeys | Crypto | Ids | SpaceDirectory
+
+export const allTools: ReadonlyArray<Tool<ToolRequirements>> = [
+  ...habitsTools,
+  ...todoTools,
+  ...notesTools,
+  ...journalTools,
   spacesList
-] as const
+]
