@@ -5,6 +5,7 @@
  * contract and directly by the engine-backed SyncClient in tests. Persistence is a hook.
  */
 import { Clock, Context, Data, Effect, Layer, Option, Ref, Schema } from "effect"
+import { columns, PushBody, type PushChange } from "./pushBody.ts"
 import { parseInstantMicros } from "../layers/SyncWire.ts"
 import { emitRow, formatCreatedAt, type StoredRow, SyncLog } from "./syncLog.ts"
 
@@ -19,28 +20,6 @@ export const syncInactiveBody = {
   error: "sync_inactive",
   message: "Cloud Sync ist nicht aktiv. Aktiviere Sync in den Einstellungen."
 } as const
-
-const Nullish = <S extends Schema.Schema.Any>(schema: S) => Schema.optional(Schema.NullOr(schema))
-const JsonObject = Schema.Record({ key: Schema.String, value: Schema.Unknown })
-
-const PushChange = Schema.Struct({
-  table: Nullish(Schema.String),
-  id: Nullish(Schema.String),
-  op: Nullish(Schema.String),
-  data: Nullish(JsonObject),
-  fields: Nullish(Schema.Record({ key: Schema.String, value: Schema.Struct({ value: Schema.optional(Schema.Unknown), at: Nullish(Schema.String) }) })),
-  deletedAt: Nullish(Schema.String),
-  spaceId: Nullish(Schema.String),
-  actor: Schema.optional(Schema.Unknown),
-  origin: Nullish(Schema.String)
-})
-const PushBody = Schema.Struct({
-  clientId: Nullish(Schema.String),
-  since: Nullish(Schema.String),
-  schemaVersion: Nullish(Schema.Number),
-  changes: Nullish(Schema.Array(PushChange))
-})
-type PushChange = typeof PushChange.Type
 
 export interface PushRequest {
   readonly userId: string
@@ -78,28 +57,6 @@ const firstString = (...values: ReadonlyArray<unknown>): string | null => {
 }
 
 const sinceMicros = (since: string | null | undefined) => Option.getOrElse(parseInstantMicros(since ?? ""), () => 0)
-
-/** Splits a change into the stored `data` and `field_meta` columns (upstreams.md 2.4 step 4). */
-const columns = (change: PushChange): Pick<StoredRow, "data" | "fieldMeta"> => {
-  switch (change.op) {
-    case "update": {
-      const data: Record<string, unknown> = {}
-      const fieldMeta: Record<string, string> = {}
-      for (const [key, field] of Object.entries(change.fields ?? {})) {
-        data[key] = field.value ?? null
-        fieldMeta[key] = field.at ?? ""
-      }
-      return { data, fieldMeta }
-    }
-    case "delete": {
-      const data = { ...(change.data ?? {}) }
-      if (typeof change.deletedAt === "string") data["deletedAt"] = change.deletedAt
-      return { data, fieldMeta: {} }
-    }
-    default:
-      return { data: change.data ?? {}, fieldMeta: {} }
-  }
-}
 
 export const makeSyncEngine = (options: EngineOptions) =>
   Effect.gen(function*() {
@@ -196,6 +153,7 @@ export const makeSyncEngine = (options: EngineOptions) =>
       const page = hasMore ? rows.slice(0, PAGE) : rows
       const lastRow = page[page.length - 1]
       const now = yield* nowMicros
+      // "Now" never lags the newest row: stamps run ahead of the clock when many rows share a millisecond.
       const syncedUntil = hasMore && lastRow !== undefined ? lastRow.createdAt : Math.max(now, log.lastCreatedAt)
       return {
         serverChanges: page.map(emitRow),

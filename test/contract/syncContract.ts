@@ -132,6 +132,20 @@ export const syncContract = (name: string, setup: Layer.Layer<SyncClient | Harne
       assert.deepStrictEqual(titles(yield* sync.read(bobShared, "habits", "habits")), ["ours"])
     })))
 
+  it.live(`${name}: the personal space also shows sentinel and space-less legacy records`, () =>
+    run(Effect.gen(function*() {
+      const sync = yield* SyncClient
+      const base = yield* (yield* Harness).caller(alice, spaceA)
+      const personal = { ...base, personalSpaceId: spaceA }
+      yield* webPush(base, [
+        { table: "habits", id: uuid(1), op: "insert", data: { title: "legacy" } },
+        { table: "habits", id: uuid(2), op: "insert", data: { title: "bootstrap", spaceId: `_personal:${alice}` } },
+        { table: "habits", id: uuid(3), op: "insert", spaceId: spaceShared, data: { title: "shared", spaceId: spaceShared } }
+      ])
+      assert.deepStrictEqual(titles(yield* sync.read(personal, "habits", "habits")), ["bootstrap", "legacy"])
+      assert.deepStrictEqual(titles(yield* sync.read(base, "habits", "habits")), [])
+    })))
+
   it.live(`${name}: a rejected token fails with SyncUnauthorized`, () =>
     run(Effect.gen(function*() {
       const sync = yield* SyncClient
