@@ -1,0 +1,110 @@
+/**
+ * SyncClientHttp's wire handling against a scripted HttpClient: headers and client ids, status →
+ * SyncError mapping, retries of transient pull failures, and the per-request timeout (TestClock).
+ */
+import { HttpClient, HttpClientResponse } from "@effect/platform"
+import { assert, describe, it } from "@effect/vitest"
+import { Duration, Effect, Fiber, Layer, Ref, TestClock } from "effect"
+import { ManaConfig } from "../../src/layers/Config.ts"
+import { Ids } from "../../src/layers/Ids.ts"
+import { Metrics } from "../../src/layers/Metrics.ts"
+import { ReadCache } from "../../src/layers/ReadCache.ts"
+import { SyncClient } from "../../src/layers/SyncClient.ts"
+import { SyncClientHttp } from "../../src/layers/SyncClientHttp.ts"
+import { Upstreams } from "../../src/layers/Upstreams.ts"
+import { alice, callerFor, spaceA } from "../support/syncFixtures.ts"
+
+interface Seen {
+  readonly method: string
+  readonly url: string
+  readonly clientId: string | undefined
+  readonly auth: string | undefined
+}
+
+/** Answers each request with the next scripted response (`"hang"` never answers). */
+const scripted = (script: ReadonlyArray<Response | "hang">) =>
+  Effect.gen(function*() {
+    const seen = yield* Ref.make<ReadonlyArray<Seen>>([])
+    const client = HttpClient.make((request) =>
+      Effect.gen(function*() {
+        const index = (yield* Ref.getAndUpdate(seen, (s) => [...s, {
+          method: request.method,
+          url: request.url,
+          clientId: request.headers["x-client-id"],
+          auth: request.headers["authorization"]
+        }])).length
+        const next = script[Math.min(index, script.length - 1)]
+        if (next === undefined || next === "hang") return yield* Effect.never
+        return HttpClientResponse.fromWeb(request, next.clone())
+      })
+    )
+    const layer = SyncClientHttp.pipe(
+      Layer.provide(Layer.mergeAll(
+        Layer.succeed(HttpClient.HttpClient, client),
+        Layer.succeed(Upstreams, { authUrl: "http://auth.test", syncUrl: "http://sync.test", issuers: [] }),
+        ManaConfig.layerWith({ upstreamTimeout: Duration.seconds(2) }),
+        Metrics.layer,
+        ReadCache.layer,
+        Ids.layerTest
+      ))
+    )
+    return { seen, layer }
+  })
+
+const ok = () => new Response(JSON.stringify({ serverChanges: [], conflicts: [], syncedUntil: "2026-01-01T00:00:00Z" }))
+const me = callerFor(alice, spaceA, "jwt-token")
+
+const readOnce = Effect.flatMap(SyncClient, (sync) => sync.read(me, "habits", "habits"))
+
+describe("SyncClientHttp", () => {
+  it.effect("pulls with the reader id and pushes with a different writer id", () =>
+    Effect.gen(function*() {
+      const { layer, seen } = yield* scripted([ok()])
+      yield* Effect.gen(function*() {
+        const sync = yield* SyncClient
+        yield* sync.read(me, "habits", "habits")
+        yield* sync.push(me, "habits", "habits.create", [{ op: "insert", table: "habits", id: "x", data: { title: "t" } }])
+      }).pipe(Effect.provide(layer))
+      const [pull, push] = yield* Ref.get(seen)
+      assert.strictEqual(pull?.method, "GET")
+      assert.include(pull?.url ?? "", "http://sync.test/sync/habits/pull")
+      assert.match(pull?.clientId ?? "", /^mana-mcp-reader-/)
+      assert.match(push?.clientId ?? "", /^mana-mcp-writer-/)
+      assert.strictEqual(push?.auth, "Bearer jwt-token")
+    }))
+
+  it.effect("maps 401, 402 and other 4xx to their errors, with the server's text", () =>
+    Effect.gen(function*() {
+      const cases = [
+        [new Response("unauthorized: token expired\n", { status: 401 }), "SyncUnauthorized"],
+        [new Response("{}", { status: 402 }), "SyncPaymentRequired"],
+        [new Response("missing collection or since parameter\n", { status: 400 }), "SyncRejected"]
+      ] as const
+      for (const [response, tag] of cases) {
+        const { layer } = yield* scripted([response])
+        const error = yield* Effect.flip(Effect.provide(readOnce, layer))
+        assert.strictEqual(error._tag, tag)
+        if (error._tag === "SyncRejected") assert.strictEqual(error.detail, "missing collection or since parameter")
+      }
+    }))
+
+  it.effect("retries a pull after a 5xx and succeeds", () =>
+    Effect.gen(function*() {
+      const { layer, seen } = yield* scripted([new Response("boom", { status: 503 }), ok()])
+      const fiber = yield* Effect.fork(Effect.provide(readOnce, layer))
+      yield* TestClock.adjust("10 seconds")
+      assert.deepStrictEqual(yield* Fiber.join(fiber), [])
+      assert.strictEqual((yield* Ref.get(seen)).length, 2)
+    }))
+
+  it.effect("gives up with SyncUnavailable(timeout) when mana-sync never answers", () =>
+    Effect.gen(function*() {
+      const { layer, seen } = yield* scripted(["hang"])
+      const fiber = yield* Effect.fork(Effect.flip(Effect.provide(readOnce, layer)))
+      yield* TestClock.adjust("1 minute")
+      const error = yield* Fiber.join(fiber)
+      assert.strictEqual(error._tag, "SyncUnavailable")
+      if (error._tag === "SyncUnavailable") assert.strictEqual(error.reason, "timeout")
+      assert.strictEqual((yield* Ref.get(seen)).length, 4)
+    }))
+})
