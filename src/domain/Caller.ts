@@ -10,6 +10,11 @@ export interface CallerShape {
   readonly principal: Principal
   /** The verified `X-Mana-Space`: a space the principal is a member of. */
   readonly spaceId: string
+  /**
+   * The caller's personal space, when mana-auth lists one. Reads in the personal space also
+   * include `_personal:<userId>` sentinel rows and legacy rows without a space (upstreams.md 2.8).
+   */
+  readonly personalSpaceId?: string | undefined
   /** The caller's own JWT, forwarded to mana-sync and the vault; never logged. */
   readonly token: Redacted.Redacted<string>
   /** W3C `traceparent` of the request, if the client sent one. */

@@ -28,12 +28,8 @@ export const pushRetry = Schedule.exponential("250 millis").pipe(Schedule.jitter
 
 const isTransient = (error: SyncError) => error._tag === "SyncUnavailable"
 
-/**
- * Whether the active space is the caller's personal space. `CallerShape` does not say yet; a
- * `personalSpaceId` field on the caller, when the transport provides one, is honoured.
- */
-const isPersonalSpace = (caller: CallerShape): boolean =>
-  "personalSpaceId" in caller && caller.personalSpaceId === caller.spaceId
+/** Whether the active space is the caller's personal space (the transport fills `personalSpaceId`). */
+const isPersonalSpace = (caller: CallerShape): boolean => caller.personalSpaceId === caller.spaceId
 
 const nowIso = Effect.map(Clock.currentTimeMillis, (millis) => DateTime.formatIso(DateTime.unsafeMake(millis)))
 

@@ -67,9 +67,14 @@ export const makeAuthenticate = (auth: AuthShape, spaces: SpaceDirectoryShape) =
       ))
     }
     const traceparent = request.headers.get("traceparent") ?? undefined
+    // Cached with the membership list: no extra upstream call.
+    const personal = yield* refuseSpaces(spaces.spacesOf(verified.principal, verified.token)).pipe(
+      Effect.map((all) => all.find((space) => space.type === "personal")?.id)
+    )
     return {
       principal: verified.principal,
       spaceId,
+      personalSpaceId: personal,
       token: verified.token,
       traceparent
     } satisfies CallerShape

@@ -112,13 +112,27 @@ describe("habits end to end", () => {
       }
     })
     await rawPush(gateway.syncUrl, user.accessToken, "habits", changes)
+    await new Promise((resolve) => setTimeout(resolve, 1_100)) // a space missing from the cached list is re-checked after 1 s
     const paged = (await connectLegacy(gateway.mcpUrl, { token: user.accessToken, spaceId: pagedSpace })).client
-    await new Promise((resolve) => setTimeout(resolve, 1_100)) // the new space is re-checked after 1 s
     const habits = (await structured(paged, "habits.list")).habits
     expect(habits).toHaveLength(1500)
     expect(habits[0].title).toBe("Habit 0")
     expect(habits[1499].title).toBe("Habit 1499")
     await paged.close()
+  })
+
+  it("lists web-app rows written under the _personal:<userId> sentinel in the personal space only", async () => {
+    const id = crypto.randomUUID()
+    const sentinel = `_personal:${user.userId}`
+    await rawPush(gateway.syncUrl, user.accessToken, "habits", [{
+      table: "habits",
+      id,
+      op: "insert",
+      spaceId: sentinel,
+      data: { id, title: "Bootstrap habit", icon: "star", color: "#445566", order: 50, isArchived: false, spaceId: sentinel, authorId: user.userId, visibility: "space" }
+    }])
+    expect((await structured(client, "habits.list")).habits.map((h: { id: string }) => h.id)).toContain(id)
+    expect((await structured(teamClient, "habits.list")).habits.map((h: { id: string }) => h.id)).not.toContain(id)
   })
 
   it("spaces.list shows the caller's spaces with types and the active space", async () => {
