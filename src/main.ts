@@ -36,7 +36,13 @@ const resolveUpstreams = (config: ManaConfigShape) =>
       }
       return { upstreams, dev: Option.none() }
     }
-    const dev = yield* startDevStack({ host: config.host, authPort: mode.authPort, syncPort: mode.syncPort, dataDir: mode.dataDir })
+    const dev = yield* startDevStack({
+      host: config.host,
+      authPort: mode.authPort,
+      syncPort: mode.syncPort,
+      dataDir: mode.dataDir,
+      syncLatency: mode.syncLatency
+    })
     const upstreams: UpstreamsShape = {
       authUrl: dev.authUrl,
       syncUrl: dev.syncUrl,

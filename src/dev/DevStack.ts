@@ -6,7 +6,7 @@
  */
 import { BunHttpServer } from "@effect/platform-bun"
 import type { HttpServer } from "@effect/platform"
-import { Effect, Option } from "effect"
+import { type Duration, Effect, Option } from "effect"
 import { makeDevAuth } from "./DevAuth.ts"
 import { makeDevSync } from "./DevSync.ts"
 
@@ -15,6 +15,7 @@ export interface DevStackOptions {
   readonly authPort: number
   readonly syncPort: number
   readonly dataDir: string
+  readonly syncLatency: Duration.Duration
 }
 
 const urlOf = (server: HttpServer.HttpServer, host: string) => {
@@ -37,7 +38,8 @@ export const startDevStack = (options: DevStackOptions) =>
     const devSync = yield* makeDevSync({
       jwksUrl: `${authUrl}/api/auth/jwks`,
       memberships: devAuth.membershipsOf,
-      dataDir
+      dataDir,
+      latency: options.syncLatency
     })
     yield* syncServer.serve(devSync.app)
     return { authUrl, syncUrl, devAuth, devSync }

@@ -5,7 +5,7 @@
  * (JWKS key by `kid`, exp/nbf, non-empty `sub`; no aud/iss). Serving the app is `main.ts`' job.
  */
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Clock, Data, DateTime, Effect, Option, Schema } from "effect"
+import { Clock, Data, DateTime, Duration, Effect, Option, Schema } from "effect"
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose"
 import { EngineBadRequest, type EngineStorageFailed, type EngineSyncInactive, makeSyncEngine, syncInactiveBody } from "./SyncEngine.ts"
 import { openSyncJournal } from "./syncJournal.ts"
@@ -15,6 +15,8 @@ export interface DevSyncOptions {
   readonly memberships: (userId: string) => Effect.Effect<ReadonlyArray<string>>
   /** Some: rows are journaled to `<dataDir>/sync.jsonl` and replayed at start-up. */
   readonly dataDir: Option.Option<string>
+  /** Fault injection for local experiments and tests: every sync request waits this long first. */
+  readonly latency?: Duration.Duration
 }
 
 class Unauthorized extends Data.TaggedError("Unauthorized")<{ readonly reason: string }> {}
@@ -123,9 +125,12 @@ export const makeDevSync = (options: DevSyncOptions) =>
       return HttpServerResponse.unsafeJson({ userId, active: decoded.value.active })
     })
 
+    const delay = options.latency === undefined || Duration.toMillis(options.latency) === 0
+      ? Effect.void
+      : Effect.sleep(options.latency)
     const app = HttpRouter.empty.pipe(
-      HttpRouter.post("/sync/:appId", Effect.catchAll(push, toResponse)),
-      HttpRouter.get("/sync/:appId/pull", Effect.catchAll(pull, toResponse)),
+      HttpRouter.post("/sync/:appId", Effect.zipRight(delay, Effect.catchAll(push, toResponse))),
+      HttpRouter.get("/sync/:appId/pull", Effect.zipRight(delay, Effect.catchAll(pull, toResponse))),
       HttpRouter.get("/health", health),
       HttpRouter.post("/dev/billing/:userId", billing),
       Effect.catchTag("RouteNotFound", () => plain(404, "404 page not found"))

@@ -25,7 +25,14 @@ export type PolicyMode = (typeof policyModes)[number]
 /** Where mana-auth and mana-sync live: real services, or the embedded dev stand-ins. */
 export type UpstreamMode =
   | { readonly _tag: "Remote"; readonly authUrl: URL; readonly syncUrl: URL }
-  | { readonly _tag: "Local"; readonly authPort: number; readonly syncPort: number; readonly dataDir: string }
+  | {
+    readonly _tag: "Local"
+    readonly authPort: number
+    readonly syncPort: number
+    readonly dataDir: string
+    /** DEV_SYNC_LATENCY: fault injection, every dev mana-sync request waits this long. */
+    readonly syncLatency: Duration.Duration
+  }
 
 export interface ManaConfigShape {
   readonly port: number
@@ -54,14 +61,15 @@ const upstreams: Config.Config<UpstreamMode> = Config.all({
   syncUrl: optionalSetting("MANA_SYNC_URL", httpUrl),
   authPort: setting("DEV_AUTH_PORT", 3001, port),
   syncPort: setting("DEV_SYNC_PORT", 3050, port),
-  dataDir: setting("MANA_DEV_DATA_DIR", ".mana-dev", anyString)
+  dataDir: setting("MANA_DEV_DATA_DIR", ".mana-dev", anyString),
+  syncLatency: setting("DEV_SYNC_LATENCY", Duration.zero, duration)
 }).pipe(
-  Config.mapOrFail(({ authPort, authUrl, dataDir, syncPort, syncUrl }): Either.Either<UpstreamMode, ConfigError.ConfigError> => {
+  Config.mapOrFail(({ authPort, authUrl, dataDir, syncLatency, syncPort, syncUrl }): Either.Either<UpstreamMode, ConfigError.ConfigError> => {
     if (Option.isSome(authUrl) && Option.isSome(syncUrl)) {
       return Either.right({ _tag: "Remote", authUrl: authUrl.value, syncUrl: syncUrl.value })
     }
     if (Option.isNone(authUrl) && Option.isNone(syncUrl)) {
-      return Either.right({ _tag: "Local", authPort, syncPort, dataDir })
+      return Either.right({ _tag: "Local", authPort, syncPort, dataDir, syncLatency })
     }
     const [set, unset] = Option.isSome(authUrl) ? ["MANA_AUTH_URL", "MANA_SYNC_URL"] : ["MANA_SYNC_URL", "MANA_AUTH_URL"]
     return Either.left(ConfigError.InvalidData(

@@ -27,9 +27,31 @@ export interface Gateway extends ReadyInfo {
 const readyPrefix = "MANA_MCP_READY "
 const repoRoot = join(import.meta.dirname, "..", "..")
 
-export const startGateway = async (env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<Gateway> => {
+const bun = join(repoRoot, "node_modules", ".bin", "bun")
+
+/** Resolves once no process of the group is left (npm exits on SIGTERM before its child does). */
+const groupGone = async (pgid: number) => {
+  for (let waited = 0; waited < 15_000; waited += 50) {
+    try {
+      process.kill(-pgid, 0)
+    } catch {
+      return
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+/**
+ * `direct: true` runs the command `npm start` runs (`bun src/main.ts`) without npm in between, so
+ * a test can observe the gateway's own exit code and timing on a signal.
+ */
+export const startGateway = async (
+  env: Record<string, string> = {},
+  options: { dataDir?: string; direct?: boolean } = {}
+): Promise<Gateway> => {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "mana-mcp-e2e-"))
-  const child: ChildProcess = spawn("npm", ["start", "--silent"], {
+  const [command, args] = options.direct === true ? [bun, ["src/main.ts"]] : ["npm", ["start", "--silent"]]
+  const child: ChildProcess = spawn(command, args, {
     cwd: repoRoot,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -64,6 +86,7 @@ export const startGateway = async (env: Record<string, string> = {}, options: { 
       process.kill(-child.pid, signal)
     }
     const code = await exited
+    if (child.pid !== undefined) await groupGone(child.pid)
     if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true })
     return code
   }

@@ -1,0 +1,37 @@
+/**
+ * Graceful shutdown of the real `npm start` entry: on SIGTERM a tool call already running
+ * completes, new requests are refused, sessions close and the process exits within 10 s.
+ * DEV_SYNC_LATENCY makes the dev mana-sync slow so the call is reliably in flight.
+ */
+import { describe, expect, it } from "vitest"
+import { registerUser } from "../support/devUsers.ts"
+import { startGateway } from "../support/gateway.ts"
+import { connectLegacy } from "../support/mcpClients.ts"
+
+describe("graceful shutdown", () => {
+  it("finishes the running call, refuses new work and exits within 10 s of SIGTERM", async () => {
+    const gateway = await startGateway({ DEV_SYNC_LATENCY: "1500ms" }, { direct: true })
+    const user = await registerUser(gateway.authUrl)
+    const { client } = await connectLegacy(gateway.mcpUrl, { token: user.accessToken, spaceId: user.personalSpaceId })
+
+    const running = client.callTool({ name: "habits.create", arguments: { title: "Written during shutdown" } })
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    const signalledAt = Date.now()
+    const exited = gateway.stop("SIGTERM")
+
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const refused = await fetch(`${gateway.mcpUrl}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })
+      .then((response) => response.status)
+      .catch(() => "connection refused")
+    expect([503, "connection refused"]).toContain(refused)
+
+    const result = await running
+    expect(result.isError).not.toBe(true)
+    expect((result.structuredContent as { habit: { title: string } }).habit.title).toBe("Written during shutdown")
+
+    const code = await exited
+    expect(Date.now() - signalledAt).toBeLessThan(10_000)
+    expect(code).toBe(0)
+    expect(gateway.output()).toContain("draining")
+  })
+})
