@@ -3,6 +3,7 @@
  * mana-auth, the MCP SDK client over Streamable HTTP. Covers auth, spaces, sessions, Origin.
  */
 import { spawnSync } from "node:child_process"
+import { request as httpRequest } from "node:http"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createSpace, type DevUser, registerUser } from "../support/devUsers.ts"
@@ -139,6 +140,23 @@ describe("gateway core (npm start, local mode)", () => {
       body: JSON.stringify(initializeBody)
     })
     expect(badOrigin.status).toBe(403)
+    // fetch() cannot forge Host; a raw request can, as a DNS-rebinding page effectively does.
+    const url = new URL(gateway.mcpUrl)
+    const badHost = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({
+        host: "127.0.0.1",
+        port: url.port,
+        path: "/mcp",
+        method: "POST",
+        headers: { ...jsonHeaders, ...headersFor({ token: alice.accessToken, spaceId: alice.personalSpaceId }), host: `evil.example:${url.port}` }
+      }, (response) => {
+        response.resume()
+        resolve(response.statusCode ?? 0)
+      })
+      req.on("error", reject)
+      req.end(JSON.stringify(initializeBody))
+    })
+    expect(badHost).toBe(403)
     const preflight = await fetch(gateway.mcpUrl, {
       method: "OPTIONS",
       headers: { origin: "http://localhost:5173", "access-control-request-method": "POST" }
