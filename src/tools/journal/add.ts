@@ -4,13 +4,14 @@
  * plaintext, as the web app stores them. The default date is today in UTC by the Effect Clock.
  */
 import { DateTime, Effect, Schema } from "effect"
-import { Caller } from "../../domain/Caller.ts"
-import { Crypto } from "../../layers/Crypto.ts"
+import type { Caller } from "../../domain/Caller.ts"
+import type { Crypto } from "../../layers/Crypto.ts"
 import { Ids } from "../../layers/Ids.ts"
-import { MasterKeys } from "../../layers/MasterKeys.ts"
-import { SyncClient } from "../../layers/SyncClient.ts"
+import type { MasterKeys } from "../../layers/MasterKeys.ts"
+import type { SyncClient } from "../../layers/SyncClient.ts"
 import type { SyncError } from "../../layers/SyncErrors.ts"
 import type { MasterKeyError } from "../../layers/VaultErrors.ts"
+import { callerKey, insertEncrypted } from "../encryptedInsert.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { countWords, Entry, IsoDate, journalApp, journalTable, Mood } from "./Entry.ts"
 
@@ -54,9 +55,7 @@ export const add = defineTool({
   encryptedFields: journalTable,
   handler: (input): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto | Ids> =>
     Effect.gen(function*() {
-      const caller = yield* Caller
-      const crypto = yield* Crypto
-      const key = yield* Effect.flatMap(MasterKeys, (keys) => keys.forCaller(caller))
+      const { key } = yield* callerKey
       const now = DateTime.formatIso(yield* DateTime.now)
       const entry: Entry = {
         id: yield* Effect.flatMap(Ids, (ids) => ids.uuid),
@@ -72,9 +71,7 @@ export const add = defineTool({
         createdAt: now,
         updatedAt: now
       }
-      const data = yield* crypto.encryptFields(key, entry, journalTable.fields)
-      yield* Effect.flatMap(SyncClient, (sync) =>
-        sync.push(caller, journalApp, "journal.add", [{ op: "insert", table: journalTable.table, id: entry.id, data }]))
+      yield* insertEncrypted(key, { app: journalApp, tool: "journal.add", table: journalTable }, entry)
       return { entry }
     })
 })

@@ -4,13 +4,14 @@
  * app stores them.
  */
 import { DateTime, Effect, Schema } from "effect"
-import { Caller } from "../../domain/Caller.ts"
-import { Crypto } from "../../layers/Crypto.ts"
+import type { Caller } from "../../domain/Caller.ts"
+import type { Crypto } from "../../layers/Crypto.ts"
 import { Ids } from "../../layers/Ids.ts"
-import { MasterKeys } from "../../layers/MasterKeys.ts"
-import { SyncClient } from "../../layers/SyncClient.ts"
+import type { MasterKeys } from "../../layers/MasterKeys.ts"
+import type { SyncClient } from "../../layers/SyncClient.ts"
 import type { SyncError } from "../../layers/SyncErrors.ts"
 import type { MasterKeyError } from "../../layers/VaultErrors.ts"
+import { callerKey, insertEncrypted } from "../encryptedInsert.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { HexColor, Note, notesApp, notesTable } from "./Note.ts"
 
@@ -46,9 +47,7 @@ export const create = defineTool({
   encryptedFields: notesTable,
   handler: (input): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto | Ids> =>
     Effect.gen(function*() {
-      const caller = yield* Caller
-      const crypto = yield* Crypto
-      const key = yield* Effect.flatMap(MasterKeys, (keys) => keys.forCaller(caller))
+      const { key } = yield* callerKey
       const now = DateTime.formatIso(yield* DateTime.now)
       const note: Note = {
         id: yield* Effect.flatMap(Ids, (ids) => ids.uuid),
@@ -60,9 +59,7 @@ export const create = defineTool({
         createdAt: now,
         updatedAt: now
       }
-      const data = yield* crypto.encryptFields(key, note, notesTable.fields)
-      yield* Effect.flatMap(SyncClient, (sync) =>
-        sync.push(caller, notesApp, "notes.create", [{ op: "insert", table: notesTable.table, id: note.id, data }]))
+      yield* insertEncrypted(key, { app: notesApp, tool: "notes.create", table: notesTable }, note)
       return { note }
     })
 })

@@ -4,13 +4,14 @@
  * after every live task in the space (max + 1, upstreams.md T8).
  */
 import { DateTime, Effect, Schema } from "effect"
-import { Caller } from "../../domain/Caller.ts"
-import { Crypto } from "../../layers/Crypto.ts"
+import type { Caller } from "../../domain/Caller.ts"
+import type { Crypto } from "../../layers/Crypto.ts"
 import { Ids } from "../../layers/Ids.ts"
-import { MasterKeys } from "../../layers/MasterKeys.ts"
+import type { MasterKeys } from "../../layers/MasterKeys.ts"
 import { SyncClient } from "../../layers/SyncClient.ts"
 import type { SyncError } from "../../layers/SyncErrors.ts"
 import type { MasterKeyError } from "../../layers/VaultErrors.ts"
+import { callerKey, insertEncrypted } from "../encryptedInsert.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { Priority, Task, tasksTable, todoApp } from "./Task.ts"
 
@@ -53,11 +54,9 @@ export const create = defineTool({
   encryptedFields: tasksTable,
   handler: (input): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto | Ids> =>
     Effect.gen(function*() {
-      const caller = yield* Caller
-      const sync = yield* SyncClient
-      const crypto = yield* Crypto
       // The key first: a zero-knowledge user fails before anything touches mana-sync.
-      const key = yield* Effect.flatMap(MasterKeys, (keys) => keys.forCaller(caller))
+      const { caller, key } = yield* callerKey
+      const sync = yield* SyncClient
       const existing = yield* sync.read(caller, todoApp, tasksTable.table)
       const last = existing.reduce((max, record) => {
         const order = record.data["order"]
@@ -77,8 +76,7 @@ export const create = defineTool({
         createdAt: now,
         updatedAt: now
       }
-      const data = yield* crypto.encryptFields(key, task, tasksTable.fields)
-      yield* sync.push(caller, todoApp, "todo.create", [{ op: "insert", table: tasksTable.table, id: task.id, data }])
+      yield* insertEncrypted(key, { app: todoApp, tool: "todo.create", table: tasksTable }, task)
       return { task }
     })
 })

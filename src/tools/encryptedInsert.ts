@@ -1,0 +1,33 @@
+/**
+ * What every encrypted create tool does once its plaintext record is built: fetch the caller's
+ * master key (first, so a zero-knowledge user fails before any write), encrypt exactly the
+ * table's encrypted fields, push one insert. Returns nothing the agent sees; the tool answers
+ * with its plaintext record.
+ */
+import { Effect } from "effect"
+import { Caller } from "../domain/Caller.ts"
+import { Crypto } from "../layers/Crypto.ts"
+import { MasterKeys } from "../layers/MasterKeys.ts"
+import { SyncClient } from "../layers/SyncClient.ts"
+import type { EncryptedFields } from "./ToolSpec.ts"
+
+/** The caller of this call and their master key. Fails with a `MasterKeyError` (zero-knowledge, no vault, fetch failed). */
+export const callerKey = Effect.gen(function*() {
+  const caller = yield* Caller
+  const key = yield* Effect.flatMap(MasterKeys, (keys) => keys.forCaller(caller))
+  return { caller, key }
+})
+
+/** Encrypts `record`'s encrypted fields with `key` and pushes it as one insert on behalf of `tool`. */
+export const insertEncrypted = (
+  key: CryptoKey,
+  target: { readonly app: string; readonly tool: string; readonly table: EncryptedFields },
+  record: { readonly id: string } & Readonly<Record<string, unknown>>
+) =>
+  Effect.gen(function*() {
+    const caller = yield* Caller
+    const crypto = yield* Crypto
+    const sync = yield* SyncClient
+    const data = yield* crypto.encryptFields(key, record, target.table.fields)
+    yield* sync.push(caller, target.app, target.tool, [{ op: "insert", table: target.table.table, id: record.id, data }])
+  })
