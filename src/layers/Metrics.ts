@@ -14,10 +14,19 @@ export type ToolOutcome = "success" | "handler-error" | "input-invalid"
 export type UpstreamName = "mana-auth" | "mana-sync"
 export type UpstreamOutcome = "success" | "client-error" | "server-error" | "network-error" | "timeout"
 
+/**
+ * V8 heap-space statistics: on Bun (JavaScriptCore) prom-client computes them by walking the whole
+ * heap, which blocked the event loop for tens of milliseconds per scrape on a large heap, and
+ * they describe V8 spaces JSC does not have. Total heap size and RSS stay.
+ */
+const v8OnlyMetrics = ["space_size_total_bytes", "space_size_used_bytes", "space_size_available_bytes"]
+  .map((suffix) => `mana_mcp_nodejs_heap_${suffix}`)
+
 const make = () => {
   const registry = new Prom.Registry()
   registry.setDefaultLabels({ service: "mana-mcp" })
   Prom.collectDefaultMetrics({ register: registry, prefix: "mana_mcp_" })
+  if (process.versions["bun"] !== undefined) v8OnlyMetrics.forEach((name) => registry.removeSingleMetric(name))
   const policyDecisions = new Prom.Counter({
     name: "mana_mcp_policy_decisions_total",
     help: "Policy gate decisions by decision, reason and mode",
