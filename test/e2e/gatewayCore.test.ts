@@ -124,13 +124,32 @@ describe("gateway core (npm start, local mode)", () => {
     expect((await pingWith(alice, sessionId)).status).toBe(404)
   })
 
-  it("lets a session switch space per request (the space of each HTTP request counts)", async () => {
+  it("lets a session switch space per request: a tool call uses the space of its own HTTP request", async () => {
     const team = await createSpace(gateway.authUrl, alice, "Team A")
     const sessionId = await openRawSession(alice)
     // A space missing from the cached list is re-checked upstream once the list is older than 1 s.
     await new Promise((resolve) => setTimeout(resolve, 1_100))
     expect((await pingWith(alice, sessionId, team)).status).toBe(200)
     expect((await pingWith(alice, sessionId, bob.personalSpaceId)).status).toBe(403)
+
+    const activeSpaceIn = async (spaceId: string) => {
+      const response = await fetch(gateway.mcpUrl, {
+        method: "POST",
+        headers: {
+          ...jsonHeaders,
+          ...headersFor({ token: alice.accessToken, spaceId }),
+          "mcp-session-id": sessionId,
+          "mcp-protocol-version": "2025-11-25"
+        },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "spaces.list", arguments: {} } })
+      })
+      const text = await response.text()
+      // The answer is JSON or a one-event SSE stream, depending on the transport's choice.
+      const json = JSON.parse(text.startsWith("{") ? text : (/^data: (.*)$/m.exec(text)?.[1] ?? "{}"))
+      return json.result.structuredContent.activeSpaceId
+    }
+    expect(await activeSpaceIn(team)).toBe(team)
+    expect(await activeSpaceIn(alice.personalSpaceId)).toBe(alice.personalSpaceId)
   })
 
   it("refuses a foreign Origin and a foreign Host with 403 (DNS-rebinding protection), answers CORS for allowed origins", async () => {
