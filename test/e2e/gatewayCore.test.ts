@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process"
 import { request as httpRequest } from "node:http"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { createSpace, type DevUser, registerUser } from "../support/devUsers.ts"
+import { createSpace, type DevUser, loginUser, registerUser } from "../support/devUsers.ts"
 import { type Gateway, startGateway } from "../support/gateway.ts"
 import { connectLegacy, headersFor } from "../support/mcpClients.ts"
 
@@ -150,6 +150,11 @@ describe("gateway core (npm start, local mode)", () => {
     }
     expect(await activeSpaceIn(team)).toBe(team)
     expect(await activeSpaceIn(alice.personalSpaceId)).toBe(alice.personalSpaceId)
+
+    // A refreshed token (a new login of the same user) keeps working in the same session.
+    const refreshed = await loginUser(gateway.authUrl, alice.email, "correct-horse-battery")
+    expect(refreshed.accessToken).not.toBe(alice.accessToken)
+    expect((await pingWith(refreshed, sessionId)).status).toBe(200)
   })
 
   it("refuses a foreign Origin and a foreign Host with 403 (DNS-rebinding protection), answers CORS for allowed origins", async () => {
