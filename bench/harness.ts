@@ -53,8 +53,12 @@ export const withGateway = async <A>(run: (gateway: Gateway) => Promise<A>, env:
   const gateway = await startGateway({ ...benchEnv, ...env })
   try {
     return await run(gateway)
+  } catch (error) {
+    console.error(`benchmark failed; the gateway's last output:\n${gateway.output().slice(-4000)}`)
+    throw error
   } finally {
-    await gateway.stop()
+    // The gateway may already be gone (that is then the error above); stopping it must not hide it.
+    await gateway.stop().catch(() => undefined)
   }
 }
 
