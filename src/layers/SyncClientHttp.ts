@@ -91,7 +91,11 @@ export const httpTransport = Effect.gen(function*() {
           withCaller(caller, clientId)
         ),
         // A 200 whose body is not the pull shape is a mana-sync bug, not something an agent can act on.
-        (response) => Effect.orDie(Effect.flatMap(response.json, Schema.decodeUnknown(PullResponse)))
+        // The parse error is dropped: it would quote record values (ciphertext, plaintext fields) into the logs.
+        (response) =>
+          Effect.flatMap(response.json, Schema.decodeUnknown(PullResponse)).pipe(
+            Effect.orDieWith(() => new Error(`mana-sync pull response for ${app} does not match the protocol`))
+          )
       ),
     push: ({ app, body, caller, clientId }) =>
       send(

@@ -37,7 +37,9 @@ export class SyncRejected extends Schema.TaggedError<SyncRejected>()("SyncReject
 export class SyncUnavailable extends Schema.TaggedError<SyncUnavailable>()("SyncUnavailable", {
   app: Schema.String,
   reason: Schema.Literal("network", "timeout", "server-error"),
-  status: Schema.optional(Schema.Number)
+  status: Schema.optional(Schema.Number),
+  /** A failed write may still have been stored (mana-sync is not atomic, a timeout says nothing). */
+  operation: Schema.optional(Schema.Literal("read", "write"))
 }) {
   override get message() {
     const what = this.reason === "timeout"
@@ -45,7 +47,9 @@ export class SyncUnavailable extends Schema.TaggedError<SyncUnavailable>()("Sync
       : this.reason === "network"
       ? "could not be reached"
       : `answered with a server error (HTTP ${this.status ?? "5xx"})`
-    return `mana-sync ${what}. This is temporary: retry the call in a moment.`
+    return this.operation === "write"
+      ? `mana-sync ${what}, so this write is unconfirmed: it may or may not have been stored. Before retrying, check with the matching list or search tool, so a retry does not create a duplicate.`
+      : `mana-sync ${what}. This is temporary: retry the call in a moment.`
   }
 }
 

@@ -10,7 +10,7 @@ import { visibleIn } from "./fold.ts"
 import { Ids } from "./Ids.ts"
 import { ReadCache } from "./ReadCache.ts"
 import type { OutgoingChange, SyncClientShape } from "./SyncClient.ts"
-import type { SyncError } from "./SyncErrors.ts"
+import { type SyncError, SyncUnavailable } from "./SyncErrors.ts"
 import type { SyncTransport } from "./SyncTransport.ts"
 
 /** Pulls are reads: retrying them is always safe. Only transient failures are retried. */
@@ -94,7 +94,12 @@ export const makeSyncClient = (transport: SyncTransport) =>
         const now = yield* nowIso
         const body = { clientId: writerId, since: now, schemaVersion: 1, changes: changes.map(stampChange(caller, tool, now)) }
         yield* transport.push({ caller, app, clientId: writerId, body }).pipe(
-          Effect.retry({ schedule: pushRetry, while: isTransient })
+          Effect.retry({ schedule: pushRetry, while: isTransient }),
+          Effect.mapError((error) =>
+            error._tag === "SyncUnavailable"
+              ? new SyncUnavailable({ app: error.app, reason: error.reason, status: error.status, operation: "write" })
+              : error
+          )
         )
       }).pipe(Effect.withSpan("SyncClient.push", { attributes: { app, tool, changes: changes.length } }))
 

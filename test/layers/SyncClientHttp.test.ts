@@ -4,7 +4,7 @@
  */
 import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Fiber, Layer, Ref, TestClock } from "effect"
+import { Cause, Duration, Effect, Fiber, Layer, Ref, TestClock } from "effect"
 import { ManaConfig } from "../../src/layers/Config.ts"
 import { Ids } from "../../src/layers/Ids.ts"
 import { Metrics } from "../../src/layers/Metrics.ts"
@@ -106,5 +106,30 @@ describe("SyncClientHttp", () => {
       assert.strictEqual(error._tag, "SyncUnavailable")
       if (error._tag === "SyncUnavailable") assert.strictEqual(error.reason, "timeout")
       assert.strictEqual((yield* Ref.get(seen)).length, 4)
+    }))
+
+  it.effect("tells the agent a push that kept failing is unconfirmed (it may exist), after the safe retries", () =>
+    Effect.gen(function*() {
+      const { layer, seen } = yield* scripted([new Response("boom", { status: 500 })])
+      const push = Effect.flatMap(SyncClient, (sync) =>
+        sync.push(me, "habits", "habits.create", [{ op: "insert", table: "habits", id: "x", data: { title: "t" } }]))
+      const fiber = yield* Effect.fork(Effect.flip(Effect.provide(push, layer)))
+      yield* TestClock.adjust("1 minute")
+      const error = yield* Fiber.join(fiber)
+      assert.strictEqual(error._tag, "SyncUnavailable")
+      if (error._tag === "SyncUnavailable") assert.strictEqual(error.operation, "write")
+      assert.include(error.message, "unconfirmed")
+      assert.strictEqual((yield* Ref.get(seen)).length, 3)
+    }))
+
+  it.effect("turns a malformed pull answer into a defect that does not quote record values", () =>
+    Effect.gen(function*() {
+      const { layer } = yield* scripted([new Response(JSON.stringify({ serverChanges: "secret-plaintext-value" }))])
+      const exit = yield* Effect.exit(Effect.provide(readOnce, layer))
+      assert.isTrue(exit._tag === "Failure" && Cause.isDie(exit.cause))
+      if (exit._tag === "Failure") {
+        assert.include(Cause.pretty(exit.cause), "does not match the protocol")
+        assert.notInclude(Cause.pretty(exit.cause), "secret-plaintext-value")
+      }
     }))
 })
