@@ -45,7 +45,11 @@ export const makeHttpApp = (toolCount: number) =>
     HttpRouter.all("/mcp", mcpRoute),
     HttpRouter.get(
       "/health",
-      Effect.succeed(HttpServerResponse.unsafeJson({ status: "ok", service: "mana-mcp", registry: { loaded: true, tools: toolCount } }))
+      Effect.map(Effect.flatMap(McpEndpoint, (endpoint) => endpoint.isDraining), (draining) =>
+        HttpServerResponse.unsafeJson(
+          { status: draining ? "draining" : "ok", service: "mana-mcp", registry: { loaded: true, tools: toolCount } },
+          { status: draining ? 503 : 200 }
+        ))
     ),
     HttpRouter.get(
       "/metrics",

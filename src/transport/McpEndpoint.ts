@@ -26,6 +26,8 @@ export interface McpEndpointShape {
   readonly handle: (request: Request) => Effect.Effect<Response>
   /** Stops accepting requests, waits (bounded) for running tool calls, then closes all sessions. */
   readonly drain: Effect.Effect<void>
+  /** True once draining started: `/health` then answers 503 so load balancers stop routing here. */
+  readonly isDraining: Effect.Effect<boolean>
 }
 
 export class McpEndpoint extends Context.Tag("mana-mcp/McpEndpoint")<McpEndpoint, McpEndpointShape>() {}
@@ -73,8 +75,9 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
           if (method !== "POST" && method !== "GET" && method !== "DELETE") {
             return errorResponse(405, "method_not_allowed", `${method} is not supported on /mcp; use POST, GET or DELETE`, {}, { allow: "GET, POST, DELETE, OPTIONS" })
           }
-          const parsedBody = method === "POST" ? yield* readJsonBody(request) : undefined
+          // Headers first: an unauthenticated request never costs a body read.
           const caller = yield* authenticate(request, publicBaseOf(request))
+          const parsedBody = method === "POST" ? yield* readJsonBody(request) : undefined
           const authInfo = authInfoOf(caller, new CallerEnvelope(caller))
           const legacy = yield* Effect.promise(() =>
             isLegacyRequest(request, parsedBody, { maxRequestBodySize }).catch(() => true)
@@ -97,8 +100,10 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
       const drain = Effect.gen(function*() {
         draining = true
         yield* Effect.logInfo("draining: waiting for running tool calls", { running })
+        // Finalizers run uninterruptibly; the wait must be interruptible or the timeout cannot end it.
         yield* Effect.sleep("50 millis").pipe(
           Effect.repeat({ until: () => running === 0 }),
+          Effect.interruptible,
           Effect.timeout(config.shutdownGrace),
           Effect.ignore
         )
@@ -106,6 +111,6 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
         yield* Effect.sleep("100 millis")
         yield* sessions.closeAll
       })
-      return { handle, drain }
+      return { handle, drain, isDraining: Effect.sync(() => draining) }
     })
   )

@@ -24,6 +24,8 @@ describe("graceful shutdown", () => {
       .then((response) => response.status)
       .catch(() => "connection refused")
     expect([503, "connection refused"]).toContain(refused)
+    const health = await fetch(`${gateway.baseUrl}/health`).then((response) => response.status).catch(() => "connection refused")
+    expect([503, "connection refused"]).toContain(health)
 
     const result = await running
     expect(result.isError).not.toBe(true)
@@ -33,5 +35,17 @@ describe("graceful shutdown", () => {
     expect(Date.now() - signalledAt).toBeLessThan(10_000)
     expect(code).toBe(0)
     expect(gateway.output()).toContain("draining")
+  })
+
+  it("does not wait past SHUTDOWN_GRACE for a call that hangs", async () => {
+    const gateway = await startGateway({ DEV_SYNC_LATENCY: "30s", SHUTDOWN_GRACE: "1s" }, { direct: true })
+    const user = await registerUser(gateway.authUrl)
+    const { client } = await connectLegacy(gateway.mcpUrl, { token: user.accessToken, spaceId: user.personalSpaceId })
+    const hanging = client.callTool({ name: "habits.list", arguments: {} }).catch(() => "aborted")
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const signalledAt = Date.now()
+    await gateway.stop("SIGTERM")
+    expect(Date.now() - signalledAt).toBeLessThan(5_000)
+    void hanging
   })
 })
