@@ -1,8 +1,9 @@
 /**
  * DNS-rebinding protection and CORS for `/mcp`. A request whose `Origin` is present and not an
- * allowed origin gets 403; when the gateway is bound to loopback, a `Host` that is not a local
- * name (or an explicitly allowed host) gets 403 too — the attack is a hostile page resolving its
- * own domain to 127.0.0.1. CORS answers only allowed origins.
+ * allowed origin gets 403; when the gateway is bound to loopback, a loopback `Origin` (any port)
+ * is not a rebinding attempt and passes, and a `Host` that is not a local name (or an explicitly
+ * allowed host) gets 403 — the attack is a hostile page resolving its own domain to 127.0.0.1.
+ * CORS answers only allowed origins, so browsers still cannot call from unlisted local pages.
  */
 import { errorResponse } from "./httpResponses.ts"
 
@@ -41,10 +42,24 @@ const hostnameOf = (host: string): string => {
   return host.replace(/:\d+$/, "").toLowerCase()
 }
 
+/**
+ * A loopback page cannot be a rebinding attacker (its origin names the attacker's domain), so a
+ * loopback-bound gateway accepts loopback origins like the SDK's `localhostAllowedOrigins()` does.
+ */
+const isLoopbackOrigin = (origin: string): boolean => {
+  if (!URL.canParse(origin)) return false
+  const url = new URL(origin)
+  // Not `isLoopback`: its `127.` prefix test would let a page on `127.evil.example` through.
+  const hostname = url.hostname.toLowerCase()
+  const loopbackName = hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname)
+  return (url.protocol === "http:" || url.protocol === "https:") && loopbackName
+}
+
 /** A 403 response when the request fails the Origin/Host checks, otherwise `undefined`. */
 export const rejectForeignOrigin = (policy: OriginPolicy, request: Request): Response | undefined => {
   const origin = request.headers.get("origin")
-  if (origin !== null && !policy.allowedOrigins.has(origin)) {
+  const loopbackOk = policy.allowedHostnames !== undefined && origin !== null && isLoopbackOrigin(origin)
+  if (origin !== null && !policy.allowedOrigins.has(origin) && !loopbackOk) {
     return errorResponse(403, "forbidden_origin", `Origin ${JSON.stringify(origin)} is not allowed; allowed origins are set with CORS_ORIGINS`, {
       allowedOrigins: [...policy.allowedOrigins]
     })
