@@ -4,6 +4,7 @@
  * verification). Ceiling: the `/health` round trip, which does no auth at all. Also times the
  * verification alone in this process, to tell the cache's saving apart from HTTP noise.
  */
+import { Schema } from "effect"
 import * as Jose from "jose"
 import { loginUser, registerUser } from "../test/support/devUsers.ts"
 import { headersFor } from "../test/support/mcpClients.ts"
@@ -25,6 +26,16 @@ const mintTokens = async (authUrl: string, email: string, count: number) => {
   if (new Set(tokens).size !== tokens.length) throw new Error("logins returned a repeated token")
   return tokens
 }
+
+const Jwks = Schema.Struct({
+  keys: Schema.Array(Schema.Struct({
+    kty: Schema.String,
+    crv: Schema.optional(Schema.String),
+    x: Schema.optional(Schema.String),
+    kid: Schema.optional(Schema.String),
+    alg: Schema.optional(Schema.String)
+  }))
+})
 
 const sha256 = (text: string) => crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))
 
@@ -54,7 +65,8 @@ export const authCache: Benchmark = {
       }, rounds)
 
       // The verification step alone, in this process (same Bun, same jose), with a local key set.
-      const jwks = Jose.createLocalJWKSet(await (await fetch(`${gateway.authUrl}/api/auth/jwks`)).json())
+      const keySet = Schema.decodeUnknownSync(Jwks)(await (await fetch(`${gateway.authUrl}/api/auth/jwks`)).json())
+      const jwks = Jose.createLocalJWKSet({ keys: keySet.keys.map((key) => ({ ...key })) })
       const verifyOptions = { algorithms: ["EdDSA"], audience: "mana", issuer: gateway.authUrl }
       const verify: Array<number> = []
       const digest: Array<number> = []
