@@ -45,6 +45,12 @@ if (selected.length === 0) {
 const started = performance.now()
 const gateway = await startGateway()
 const proxy = await startAuthProxy({ target: new URL(gateway.baseUrl), token: gateway.devToken, spaceId: gateway.devSpaceId })
+// Interrupted (Ctrl-C, a test runner's timeout): do not leave the gateway's process group behind.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    void proxy.close().then(gateway.stop).finally(() => process.exit(130))
+  })
+}
 const runs: Array<SuiteRun> = []
 let schemaPreservation: ReadonlyArray<PreservationResult> = []
 try {

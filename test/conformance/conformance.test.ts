@@ -121,7 +121,12 @@ const runScript = (jsonFile: string) =>
     child.stderr.on("data", (chunk: Buffer) => {
       output += chunk.toString()
     })
-    child.once("close", (code) => resolve({ code, output }))
+    // Before vitest's own timeout: SIGTERM lets the script stop its gateway and suites.
+    const guard = setTimeout(() => child.kill("SIGTERM"), 280_000)
+    child.once("close", (code) => {
+      clearTimeout(guard)
+      resolve({ code, output })
+    })
   })
 
 describe("MCP conformance suites against the real gateway", () => {
