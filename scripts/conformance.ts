@@ -43,7 +43,8 @@ if (selected.length === 0) {
 }
 
 const started = performance.now()
-const gateway = await startGateway()
+// The suite's json-schema-2020-12 scenario needs its fixture tool; normal starts never register it.
+const gateway = await startGateway({ MCP_CONFORMANCE_FIXTURES: "true" })
 const proxy = await startAuthProxy({ target: new URL(gateway.baseUrl), token: gateway.devToken, spaceId: gateway.devSpaceId })
 // Interrupted (Ctrl-C, a test runner's timeout): do not leave the gateway's process group behind.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -19,6 +19,7 @@ import { SyncClientHttpLive } from "./layers/SyncClientHttp.ts"
 import { Upstreams, type UpstreamsShape } from "./layers/Upstreams.ts"
 import { Policy } from "./policy/Policy.ts"
 import { allTools } from "./tools/allTools.ts"
+import { conformanceFixtureTools } from "./tools/conformanceFixtures.ts"
 import { makeRegistry } from "./tools/registry.ts"
 import { printBanner } from "./banner.ts"
 import { makeHttpApp } from "./transport/Http.ts"
@@ -54,7 +55,7 @@ const resolveUpstreams = (config: ManaConfigShape) =>
 const gateway = (config: ManaConfigShape) =>
   Effect.gen(function*() {
     const { dev, upstreams } = yield* resolveUpstreams(config)
-    const registry = yield* makeRegistry(allTools)
+    const registry = yield* makeRegistry(config.conformanceFixtures ? [...allTools, ...conformanceFixtureTools] : allTools)
 
     const base = Layer.mergeAll(
       Layer.succeed(ManaConfig, config),

@@ -7,6 +7,7 @@
 import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Option } from "effect"
 import {
   anyString,
+  boolean,
   duration,
   httpUrl,
   issuerList,
@@ -54,6 +55,8 @@ export interface ManaConfigShape {
   readonly maxSessionsPerUser: number
   readonly upstreamTimeout: Duration.Duration
   readonly shutdownGrace: Duration.Duration
+  /** Registers the MCP conformance suite's fixture tool (conformance runs only). */
+  readonly conformanceFixtures: boolean
 }
 
 const upstreams: Config.Config<UpstreamMode> = Config.all({
@@ -95,7 +98,8 @@ export const manaConfig: Config.Config<ManaConfigShape> = Config.all({
   sessionIdleTimeout: setting("SESSION_IDLE_TIMEOUT", Duration.minutes(30), duration),
   maxSessionsPerUser: setting("MAX_SESSIONS_PER_USER", 16, positiveInt),
   upstreamTimeout: setting("UPSTREAM_TIMEOUT", Duration.seconds(10), duration),
-  shutdownGrace: setting("SHUTDOWN_GRACE", Duration.seconds(8), duration)
+  shutdownGrace: setting("SHUTDOWN_GRACE", Duration.seconds(8), duration),
+  conformanceFixtures: setting("MCP_CONFORMANCE_FIXTURES", false, boolean)
 })
 
 export class ManaConfig extends Context.Tag("mana-mcp/ManaConfig")<ManaConfig, ManaConfigShape>() {

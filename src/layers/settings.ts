@@ -84,3 +84,10 @@ export const originList = urls((url) => url.origin)
 export const issuerList = urls((_url, raw) => raw.replace(/\/+$/, ""))
 
 export const anyString: Parse<string> = Either.right
+
+export const boolean: Parse<boolean> = (raw) => {
+  const value = raw.toLowerCase()
+  if (value === "true" || value === "1") return Either.right(true)
+  if (value === "false" || value === "0") return Either.right(false)
+  return Either.left("true, false, 1 or 0")
+}

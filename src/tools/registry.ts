@@ -15,7 +15,7 @@ export class DuplicateToolName extends Data.TaggedError("DuplicateToolName")<{ r
 
 export class InvalidToolName extends Data.TaggedError("InvalidToolName")<{ readonly name: string }> {
   override get message() {
-    return `Tool name "${this.name}" must be "module.verb" in lower camel case, e.g. "habits.create"`
+    return `Tool name "${this.name}" is not a valid MCP tool name (1–128 of A–Z, a–z, 0–9, "_", "-", ".")`
   }
 }
 
@@ -52,7 +52,8 @@ const annotationsFor = (hint: PolicyHint, title: string): McpToolDescriptor["ann
   openWorldHint: false
 })
 
-const toolName = /^[a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9]*$/
+/** What MCP allows; our own `module.verb` convention is checked over the barrel in a test. */
+const toolName = /^[A-Za-z0-9_.-]{1,128}$/
 
 export const makeRegistry = <R>(
   tools: ReadonlyArray<Tool<R>>

@@ -46,14 +46,22 @@ export const makeServerFactory = (descriptors: ReadonlyArray<McpToolDescriptor>,
   }))
   return (): Server => {
     const server = new Server(serverInfo, {
-      capabilities: { tools: { listChanged: false } },
+      // Prompts and resources are declared with empty lists so clients (and the 2026-07-28 cache
+      // hints) get a clean answer instead of -32601; the gateway's surface is its tools.
+      capabilities: { tools: { listChanged: false }, prompts: { listChanged: false }, resources: { listChanged: false } },
       instructions,
       cacheHints: {
         "tools/list": { ttlMs: toolListTtlMs, cacheScope: "public" },
-        "server/discover": { ttlMs: toolListTtlMs, cacheScope: "public" }
+        "server/discover": { ttlMs: toolListTtlMs, cacheScope: "public" },
+        "prompts/list": { ttlMs: toolListTtlMs, cacheScope: "public" },
+        "resources/list": { ttlMs: toolListTtlMs, cacheScope: "public" },
+        "resources/templates/list": { ttlMs: toolListTtlMs, cacheScope: "public" }
       }
     })
     server.setRequestHandler("tools/list", () => ({ tools }))
+    server.setRequestHandler("prompts/list", () => ({ prompts: [] }))
+    server.setRequestHandler("resources/list", () => ({ resources: [] }))
+    server.setRequestHandler("resources/templates/list", () => ({ resourceTemplates: [] }))
     server.setRequestHandler("tools/call", async (request, ctx): Promise<CallToolResult> => {
       const caller = callerOf(ctx)
       // The transport always attaches a caller; its absence is a wiring bug, not a client error.

@@ -164,6 +164,20 @@ describe("gateway core (npm start, local mode)", () => {
       body: JSON.stringify(initializeBody)
     })
     expect(badOrigin.status).toBe(403)
+    const lookalike = await fetch(gateway.mcpUrl, {
+      method: "POST",
+      headers: { ...jsonHeaders, ...headersFor({ token: alice.accessToken, spaceId: alice.personalSpaceId }), origin: "http://127.evil.example" },
+      body: JSON.stringify(initializeBody)
+    })
+    expect(lookalike.status).toBe(403)
+    const loopbackPage = await fetch(gateway.mcpUrl, {
+      method: "POST",
+      headers: { ...jsonHeaders, ...headersFor({ token: alice.accessToken, spaceId: alice.personalSpaceId }), origin: "http://127.0.0.1:9" },
+      body: JSON.stringify(initializeBody)
+    })
+    expect(loopbackPage.status).toBe(200)
+    expect(loopbackPage.headers.get("access-control-allow-origin")).toBeNull()
+    await loopbackPage.body?.cancel()
     // fetch() cannot forge Host; a raw request can, as a DNS-rebinding page effectively does.
     const url = new URL(gateway.mcpUrl)
     const badHost = await new Promise<number>((resolve, reject) => {
