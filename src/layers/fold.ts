@@ -97,18 +97,32 @@ export const applyChange = (state: FoldState, change: WireChange): FoldState => 
   }
 }
 
+/**
+ * `applyChange` over a whole page. The maps are updated in place inside `mutate` (one copy per
+ * page, not per change), which made a cold 20k-change read several times cheaper.
+ */
 export const applyChanges = (state: FoldState, changes: Iterable<WireChange>): FoldState => {
-  let acc = state
-  for (const change of changes) acc = applyChange(acc, change)
-  return acc
+  let seen = state.seen
+  const records = HashMap.mutate(state.records, (mutableRecords) => {
+    seen = HashSet.mutate(seen, (mutableSeen) => {
+      for (const change of changes) {
+        if (change.eventId !== undefined && HashSet.has(mutableSeen, change.eventId)) continue
+        const next = applyToRecord(Option.getOrUndefined(HashMap.get(mutableRecords, change.id)), change)
+        if (next !== undefined) HashMap.set(mutableRecords, change.id, next)
+        if (change.eventId !== undefined) HashSet.add(mutableSeen, change.eventId)
+      }
+    })
+  })
+  return { records, seen }
 }
 
 /** Drops event ids from the dedupe set once they can no longer be delivered again. */
-export const forgetEvents = (state: FoldState, eventIds: Iterable<string>): FoldState => {
-  let seen = state.seen
-  for (const id of eventIds) seen = HashSet.remove(seen, id)
-  return { ...state, seen }
-}
+export const forgetEvents = (state: FoldState, eventIds: Iterable<string>): FoldState => ({
+  ...state,
+  seen: HashSet.mutate(state.seen, (mutableSeen) => {
+    for (const id of eventIds) HashSet.remove(mutableSeen, id)
+  })
+})
 
 const toFolded = (record: RecordState): FoldedRecord => {
   const data: Record<string, unknown> = {}
