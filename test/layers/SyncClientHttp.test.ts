@@ -4,7 +4,7 @@
  */
 import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Duration, Effect, Fiber, Layer, Ref, TestClock } from "effect"
+import { Cause, Duration, Effect, Fiber, Layer, Ref, TestClock, Tracer } from "effect"
 import { ManaConfig } from "../../src/layers/Config.ts"
 import { Ids } from "../../src/layers/Ids.ts"
 import { Metrics } from "../../src/layers/Metrics.ts"
@@ -15,6 +15,7 @@ import { Upstreams } from "../../src/layers/Upstreams.ts"
 import { alice, callerFor, spaceA } from "../support/syncFixtures.ts"
 
 interface Seen {
+  readonly traceparent: string | undefined
   readonly method: string
   readonly url: string
   readonly clientId: string | undefined
@@ -28,6 +29,7 @@ const scripted = (script: ReadonlyArray<Response | "hang">) =>
     const client = HttpClient.make((request) =>
       Effect.gen(function*() {
         const index = (yield* Ref.getAndUpdate(seen, (s) => [...s, {
+          traceparent: request.headers["traceparent"],
           method: request.method,
           url: request.url,
           clientId: request.headers["x-client-id"],
@@ -131,5 +133,15 @@ describe("SyncClientHttp", () => {
         assert.include(Cause.pretty(exit.cause), "does not match the protocol")
         assert.notInclude(Cause.pretty(exit.cause), "secret-plaintext-value")
       }
+    }))
+
+  it.effect("carries the agent's trace to mana-sync: the pull's traceparent continues the caller's trace", () =>
+    Effect.gen(function*() {
+      const { layer, seen } = yield* scripted([ok()])
+      const traceId = "4bf92f3577b34da6a3ce929d0e0e4736"
+      const parent = Tracer.externalSpan({ traceId, spanId: "00f067aa0ba902b7", sampled: true })
+      yield* Effect.provide(readOnce, layer).pipe(Effect.withParentSpan(parent))
+      const [pull] = yield* Ref.get(seen)
+      assert.match(pull?.traceparent ?? "", new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`))
     }))
 })
