@@ -204,6 +204,23 @@ describe("gateway core (npm start, local mode)", () => {
     expect(preflight.headers.get("access-control-allow-headers")).toContain("x-mana-space")
   })
 
+  it("refuses bad requests with clear answers instead of 500s: media type, size, JSON, method", async () => {
+    const auth = headersFor({ token: alice.accessToken, spaceId: alice.personalSpaceId })
+    const post = (headers: Record<string, string>, body: string) =>
+      fetch(gateway.mcpUrl, { method: "POST", headers: { accept: "application/json, text/event-stream", ...auth, ...headers }, body })
+    const textBody = await post({ "content-type": "text/plain" }, JSON.stringify(initializeBody))
+    expect(textBody.status).toBe(415)
+    expect((await textBody.json()).message).toContain("application/json")
+    const huge = await post({ "content-type": "application/json" }, `{"pad":"${"x".repeat(4 * 1024 * 1024)}"}`)
+    expect(huge.status).toBe(413)
+    const broken = await post({ "content-type": "application/json" }, "{not json")
+    expect(broken.status).toBe(400)
+    expect((await broken.json()).error.code).toBe(-32700)
+    const put = await fetch(gateway.mcpUrl, { method: "PUT", headers: auth })
+    expect(put.status).toBe(405)
+    expect(put.headers.get("allow")).toContain("POST")
+  })
+
   it("reports health and Prometheus metrics with the service label and active sessions", async () => {
     const health = await (await fetch(`${gateway.baseUrl}/health`)).json()
     expect(health).toMatchObject({ status: "ok", service: "mana-mcp", registry: { loaded: true } })
