@@ -21,7 +21,9 @@ export const printBanner = (options: {
   Effect.gen(function*() {
     const { config, dev, server, upstreams } = options
     const port = server.address._tag === "TcpAddress" ? server.address.port : config.port
-    const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host === "127.0.0.1" ? "localhost" : config.host
+    // The bound address itself: "localhost" may resolve to ::1 first, where nothing listens.
+    const bound = config.host === "0.0.0.0" ? "127.0.0.1" : config.host === "::" ? "::1" : config.host
+    const host = bound.includes(":") && !bound.startsWith("[") ? `[${bound}]` : bound
     const baseUrl = Option.match(config.publicUrl, { onNone: () => `http://${host}:${port}`, onSome: (url) => url.origin })
     const mcpUrl = `${baseUrl}/mcp`
     yield* Console.log(`mana-mcp listening on ${mcpUrl} (${options.toolCount} tools, POLICY_MODE=${config.policyMode})`)
