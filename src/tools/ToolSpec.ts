@@ -6,6 +6,7 @@
 import { Effect, JSONSchema, ParseResult, Schema, SchemaAST } from "effect"
 import type { AgentError } from "../domain/AgentError.ts"
 import { cleanJsonSchema, type JsonObject } from "./jsonSchema.ts"
+import { defaultsOf, withDefaults } from "./schemaDefaults.ts"
 
 export type ToolScope = "user-space" | "admin"
 export type PolicyHint = "read" | "write" | "destructive"
@@ -101,7 +102,7 @@ export const defineTool = <I, IE, O, OE, E extends AgentError, R>(
     scope: spec.scope,
     policyHint: spec.policyHint,
     encryptedFields: spec.encryptedFields,
-    inputJsonSchema: toolJsonSchema(spec.input),
+    inputJsonSchema: withDefaults(toolJsonSchema(spec.input), defaultsOf(spec.input)),
     outputJsonSchema: toolJsonSchema(spec.output),
     decode: (args) =>
       decodeInput(args ?? {}).pipe(

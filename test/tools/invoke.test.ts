@@ -118,6 +118,11 @@ describe("registry", () => {
         openWorldHint: false
       })
       assert.strictEqual(echoDescriptor?.inputSchema["$schema"], "https://json-schema.org/draft/2020-12/schema")
+      // The advertised default is the one decoding applies; required fields have none.
+      const properties = Object(echoDescriptor?.inputSchema["properties"])
+      assert.strictEqual(properties.count.default, 1)
+      assert.notProperty(properties.text, "default")
+      assert.notProperty(properties.color, "default")
       assert.strictEqual(registry.descriptors[1]?.annotations.readOnlyHint, false)
       assert.deepStrictEqual(registry.descriptors[1]?.inputSchema, {
         $schema: "https://json-schema.org/draft/2020-12/schema",
