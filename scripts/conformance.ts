@@ -13,7 +13,7 @@
 import { rmSync, writeFileSync } from "node:fs"
 import { parseArgs } from "node:util"
 import { startAuthProxy } from "./conformance/proxy.ts"
-import { startGateway } from "./conformance/processes.ts"
+import { startGateway } from "./gatewayProcess.ts"
 import { checkSchemaPreservation, type PreservationResult } from "./conformance/schemaPreservation.ts"
 import { renderReport } from "./conformance/summary.ts"
 import { runSuite, type SuiteRun, suites } from "./conformance/suites.ts"
@@ -44,12 +44,17 @@ if (selected.length === 0) {
 
 const started = performance.now()
 // The suite's json-schema-2020-12 scenario needs its fixture tool; normal starts never register it.
-const gateway = await startGateway({ MCP_CONFORMANCE_FIXTURES: "true" })
+const gateway = await startGateway({ MCP_CONFORMANCE_FIXTURES: "true" }, { direct: true })
+if (gateway.devToken === undefined || gateway.devSpaceId === undefined) {
+  await gateway.stop()
+  console.error("the gateway printed no dev token: is it in local mode?")
+  process.exit(2)
+}
 const proxy = await startAuthProxy({ target: new URL(gateway.baseUrl), token: gateway.devToken, spaceId: gateway.devSpaceId })
 // Interrupted (Ctrl-C, a test runner's timeout): do not leave the gateway's process group behind.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
-    void proxy.close().then(gateway.stop).finally(() => process.exit(130))
+    void proxy.close().then(() => gateway.stop()).finally(() => process.exit(130))
   })
 }
 const runs: Array<SuiteRun> = []

@@ -1,0 +1,113 @@
+/**
+ * Starts the real gateway as a child process — `npm start`, or the command it runs (`bun
+ * src/main.ts`) when a caller needs the gateway's own exit code — in local mode on free ports
+ * with a throw-away data dir, and waits for its `MANA_MCP_READY {json}` line. Shared by the
+ * end-to-end tests, the conformance runner and the benchmarks; talks to the gateway only over
+ * its process and stdout.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Either, Schema } from "effect"
+
+export const repoRoot = join(import.meta.dirname, "..")
+export const bunBin = join(repoRoot, "node_modules", ".bin", "bun")
+
+const ReadyLine = Schema.parseJson(Schema.Struct({
+  mcpUrl: Schema.String,
+  baseUrl: Schema.String,
+  authUrl: Schema.String,
+  syncUrl: Schema.String,
+  devToken: Schema.optional(Schema.String),
+  devSpaceId: Schema.optional(Schema.String)
+}))
+export type ReadyInfo = typeof ReadyLine.Type
+
+export interface Gateway extends ReadyInfo {
+  readonly dataDir: string
+  readonly output: () => string
+  /** Signals the process group and resolves with the entry's exit code once every process is gone. */
+  readonly stop: (signal?: NodeJS.Signals) => Promise<number | null>
+}
+
+export interface GatewayOptions {
+  /** Keep data here (and do not delete it on stop), e.g. to restart on the same data. */
+  readonly dataDir?: string
+  /** Run `bun src/main.ts` without npm in between, to observe the gateway's own exit and timing. */
+  readonly direct?: boolean
+  readonly readyTimeoutMs?: number
+}
+
+const readyPrefix = "MANA_MCP_READY "
+
+const signalGroup = (child: ChildProcess, signal: NodeJS.Signals | 0): boolean => {
+  if (child.pid === undefined) return false
+  try {
+    process.kill(-child.pid, signal)
+    return true
+  } catch {
+    return false // the group is gone
+  }
+}
+
+/** npm exits on SIGTERM before its child does: wait until no process of the group is left. */
+const groupGone = async (child: ChildProcess) => {
+  for (let waited = 0; waited < 15_000 && signalGroup(child, 0); waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  signalGroup(child, "SIGKILL")
+}
+
+export const startGateway = async (env: Record<string, string> = {}, options: GatewayOptions = {}): Promise<Gateway> => {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "mana-mcp-gateway-"))
+  const [command, args] = options.direct === true ? [bunBin, ["src/main.ts"]] : ["npm", ["start", "--silent"]]
+  const child = spawn(command, args, {
+    cwd: repoRoot,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      PORT: "0",
+      DEV_AUTH_PORT: "0",
+      DEV_SYNC_PORT: "0",
+      MANA_DEV_DATA_DIR: dataDir,
+      MANA_AUTH_URL: "",
+      MANA_SYNC_URL: "",
+      ...env
+    }
+  })
+  let output = ""
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
+  const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
+    signalGroup(child, signal)
+    const code = await exited
+    await groupGone(child)
+    if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true })
+    return code
+  }
+  const ready = await new Promise<ReadyInfo>((resolve, reject) => {
+    const timeoutMs = options.readyTimeoutMs ?? 60_000
+    const timer = setTimeout(() => reject(new Error(`gateway not ready after ${timeoutMs} ms:\n${output}`)), timeoutMs)
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString()
+      const line = output.split("\n").find((candidate) => candidate.startsWith(readyPrefix))
+      if (line === undefined) return
+      clearTimeout(timer)
+      const decoded = Schema.decodeUnknownEither(ReadyLine)(line.slice(readyPrefix.length))
+      if (Either.isRight(decoded)) resolve(decoded.right)
+      else reject(new Error(`unreadable ready line: ${line.slice(0, 200)}`))
+    })
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString()
+    })
+    void exited.then((code) => {
+      clearTimeout(timer)
+      reject(new Error(`gateway exited (${code}) before it was ready:\n${output}`))
+    })
+  }).catch(async (error: unknown) => {
+    await stop("SIGKILL")
+    throw error
+  })
+  return { ...ready, dataDir, output: () => output, stop }
+}
