@@ -4,7 +4,7 @@
  * once, serves the gateway on Bun, prints how to connect, and drains gracefully on SIGTERM/SIGINT.
  */
 import { FetchHttpClient } from "@effect/platform"
-import { BunHttpServer, BunRuntime } from "@effect/platform-bun"
+import { BunRuntime } from "@effect/platform-bun"
 import { ConfigError, Console, Effect, Layer, Option } from "effect"
 import { startDevStack } from "./dev/DevStack.ts"
 import { Auth } from "./layers/Auth.ts"
@@ -22,6 +22,7 @@ import { allTools } from "./tools/allTools.ts"
 import { conformanceFixtureTools } from "./tools/conformanceFixtures.ts"
 import { makeRegistry } from "./tools/registry.ts"
 import { printBanner } from "./banner.ts"
+import { listen } from "./listen.ts"
 import { makeHttpApp } from "./transport/Http.ts"
 import { makeMcpEndpoint, McpEndpoint } from "./transport/McpEndpoint.ts"
 
@@ -79,7 +80,7 @@ const gateway = (config: ManaConfigShape) =>
     )
     const context = yield* Layer.build(app)
 
-    const server = yield* BunHttpServer.make({ port: config.port, hostname: config.host, idleTimeout: 120 })
+    const server = yield* listen({ server: "the gateway", setting: "PORT", host: config.host, port: config.port, idleTimeout: 120 })
     yield* server.serve(makeHttpApp(registry.exposed.size)).pipe(Effect.provide(context))
     // Registered after the server, so on shutdown it runs first: stop accepting, finish calls, close sessions.
     const endpoint = yield* Effect.provide(McpEndpoint, context)
@@ -98,7 +99,13 @@ const main = Effect.gen(function*() {
       )
     )
   )
-  return yield* Effect.scoped(gateway(config))
+  return yield* Effect.scoped(gateway(config)).pipe(
+    Effect.catchTag("ListenFailed", (error) =>
+      Console.error(`mana-mcp: ${error.message}`).pipe(
+        Effect.zipRight(Effect.sync(() => process.exit(1))),
+        Effect.zipRight(Effect.never)
+      ))
+  )
 })
 
 BunRuntime.runMain(main)

@@ -4,11 +4,11 @@
  * verifies JWTs against the dev auth's JWKS over HTTP. Returns the URLs the gateway then uses as
  * its upstreams. Nothing here runs when MANA_AUTH_URL / MANA_SYNC_URL are set.
  */
-import { BunHttpServer } from "@effect/platform-bun"
 import type { HttpServer } from "@effect/platform"
 import { type Duration, Effect, Option } from "effect"
 import { makeDevAuth } from "./DevAuth.ts"
 import { makeDevSync } from "./DevSync.ts"
+import { listen } from "../listen.ts"
 
 export interface DevStackOptions {
   readonly host: string
@@ -28,12 +28,12 @@ const urlOf = (server: HttpServer.HttpServer, host: string) => {
 export const startDevStack = (options: DevStackOptions) =>
   Effect.gen(function*() {
     const dataDir = Option.some(options.dataDir)
-    const authServer = yield* BunHttpServer.make({ port: options.authPort, hostname: options.host })
+    const authServer = yield* listen({ server: "the dev mana-auth", setting: "DEV_AUTH_PORT", host: options.host, port: options.authPort })
     const authUrl = urlOf(authServer, options.host)
     const devAuth = yield* makeDevAuth({ baseUrl: authUrl, dataDir })
     yield* authServer.serve(devAuth.app)
 
-    const syncServer = yield* BunHttpServer.make({ port: options.syncPort, hostname: options.host })
+    const syncServer = yield* listen({ server: "the dev mana-sync", setting: "DEV_SYNC_PORT", host: options.host, port: options.syncPort })
     const syncUrl = urlOf(syncServer, options.host)
     const devSync = yield* makeDevSync({
       jwksUrl: `${authUrl}/api/auth/jwks`,

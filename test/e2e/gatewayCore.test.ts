@@ -3,7 +3,9 @@
  * mana-auth, the MCP SDK client over Streamable HTTP. Covers auth, spaces, sessions, Origin.
  */
 import { spawnSync } from "node:child_process"
-import { request as httpRequest } from "node:http"
+import { mkdtempSync } from "node:fs"
+import { createServer, request as httpRequest } from "node:http"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createSpace, type DevUser, loginUser, registerUser } from "../support/devUsers.ts"
@@ -242,6 +244,23 @@ describe("start-up configuration", () => {
     expect(lines).toHaveLength(1)
     expect(lines[0]).toContain("POLICY_MODE=\"strict\"")
     expect(lines[0]).toContain("off, log-only, enforce")
+  })
+
+  it("names the server and the setting when a port is taken, in one line", async () => {
+    const blocker = createServer()
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve))
+    const address = blocker.address()
+    const port = typeof address === "object" && address !== null ? address.port : 0
+    const run = spawnSync(bun, [entry], {
+      env: { ...process.env, PORT: "0", DEV_AUTH_PORT: String(port), DEV_SYNC_PORT: "0", MANA_DEV_DATA_DIR: mkdtempSync(join(tmpdir(), "mana-port-")) },
+      encoding: "utf8",
+      timeout: 20_000
+    })
+    blocker.close()
+    expect(run.status).toBe(1)
+    expect(run.stderr.trim().split("\n")).toEqual([
+      `mana-mcp: cannot listen on 127.0.0.1:${port} for the dev mana-auth (is the port in use?); set DEV_AUTH_PORT to a free port, or 0 to pick one`
+    ])
   })
 
   it("refuses exactly one upstream URL", () => {
