@@ -49,7 +49,7 @@ export const renderSuite = (run: SuiteRun): string => {
 
 export const renderPreservation = (results: ReadonlyArray<PreservationResult>): string =>
   [
-    "JSON Schema 2020-12 keywords on the gateway's real tools (stand-in for the fixture-bound json-schema-2020-12):",
+    "JSON Schema 2020-12 keywords on the gateway's real tools (json-schema-2020-12 itself only sees the suite's fixture):",
     ...results.map((result) =>
       result.ok
         ? `  PASS      ${result.era}: $schema, additionalProperties and $defs/$ref preserved on all ${result.tools} tools`
