@@ -1,9 +1,9 @@
 /**
- * Our own stand-in for what the suite's `json-schema-2020-12` scenario verifies (SEP-1613: the
- * `$schema`, `$defs`/`$ref` and `additionalProperties` keywords survive into `tools/list`). The
- * suite can only look at its fixture tool `json_schema_2020_12_tool`, which the gateway does not
- * ship; this check applies the same keyword tests to the gateway's real tools, over raw HTTP (no
- * SDK client that could normalise schemas) in both protocol eras, through the same auth proxy.
+ * What the suite's `json-schema-2020-12` scenario verifies (SEP-1613: the `$schema`, `$defs`/`$ref`
+ * and `additionalProperties` keywords survive into `tools/list`), applied to the gateway's real
+ * tools. The suite only looks at its fixture tool `json_schema_2020_12_tool` (registered for the
+ * conformance run only); this check covers what agents actually see, over raw HTTP (no SDK client
+ * that could normalise schemas) in both protocol eras, through the same auth proxy.
  */
 import { Schema } from "effect"
 
