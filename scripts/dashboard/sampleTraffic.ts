@@ -25,12 +25,13 @@ const makeRandom = (seed: number) => {
   }
 }
 
+// The gateway's real tools (no destructive tool ships, so the sample has no destructive denies).
 const tools = [
   { name: "notes.search", weight: 5, median: 0.09 },
-  { name: "notes.get", weight: 4, median: 0.05 },
-  { name: "todos.list", weight: 3, median: 0.04 },
+  { name: "habits.list", weight: 4, median: 0.05 },
+  { name: "todo.list", weight: 3, median: 0.06 },
   { name: "habits.create", weight: 1.5, median: 0.12 },
-  { name: "notes.delete", weight: 0.3, median: 0.08 }
+  { name: "todo.complete", weight: 0.8, median: 0.08 }
 ] as const
 
 export const sampleScrapes = Effect.gen(function*() {
@@ -59,8 +60,6 @@ export const sampleScrapes = Effect.gen(function*() {
       }
       const decision = call >= calls + 15
         ? (["deny", "rate-limit-exceeded"] as const)
-        : tool.name === "notes.delete"
-        ? (["deny", "destructive-not-allowed"] as const)
         : random() < 0.006
         ? (["flagged", "injection-marker"] as const)
         : (["allow", "clean"] as const)
