@@ -36,8 +36,6 @@ export interface SessionStoreShape {
   /** Removes every session idle for longer than the timeout; returns their ids. */
   readonly sweep: Effect.Effect<ReadonlyArray<string>>
   readonly count: Effect.Effect<number>
-  /** Removes and returns every session (shutdown). */
-  readonly drain: Effect.Effect<ReadonlyArray<string>>
 }
 
 export class SessionStore extends Context.Tag("mana-mcp/SessionStore")<SessionStore, SessionStoreShape>() {
@@ -101,18 +99,11 @@ export const makeInMemory = (idleMillis: number, maxPerUser: number) =>
       return idle
     })
 
-    const drain = Effect.sync(() => {
-      const all = [...sessions.keys()]
-      all.forEach(forget)
-      return all
-    })
-
     return {
       create,
       touch,
       remove: (id: string) => Effect.sync(() => forget(id)),
       sweep,
-      count: Effect.sync(() => sessions.size),
-      drain
+      count: Effect.sync(() => sessions.size)
     } satisfies SessionStoreShape
   })

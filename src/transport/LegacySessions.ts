@@ -125,9 +125,11 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
         return Effect.merge(open(input))
       }
 
-      const closeAll = Effect.flatMap(store.drain, (ids) => close([...new Set([...ids, ...live.keys()])])).pipe(
-        Effect.zipRight(publishCount)
-      )
+      // Only this process's sessions: with a shared store, other instances keep theirs.
+      const closeAll = Effect.suspend(() => {
+        const ids = [...live.keys()]
+        return Effect.forEach(ids, store.remove, { discard: true }).pipe(Effect.zipRight(close(ids)), Effect.zipRight(publishCount))
+      })
       yield* Effect.addFinalizer(() => closeAll)
       return { handle, closeAll } satisfies LegacySessions
     })
