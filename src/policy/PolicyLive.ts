@@ -6,7 +6,7 @@
  * that proceeds is recorded in the InvocationLog, so rate limits count only calls that ran.
  * Metric labels never carry a user id; the user id appears only as a log annotation.
  */
-import { Clock, Duration, Effect, Option } from "effect"
+import { Clock, Duration, Effect, Hash, Option } from "effect"
 import { ManaConfig } from "../layers/Config.ts"
 import { InvocationLog } from "../layers/InvocationLog.ts"
 import { Metrics } from "../layers/Metrics.ts"
@@ -27,9 +27,14 @@ export const makePolicy = Effect.gen(function*() {
     return { gate: () => Effect.succeed(pass(Option.none())) } satisfies PolicyShape
   }
   const enforce = policyMode === "enforce"
-  // Check-then-record must be atomic, or concurrent calls could all see "29" and all proceed.
-  // One in-process lock is enough: the critical section is a clock read and two in-memory steps.
-  const lock = yield* Effect.makeSemaphore(1)
+  // Check-then-record must be atomic per (user, tool), or concurrent calls could all see "29" and
+  // all proceed. Striped locks keep that atomic without serialising unrelated users' calls (the
+  // critical section includes the input scan); a shared-log layer would move this into the log.
+  const stripes = yield* Effect.forEach(Array.from({ length: 64 }), () => Effect.makeSemaphore(1))
+  const lockFor = (call: PolicyCall) => {
+    const stripe = stripes[Math.abs(Hash.string(`${call.userId}\u0000${call.tool.name}`)) % stripes.length]
+    return stripe === undefined ? Effect.die("no lock stripe") : Effect.succeed(stripe)
+  }
 
   const decide = (call: PolicyCall): Effect.Effect<Decision> =>
     Effect.gen(function*() {
@@ -50,7 +55,7 @@ export const makePolicy = Effect.gen(function*() {
       const proceeds = decision._tag !== "Deny" || !enforce
       if (proceeds) yield* log.record(call.userId, call.tool.name)
       return decision
-    }).pipe(lock.withPermits(1))
+    }).pipe((decision) => Effect.flatMap(lockFor(call), (lock) => lock.withPermits(1)(decision)))
 
   const report = (call: PolicyCall, decision: Decision) => {
     const labels = decisionLabels(decision)
