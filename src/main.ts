@@ -90,21 +90,24 @@ const gateway = (config: ManaConfigShape) =>
     return yield* Effect.never
   })
 
+const exitWith = (line: string) =>
+  Console.error(`mana-mcp: ${line}`).pipe(
+    Effect.zipRight(Effect.sync(() => process.exit(1))),
+    Effect.zipRight(Effect.never)
+  )
+
 const main = Effect.gen(function*() {
   const config = yield* manaConfig.pipe(
     Effect.catchAll((error: ConfigError.ConfigError) =>
-      Console.error(`mana-mcp: invalid configuration: ${describeConfigError(error)}`).pipe(
-        Effect.zipRight(Effect.sync(() => process.exit(1))),
-        Effect.zipRight(Effect.never)
-      )
+      exitWith(`invalid configuration: ${describeConfigError(error)}`)
     )
   )
   return yield* Effect.scoped(gateway(config)).pipe(
-    Effect.catchTag("ListenFailed", (error) =>
-      Console.error(`mana-mcp: ${error.message}`).pipe(
-        Effect.zipRight(Effect.sync(() => process.exit(1))),
-        Effect.zipRight(Effect.never)
-      ))
+    // Start-up failures an operator fixes: one line, exit 1.
+    Effect.catchTags({
+      ListenFailed: (error) => exitWith(error.message),
+      DevAuthDataError: (error) => exitWith(error.message)
+    })
   )
 })
 

@@ -11,7 +11,7 @@ import { makeCore, type VaultMode } from "./DevAuthCore.ts"
 import { json } from "./DevAuthHttp.ts"
 import { generateSigningKey, makeSigner } from "./DevAuthKeys.ts"
 import { authRoutes } from "./DevAuthRoutes.ts"
-import { type AuthData, authFile, findUserByEmail, personalSpaceOf } from "./DevAuthStore.ts"
+import { type AuthData, authFile, type DevAuthDataError, findUserByEmail, personalSpaceOf } from "./DevAuthStore.ts"
 import { vaultRoutes } from "./DevAuthVaultRoutes.ts"
 
 export interface DevAuthOptions {
@@ -58,7 +58,8 @@ export const devSeeds = [
   { email: "zk@mana.test", password: "devpassword", name: "Zero Knowledge", zeroKnowledge: true }
 ] as const
 
-export const makeDevAuth = (options: DevAuthOptions): Effect.Effect<DevAuth> =>
+/** Fails with `DevAuthDataError` when the data file exists but cannot be used. */
+export const makeDevAuth = (options: DevAuthOptions): Effect.Effect<DevAuth, DevAuthDataError> =>
   Effect.gen(function*() {
     const baseUrl = options.baseUrl.replace(/\/+$/, "")
     // Captured once, so the served app keeps the creator's Clock (TestClock in tests) even when

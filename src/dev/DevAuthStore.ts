@@ -4,7 +4,7 @@
  * it as `<dataDir>/auth.json` so ids, spaces and keys survive a restart. Sessions and counters
  * are deliberately not persisted. Not responsible for HTTP or token handling.
  */
-import { Effect, Option, ParseResult, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
 
@@ -70,8 +70,8 @@ export class DevAuthDataError extends Schema.TaggedError<DevAuthDataError>()("De
 const AuthDataJson = Schema.parseJson(AuthData)
 
 export interface AuthFile {
-  /** The saved state, or None when there is no data dir or no file yet. Dies on a corrupt file. */
-  readonly load: Effect.Effect<Option.Option<AuthData>>
+  /** The saved state, or None when there is no data dir or no file yet. Fails on a corrupt file. */
+  readonly load: Effect.Effect<Option.Option<AuthData>, DevAuthDataError>
   readonly save: (data: AuthData) => Effect.Effect<void>
 }
 
@@ -86,16 +86,16 @@ export const authFile = (dataDir: Option.Option<string>): AuthFile =>
       const load = Effect.tryPromise({ try: () => Fs.readFile(path, "utf8"), catch: (cause) => cause }).pipe(
         Effect.map(Option.some),
         Effect.catchIf(isMissingFile, () => Effect.succeed(Option.none<string>())),
-        Effect.mapError((cause) => failure(String(cause))),
+        Effect.mapError((cause) => failure(cause instanceof Error && "code" in cause ? String(cause.code) : "unreadable")),
         Effect.flatMap(Option.match({
           onNone: () => Effect.succeed(Option.none<AuthData>()),
           onSome: (text) =>
             Schema.decodeUnknown(AuthDataJson)(text).pipe(
               Effect.map(Option.some),
-              Effect.mapError((error) => failure(ParseResult.TreeFormatter.formatErrorSync(error)))
+              // Not the parse details: they could quote the file's signing key and password hashes.
+              Effect.mapError(() => failure("not valid JSON, or not the shape this version writes"))
             )
-        })),
-        Effect.orDie
+        }))
       )
       // Write-then-rename, so a crash mid-write never leaves a half file that fails the next start.
       const save = (data: AuthData) =>

@@ -3,7 +3,7 @@
  * mana-auth, the MCP SDK client over Streamable HTTP. Covers auth, spaces, sessions, Origin.
  */
 import { spawnSync } from "node:child_process"
-import { mkdtempSync } from "node:fs"
+import { mkdtempSync, writeFileSync } from "node:fs"
 import { createServer, request as httpRequest } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -261,6 +261,21 @@ describe("start-up configuration", () => {
     expect(run.stderr.trim().split("\n")).toEqual([
       `mana-mcp: cannot listen on 127.0.0.1:${port} for the dev mana-auth (is the port in use?); set DEV_AUTH_PORT to a free port, or 0 to pick one`
     ])
+  })
+
+  it("names a corrupt dev data file in one line, without quoting its contents", () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "mana-corrupt-"))
+    writeFileSync(join(dataDir, "auth.json"), JSON.stringify({ version: 1, users: [{ masterKey: "c2VjcmV0LWtleS1tYXRlcmlhbA==" }] }))
+    const run = spawnSync(bun, [entry], {
+      env: { ...process.env, PORT: "0", DEV_AUTH_PORT: "0", DEV_SYNC_PORT: "0", MANA_DEV_DATA_DIR: dataDir },
+      encoding: "utf8",
+      timeout: 20_000
+    })
+    expect(run.status).toBe(1)
+    const lines = run.stderr.trim().split("\n")
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toContain(join(dataDir, "auth.json"))
+    expect(run.stderr + run.stdout).not.toContain("c2VjcmV0LWtleS1tYXRlcmlhbA==")
   })
 
   it("refuses exactly one upstream URL", () => {
