@@ -106,7 +106,8 @@ const main = Effect.gen(function*() {
     // Start-up failures an operator fixes: one line, exit 1.
     Effect.catchTags({
       ListenFailed: (error) => exitWith(error.message),
-      DevAuthDataError: (error) => exitWith(error.message)
+      DevAuthDataError: (error) => exitWith(error.message),
+      SyncJournalError: (error) => exitWith(error.message)
     })
   )
 })
