@@ -10,12 +10,13 @@ import { connectLegacy } from "../support/mcpClients.ts"
 
 describe("graceful shutdown", () => {
   it("finishes the running call, refuses new work and exits within 10 s of SIGTERM", async () => {
-    const gateway = await startGateway({ DEV_SYNC_LATENCY: "1500ms" }, { direct: true })
+    const gateway = await startGateway({ DEV_SYNC_LATENCY: "3s" }, { direct: true })
     const user = await registerUser(gateway.authUrl)
     const { client } = await connectLegacy(gateway.mcpUrl, { token: user.accessToken, spaceId: user.personalSpaceId })
 
     const running = client.callTool({ name: "habits.create", arguments: { title: "Written during shutdown" } })
-    await new Promise((resolve) => setTimeout(resolve, 400))
+    // Well inside the first 3 s upstream wait, so the call is surely in flight even on a busy machine.
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
     const signalledAt = Date.now()
     const exited = gateway.stop("SIGTERM")
 
