@@ -41,7 +41,8 @@ export interface GatewayOptions {
 
 const readyPrefix = "MANA_MCP_READY "
 
-const signalGroup = (child: ChildProcess, signal: NodeJS.Signals | 0): boolean => {
+/** Signals a detached child's whole process group; false once the group is gone. */
+export const signalGroup = (child: ChildProcess, signal: NodeJS.Signals | 0): boolean => {
   if (child.pid === undefined) return false
   try {
     process.kill(-child.pid, signal)

@@ -2,19 +2,10 @@
  * One-shot commands for the conformance run (the suite CLIs), with a watchdog that kills the
  * command's whole process group. The gateway itself is started by `scripts/gatewayProcess.ts`.
  */
-import { type ChildProcess, spawn } from "node:child_process"
-import { repoRoot } from "../gatewayProcess.ts"
+import { spawn } from "node:child_process"
+import { repoRoot, signalGroup } from "../gatewayProcess.ts"
 
 export { bunBin, repoRoot } from "../gatewayProcess.ts"
-
-const killGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return
-  try {
-    process.kill(-child.pid, signal)
-  } catch {
-    // Already gone between the check and the kill.
-  }
-}
 
 export interface CommandResult {
   readonly exitCode: number | null
@@ -39,7 +30,7 @@ export const runCommand = (command: string, args: ReadonlyArray<string>, timeout
   })
   const timer = setTimeout(() => {
     timedOut = true
-    killGroup(child, "SIGKILL")
+    signalGroup(child, "SIGKILL")
   }, timeoutMs)
   // `close`, not `exit`: it fires only after stdout/stderr are drained.
   const closed = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)))

@@ -9,7 +9,7 @@ import { Effect, Option } from "effect"
 import { ManaConfig } from "../layers/Config.ts"
 import { Metrics } from "../layers/Metrics.ts"
 import { Upstreams } from "../layers/Upstreams.ts"
-import { resourceMetadataPath } from "./authenticate.ts"
+import { publicBaseOf, resourceMetadataPath } from "./authenticate.ts"
 import { errorResponse } from "./httpResponses.ts"
 import { McpEndpoint } from "./McpEndpoint.ts"
 
@@ -27,9 +27,9 @@ const protectedResource = Effect.gen(function*() {
   const config = yield* ManaConfig
   const upstreams = yield* Upstreams
   const request = yield* HttpServerRequest.HttpServerRequest
-  const base = Option.match(config.publicUrl, {
-    onNone: () => Option.match(HttpServerRequest.toURL(request), { onNone: () => "", onSome: (url) => url.origin }),
-    onSome: (url) => url.origin
+  const base = Option.match(HttpServerRequest.toURL(request), {
+    onNone: () => Option.match(config.publicUrl, { onNone: () => "", onSome: (url) => url.origin }),
+    onSome: (url) => publicBaseOf(config.publicUrl, url.href)
   })
   return HttpServerResponse.unsafeJson({
     resource: `${base}/mcp`,

@@ -15,7 +15,7 @@ import { SpaceDirectory } from "../layers/SpaceDirectory.ts"
 import type { Policy } from "../policy/Policy.ts"
 import { makeInvoke } from "../tools/invoke.ts"
 import type { Registry } from "../tools/registry.ts"
-import { authInfoOf, makeAuthenticate } from "./authenticate.ts"
+import { authInfoOf, makeAuthenticate, publicBaseOf } from "./authenticate.ts"
 import { errorResponse } from "./httpResponses.ts"
 import { makeLegacySessions } from "./LegacySessions.ts"
 import { makeServerFactory } from "./mcpServer.ts"
@@ -60,11 +60,6 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
         extraHosts: config.allowedHosts,
         publicUrl: Option.getOrUndefined(config.publicUrl)
       })
-      const publicBaseOf = (request: Request) =>
-        Option.match(config.publicUrl, {
-          onNone: () => new URL(request.url).origin,
-          onSome: (url) => url.origin
-        })
 
       const serve = (request: Request) =>
         Effect.gen(function*() {
@@ -76,7 +71,7 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
             return errorResponse(405, "method_not_allowed", `${method} is not supported on /mcp; use POST, GET or DELETE`, {}, { allow: "GET, POST, DELETE, OPTIONS" })
           }
           // Headers first: an unauthenticated request never costs a body read.
-          const caller = yield* authenticate(request, publicBaseOf(request))
+          const caller = yield* authenticate(request, publicBaseOf(config.publicUrl, request.url))
           const parsedBody = method === "POST" ? yield* readJsonBody(request) : undefined
           const authInfo = authInfoOf(caller, new CallerEnvelope(caller))
           const legacy = yield* Effect.promise(() =>

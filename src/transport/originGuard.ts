@@ -13,9 +13,15 @@ export interface OriginPolicy {
   readonly allowedHostnames: ReadonlySet<string> | undefined
 }
 
-const loopbackHosts = ["127.0.0.1", "localhost", "::1", "[::1]", "0:0:0:0:0:0:0:1"]
-
-export const isLoopback = (host: string) => loopbackHosts.includes(host) || host.startsWith("127.")
+/**
+ * A loopback name or literal: `localhost`, `127.x.x.x`, `::1` (bracketed or not). A strict
+ * dotted-quad test, not a `127.` prefix, so `127.evil.example` is not loopback.
+ */
+export const isLoopbackHostname = (hostname: string): boolean => {
+  const name = hostname.toLowerCase()
+  return name === "localhost" || name === "::1" || name === "[::1]" || name === "0:0:0:0:0:0:0:1" ||
+    /^127(?:\.\d{1,3}){3}$/.test(name)
+}
 
 export const makeOriginPolicy = (options: {
   readonly corsOrigins: ReadonlyArray<string>
@@ -24,7 +30,7 @@ export const makeOriginPolicy = (options: {
   readonly publicUrl: URL | undefined
 }): OriginPolicy => ({
   allowedOrigins: new Set(options.corsOrigins),
-  allowedHostnames: isLoopback(options.bindHost)
+  allowedHostnames: isLoopbackHostname(options.bindHost)
     ? new Set([
       "localhost",
       "127.0.0.1",
@@ -49,10 +55,7 @@ const hostnameOf = (host: string): string => {
 const isLoopbackOrigin = (origin: string): boolean => {
   if (!URL.canParse(origin)) return false
   const url = new URL(origin)
-  // Not `isLoopback`: its `127.` prefix test would let a page on `127.evil.example` through.
-  const hostname = url.hostname.toLowerCase()
-  const loopbackName = hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname)
-  return (url.protocol === "http:" || url.protocol === "https:") && loopbackName
+  return (url.protocol === "http:" || url.protocol === "https:") && isLoopbackHostname(url.hostname)
 }
 
 /** A 403 response when the request fails the Origin/Host checks, otherwise `undefined`. */

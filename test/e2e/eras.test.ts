@@ -7,18 +7,13 @@ import type { Client } from "@modelcontextprotocol/client"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type DevUser, registerUser } from "../support/devUsers.ts"
 import { type Gateway, startGateway } from "../support/gateway.ts"
-import { connectLegacy, connectModern, headersFor } from "../support/mcpClients.ts"
+import { connectLegacy, connectModern, headersFor, structured } from "../support/mcpClients.ts"
 
 let gateway: Gateway
 let user: DevUser
 let modern: Client
 let legacy: Client
 
-const structured = async (target: Client, name: string, args: Record<string, unknown> = {}) => {
-  const result = await target.callTool({ name, arguments: args })
-  if (result.isError === true) throw new Error(`${name} failed: ${JSON.stringify(result.content)}`)
-  return result.structuredContent as Record<string, any>
-}
 
 const metricValue = (text: string, name: string, labels: Record<string, string>): number => {
   const line = text.split("\n").find((candidate) =>

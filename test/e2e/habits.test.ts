@@ -6,7 +6,7 @@ import type { Client } from "@modelcontextprotocol/client"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createSpace, type DevUser, registerUser } from "../support/devUsers.ts"
 import { type Gateway, startGateway } from "../support/gateway.ts"
-import { connectLegacy } from "../support/mcpClients.ts"
+import { connectLegacy, structured } from "../support/mcpClients.ts"
 import { rawPullAll, rawPush } from "../support/rawSync.ts"
 
 let gateway: Gateway
@@ -15,11 +15,6 @@ let teamSpace: string
 let client: Client
 let teamClient: Client
 
-const structured = async (target: Client, name: string, args: Record<string, unknown> = {}) => {
-  const result = await target.callTool({ name, arguments: args })
-  if (result.isError === true) throw new Error(`${name} failed: ${JSON.stringify(result.content)}`)
-  return result.structuredContent as Record<string, any>
-}
 
 beforeAll(async () => {
   gateway = await startGateway()

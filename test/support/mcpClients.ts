@@ -29,8 +29,9 @@ export const connectModern = async (mcpUrl: string, credentials: Credentials) =>
   return { client, transport }
 }
 
-/** The structured result of a successful tool call, or a thrown error naming the tool's message. */
-export const callTool = async (client: Client, name: string, args: Record<string, unknown> = {}) => {
+/** The structured result of a successful tool call; an `isError` result throws with its text. */
+export const structured = async (client: Client, name: string, args: Record<string, unknown> = {}) => {
   const result = await client.callTool({ name, arguments: args })
-  return result
+  if (result.isError === true) throw new Error(`${name} failed: ${JSON.stringify(result.content)}`)
+  return result.structuredContent as Record<string, any>
 }
