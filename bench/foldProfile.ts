@@ -5,8 +5,8 @@
  * live records listed, exactly the steps `ReadCache.refresh` takes. No HTTP is timed here.
  */
 import { Schema } from "effect"
-import { applyChanges, emptyFold, forgetEvents, liveRecords } from "../src/layers/fold.ts"
-import { PullResponse } from "../src/layers/SyncWire.ts"
+import { applyChanges, emptyFold, forgetEvents, liveRecords } from "../src/sync/fold.ts"
+import { PullResponse } from "../src/sync/SyncWire.ts"
 import { summarize, type Summary } from "./stats.ts"
 import { EPOCH, pullPage } from "./upstream.ts"
 

@@ -106,7 +106,7 @@ export const metricsScrape: Benchmark = {
             { label: "defaults ÷ defaults minus heap spaces (in-process)", value: ratio(local.defaults, local.fixed), meaning: "what the heap-space gauges would cost on Bun" }
           ],
           notes: [
-            "on Bun, v8.getHeapSpaceStatistics() (prom-client's nodejs_heap_space_size_* gauges) takes time proportional to the live heap and is synchronous: with them, every scrape would block the event loop that long; src/layers/Metrics.ts removes them on Bun",
+            "on Bun, v8.getHeapSpaceStatistics() (prom-client's nodejs_heap_space_size_* gauges) takes time proportional to the live heap and is synchronous: with them, every scrape would block the event loop that long; src/observability/Metrics.ts removes them on Bun",
             `the gateway's nodejs_eventloop_lag_seconds has ${
               /^mana_mcp_nodejs_eventloop_lag_seconds\{/m.test(largeBody) ? "a" : "no"
             } sample on Bun (prom-client's monitorEventLoopDelay-based collector)`

@@ -5,17 +5,24 @@
  */
 import type { HttpServer } from "@effect/platform"
 import { Console, Duration, Effect, Option } from "effect"
-import type { ManaConfigShape } from "./layers/Config.ts"
-import type { UpstreamsShape } from "./layers/Upstreams.ts"
-import type { DevAuth } from "./dev/DevAuth.ts"
+import type { ManaConfigShape } from "./config/Config.ts"
+import type { UpstreamsShape } from "./config/Upstreams.ts"
 
 const devTokenTtl = Duration.days(7)
+
+/** What the banner needs from the dev mana-auth in local mode: a token for the dev user. */
+export interface DevTokenIssuer {
+  readonly issueToken: (
+    email: string,
+    ttl: Duration.Duration
+  ) => Effect.Effect<{ readonly accessToken: string; readonly personalSpaceId: string }, unknown>
+}
 
 export const printBanner = (options: {
   readonly config: ManaConfigShape
   readonly server: HttpServer.HttpServer
   readonly upstreams: UpstreamsShape
-  readonly dev: Option.Option<{ readonly devAuth: DevAuth; readonly authUrl: string; readonly syncUrl: string }>
+  readonly dev: Option.Option<{ readonly devAuth: DevTokenIssuer; readonly authUrl: string; readonly syncUrl: string }>
   readonly toolCount: number
 }) =>
   Effect.gen(function*() {

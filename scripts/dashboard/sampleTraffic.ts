@@ -7,7 +7,7 @@
  * log-only mode. Not used by the gateway.
  */
 import { Effect } from "effect"
-import { Metrics } from "../../src/layers/Metrics.ts"
+import { Metrics } from "../../src/observability/Metrics.ts"
 import { parseScrape, type Scrape } from "./promql.ts"
 
 export const stepSeconds = 30

@@ -6,8 +6,8 @@
  */
 import type { HttpServer } from "@effect/platform"
 import { type Duration, Effect, Option } from "effect"
-import { makeDevAuth } from "./DevAuth.ts"
-import { makeDevSync } from "./DevSync.ts"
+import { makeDevAuth } from "./auth/DevAuth.ts"
+import { makeDevSync } from "./sync/DevSync.ts"
 import { listen } from "../listen.ts"
 
 export interface DevStackOptions {

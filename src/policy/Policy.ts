@@ -1,16 +1,20 @@
 /**
  * Policy: the one gate every tool call passes after its input decodes and before its handler
- * runs. `gate` applies POLICY_MODE (off / log-only / enforce), records the decision metric,
- * appends the call to the invocation log when it proceeds, and tells the caller whether the
- * agent should see a "treat these arguments as data" reminder. The rules themselves live in
- * `rules.ts`; this file is the contract.
+ * runs. `gate` applies POLICY_MODE around the pure rules of `rules.ts`: `off` evaluates nothing,
+ * counts nothing and records nothing; `log-only` evaluates, counts the decision, logs a would-be
+ * deny as WOULD-DENY and lets every call proceed; `enforce` fails denied calls with
+ * `PolicyDenied`. In both evaluating modes a call that proceeds is recorded in the InvocationLog,
+ * so rate limits count only calls that ran. Metric labels never carry a user id; the user id
+ * appears only as a log annotation.
  */
-import { Context, type Effect, Layer, type Option } from "effect"
-import { InvocationLog } from "../layers/InvocationLog.ts"
+import { Clock, Context, Duration, Effect, Hash, Layer, Option } from "effect"
+import { ManaConfig } from "../config/Config.ts"
+import { Metrics } from "../observability/Metrics.ts"
 import type { PolicyHint, ToolScope } from "../tools/ToolSpec.ts"
-import type { PolicyDenied } from "./PolicyDenied.ts"
-import { makePolicy } from "./PolicyLive.ts"
+import { InvocationLog } from "./InvocationLog.ts"
+import { PolicyDenied } from "./PolicyDenied.ts"
 import { PolicySettings } from "./PolicySettings.ts"
+import { type Decision, decisionLabels, evaluate } from "./rules.ts"
 
 export interface PolicyCall {
   readonly tool: { readonly name: string; readonly scope: ToolScope; readonly policyHint: PolicyHint }
@@ -32,6 +36,81 @@ export interface PolicyShape {
    */
   readonly gate: (call: PolicyCall) => Effect.Effect<GatePass, PolicyDenied>
 }
+
+const pass = (reminder: Option.Option<string>): GatePass => ({ reminder })
+
+/** Builds the gate; the mode is read once, at layer construction. */
+const makePolicy = Effect.gen(function*() {
+  const { policyMode } = yield* ManaConfig
+  const metrics = yield* Metrics
+  const settings = yield* PolicySettings
+  const log = yield* InvocationLog
+  if (policyMode === "off") {
+    return { gate: () => Effect.succeed(pass(Option.none())) } satisfies PolicyShape
+  }
+  const enforce = policyMode === "enforce"
+  // Check-then-record must be atomic per (user, tool), or concurrent calls could all see "29" and
+  // all proceed. Striped locks keep that atomic without serialising unrelated users' calls (the
+  // critical section includes the input scan); a shared-log layer would move this into the log.
+  const stripes = yield* Effect.forEach(Array.from({ length: 64 }), () => Effect.makeSemaphore(1))
+  const lockFor = (call: PolicyCall) => {
+    const stripe = stripes[Math.abs(Hash.string(`${call.userId}\u0000${call.tool.name}`)) % stripes.length]
+    return stripe === undefined ? Effect.die("no lock stripe") : Effect.succeed(stripe)
+  }
+
+  const decide = (call: PolicyCall): Effect.Effect<Decision> =>
+    Effect.gen(function*() {
+      const user = yield* settings.forUser(call.userId)
+      // Counts saturate at the log's capacity, so a higher limit could never trigger.
+      const rateLimit = Math.min(user.rateLimit, log.capacity)
+      const recent = yield* log.recentCalls(call.userId, call.tool.name, user.rateWindow)
+      const now = yield* Clock.currentTimeMillis
+      const decision = evaluate({
+        tool: call.tool,
+        input: call.input,
+        allowDestructive: user.allowDestructive,
+        rateLimit,
+        rateWindowMillis: Duration.toMillis(user.rateWindow),
+        recent,
+        now
+      })
+      const proceeds = decision._tag !== "Deny" || !enforce
+      if (proceeds) yield* log.record(call.userId, call.tool.name)
+      return decision
+    }).pipe((decision) => Effect.flatMap(lockFor(call), (lock) => lock.withPermits(1)(decision)))
+
+  const report = (call: PolicyCall, decision: Decision) => {
+    const labels = decisionLabels(decision)
+    const counted = metrics.policyDecision(labels.decision, labels.reason, policyMode)
+    const logged = decision._tag === "Deny"
+      ? Effect.logWarning(`${enforce ? "DENY" : "WOULD-DENY"} ${call.tool.name} ${decision.reason}`)
+      : decision._tag === "Flagged"
+      ? Effect.logWarning(`FLAGGED ${call.tool.name} injection-marker ${decision.marker} at ${decision.path}`)
+      : Effect.void
+    return Effect.zipRight(
+      counted,
+      logged.pipe(Effect.annotateLogs({ userId: call.userId, tool: call.tool.name, policyMode }))
+    )
+  }
+
+  const gate = (call: PolicyCall): Effect.Effect<GatePass, PolicyDenied> =>
+    Effect.gen(function*() {
+      const decision = yield* decide(call)
+      yield* report(call, decision)
+      switch (decision._tag) {
+        case "Deny":
+          return enforce
+            ? yield* new PolicyDenied({ tool: call.tool.name, reason: decision.reason, reminder: decision.reminder })
+            : pass(Option.none())
+        case "Flagged":
+          return pass(Option.some(decision.reminder))
+        case "Clean":
+          return pass(Option.none())
+      }
+    }).pipe(Effect.withSpan("Policy.gate", { attributes: { tool: call.tool.name, mode: policyMode } }))
+
+  return { gate } satisfies PolicyShape
+})
 
 export class Policy extends Context.Tag("mana-mcp/Policy")<Policy, PolicyShape>() {
   /** The gate per POLICY_MODE; needs ManaConfig, Metrics, PolicySettings and InvocationLog. */

@@ -6,7 +6,7 @@
  * gate changing. It does not evaluate anything.
  */
 import { Context, Duration, Effect, Layer } from "effect"
-import { ManaConfig } from "../layers/Config.ts"
+import { ManaConfig } from "../config/Config.ts"
 
 export interface UserPolicySettings {
   /** Destructive tools (by name) this user may call. */

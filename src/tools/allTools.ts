@@ -4,11 +4,11 @@
  * built from this list rejects duplicate names.
  */
 import type { Caller } from "../domain/Caller.ts"
-import type { Crypto } from "../layers/Crypto.ts"
-import type { Ids } from "../layers/Ids.ts"
-import type { MasterKeys } from "../layers/MasterKeys.ts"
-import type { SpaceDirectory } from "../layers/SpaceDirectory.ts"
-import type { SyncClient } from "../layers/SyncClient.ts"
+import type { Crypto } from "../keys/Crypto.ts"
+import type { Ids } from "../domain/Ids.ts"
+import type { MasterKeys } from "../keys/MasterKeys.ts"
+import type { SpaceDirectory } from "../auth/SpaceDirectory.ts"
+import type { SyncClient } from "../sync/SyncClient.ts"
 import { habitsTools } from "./habits/index.ts"
 import { journalTools } from "./journal/index.ts"
 import { notesTools } from "./notes/index.ts"

@@ -5,8 +5,8 @@
  * not decide which records to read or how to filter them; the list and search tools do.
  */
 import { Effect, Either, Schema } from "effect"
-import { Crypto } from "../layers/Crypto.ts"
-import type { SyncRecord } from "../layers/SyncClient.ts"
+import { Crypto } from "../keys/Crypto.ts"
+import type { SyncRecord } from "../sync/SyncClient.ts"
 
 /** A record the gateway could not decrypt: named so the agent can tell the user, never shown. */
 export const UnreadableRecord = Schema.Struct({

@@ -6,9 +6,9 @@
  */
 import { Effect } from "effect"
 import { Caller } from "../domain/Caller.ts"
-import { Crypto } from "../layers/Crypto.ts"
-import { MasterKeys } from "../layers/MasterKeys.ts"
-import { SyncClient } from "../layers/SyncClient.ts"
+import { Crypto } from "../keys/Crypto.ts"
+import { MasterKeys } from "../keys/MasterKeys.ts"
+import { SyncClient } from "../sync/SyncClient.ts"
 import type { EncryptedFields } from "./ToolSpec.ts"
 
 /** The caller of this call and their master key. Fails with a `MasterKeyError` (zero-knowledge, no vault, fetch failed). */

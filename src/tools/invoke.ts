@@ -6,7 +6,7 @@
  */
 import { Cause, Clock, Effect, Option, Tracer } from "effect"
 import { Caller, type CallerShape } from "../domain/Caller.ts"
-import { Metrics, type ToolOutcome } from "../layers/Metrics.ts"
+import { Metrics, type ToolOutcome } from "../observability/Metrics.ts"
 import { Policy } from "../policy/Policy.ts"
 import type { Registry } from "./registry.ts"
 import { errorResult, successResult, type ToolResult } from "./toolResult.ts"

@@ -6,9 +6,9 @@
  */
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Option } from "effect"
-import { ManaConfig } from "../layers/Config.ts"
-import { Metrics } from "../layers/Metrics.ts"
-import { Upstreams } from "../layers/Upstreams.ts"
+import { ManaConfig } from "../config/Config.ts"
+import { Metrics } from "../observability/Metrics.ts"
+import { Upstreams } from "../config/Upstreams.ts"
 import { publicBaseOf, resourceMetadataPath } from "./authenticate.ts"
 import { errorResponse } from "./httpResponses.ts"
 import { McpEndpoint } from "./McpEndpoint.ts"

@@ -7,9 +7,9 @@
  */
 import { type AuthInfo, type Server, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server"
 import { Duration, Effect, Schedule } from "effect"
-import { ManaConfig } from "../layers/Config.ts"
-import { Metrics } from "../layers/Metrics.ts"
-import { SessionStore } from "../layers/SessionStore.ts"
+import { ManaConfig } from "../config/Config.ts"
+import { Metrics } from "../observability/Metrics.ts"
+import { SessionStore } from "../sessions/SessionStore.ts"
 import { errorResponse } from "./httpResponses.ts"
 
 interface LiveSession {

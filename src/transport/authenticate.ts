@@ -6,8 +6,8 @@
  */
 import { Effect, Option, Redacted } from "effect"
 import type { CallerShape } from "../domain/Caller.ts"
-import type { AuthShape } from "../layers/Auth.ts"
-import type { SpaceDirectoryShape, SpacesError } from "../layers/SpaceDirectory.ts"
+import type { AuthShape } from "../auth/Auth.ts"
+import type { SpaceDirectoryShape, SpacesError } from "../auth/SpaceDirectory.ts"
 import { errorResponse } from "./httpResponses.ts"
 
 export const resourceMetadataPath = "/.well-known/oauth-protected-resource"

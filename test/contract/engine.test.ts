@@ -4,10 +4,10 @@
  */
 import { describe } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
-import { SyncEngine } from "../../src/dev/SyncEngine.ts"
-import { Ids } from "../../src/layers/Ids.ts"
-import { ReadCache } from "../../src/layers/ReadCache.ts"
-import { engineTransport, SyncClientEngine } from "../../src/layers/SyncClientEngine.ts"
+import { SyncEngine } from "../../src/dev/sync/SyncEngine.ts"
+import { Ids } from "../../src/domain/Ids.ts"
+import { ReadCache } from "../../src/sync/ReadCache.ts"
+import { engineTransport, SyncClientEngine } from "../support/SyncClientEngine.ts"
 import { callerFor, memberships } from "../support/syncFixtures.ts"
 import { Harness, syncContract } from "./syncContract.ts"
 

@@ -7,8 +7,8 @@
 import { assert, it } from "@effect/vitest"
 import { Context, Effect, type Layer } from "effect"
 import type { CallerShape } from "../../src/domain/Caller.ts"
-import { SyncClient } from "../../src/layers/SyncClient.ts"
-import type { SyncError } from "../../src/layers/SyncErrors.ts"
+import { SyncClient } from "../../src/sync/SyncClient.ts"
+import type { SyncError } from "../../src/sync/SyncErrors.ts"
 import { alice, bob, spaceA, spaceShared } from "../support/syncFixtures.ts"
 
 export interface HarnessShape {

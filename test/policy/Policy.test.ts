@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Logger, Option, TestClock } from "effect"
-import { ManaConfig, type ManaConfigShape, type PolicyMode } from "../../src/layers/Config.ts"
-import { InvocationLog, type InvocationLogShape } from "../../src/layers/InvocationLog.ts"
-import { Metrics } from "../../src/layers/Metrics.ts"
+import { ManaConfig, type ManaConfigShape, type PolicyMode } from "../../src/config/Config.ts"
+import { InvocationLog, type InvocationLogShape } from "../../src/policy/InvocationLog.ts"
+import { Metrics } from "../../src/observability/Metrics.ts"
 import { Policy, type PolicyCall } from "../../src/policy/Policy.ts"
 import { PolicySettings } from "../../src/policy/PolicySettings.ts"
 

@@ -5,11 +5,11 @@
  * output), read back the raw stored changes from the engine, and seed changes as another client.
  */
 import { Effect, Layer, Schema } from "effect"
-import { SyncEngine } from "../../src/dev/SyncEngine.ts"
+import { SyncEngine } from "../../src/dev/sync/SyncEngine.ts"
 import type { CallerShape } from "../../src/domain/Caller.ts"
 import { Caller } from "../../src/domain/Caller.ts"
-import { Crypto } from "../../src/layers/Crypto.ts"
-import { SyncClientEngine } from "../../src/layers/SyncClientEngine.ts"
+import { Crypto } from "../../src/keys/Crypto.ts"
+import { SyncClientEngine } from "./SyncClientEngine.ts"
 import type { Tool } from "../../src/tools/ToolSpec.ts"
 import { callerFor, fixedMasterKeys, zeroKnowledgeMasterKeys } from "./cryptoVault.ts"
 

@@ -7,12 +7,12 @@
 import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { Context, Duration, Effect, Layer, Redacted, Ref } from "effect"
 import type { CallerShape } from "../../src/domain/Caller.ts"
-import { ManaConfig } from "../../src/layers/Config.ts"
-import { Crypto } from "../../src/layers/Crypto.ts"
-import { defaultMasterKeysOptions, MasterKeys, type MasterKeysOptions } from "../../src/layers/MasterKeys.ts"
-import { Metrics } from "../../src/layers/Metrics.ts"
-import { Upstreams } from "../../src/layers/Upstreams.ts"
-import { ZeroKnowledgeUserError } from "../../src/layers/VaultErrors.ts"
+import { ManaConfig } from "../../src/config/Config.ts"
+import { Crypto } from "../../src/keys/Crypto.ts"
+import { defaultMasterKeysOptions, MasterKeys, type MasterKeysOptions } from "../../src/keys/MasterKeys.ts"
+import { Metrics } from "../../src/observability/Metrics.ts"
+import { Upstreams } from "../../src/config/Upstreams.ts"
+import { ZeroKnowledgeUserError } from "../../src/keys/VaultErrors.ts"
 import { bytes, cryptoVectors } from "./cryptoVectors.ts"
 
 export const callerFor = (userId: string, spaceId = `space-${userId}`): CallerShape => ({

@@ -5,7 +5,7 @@
  */
 import { Effect, Encoding, Either, Schema } from "effect"
 import raw from "./crypto-vectors.json" with { type: "json" }
-import { Crypto } from "../../src/layers/Crypto.ts"
+import { Crypto } from "../../src/keys/Crypto.ts"
 
 const KeyName = Schema.Literal("k1", "k2")
 

@@ -6,7 +6,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema, TestClock } from "effect"
-import { Crypto } from "../../src/layers/Crypto.ts"
+import { Crypto } from "../../src/keys/Crypto.ts"
 import { add } from "../../src/tools/journal/add.ts"
 import { countWords, Entry } from "../../src/tools/journal/Entry.ts"
 import { journalTools } from "../../src/tools/journal/index.ts"

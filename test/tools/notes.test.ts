@@ -6,8 +6,8 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema, TestClock } from "effect"
-import { Crypto } from "../../src/layers/Crypto.ts"
-import { SyncClient } from "../../src/layers/SyncClient.ts"
+import { Crypto } from "../../src/keys/Crypto.ts"
+import { SyncClient } from "../../src/sync/SyncClient.ts"
 import { UnreadableRecord } from "../../src/tools/decryptRecords.ts"
 import { create } from "../../src/tools/notes/create.ts"
 import { notesTools } from "../../src/tools/notes/index.ts"

@@ -6,8 +6,8 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Ref, Schema, TestClock } from "effect"
-import { SyncEngine } from "../../src/dev/SyncEngine.ts"
-import { Crypto } from "../../src/layers/Crypto.ts"
+import { SyncEngine } from "../../src/dev/sync/SyncEngine.ts"
+import { Crypto } from "../../src/keys/Crypto.ts"
 import { UnreadableRecord } from "../../src/tools/decryptRecords.ts"
 import { complete } from "../../src/tools/todo/complete.ts"
 import { create } from "../../src/tools/todo/create.ts"

@@ -6,7 +6,7 @@
  */
 import { Effect, Schema } from "effect"
 import type { CallerShape } from "../../domain/Caller.ts"
-import type { SyncClientShape, SyncRecord } from "../../layers/SyncClient.ts"
+import type { SyncClientShape, SyncRecord } from "../../sync/SyncClient.ts"
 import { RecordNotFound } from "../RecordNotFound.ts"
 
 export const habitsApp = "habits"

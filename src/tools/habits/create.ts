@@ -5,9 +5,9 @@
  */
 import { DateTime, Effect, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
-import { Ids } from "../../layers/Ids.ts"
-import { SyncClient } from "../../layers/SyncClient.ts"
-import type { SyncError } from "../../layers/SyncErrors.ts"
+import { Ids } from "../../domain/Ids.ts"
+import { SyncClient } from "../../sync/SyncClient.ts"
+import type { SyncError } from "../../sync/SyncErrors.ts"
 import { defineTool } from "../ToolSpec.ts"
 import {
   Color,

@@ -4,8 +4,8 @@
  */
 import { Effect, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
-import { SyncClient } from "../../layers/SyncClient.ts"
-import type { SyncError } from "../../layers/SyncErrors.ts"
+import { SyncClient } from "../../sync/SyncClient.ts"
+import type { SyncError } from "../../sync/SyncErrors.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { Habit, readHabits } from "./Habit.ts"
 

@@ -6,8 +6,8 @@
  */
 import { DateTime, Effect, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
-import { SyncClient } from "../../layers/SyncClient.ts"
-import type { SyncError } from "../../layers/SyncErrors.ts"
+import { SyncClient } from "../../sync/SyncClient.ts"
+import type { SyncError } from "../../sync/SyncErrors.ts"
 import type { RecordNotFound } from "../RecordNotFound.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { Color, DefaultDuration, findHabit, HabitId, habitsApp, habitsTable, Icon, TargetPerDay, Title } from "./Habit.ts"

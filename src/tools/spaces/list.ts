@@ -4,7 +4,7 @@
  */
 import { Effect, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
-import { SpaceDirectory } from "../../layers/SpaceDirectory.ts"
+import { SpaceDirectory } from "../../auth/SpaceDirectory.ts"
 import { defineTool } from "../ToolSpec.ts"
 
 const SpaceType = Schema.Literal("personal", "brand", "club", "family", "team", "practice")

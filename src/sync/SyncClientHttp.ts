@@ -7,16 +7,16 @@
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
 import { Clock, Effect, Layer, Redacted, Schema } from "effect"
 import type { CallerShape } from "../domain/Caller.ts"
-import { ManaConfig } from "./Config.ts"
-import { Ids } from "./Ids.ts"
+import { ManaConfig } from "../config/Config.ts"
+import { Ids } from "../domain/Ids.ts"
 import { makeSyncClient } from "./makeSyncClient.ts"
-import { Metrics, type UpstreamOutcome } from "./Metrics.ts"
+import { Metrics, type UpstreamOutcome } from "../observability/Metrics.ts"
 import { ReadCache } from "./ReadCache.ts"
 import { SyncClient } from "./SyncClient.ts"
 import { type SyncError, SyncPaymentRequired, SyncRejected, SyncUnauthorized, SyncUnavailable } from "./SyncErrors.ts"
 import type { SyncTransport } from "./SyncTransport.ts"
 import { PullResponse } from "./SyncWire.ts"
-import { Upstreams } from "./Upstreams.ts"
+import { Upstreams } from "../config/Upstreams.ts"
 
 /** Server error texts are passed to the agent; long bodies are cut so they cannot flood it. */
 const DETAIL_LIMIT = 300

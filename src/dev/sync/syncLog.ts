@@ -5,7 +5,7 @@
  * one SyncEngine, which serialises writes; it holds no HTTP or auth logic.
  */
 import { Schema } from "effect"
-import { ChangeOp, formatInstantMicros } from "../layers/SyncWire.ts"
+import { ChangeOp, formatInstantMicros } from "../../sync/SyncWire.ts"
 
 export const StoredRow = Schema.Struct({
   eventId: Schema.String,

@@ -9,10 +9,10 @@ import { Clock, Context, Duration, Effect, Either, Layer, Option, Redacted, Runt
 import * as Jose from "jose"
 import type { Principal } from "../domain/Principal.ts"
 import { AuthFailed, AuthUnavailable } from "./AuthErrors.ts"
-import { ManaConfig } from "./Config.ts"
-import { Metrics, type UpstreamOutcome } from "./Metrics.ts"
+import { ManaConfig } from "../config/Config.ts"
+import { Metrics, type UpstreamOutcome } from "../observability/Metrics.ts"
 import { makeExpiringCache, sha256Hex } from "./TokenCache.ts"
-import { Upstreams } from "./Upstreams.ts"
+import { Upstreams } from "../config/Upstreams.ts"
 
 export interface Verified {
   readonly principal: Principal

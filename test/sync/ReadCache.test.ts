@@ -5,9 +5,9 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Option, Ref, TestClock } from "effect"
-import { makeReadCache, type ReadCacheOptions } from "../../src/layers/ReadCache.ts"
-import { SyncUnavailable } from "../../src/layers/SyncErrors.ts"
-import { EPOCH, formatInstantMicros, parseInstantMicros, type WireChange } from "../../src/layers/SyncWire.ts"
+import { makeReadCache, type ReadCacheOptions } from "../../src/sync/ReadCache.ts"
+import { SyncUnavailable } from "../../src/sync/SyncErrors.ts"
+import { EPOCH, formatInstantMicros, parseInstantMicros, type WireChange } from "../../src/sync/SyncWire.ts"
 
 const SECOND = 1_000_000
 const T0 = Date.UTC(2026, 0, 1) * 1000

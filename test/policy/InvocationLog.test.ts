@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Option, TestClock } from "effect"
-import { InvocationLog, type InvocationLogOptions } from "../../src/layers/InvocationLog.ts"
+import { InvocationLog, type InvocationLogOptions } from "../../src/policy/InvocationLog.ts"
 
 const withLog = (options: Partial<InvocationLogOptions> = {}) =>
   Effect.provide(InvocationLog.layerWith({

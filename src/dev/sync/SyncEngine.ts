@@ -6,7 +6,7 @@
  */
 import { Clock, Context, Data, Effect, Layer, Option, Ref, Schema } from "effect"
 import { columns, PushBody, type PushChange } from "./pushBody.ts"
-import { parseInstantMicros } from "../layers/SyncWire.ts"
+import { parseInstantMicros } from "../../sync/SyncWire.ts"
 import { emitRow, formatCreatedAt, type StoredRow, SyncLog } from "./syncLog.ts"
 
 /** 400: a malformed request; `message` is the plain-text body the real server sends. */

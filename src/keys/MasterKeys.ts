@@ -9,10 +9,10 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { Cause, Clock, Context, Deferred, Duration, Effect, Either, Encoding, Exit, Layer, Option, Schema } from "effect"
 import type { CallerShape } from "../domain/Caller.ts"
-import { ManaConfig } from "./Config.ts"
+import { ManaConfig } from "../config/Config.ts"
 import { Crypto } from "./Crypto.ts"
-import { Metrics, type UpstreamOutcome } from "./Metrics.ts"
-import { Upstreams } from "./Upstreams.ts"
+import { Metrics, type UpstreamOutcome } from "../observability/Metrics.ts"
+import { Upstreams } from "../config/Upstreams.ts"
 import { MasterKeyFetchError, type MasterKeyError, VaultNotInitialisedError, ZeroKnowledgeUserError } from "./VaultErrors.ts"
 
 export interface MasterKeysShape {

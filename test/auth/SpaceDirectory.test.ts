@@ -1,12 +1,12 @@
 import { HttpApp, HttpClient, HttpClientResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Option, Redacted, TestClock } from "effect"
-import { makeDevAuth } from "../../src/dev/DevAuth.ts"
+import { makeDevAuth } from "../../src/dev/auth/DevAuth.ts"
 import type { Principal } from "../../src/domain/Principal.ts"
-import { ManaConfig } from "../../src/layers/Config.ts"
-import { Metrics } from "../../src/layers/Metrics.ts"
-import { SpaceDirectory } from "../../src/layers/SpaceDirectory.ts"
-import { Upstreams } from "../../src/layers/Upstreams.ts"
+import { ManaConfig } from "../../src/config/Config.ts"
+import { Metrics } from "../../src/observability/Metrics.ts"
+import { SpaceDirectory } from "../../src/auth/SpaceDirectory.ts"
+import { Upstreams } from "../../src/config/Upstreams.ts"
 
 const authUrl = "http://auth.test"
 const ada: Principal = { userId: "user-ada", email: "ada@example.test", role: "user", tier: "public", expiresAt: 900 }

@@ -2,8 +2,8 @@
  * The fold (upstreams.md 2.9) and the space filter (2.8): pure functions, so plain data in and out.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { applyChanges, emptyFold, liveRecords, type ReadScope, visibleIn } from "../../src/layers/fold.ts"
-import type { WireChange } from "../../src/layers/SyncWire.ts"
+import { applyChanges, emptyFold, liveRecords, type ReadScope, visibleIn } from "../../src/sync/fold.ts"
+import type { WireChange } from "../../src/sync/SyncWire.ts"
 
 const fold = (changes: ReadonlyArray<WireChange>) => liveRecords(applyChanges(emptyFold, changes))
 const one = (changes: ReadonlyArray<WireChange>) => {

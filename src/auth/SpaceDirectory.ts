@@ -8,10 +8,10 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { Clock, Context, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
 import type { Principal } from "../domain/Principal.ts"
-import { ManaConfig } from "./Config.ts"
-import { Metrics, type UpstreamOutcome } from "./Metrics.ts"
+import { ManaConfig } from "../config/Config.ts"
+import { Metrics, type UpstreamOutcome } from "../observability/Metrics.ts"
 import { makeExpiringCache } from "./TokenCache.ts"
-import { Upstreams } from "./Upstreams.ts"
+import { Upstreams } from "../config/Upstreams.ts"
 
 export const SpaceType = Schema.Literal("personal", "brand", "club", "family", "team", "practice")
 export type SpaceType = typeof SpaceType.Type

@@ -5,8 +5,8 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Ref, TestClock } from "effect"
-import { MasterKeys } from "../../src/layers/MasterKeys.ts"
-import { Metrics } from "../../src/layers/Metrics.ts"
+import { MasterKeys } from "../../src/keys/MasterKeys.ts"
+import { Metrics } from "../../src/observability/Metrics.ts"
 import { callerFor, masterKeysAgainst, VaultRequests, vaultReplies } from "../support/cryptoVault.ts"
 import { cryptoVectors } from "../support/cryptoVectors.ts"
 

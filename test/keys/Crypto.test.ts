@@ -5,7 +5,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Encoding } from "effect"
-import { Crypto } from "../../src/layers/Crypto.ts"
+import { Crypto } from "../../src/keys/Crypto.ts"
 import { bytes, cryptoVectors, fixtureKey } from "../support/cryptoVectors.ts"
 
 describe("Crypto", () => {

@@ -5,15 +5,15 @@
  * verified unless a `verifyToken` function is given; the caller's principal is trusted.
  */
 import { Effect, Layer, Option, Redacted, Schema } from "effect"
-import { SyncEngine, type EngineOptions, type SyncEngineShape } from "../dev/SyncEngine.ts"
-import { Ids } from "./Ids.ts"
-import { makeSyncClient } from "./makeSyncClient.ts"
-import { ReadCache } from "./ReadCache.ts"
-import { SyncClient } from "./SyncClient.ts"
-import { SyncPaymentRequired, SyncRejected, SyncUnauthorized, SyncUnavailable } from "./SyncErrors.ts"
-import type { SyncTransport } from "./SyncTransport.ts"
-import { PullResponse } from "./SyncWire.ts"
-import type { CallerShape } from "../domain/Caller.ts"
+import { SyncEngine, type EngineOptions, type SyncEngineShape } from "../../src/dev/sync/SyncEngine.ts"
+import { Ids } from "../../src/domain/Ids.ts"
+import { makeSyncClient } from "../../src/sync/makeSyncClient.ts"
+import { ReadCache } from "../../src/sync/ReadCache.ts"
+import { SyncClient } from "../../src/sync/SyncClient.ts"
+import { SyncPaymentRequired, SyncRejected, SyncUnauthorized, SyncUnavailable } from "../../src/sync/SyncErrors.ts"
+import type { SyncTransport } from "../../src/sync/SyncTransport.ts"
+import { PullResponse } from "../../src/sync/SyncWire.ts"
+import type { CallerShape } from "../../src/domain/Caller.ts"
 
 export interface EngineTransportOptions {
   /** Maps a bearer token to its `sub`, or `None` for a 401. Default: trust `caller.principal.userId`. */

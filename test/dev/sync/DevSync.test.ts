@@ -8,8 +8,8 @@ import { Effect, Option } from "effect"
 import { appendFile, mkdtemp, readFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { makeDevSync } from "../../src/dev/DevSync.ts"
-import { alice, jwtIssuer, memberships } from "../support/syncFixtures.ts"
+import { makeDevSync } from "../../../src/dev/sync/DevSync.ts"
+import { alice, jwtIssuer, memberships } from "../../support/syncFixtures.ts"
 
 const start = (jwksUrl: string, dataDir: Option.Option<string> = Option.none()) =>
   Effect.map(Effect.orDie(makeDevSync({ jwksUrl, memberships, dataDir })), (devSync) => {

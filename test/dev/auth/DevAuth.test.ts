@@ -5,7 +5,7 @@ import * as Jose from "jose"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { type DevAuth, makeDevAuth } from "../../src/dev/DevAuth.ts"
+import { type DevAuth, makeDevAuth } from "../../../src/dev/auth/DevAuth.ts"
 
 const baseUrl = "http://auth.test"
 

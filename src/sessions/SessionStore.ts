@@ -6,7 +6,7 @@
  * replace the in-memory one for several instances. Live SDK transports are `LegacySessions`' job.
  */
 import { Clock, Context, Duration, Effect, Layer, Schema } from "effect"
-import { ManaConfig } from "./Config.ts"
+import { ManaConfig } from "../config/Config.ts"
 
 export class SessionNotFound extends Schema.TaggedError<SessionNotFound>()("SessionNotFound", {}) {
   override get message() {

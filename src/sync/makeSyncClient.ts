@@ -7,7 +7,7 @@
 import { Clock, DateTime, Effect, Schedule } from "effect"
 import type { CallerShape } from "../domain/Caller.ts"
 import { visibleIn } from "./fold.ts"
-import { Ids } from "./Ids.ts"
+import { Ids } from "../domain/Ids.ts"
 import { ReadCache } from "./ReadCache.ts"
 import type { OutgoingChange, SyncClientShape } from "./SyncClient.ts"
 import { type SyncError, SyncUnavailable } from "./SyncErrors.ts"

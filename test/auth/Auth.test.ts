@@ -1,10 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Redacted, TestClock } from "effect"
 import * as Jose from "jose"
-import { Auth } from "../../src/layers/Auth.ts"
-import { ManaConfig } from "../../src/layers/Config.ts"
-import { Metrics } from "../../src/layers/Metrics.ts"
-import { Upstreams } from "../../src/layers/Upstreams.ts"
+import { Auth } from "../../src/auth/Auth.ts"
+import { ManaConfig } from "../../src/config/Config.ts"
+import { Metrics } from "../../src/observability/Metrics.ts"
+import { Upstreams } from "../../src/config/Upstreams.ts"
 import { closedPortUrl, hangingServerUrl, startJwksServer } from "../support/jwksServer.ts"
 
 // jwksCacheMaxAge 0 makes jose fetch the JWKS for every real verification, so the JWKS request

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Option, TestClock } from "effect"
-import { makeExpiringCache, sha256Hex } from "../../src/layers/TokenCache.ts"
+import { makeExpiringCache, sha256Hex } from "../../src/auth/TokenCache.ts"
 
 describe("TokenCache", () => {
   it.effect("expires entries at their absolute time on the Effect clock", () =>

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, TestClock } from "effect"
-import { makeInMemory } from "../../src/layers/SessionStore.ts"
+import { makeInMemory } from "../../src/sessions/SessionStore.ts"
 
 const idle = 30 * 60_000
 

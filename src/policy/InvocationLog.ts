@@ -10,7 +10,7 @@
  * plain Effects with no shared structures, so a Redis-backed layer can replace this one.
  */
 import { Clock, Context, Duration, Effect, Layer, Option } from "effect"
-import { ManaConfig } from "./Config.ts"
+import { ManaConfig } from "../config/Config.ts"
 
 export interface RecentCalls {
   /** Recorded calls with a timestamp within the window (now − window ≤ t ≤ now). */
