@@ -66,7 +66,7 @@ export const authCache: Benchmark = {
 
       // The verification step alone, in this process (same Bun, same jose), with a local key set.
       const keySet = Schema.decodeUnknownSync(Jwks)(await (await fetch(`${gateway.authUrl}/api/auth/jwks`)).json())
-      const jwks = Jose.createLocalJWKSet({ keys: keySet.keys.map((key) => ({ ...key })) })
+      const jwks = Jose.createLocalJWKSet({ keys: keySet.keys.map((key) => ({ ...key }) as Jose.JWK) })
       const verifyOptions = { algorithms: ["EdDSA"], audience: "mana", issuer: gateway.authUrl }
       const verify: Array<number> = []
       const digest: Array<number> = []
@@ -74,7 +74,10 @@ export const authCache: Benchmark = {
         verify.push(await timeOnce(() => Jose.jwtVerify(token, jwks, verifyOptions)))
         digest.push(await timeOnce(() => sha256(token)))
       }
-      const inProcess = { verify: summarize(verify.slice(rounds.warmup)), digest: summarize(digest.slice(rounds.warmup)) }
+      const inProcess = {
+        verify: summarize(verify.slice(rounds.warmup)),
+        digest: summarize(digest.slice(rounds.warmup))
+      }
       return {
         params: { ...rounds, freshTokens: fresh.length },
         latencies: [
@@ -86,9 +89,21 @@ export const authCache: Benchmark = {
         ],
         throughputs: [],
         ratios: [
-          { label: "cached ÷ /health", value: ratio(r.cached, r.health), meaning: "whole authenticated MCP request in /health round trips" },
-          { label: "fresh ÷ cached", value: ratio(r.fresh, r.cached), meaning: "what a token-cache miss costs per request" },
-          { label: "verify ÷ SHA-256 (in-process)", value: ratio(inProcess.verify, inProcess.digest), meaning: "the work the cache saves, isolated" }
+          {
+            label: "cached ÷ /health",
+            value: ratio(r.cached, r.health),
+            meaning: "whole authenticated MCP request in /health round trips"
+          },
+          {
+            label: "fresh ÷ cached",
+            value: ratio(r.fresh, r.cached),
+            meaning: "what a token-cache miss costs per request"
+          },
+          {
+            label: "verify ÷ SHA-256 (in-process)",
+            value: ratio(inProcess.verify, inProcess.digest),
+            meaning: "the work the cache saves, isolated"
+          }
         ],
         notes: [
           `per-request saving of a cache hit: ${(r.fresh.medianMs - r.cached.medianMs).toFixed(3)} ms (HTTP medians), ${

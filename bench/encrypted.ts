@@ -26,7 +26,8 @@ export const encrypted: Benchmark = {
       await pushAll(gateway.syncUrl, user.accessToken, "notes", notes)
       await pushAll(gateway.syncUrl, user.accessToken, "habits", habitInserts(owner, RECORDS, { archived: true }))
       const seededAt = performance.now()
-      const client = (await connectModern(gateway.mcpUrl, { token: user.accessToken, spaceId: user.personalSpaceId })).client
+      const client =
+        (await connectModern(gateway.mcpUrl, { token: user.accessToken, spaceId: user.personalSpaceId })).client
       try {
         await waitPastOverlap(seededAt)
         // Sanity: every note decrypts and is found by an empty query (limit 100).
@@ -42,10 +43,16 @@ export const encrypted: Benchmark = {
         const fields = notes.flatMap((note) => [note.data.title, note.data.content])
         const decryptAll = async () => {
           for (let i = 0; i < fields.length; i += 8) {
-            await Promise.all(fields.slice(i, i + 8).map(async (wire) => {
-              const [iv, body] = wire.slice("enc:1:".length).split(".")
-              await crypto.subtle.decrypt({ name: "AES-GCM", iv: Buffer.from(iv ?? "", "base64") }, key, Buffer.from(body ?? "", "base64"))
-            }))
+            await Promise.all(
+              fields.slice(i, i + 8).map(async (wire) => {
+                const [iv, body] = wire.slice("enc:1:".length).split(".")
+                await crypto.subtle.decrypt(
+                  { name: "AES-GCM", iv: Buffer.from(iv ?? "", "base64") },
+                  key,
+                  Buffer.from(body ?? "", "base64")
+                )
+              })
+            )
           }
         }
         const samples: Array<number> = []
@@ -62,13 +69,21 @@ export const encrypted: Benchmark = {
           ],
           throughputs: [],
           ratios: [
-            { label: "notes.search ÷ habits.list", value: ratio(r.notes, r.habits), meaning: "cost of decrypting every record" },
-            { label: "notes.search ÷ raw pull", value: ratio(r.notes, r.pull), meaning: "encrypted read vs. its upstream" }
+            {
+              label: "notes.search ÷ habits.list",
+              value: ratio(r.notes, r.habits),
+              meaning: "cost of decrypting every record"
+            },
+            {
+              label: "notes.search ÷ raw pull",
+              value: ratio(r.notes, r.pull),
+              meaning: "encrypted read vs. its upstream"
+            }
           ],
           notes: [
-            `decryption cost per record (2 fields) through the gateway: ${perRecordUs.toFixed(1)} µs; Web Crypto alone in-process: ${
-              ((local.medianMs / RECORDS) * 1000).toFixed(1)
-            } µs`
+            `decryption cost per record (2 fields) through the gateway: ${
+              perRecordUs.toFixed(1)
+            } µs; Web Crypto alone in-process: ${((local.medianMs / RECORDS) * 1000).toFixed(1)} µs`
           ]
         }
       } finally {

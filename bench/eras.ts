@@ -34,14 +34,30 @@ export const eras: Benchmark = {
         for (let i = 0; i < CLIENTS; i++) {
           const user = await registerUser(gateway.authUrl)
           const credentials = { token: user.accessToken, spaceId: user.personalSpaceId }
-          await pushAll(gateway.syncUrl, user.accessToken, "habits", habitInserts({ userId: user.userId, spaceId: user.personalSpaceId }, HABITS))
+          await pushAll(
+            gateway.syncUrl,
+            user.accessToken,
+            "habits",
+            habitInserts({ userId: user.userId, spaceId: user.personalSpaceId }, HABITS)
+          )
           seededAt = performance.now()
-          seats.push({ user, legacy: (await connectLegacy(gateway.mcpUrl, credentials)).client, modern: (await connectModern(gateway.mcpUrl, credentials)).client })
+          seats.push({
+            user,
+            legacy: (await connectLegacy(gateway.mcpUrl, credentials)).client,
+            modern: (await connectModern(gateway.mcpUrl, credentials)).client
+          })
         }
         await waitPastOverlap(seededAt)
         const workers = {
           ceiling: seats.map((seat) => () =>
-            pullPage(gateway.syncUrl, seat.user.accessToken, "habits", "habits", new Date(Date.now() - 5000).toISOString())),
+            pullPage(
+              gateway.syncUrl,
+              seat.user.accessToken,
+              "habits",
+              "habits",
+              new Date(Date.now() - 5000).toISOString()
+            )
+          ),
           legacy: seats.map((seat) => () => callExpecting(seat.legacy, "habits.list", {}, "habits", HABITS)),
           modern: seats.map((seat) => () => callExpecting(seat.modern, "habits.list", {}, "habits", HABITS))
         }
@@ -50,11 +66,23 @@ export const eras: Benchmark = {
         }
         const runs: Record<keyof typeof workers, Array<LoopRun>> = { ceiling: [], legacy: [], modern: [] }
         for (let round = 0; round < ROUNDS; round++) {
-          for (const name of ["ceiling", "legacy", "modern"] as const) runs[name].push(await closedLoop(workers[name], SECONDS))
+          for (const name of ["ceiling", "legacy", "modern"] as const) {
+            runs[name].push(await closedLoop(workers[name], SECONDS))
+          }
         }
-        const t = { ceiling: throughputOf(runs.ceiling), legacy: throughputOf(runs.legacy), modern: throughputOf(runs.modern) }
+        const t = {
+          ceiling: throughputOf(runs.ceiling),
+          legacy: throughputOf(runs.legacy),
+          modern: throughputOf(runs.modern)
+        }
         return {
-          params: { clients: CLIENTS, habitsPerUser: HABITS, secondsPerRun: SECONDS, rounds: ROUNDS, policyMode: "off" },
+          params: {
+            clients: CLIENTS,
+            habitsPerUser: HABITS,
+            secondsPerRun: SECONDS,
+            rounds: ROUNDS,
+            policyMode: "off"
+          },
           latencies: [],
           throughputs: [
             { label: `ceiling: raw delta pulls, ${CLIENTS} loops`, throughput: t.ceiling },
@@ -62,11 +90,25 @@ export const eras: Benchmark = {
             { label: `habits.list, 2026-07-28, ${CLIENTS} clients`, throughput: t.modern }
           ],
           ratios: [
-            { label: "2026-07-28 ÷ 2025 (calls/s)", value: t.modern.callsPerSecond / t.legacy.callsPerSecond, meaning: "> 1: the stateless era is faster" },
-            { label: "2025 ÷ ceiling (calls/s)", value: t.legacy.callsPerSecond / t.ceiling.callsPerSecond, meaning: "share of upstream throughput the gateway delivers" },
-            { label: "2026-07-28 ÷ ceiling (calls/s)", value: t.modern.callsPerSecond / t.ceiling.callsPerSecond, meaning: "share of upstream throughput the gateway delivers" }
+            {
+              label: "2026-07-28 ÷ 2025 (calls/s)",
+              value: t.modern.callsPerSecond / t.legacy.callsPerSecond,
+              meaning: "> 1: the stateless era is faster"
+            },
+            {
+              label: "2025 ÷ ceiling (calls/s)",
+              value: t.legacy.callsPerSecond / t.ceiling.callsPerSecond,
+              meaning: "share of upstream throughput the gateway delivers"
+            },
+            {
+              label: "2026-07-28 ÷ ceiling (calls/s)",
+              value: t.modern.callsPerSecond / t.ceiling.callsPerSecond,
+              meaning: "share of upstream throughput the gateway delivers"
+            }
           ],
-          notes: ["each era's run alternates with the others (ceiling, 2025, 2026-07-28, repeated), so drift hits all three alike"]
+          notes: [
+            "each era's run alternates with the others (ceiling, 2025, 2026-07-28, repeated), so drift hits all three alike"
+          ]
         }
       } finally {
         for (const seat of seats) {

@@ -25,7 +25,13 @@ const timed = <A>(samples: Array<number>, fn: () => A): A => {
   return result
 }
 
-export const profileColdFold = async (syncUrl: string, token: string, app: string, table: string, reps = 5): Promise<FoldProfile> => {
+export const profileColdFold = async (
+  syncUrl: string,
+  token: string,
+  app: string,
+  table: string,
+  reps = 5
+): Promise<FoldProfile> => {
   const raw: Array<unknown> = []
   let since = EPOCH
   for (;;) {
@@ -35,17 +41,33 @@ export const profileColdFold = async (syncUrl: string, token: string, app: strin
     since = page.syncedUntil
   }
   const decodePage = Schema.decodeUnknownSync(PullResponse)
-  const samples = { decode: [] as Array<number>, fold: [] as Array<number>, forget: [] as Array<number>, live: [] as Array<number> }
+  const samples = {
+    decode: [] as Array<number>,
+    fold: [] as Array<number>,
+    forget: [] as Array<number>,
+    live: [] as Array<number>
+  }
   let changes = 0
   for (let rep = 0; rep < reps + 1; rep++) {
     const pages = timed(samples.decode, () => raw.map((page) => decodePage(page)))
-    const folded = timed(samples.fold, () => pages.reduce((state, page) => applyChanges(state, page.serverChanges), emptyFold))
-    const eventIds = pages.flatMap((page) => page.serverChanges.flatMap((change) => (change.eventId === undefined ? [] : [change.eventId])))
+    const folded = timed(
+      samples.fold,
+      () => pages.reduce((state, page) => applyChanges(state, page.serverChanges), emptyFold)
+    )
+    const eventIds = pages.flatMap((page) =>
+      page.serverChanges.flatMap((change) => (change.eventId === undefined ? [] : [change.eventId]))
+    )
     const forgotten = timed(samples.forget, () => forgetEvents(folded, eventIds))
     timed(samples.live, () => liveRecords(forgotten))
     changes = eventIds.length
   }
   // The first repetition warms the JIT up and is dropped.
   const steady = (values: Array<number>) => summarize(values.slice(1))
-  return { changes, decode: steady(samples.decode), fold: steady(samples.fold), forget: steady(samples.forget), live: steady(samples.live) }
+  return {
+    changes,
+    decode: steady(samples.decode),
+    fold: steady(samples.fold),
+    forget: steady(samples.forget),
+    live: steady(samples.live)
+  }
 }

@@ -49,7 +49,10 @@ export interface Benchmark {
 /** The environment every bench gateway gets: no policy gate (its rate limit would deny calls). */
 export const benchEnv: Readonly<Record<string, string>> = { POLICY_MODE: "off" }
 
-export const withGateway = async <A>(run: (gateway: Gateway) => Promise<A>, env: Record<string, string> = {}): Promise<A> => {
+export const withGateway = async <A>(
+  run: (gateway: Gateway) => Promise<A>,
+  env: Record<string, string> = {}
+): Promise<A> => {
   const gateway = await startGateway({ ...benchEnv, ...env })
   try {
     return await run(gateway)
@@ -80,7 +83,13 @@ export const callTool = async (client: Client, name: string, args: Record<string
 const listLength = (value: unknown) => Schema.decodeUnknownSync(Schema.Array(Schema.Unknown))(value).length
 
 /** Calls a tool and checks that the array `key` of its result has `expected` entries. */
-export const callExpecting = async (client: Client, name: string, args: Record<string, unknown>, key: string, expected: number) => {
+export const callExpecting = async (
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+  key: string,
+  expected: number
+) => {
   const length = listLength((await callTool(client, name, args))[key])
   if (length !== expected) throw new Error(`${name} returned ${length} ${key}, expected ${expected}`)
 }

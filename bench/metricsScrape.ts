@@ -26,7 +26,9 @@ const getText = async (url: string) => {
 
 /** A sample value from a Prometheus text body (first series of `name`). */
 const sample = (body: string, name: string) => {
-  const line = body.split("\n").find((candidate) => candidate.startsWith(`${name} `) || candidate.startsWith(`${name}{`))
+  const line = body.split("\n").find((candidate) =>
+    candidate.startsWith(`${name} `) || candidate.startsWith(`${name}{`)
+  )
   return line === undefined ? Number.NaN : Number(line.slice(line.lastIndexOf(" ") + 1))
 }
 const heapMiB = (body: string) => (sample(body, "mana_mcp_nodejs_heap_size_used_bytes") / 2 ** 20).toFixed(0)
@@ -56,7 +58,11 @@ export const metricsScrape: Benchmark = {
           await getText(healthUrl)
           await scrape
         }
-        const cases = { health: () => getText(healthUrl), metrics: () => getText(metricsUrl), stalled: scrapeWithHealth }
+        const cases = {
+          health: () => getText(healthUrl),
+          metrics: () => getText(metricsUrl),
+          stalled: scrapeWithHealth
+        }
         const smallBody = await getText(metricsUrl)
         const small = await measureInterleaved(cases, rounds)
 
@@ -65,9 +71,15 @@ export const metricsScrape: Benchmark = {
         const grown: Array<() => Promise<void>> = []
         for (let i = 0; i < GROW_USERS; i++) {
           const owner = await registerUser(gateway.authUrl)
-          await pushAll(gateway.syncUrl, owner.accessToken, "habits", habitInserts({ userId: owner.userId, spaceId: owner.personalSpaceId }, GROW_HABITS))
+          await pushAll(
+            gateway.syncUrl,
+            owner.accessToken,
+            "habits",
+            habitInserts({ userId: owner.userId, spaceId: owner.personalSpaceId }, GROW_HABITS)
+          )
           seededAt = performance.now()
-          const client = (await connectModern(gateway.mcpUrl, { token: owner.accessToken, spaceId: owner.personalSpaceId })).client
+          const client =
+            (await connectModern(gateway.mcpUrl, { token: owner.accessToken, spaceId: owner.personalSpaceId })).client
           grown.push(async () => {
             await callExpecting(client, "habits.list", {}, "habits", GROW_HABITS)
             await client.close()
@@ -84,7 +96,10 @@ export const metricsScrape: Benchmark = {
         const withoutHeapSpaces = new Prom.Registry()
         Prom.collectDefaultMetrics({ register: withoutHeapSpaces, prefix: "bench_" })
         for (const name of heapSpaceGauges) withoutHeapSpaces.removeSingleMetric(name)
-        const local = await measureInterleaved({ defaults: () => defaults.metrics(), fixed: () => withoutHeapSpaces.metrics() }, { warmup: 3, reps: 30 })
+        const local = await measureInterleaved({
+          defaults: () => defaults.metrics(),
+          fixed: () => withoutHeapSpaces.metrics()
+        }, { warmup: 3, reps: 30 })
         const benchHeap = (process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)
         return {
           params: { ...rounds, metricsBytes: smallBody.length, growUsers: GROW_USERS, growHabitsPerUser: GROW_HABITS },
@@ -100,10 +115,26 @@ export const metricsScrape: Benchmark = {
           ],
           throughputs: [],
           ratios: [
-            { label: "/metrics ÷ /health, fresh", value: ratio(small.metrics, small.health), meaning: "a scrape in /health round trips" },
-            { label: "/metrics ÷ /health, grown heap", value: ratio(large.metrics, large.health), meaning: "stays near the fresh value while the heap-space gauges are dropped" },
-            { label: "/metrics grown ÷ /metrics fresh", value: ratio(large.metrics, small.metrics), meaning: "≈ 1: the scrape does not depend on heap size (> 2 means a heap walk is back)" },
-            { label: "defaults ÷ defaults minus heap spaces (in-process)", value: ratio(local.defaults, local.fixed), meaning: "what the heap-space gauges would cost on Bun" }
+            {
+              label: "/metrics ÷ /health, fresh",
+              value: ratio(small.metrics, small.health),
+              meaning: "a scrape in /health round trips"
+            },
+            {
+              label: "/metrics ÷ /health, grown heap",
+              value: ratio(large.metrics, large.health),
+              meaning: "stays near the fresh value while the heap-space gauges are dropped"
+            },
+            {
+              label: "/metrics grown ÷ /metrics fresh",
+              value: ratio(large.metrics, small.metrics),
+              meaning: "≈ 1: the scrape does not depend on heap size (> 2 means a heap walk is back)"
+            },
+            {
+              label: "defaults ÷ defaults minus heap spaces (in-process)",
+              value: ratio(local.defaults, local.fixed),
+              meaning: "what the heap-space gauges would cost on Bun"
+            }
           ],
           notes: [
             "on Bun, v8.getHeapSpaceStatistics() (prom-client's nodejs_heap_space_size_* gauges) takes time proportional to the live heap and is synchronous: with them, every scrape would block the event loop that long; src/observability/Metrics.ts removes them on Bun",

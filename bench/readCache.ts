@@ -58,10 +58,17 @@ export const readCache: Benchmark = {
         /** Pushes `count` new changes and records how many the next list's overlap window holds. */
         const windows: Array<number> = []
         const pushNew = (s: Seeded, count: number) => async () => {
-          await pushAll(gateway.syncUrl, s.user.accessToken, "habits", habitUpdates({ userId: s.user.userId, spaceId: s.user.personalSpaceId }, s.ids, count))
+          await pushAll(
+            gateway.syncUrl,
+            s.user.accessToken,
+            "habits",
+            habitUpdates({ userId: s.user.userId, spaceId: s.user.personalSpaceId }, s.ids, count)
+          )
           const now = performance.now()
           s.pushes.push({ at: now, count })
-          if (s.history === LARGE) windows.push(s.pushes.filter((p) => p.at > now - OVERLAP_MS).reduce((sum, p) => sum + p.count, 0))
+          if (s.history === LARGE) {
+            windows.push(s.pushes.filter((p) => p.at > now - OVERLAP_MS).reduce((sum, p) => sum + p.count, 0))
+          }
         }
 
         const coldSmall: Array<number> = []
@@ -98,17 +105,39 @@ export const readCache: Benchmark = {
         const busyWindow = summarize(windows.slice(busyRounds.warmup))
         // A burst: N = 1,000 new changes before each list, to show the cost follows N, not history.
         await pause()
-        const burst = await measureInterleaved({ large: () => list(large) }, { warmup: 1, reps: 8 }, { large: pushNew(large, BURST) })
+        const burst = await measureInterleaved({ large: () => list(large) }, { warmup: 1, reps: 8 }, {
+          large: pushNew(large, BURST)
+        })
 
         return {
-          params: { liveHabits: LIVE, smallHistory: SMALL, largeHistory: LARGE, coldUsersPerSize: COLD_USERS, newChangesPerList: NEW_CHANGES, busyReps: busyRounds.reps, quietReps: QUIET_REPS },
+          params: {
+            liveHabits: LIVE,
+            smallHistory: SMALL,
+            largeHistory: LARGE,
+            coldUsersPerSize: COLD_USERS,
+            newChangesPerList: NEW_CHANGES,
+            busyReps: busyRounds.reps,
+            quietReps: QUIET_REPS
+          },
           latencies: [
             { label: `cold list, ${SMALL} history (first read, one per user)`, summary: cold.small },
             { label: `cold list, ${LARGE} history (first read, one per user)`, summary: cold.large },
-            { label: `warm list, quiet writer (${NEW_CHANGES} new, last list > 5 s ago), ${SMALL} history`, summary: quiet.small },
-            { label: `warm list, quiet writer (${NEW_CHANGES} new, last list > 5 s ago), ${LARGE} history`, summary: quiet.large },
-            { label: `warm list, busy writer (${NEW_CHANGES} new before each list), ${SMALL} history`, summary: busy.small },
-            { label: `warm list, busy writer (${NEW_CHANGES} new before each list), ${LARGE} history`, summary: busy.large },
+            {
+              label: `warm list, quiet writer (${NEW_CHANGES} new, last list > 5 s ago), ${SMALL} history`,
+              summary: quiet.small
+            },
+            {
+              label: `warm list, quiet writer (${NEW_CHANGES} new, last list > 5 s ago), ${LARGE} history`,
+              summary: quiet.large
+            },
+            {
+              label: `warm list, busy writer (${NEW_CHANGES} new before each list), ${SMALL} history`,
+              summary: busy.small
+            },
+            {
+              label: `warm list, busy writer (${NEW_CHANGES} new before each list), ${LARGE} history`,
+              summary: busy.large
+            },
             { label: `warm list after a burst of ${BURST} new changes, ${LARGE}+ history`, summary: burst.large },
             { label: `ceiling: raw full pull from epoch, ${LARGE} rows (${LARGE / 1000} pages)`, summary: full.full },
             { label: `in-process, ${LARGE} changes: decode pages (PullResponse schema)`, summary: profile.decode },
@@ -118,19 +147,53 @@ export const readCache: Benchmark = {
           ],
           throughputs: [],
           ratios: [
-            { label: "warm 20k ÷ warm 1k, quiet writer", value: ratio(quiet.large, quiet.small), meaning: "≈ 1: a warm list is O(new changes), not O(history)" },
-            { label: "warm 20k ÷ warm 1k, busy writer", value: ratio(busy.large, busy.small), meaning: "≈ 1, under sustained writes" },
-            { label: "busy ÷ quiet (20k)", value: ratio(busy.large, quiet.large), meaning: "the 5 s overlap re-delivers recent changes on every read" },
-            { label: "cold 20k ÷ warm 20k (quiet)", value: ratio(cold.large, quiet.large), meaning: "what the cache saves per list" },
-            { label: "raw full pull 20k ÷ warm 20k (quiet)", value: ratio(full.full, quiet.large), meaning: "the gateway vs. re-reading the history upstream" },
-            { label: "cold 20k ÷ raw full pull 20k", value: ratio(cold.large, full.full), meaning: "cold-build cost on top of the transfer (decode + fold)" },
-            { label: `after ${BURST} ÷ after ${NEW_CHANGES} (20k, quiet)`, value: ratio(burst.large, quiet.large), meaning: "cost follows the number of new changes" }
+            {
+              label: "warm 20k ÷ warm 1k, quiet writer",
+              value: ratio(quiet.large, quiet.small),
+              meaning: "≈ 1: a warm list is O(new changes), not O(history)"
+            },
+            {
+              label: "warm 20k ÷ warm 1k, busy writer",
+              value: ratio(busy.large, busy.small),
+              meaning: "≈ 1, under sustained writes"
+            },
+            {
+              label: "busy ÷ quiet (20k)",
+              value: ratio(busy.large, quiet.large),
+              meaning: "the 5 s overlap re-delivers recent changes on every read"
+            },
+            {
+              label: "cold 20k ÷ warm 20k (quiet)",
+              value: ratio(cold.large, quiet.large),
+              meaning: "what the cache saves per list"
+            },
+            {
+              label: "raw full pull 20k ÷ warm 20k (quiet)",
+              value: ratio(full.full, quiet.large),
+              meaning: "the gateway vs. re-reading the history upstream"
+            },
+            {
+              label: "cold 20k ÷ raw full pull 20k",
+              value: ratio(cold.large, full.full),
+              meaning: "cold-build cost on top of the transfer (decode + fold)"
+            },
+            {
+              label: `after ${BURST} ÷ after ${NEW_CHANGES} (20k, quiet)`,
+              value: ratio(burst.large, quiet.large),
+              meaning: "cost follows the number of new changes"
+            }
           ],
           notes: [
-            `busy writer: each list's delta pull re-delivered a median of ${busyWindow.medianMs.toFixed(0)} (p95 ${busyWindow.p95Ms.toFixed(0)}) changes pushed in the previous 5 s (ReadCache overlap), deduplicated by eventId; a quiet writer's list sees ~${2 * NEW_CHANGES}`,
-            `cold read of ${LARGE} changes in-process: decode ${profile.decode.medianMs.toFixed(0)} ms + fold ${profile.fold.medianMs.toFixed(0)} ms + forgetEvents ${
-              profile.forget.medianMs.toFixed(0)
-            } ms + liveRecords ${profile.live.medianMs.toFixed(1)} ms (medians of 5)`
+            `busy writer: each list's delta pull re-delivered a median of ${busyWindow.medianMs.toFixed(0)} (p95 ${
+              busyWindow.p95Ms.toFixed(0)
+            }) changes pushed in the previous 5 s (ReadCache overlap), deduplicated by eventId; a quiet writer's list sees ~${
+              2 * NEW_CHANGES
+            }`,
+            `cold read of ${LARGE} changes in-process: decode ${profile.decode.medianMs.toFixed(0)} ms + fold ${
+              profile.fold.medianMs.toFixed(0)
+            } ms + forgetEvents ${profile.forget.medianMs.toFixed(0)} ms + liveRecords ${
+              profile.live.medianMs.toFixed(1)
+            } ms (medians of 5)`
           ]
         }
       } finally {

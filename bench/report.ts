@@ -37,7 +37,9 @@ export const machineInfo = (): MachineInfo => ({
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(value < 10 ? 2 : 1) : "–")
 
 export const formatMachine = (machine: MachineInfo) =>
-  `${machine.date.slice(0, 10)} · ${machine.cpus} × ${machine.cpuModel} · ${machine.memoryGiB} GiB · Bun ${machine.bun} (gateway and bench client) · Node ${machine.node} · ${machine.platform}`
+  `${
+    machine.date.slice(0, 10)
+  } · ${machine.cpus} × ${machine.cpuModel} · ${machine.memoryGiB} GiB · Bun ${machine.bun} (gateway and bench client) · Node ${machine.node} · ${machine.platform}`
 
 export const formatReport = (report: BenchReport): string => {
   const lines: Array<string> = [`### ${report.title} (\`${report.id}\`, ${report.seconds.toFixed(0)} s)`, ""]
@@ -55,7 +57,11 @@ export const formatReport = (report: BenchReport): string => {
     lines.push("| load | calls | calls/s | median ms | p95 ms |", "|---|---:|---:|---:|---:|")
     for (const row of report.throughputs) {
       const t = row.throughput
-      lines.push(`| ${row.label} | ${t.calls} | ${t.callsPerSecond.toFixed(0)} | ${ms(t.latency.medianMs)} | ${ms(t.latency.p95Ms)} |`)
+      lines.push(
+        `| ${row.label} | ${t.calls} | ${t.callsPerSecond.toFixed(0)} | ${ms(t.latency.medianMs)} | ${
+          ms(t.latency.p95Ms)
+        } |`
+      )
     }
     lines.push("")
   }

@@ -33,7 +33,12 @@ const main = async () => {
     console.error(`running ${bench.id} …`)
     const benchStarted = performance.now()
     const outcome = await bench.run()
-    const report: BenchReport = { id: bench.id, title: bench.title, seconds: (performance.now() - benchStarted) / 1000, ...outcome }
+    const report: BenchReport = {
+      id: bench.id,
+      title: bench.title,
+      seconds: (performance.now() - benchStarted) / 1000,
+      ...outcome
+    }
     reports.push(report)
     console.log(formatReport(report))
   }

@@ -20,16 +20,24 @@ export const toolCall: Benchmark = {
     withGateway(async (gateway) => {
       const user = await registerUser(gateway.authUrl)
       const credentials = { token: user.accessToken, spaceId: user.personalSpaceId }
-      await pushAll(gateway.syncUrl, user.accessToken, "habits", habitInserts({ userId: user.userId, spaceId: user.personalSpaceId }, HABITS))
+      await pushAll(
+        gateway.syncUrl,
+        user.accessToken,
+        "habits",
+        habitInserts({ userId: user.userId, spaceId: user.personalSpaceId }, HABITS)
+      )
       const seededAt = performance.now()
       const legacy = (await connectLegacy(gateway.mcpUrl, credentials)).client
       const modern = (await connectModern(gateway.mcpUrl, credentials)).client
       try {
         await waitPastOverlap(seededAt)
-        if ((await pullAll(gateway.syncUrl, user.accessToken, "habits", "habits")) !== HABITS) throw new Error("seeding failed")
+        if ((await pullAll(gateway.syncUrl, user.accessToken, "habits", "habits")) !== HABITS) {
+          throw new Error("seeding failed")
+        }
         const args = { name: "habits.list", arguments: {} }
         const r = await measureInterleaved({
-          delta: () => pullPage(gateway.syncUrl, user.accessToken, "habits", "habits", new Date(Date.now() - 5000).toISOString()),
+          delta: () =>
+            pullPage(gateway.syncUrl, user.accessToken, "habits", "habits", new Date(Date.now() - 5000).toISOString()),
           full: () => pullPage(gateway.syncUrl, user.accessToken, "habits", "habits", EPOCH),
           legacy: () => callExpecting(legacy, "habits.list", {}, "habits", HABITS),
           modern: () => callExpecting(modern, "habits.list", {}, "habits", HABITS),
@@ -46,10 +54,26 @@ export const toolCall: Benchmark = {
           ],
           throughputs: [],
           ratios: [
-            { label: "2025 session ÷ raw delta pull", value: ratio(r.legacy, r.delta), meaning: "cost of one call in upstream round trips" },
-            { label: "2026-07-28 SDK ÷ raw delta pull", value: ratio(r.modern, r.delta), meaning: "cost of one call in upstream round trips" },
-            { label: "2026-07-28 raw HTTP ÷ raw delta pull", value: ratio(r.raw, r.delta), meaning: "gateway alone, without SDK client work" },
-            { label: "2026-07-28 SDK ÷ raw pull from epoch", value: ratio(r.modern, r.full), meaning: "vs. a client that re-reads the table" }
+            {
+              label: "2025 session ÷ raw delta pull",
+              value: ratio(r.legacy, r.delta),
+              meaning: "cost of one call in upstream round trips"
+            },
+            {
+              label: "2026-07-28 SDK ÷ raw delta pull",
+              value: ratio(r.modern, r.delta),
+              meaning: "cost of one call in upstream round trips"
+            },
+            {
+              label: "2026-07-28 raw HTTP ÷ raw delta pull",
+              value: ratio(r.raw, r.delta),
+              meaning: "gateway alone, without SDK client work"
+            },
+            {
+              label: "2026-07-28 SDK ÷ raw pull from epoch",
+              value: ratio(r.modern, r.full),
+              meaning: "vs. a client that re-reads the table"
+            }
           ],
           notes: [
             `absolute overhead per call (median − raw delta pull median): 2025 session ${

@@ -38,12 +38,22 @@ export const pullAll = async (syncUrl: string, token: string, app: string, table
 }
 
 /** Pushes `changes` in batches of `batch` (well under mana-sync's 10 MiB body cap). */
-export const pushAll = async (syncUrl: string, token: string, app: string, changes: ReadonlyArray<object>, batch = 1000) => {
+export const pushAll = async (
+  syncUrl: string,
+  token: string,
+  app: string,
+  changes: ReadonlyArray<object>,
+  batch = 1000
+) => {
   for (let start = 0; start < changes.length; start += batch) {
     const response = await fetch(`${syncUrl}/sync/${app}`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "x-client-id": seederId },
-      body: JSON.stringify({ clientId: seederId, since: new Date().toISOString(), changes: changes.slice(start, start + batch) })
+      body: JSON.stringify({
+        clientId: seederId,
+        since: new Date().toISOString(),
+        changes: changes.slice(start, start + batch)
+      })
     })
     if (!response.ok) throw new Error(`push ${response.status}: ${await response.text()}`)
     await response.body?.cancel()

@@ -13,10 +13,10 @@
 import { rmSync, writeFileSync } from "node:fs"
 import { parseArgs } from "node:util"
 import { startAuthProxy } from "./conformance/proxy.ts"
-import { startGateway } from "./gatewayProcess.ts"
 import { checkSchemaPreservation, type PreservationResult } from "./conformance/schemaPreservation.ts"
-import { renderReport } from "./conformance/summary.ts"
 import { runSuite, type SuiteRun, suites } from "./conformance/suites.ts"
+import { renderReport } from "./conformance/summary.ts"
+import { startGateway } from "./gatewayProcess.ts"
 
 export interface ConformanceReport {
   readonly ok: boolean
@@ -50,7 +50,11 @@ if (gateway.devToken === undefined || gateway.devSpaceId === undefined) {
   console.error("the gateway printed no dev token: is it in local mode?")
   process.exit(2)
 }
-const proxy = await startAuthProxy({ target: new URL(gateway.baseUrl), token: gateway.devToken, spaceId: gateway.devSpaceId })
+const proxy = await startAuthProxy({
+  target: new URL(gateway.baseUrl),
+  token: gateway.devToken,
+  spaceId: gateway.devSpaceId
+})
 // Interrupted (Ctrl-C, a test runner's timeout): do not leave the gateway's process group behind.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
@@ -74,6 +78,11 @@ if (!ok) {
   const log = gateway.output().split("\n").filter((line) => !line.includes("eyJ")).slice(-40)
   console.log(["", "gateway output (last 40 lines, token lines removed):", ...log].join("\n"))
 }
-if (values.json !== undefined) writeFileSync(values.json, JSON.stringify({ ok, durationMs, runs, schemaPreservation } satisfies ConformanceReport, null, 2))
-if (ok && !values.keep) for (const run of runs) rmSync(run.outputDir, { recursive: true, force: true })
+if (values.json !== undefined) {
+  writeFileSync(
+    values.json,
+    JSON.stringify({ ok, durationMs, runs, schemaPreservation } satisfies ConformanceReport, null, 2)
+  )
+}
+if (ok && !values.keep) { for (const run of runs) rmSync(run.outputDir, { recursive: true, force: true }) }
 process.exit(ok ? 0 : 1)

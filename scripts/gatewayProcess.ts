@@ -5,11 +5,11 @@
  * end-to-end tests, the conformance runner and the benchmarks; talks to the gateway only over
  * its process and stdout.
  */
+import { Either, Schema } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Either, Schema } from "effect"
 
 export const repoRoot = join(import.meta.dirname, "..")
 export const bunBin = join(repoRoot, "node_modules", ".bin", "bun")
@@ -60,7 +60,10 @@ const groupGone = async (child: ChildProcess) => {
   signalGroup(child, "SIGKILL")
 }
 
-export const startGateway = async (env: Record<string, string> = {}, options: GatewayOptions = {}): Promise<Gateway> => {
+export const startGateway = async (
+  env: Record<string, string> = {},
+  options: GatewayOptions = {}
+): Promise<Gateway> => {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "mana-mcp-gateway-"))
   const [command, args] = options.direct === true ? [bunBin, ["src/main.ts"]] : ["npm", ["start", "--silent"]]
   const child = spawn(command, args, {

@@ -9,14 +9,14 @@
  *
  * Run: node_modules/.bin/bun scripts/render-dashboard.ts
  */
+import { Data, Effect, Schema } from "effect"
 import { spawnSync } from "node:child_process"
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Data, Effect, Schema } from "effect"
 import { Metrics } from "../src/observability/Metrics.ts"
 import { evaluate, parse } from "./dashboard/promql.ts"
-import { stepSeconds, steps, sampleScrapes } from "./dashboard/sampleTraffic.ts"
+import { sampleScrapes, steps, stepSeconds } from "./dashboard/sampleTraffic.ts"
 import { page, rowHeader, type Series, statPanel, timeSeriesPanel } from "./dashboard/svg.ts"
 
 const Panel = Schema.Struct({
@@ -26,9 +26,12 @@ const Panel = Schema.Struct({
   targets: Schema.optionalWith(Schema.Array(Schema.Struct({ expr: Schema.String, legendFormat: Schema.String })), {
     default: () => []
   }),
-  fieldConfig: Schema.optionalWith(Schema.Struct({ defaults: Schema.Struct({ unit: Schema.optional(Schema.String) }) }), {
-    default: () => ({ defaults: {} })
-  })
+  fieldConfig: Schema.optionalWith(
+    Schema.Struct({ defaults: Schema.Struct({ unit: Schema.optional(Schema.String) }) }),
+    {
+      default: () => ({ defaults: {} })
+    }
+  )
 })
 const Dashboard = Schema.Struct({ title: Schema.String, panels: Schema.Array(Panel) })
 
@@ -45,7 +48,10 @@ const substitute = (expr: string) => expr.replaceAll("$__rate_interval", "2m").r
 const legend = (format: string, labels: Readonly<Record<string, string>>) =>
   format.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, label: string) => labels[label] ?? "")
 
-const seriesOf = (exprs: ReadonlyArray<{ readonly expr: string; readonly legendFormat: string }>, scrapes: Parameters<typeof evaluate>[1]) =>
+const seriesOf = (
+  exprs: ReadonlyArray<{ readonly expr: string; readonly legendFormat: string }>,
+  scrapes: Parameters<typeof evaluate>[1]
+) =>
   Effect.forEach(exprs, ({ expr, legendFormat }) =>
     Effect.map(parse(substitute(expr)), (node) => {
       const byName = new Map<string, Array<number>>()
@@ -84,12 +90,21 @@ const program = Effect.gen(function*() {
         ? statPanel(box, panel.title, unit, series[0] ?? { name: "", values: [] })
         : timeSeriesPanel(box, panel.title, unit, series, timeLabels))
   })
-  const svg = page(width, height, `Grafana dashboard “${dashboard.title}” (last ${hours} h)`, "Rendered by scripts/render-dashboard.ts from SAMPLE data, not a Grafana screenshot", parts.join(""))
+  const svg = page(
+    width,
+    height,
+    `Grafana dashboard “${dashboard.title}” (last ${hours} h)`,
+    "Rendered by scripts/render-dashboard.ts from SAMPLE data, not a Grafana screenshot",
+    parts.join("")
+  )
   const chromium = process.env["CHROMIUM"] ?? "/usr/bin/chromium"
   const hasChromium = existsSync(chromium)
   // With Chromium the SVG is only the screenshot's source; without it, the SVG is the picture.
   const svgPath = hasChromium ? join(tmpdir(), "mana-mcp-dashboard.svg") : join(root, "docs/img/dashboard.svg")
-  yield* Effect.try({ try: () => writeFileSync(svgPath, svg), catch: (cause) => new RenderFailed({ step: "write svg", cause }) })
+  yield* Effect.try({
+    try: () => writeFileSync(svgPath, svg),
+    catch: (cause) => new RenderFailed({ step: "write svg", cause })
+  })
   yield* Effect.log(`wrote ${svgPath}`)
   if (!hasChromium) return yield* Effect.log(`no Chromium at ${chromium}; docs/img/dashboard.svg is the rendering`)
   const pngPath = join(root, "docs/img/dashboard.png")

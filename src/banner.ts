@@ -31,16 +31,23 @@ export const printBanner = (options: {
     // The bound address itself: "localhost" may resolve to ::1 first, where nothing listens.
     const bound = config.host === "0.0.0.0" ? "127.0.0.1" : config.host === "::" ? "::1" : config.host
     const host = bound.includes(":") && !bound.startsWith("[") ? `[${bound}]` : bound
-    const baseUrl = Option.match(config.publicUrl, { onNone: () => `http://${host}:${port}`, onSome: (url) => url.origin })
+    const baseUrl = Option.match(config.publicUrl, {
+      onNone: () => `http://${host}:${port}`,
+      onSome: (url) => url.origin
+    })
     const mcpUrl = `${baseUrl}/mcp`
     yield* Console.log(`mana-mcp listening on ${mcpUrl} (${options.toolCount} tools, POLICY_MODE=${config.policyMode})`)
     yield* Console.log(`  mana-auth: ${upstreams.authUrl}\n  mana-sync: ${upstreams.syncUrl}`)
     if (Option.isNone(dev)) {
-      yield* Console.log(`MANA_MCP_READY ${JSON.stringify({ mcpUrl, baseUrl, authUrl: upstreams.authUrl, syncUrl: upstreams.syncUrl })}`)
+      yield* Console.log(
+        `MANA_MCP_READY ${JSON.stringify({ mcpUrl, baseUrl, authUrl: upstreams.authUrl, syncUrl: upstreams.syncUrl })}`
+      )
       return
     }
     const issued = yield* dev.value.devAuth.issueToken("dev@mana.test", devTokenTtl).pipe(Effect.option)
-    yield* Console.log("  local mode: embedded dev mana-auth and dev mana-sync (users dev@mana.test / zk@mana.test, password devpassword)")
+    yield* Console.log(
+      "  local mode: embedded dev mana-auth and dev mana-sync (users dev@mana.test / zk@mana.test, password devpassword)"
+    )
     if (Option.isSome(issued)) {
       const { accessToken, personalSpaceId } = issued.value
       const mcpJson = {
@@ -54,9 +61,24 @@ export const printBanner = (options: {
       }
       yield* Console.log(`\nDev user dev@mana.test, personal space ${personalSpaceId}`)
       yield* Console.log(`Token (valid ${Duration.format(devTokenTtl)}): ${accessToken}`)
-      yield* Console.log(`\nPaste into .mcp.json (Claude Code) or your MCP client's config:\n${JSON.stringify(mcpJson, null, 2)}\n`)
-      yield* Console.log(`MANA_MCP_READY ${JSON.stringify({ mcpUrl, baseUrl, authUrl: upstreams.authUrl, syncUrl: upstreams.syncUrl, devToken: accessToken, devSpaceId: personalSpaceId })}`)
+      yield* Console.log(
+        `\nPaste into .mcp.json (Claude Code) or your MCP client's config:\n${JSON.stringify(mcpJson, null, 2)}\n`
+      )
+      yield* Console.log(
+        `MANA_MCP_READY ${
+          JSON.stringify({
+            mcpUrl,
+            baseUrl,
+            authUrl: upstreams.authUrl,
+            syncUrl: upstreams.syncUrl,
+            devToken: accessToken,
+            devSpaceId: personalSpaceId
+          })
+        }`
+      )
     } else {
-      yield* Console.log(`MANA_MCP_READY ${JSON.stringify({ mcpUrl, baseUrl, authUrl: upstreams.authUrl, syncUrl: upstreams.syncUrl })}`)
+      yield* Console.log(
+        `MANA_MCP_READY ${JSON.stringify({ mcpUrl, baseUrl, authUrl: upstreams.authUrl, syncUrl: upstreams.syncUrl })}`
+      )
     }
   })

@@ -32,7 +32,9 @@ export const listen = (options: {
     Effect.catchAllDefect((defect) =>
       Effect.zipRight(
         Effect.logDebug("listen failed", Cause.pretty(Cause.die(defect))),
-        Effect.fail(new ListenFailed({ server: options.server, host: options.host, port: options.port, setting: options.setting }))
+        Effect.fail(
+          new ListenFailed({ server: options.server, host: options.host, port: options.port, setting: options.setting })
+        )
       )
     )
   )

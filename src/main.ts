@@ -5,24 +5,24 @@
  */
 import { FetchHttpClient } from "@effect/platform"
 import { BunRuntime } from "@effect/platform-bun"
-import { ConfigError, Console, Effect, Layer, Option } from "effect"
-import { startDevStack } from "./dev/DevStack.ts"
+import { type ConfigError, Console, Effect, Layer, Option } from "effect"
 import { Auth } from "./auth/Auth.ts"
-import { describeConfigError, ManaConfig, manaConfig, type ManaConfigShape } from "./config/Config.ts"
-import { Crypto } from "./keys/Crypto.ts"
-import { Ids } from "./domain/Ids.ts"
-import { MasterKeys } from "./keys/MasterKeys.ts"
-import { Metrics } from "./observability/Metrics.ts"
-import { SessionStore } from "./sessions/SessionStore.ts"
 import { SpaceDirectory } from "./auth/SpaceDirectory.ts"
-import { SyncClientHttpLive } from "./sync/SyncClientHttp.ts"
+import { printBanner } from "./banner.ts"
+import { describeConfigError, ManaConfig, manaConfig, type ManaConfigShape } from "./config/Config.ts"
 import { Upstreams, type UpstreamsShape } from "./config/Upstreams.ts"
+import { startDevStack } from "./dev/DevStack.ts"
+import { Ids } from "./domain/Ids.ts"
+import { Crypto } from "./keys/Crypto.ts"
+import { MasterKeys } from "./keys/MasterKeys.ts"
+import { listen } from "./listen.ts"
+import { Metrics } from "./observability/Metrics.ts"
 import { Policy } from "./policy/Policy.ts"
+import { SessionStore } from "./sessions/SessionStore.ts"
+import { SyncClientHttpLive } from "./sync/SyncClientHttp.ts"
 import { allTools } from "./tools/allTools.ts"
 import { conformanceFixtureTools } from "./tools/conformanceFixtures.ts"
 import { makeRegistry } from "./tools/registry.ts"
-import { printBanner } from "./banner.ts"
-import { listen } from "./listen.ts"
 import { makeHttpApp } from "./transport/Http.ts"
 import { makeMcpEndpoint, McpEndpoint } from "./transport/McpEndpoint.ts"
 
@@ -56,7 +56,9 @@ const resolveUpstreams = (config: ManaConfigShape) =>
 const gateway = (config: ManaConfigShape) =>
   Effect.gen(function*() {
     const { dev, upstreams } = yield* resolveUpstreams(config)
-    const registry = yield* makeRegistry(config.conformanceFixtures ? [...allTools, ...conformanceFixtureTools] : allTools)
+    const registry = yield* makeRegistry(
+      config.conformanceFixtures ? [...allTools, ...conformanceFixtureTools] : allTools
+    )
 
     const base = Layer.mergeAll(
       Layer.succeed(ManaConfig, config),
@@ -80,7 +82,13 @@ const gateway = (config: ManaConfigShape) =>
     )
     const context = yield* Layer.build(app)
 
-    const server = yield* listen({ server: "the gateway", setting: "PORT", host: config.host, port: config.port, idleTimeout: 120 })
+    const server = yield* listen({
+      server: "the gateway",
+      setting: "PORT",
+      host: config.host,
+      port: config.port,
+      idleTimeout: 120
+    })
     yield* server.serve(makeHttpApp(registry.exposed.size)).pipe(Effect.provide(context))
     // Registered after the server, so on shutdown it runs first: stop accepting, finish calls, close sessions.
     const endpoint = yield* Effect.provide(McpEndpoint, context)

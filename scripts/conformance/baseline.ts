@@ -53,14 +53,20 @@ export const parseBaseline = (text: string, required: ReadonlyArray<string>, fil
     }
     seen.add(id)
     if (check === undefined && required.includes(scenario)) {
-      errors.push(`${file}:${line}: ${scenario} is a required scenario and must not be baselined as a whole; fix the gateway`)
+      errors.push(
+        `${file}:${line}: ${scenario} is a required scenario and must not be baselined as a whole; fix the gateway`
+      )
       return
     }
     entries.push({ scenario, check, reason: reason.trim(), line })
   })
   for (const entry of entries) {
     if (entry.check !== undefined && seen.has(entry.scenario)) {
-      errors.push(`${file}:${entry.line}: ${entryKey(entry)} is redundant: the whole scenario ${entry.scenario} is already baselined`)
+      errors.push(
+        `${file}:${entry.line}: ${
+          entryKey(entry)
+        } is redundant: the whole scenario ${entry.scenario} is already baselined`
+      )
     }
   }
   return { entries, errors }

@@ -43,7 +43,10 @@ export interface SuiteJudgement {
 }
 
 const failuresOf = (checks: ReadonlyArray<Check>): ReadonlyArray<FailedCheck> =>
-  checks.filter((check) => check.status === "FAILURE").map((check) => ({ id: check.id, message: check.errorMessage ?? "" }))
+  checks.filter((check) => check.status === "FAILURE").map((check) => ({
+    id: check.id,
+    message: check.errorMessage ?? ""
+  }))
 
 const judgeScenario = (
   scenario: string,
@@ -95,7 +98,9 @@ export const judgeSuite = (input: {
   const known = new Set([...input.scenarios, ...input.results.keys()])
   const problems: Array<string> = [...input.baseline.errors]
   for (const entry of input.baseline.entries) {
-    if (!known.has(entry.scenario)) problems.push(`baseline entry ${entryKey(entry)} names a scenario this suite does not have`)
+    if (!known.has(entry.scenario)) {
+      problems.push(`baseline entry ${entryKey(entry)} names a scenario this suite does not have`)
+    }
   }
   for (const id of input.required) {
     if (!known.has(id)) problems.push(`required scenario ${id} is not part of this suite`)

@@ -18,7 +18,12 @@ export interface CommandResult {
 /** Runs a command to completion (killing its process group after `timeoutMs`). */
 export const runCommand = (command: string, args: ReadonlyArray<string>, timeoutMs: number): Promise<CommandResult> => {
   const started = performance.now()
-  const child = spawn(command, args, { cwd: repoRoot, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } })
+  const child = spawn(command, args, {
+    cwd: repoRoot,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NO_COLOR: "1" }
+  })
   let stdout = ""
   let stderr = ""
   let timedOut = false

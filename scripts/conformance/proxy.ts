@@ -7,7 +7,13 @@
  * client that hangs up closes the upstream request too (SSE polling/resumption depend on it).
  * It is test tooling: loopback only, no retries, no caching, no rewriting of bodies.
  */
-import { type IncomingHttpHeaders, type OutgoingHttpHeaders, Agent, createServer, request as httpRequest } from "node:http"
+import {
+  Agent,
+  createServer,
+  type IncomingHttpHeaders,
+  type OutgoingHttpHeaders,
+  request as httpRequest
+} from "node:http"
 import type { AddressInfo } from "node:net"
 
 export interface AuthProxyOptions {
@@ -24,7 +30,15 @@ export interface AuthProxy {
 }
 
 // Hop-by-hop headers belong to one connection; Node re-frames bodies on each side itself.
-const hopByHop = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"])
+const hopByHop = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "upgrade",
+  "te",
+  "trailer"
+])
 
 const forwardable = (headers: IncomingHttpHeaders): OutgoingHttpHeaders => {
   const out: OutgoingHttpHeaders = {}

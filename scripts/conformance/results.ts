@@ -4,9 +4,9 @@
  * judge needs; the suite adds more). A folder without readable checks counts as a scenario that
  * produced no result, which the judge treats as a failure. Judging is `judge.ts`'s job.
  */
+import { Either, Schema } from "effect"
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
-import { Either, Schema } from "effect"
 
 export const Check = Schema.Struct({
   id: Schema.String,

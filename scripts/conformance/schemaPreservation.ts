@@ -18,7 +18,9 @@ const draft202012 = "https://json-schema.org/draft/2020-12/schema"
 
 const ToolList = Schema.Struct({
   result: Schema.Struct({
-    tools: Schema.Array(Schema.Struct({ name: Schema.String, inputSchema: Schema.Record({ key: Schema.String, value: Schema.Unknown }) }))
+    tools: Schema.Array(
+      Schema.Struct({ name: Schema.String, inputSchema: Schema.Record({ key: Schema.String, value: Schema.Unknown }) })
+    )
   })
 })
 const decodeToolList = Schema.decodeUnknownSync(ToolList)
@@ -29,7 +31,9 @@ const accept = { "content-type": "application/json", accept: "application/json, 
 const messagesOf = async (response: Response): Promise<ReadonlyArray<unknown>> => {
   const text = await response.text()
   if (!(response.headers.get("content-type") ?? "").includes("text/event-stream")) return [JSON.parse(text)]
-  return text.split("\n").filter((line) => line.startsWith("data:")).map((line) => line.slice(5).trim()).filter((data) => data !== "").map((data) => JSON.parse(data))
+  return text.split("\n").filter((line) => line.startsWith("data:")).map((line) => line.slice(5).trim()).filter((
+    data
+  ) => data !== "").map((data) => JSON.parse(data))
 }
 
 const post = (mcpUrl: string, body: object, headers: Record<string, string>) =>
@@ -56,22 +60,39 @@ const listModern = async (mcpUrl: string): Promise<ReadonlyArray<unknown>> =>
       jsonrpc: "2.0",
       id: 1,
       method: "tools/list",
-      params: { _meta: { "io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {} } }
+      params: {
+        _meta: {
+          "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+          "io.modelcontextprotocol/clientCapabilities": {}
+        }
+      }
     }, { "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/list" })
   )
 
 const judge = (era: PreservationResult["era"], messages: ReadonlyArray<unknown>): PreservationResult => {
   const answer = messages.find((message) => Schema.is(ToolList)(message))
-  if (answer === undefined) return { era, ok: false, problems: [`no tools/list result in ${JSON.stringify(messages).slice(0, 300)}`], tools: 0 }
+  if (answer === undefined) {
+    return { era, ok: false, problems: [`no tools/list result in ${JSON.stringify(messages).slice(0, 300)}`], tools: 0 }
+  }
   const { tools } = decodeToolList(answer).result
   const problems: Array<string> = []
   for (const tool of tools) {
     const schema = tool.inputSchema
-    if (schema["$schema"] !== draft202012) problems.push(`${tool.name}: inputSchema.$schema is ${JSON.stringify(schema["$schema"])}, expected ${draft202012}`)
-    if (schema["additionalProperties"] !== false) problems.push(`${tool.name}: inputSchema.additionalProperties is not false`)
-    if (JSON.stringify(schema).includes("\"$ref\"") && typeof schema["$defs"] !== "object") problems.push(`${tool.name}: $ref without $defs`)
+    if (schema["$schema"] !== draft202012) {
+      problems.push(
+        `${tool.name}: inputSchema.$schema is ${JSON.stringify(schema["$schema"])}, expected ${draft202012}`
+      )
+    }
+    if (schema["additionalProperties"] !== false) {
+      problems.push(`${tool.name}: inputSchema.additionalProperties is not false`)
+    }
+    if (JSON.stringify(schema).includes("\"$ref\"") && typeof schema["$defs"] !== "object") {
+      problems.push(`${tool.name}: $ref without $defs`)
+    }
   }
-  if (!tools.some((tool) => typeof tool.inputSchema["$defs"] === "object")) problems.push("no tool's inputSchema carries $defs, so $defs/$ref preservation is unverified")
+  if (!tools.some((tool) => typeof tool.inputSchema["$defs"] === "object")) {
+    problems.push("no tool's inputSchema carries $defs, so $defs/$ref preservation is unverified")
+  }
   return { era, ok: problems.length === 0, problems, tools: tools.length }
 }
 
@@ -80,7 +101,12 @@ export const checkSchemaPreservation = async (mcpUrl: string): Promise<ReadonlyA
     try {
       return judge(era, await list(mcpUrl))
     } catch (error) {
-      return { era, ok: false, problems: [`tools/list failed: ${error instanceof Error ? error.message : String(error)}`], tools: 0 }
+      return {
+        era,
+        ok: false,
+        problems: [`tools/list failed: ${error instanceof Error ? error.message : String(error)}`],
+        tools: 0
+      }
     }
   }
   return [await attempt("2025-11-25", listLegacy), await attempt("2026-07-28", listModern)]

@@ -26,7 +26,14 @@ export const suites: ReadonlyArray<SuiteDefinition> = [
     name: "2025-11-25",
     packageDir: "node_modules/conformance-2025",
     baselineFile: "conformance/baseline-2025.txt",
-    required: ["server-initialize", "ping", "tools-list", "json-schema-2020-12", "dns-rebinding-protection", "server-sse-multiple-streams"]
+    required: [
+      "server-initialize",
+      "ping",
+      "tools-list",
+      "json-schema-2020-12",
+      "dns-rebinding-protection",
+      "server-sse-multiple-streams"
+    ]
   },
   {
     name: "2026-07-28",
@@ -61,14 +68,20 @@ const versionOf = (suite: SuiteDefinition): string => {
 }
 
 const commandFailure = (what: string, result: CommandResult): string =>
-  `${what} ${result.timedOut ? "timed out" : `exited with ${result.exitCode}`}: ${result.stderr.slice(-2000) || result.stdout.slice(-2000)}`
+  `${what} ${result.timedOut ? "timed out" : `exited with ${result.exitCode}`}: ${
+    result.stderr.slice(-2000) || result.stdout.slice(-2000)
+  }`
 
 export const runSuite = async (suite: SuiteDefinition, mcpUrl: string, timeoutMs: number): Promise<SuiteRun> => {
   const started = performance.now()
   const outputDir = mkdtempSync(join(tmpdir(), `mana-mcp-conformance-${suite.name}-`))
   const listed = await runCommand(bunBin, [cliOf(suite), "list", "--server"], 60_000)
   const scenarios = parseScenarioList(listed.stdout)
-  const run = await runCommand(bunBin, [cliOf(suite), "server", "--url", mcpUrl, "--suite", "all", "-o", outputDir], timeoutMs)
+  const run = await runCommand(
+    bunBin,
+    [cliOf(suite), "server", "--url", mcpUrl, "--suite", "all", "-o", outputDir],
+    timeoutMs
+  )
   const baselinePath = join(repoRoot, suite.baselineFile)
   const baseline = existsSync(baselinePath)
     ? parseBaseline(readFileSync(baselinePath, "utf8"), suite.required, suite.baselineFile)

@@ -21,7 +21,8 @@ const scenarioLine = (scenario: ScenarioVerdict): string => {
   const marks = [
     scenario.required ? "required" : undefined,
     scenario.warnings > 0 ? `${scenario.warnings} warning${scenario.warnings === 1 ? "" : "s"}` : undefined,
-    scenario.verdict === "baselined" && scenario.failedChecks.length > 0 && scenario.baselined.every((entry) => entry.includes(":"))
+    scenario.verdict === "baselined" && scenario.failedChecks.length > 0 &&
+      scenario.baselined.every((entry) => entry.includes(":"))
       ? `${scenario.failedChecks.length} check${scenario.failedChecks.length === 1 ? "" : "s"} baselined`
       : undefined
   ].filter((mark) => mark !== undefined)
@@ -39,10 +40,14 @@ export const renderSuite = (run: SuiteRun): string => {
   const count = (verdict: Verdict) => run.scenarios.filter((scenario) => scenario.verdict === verdict).length
   const totals = order.map((verdict) => `${count(verdict)} ${verdict}`).join(", ")
   return [
-    `MCP conformance ${run.suite} (@modelcontextprotocol/conformance ${run.version}): ${run.scenarios.length} scenarios in ${(run.durationMs / 1000).toFixed(1)} s`,
+    `MCP conformance ${run.suite} (@modelcontextprotocol/conformance ${run.version}): ${run.scenarios.length} scenarios in ${
+      (run.durationMs / 1000).toFixed(1)
+    } s`,
     ...sorted.map(scenarioLine),
     `  totals: ${totals}`,
-    ...(run.problems.length === 0 ? ["  OK: matches the baseline"] : ["  PROBLEMS (each fails the run):", ...run.problems.map((problem) => `    - ${problem}`)]),
+    ...(run.problems.length === 0
+      ? ["  OK: matches the baseline"]
+      : ["  PROBLEMS (each fails the run):", ...run.problems.map((problem) => `    - ${problem}`)]),
     `  raw results: ${run.outputDir} (removed after a clean run; kept on failure or with --keep)`
   ].join("\n")
 }
@@ -68,6 +73,8 @@ export const renderReport = (report: {
   return [
     ...report.runs.map(renderSuite),
     renderPreservation(report.schemaPreservation),
-    problems === 0 ? `MCP conformance: OK (${seconds} s)` : `MCP conformance: FAILED with ${problems} problem${problems === 1 ? "" : "s"} (${seconds} s)`
+    problems === 0
+      ? `MCP conformance: OK (${seconds} s)`
+      : `MCP conformance: FAILED with ${problems} problem${problems === 1 ? "" : "s"} (${seconds} s)`
   ].join("\n\n")
 }

@@ -8,11 +8,17 @@
 import { Data, Effect } from "effect"
 
 export type Labels = Readonly<Record<string, string>>
-export interface Sample { readonly name: string; readonly labels: Labels; readonly value: number }
+export interface Sample {
+  readonly name: string
+  readonly labels: Labels
+  readonly value: number
+}
 /** One scrape of /metrics: every sample in it. */
 export type Scrape = ReadonlyArray<Sample>
 
-export class QueryUnsupported extends Data.TaggedError("QueryUnsupported")<{ readonly expr: string; readonly at: string }> {}
+export class QueryUnsupported
+  extends Data.TaggedError("QueryUnsupported")<{ readonly expr: string; readonly at: string }>
+{}
 
 type Node =
   | {
@@ -38,7 +44,8 @@ export const parseScrape = (text: string): Scrape =>
     return [{ name: match[1] ?? "", labels, value: Number(match[3]) }]
   })
 
-const tokenPattern = /\s*(sum|by|rate|histogram_quantile|[a-zA-Z_:][\w:]*|"(?:[^"\\]|\\.)*"|=~|[(){}[\],=/]|\d+(?:\.\d+)?[smh]?)/y
+const tokenPattern =
+  /\s*(sum|by|rate|histogram_quantile|[a-zA-Z_:][\w:]*|"(?:[^"\\]|\\.)*"|=~|[(){}[\],=/]|\d+(?:\.\d+)?[smh]?)/y
 
 const tokenize = (expr: string): Array<string> => {
   const tokens: Array<string> = []
@@ -51,7 +58,8 @@ const tokenize = (expr: string): Array<string> => {
   return tokens
 }
 
-const seconds = (range: string) => Number(range.slice(0, -1)) * ({ s: 1, m: 60, h: 3600 }[range.slice(-1)] ?? Number.NaN)
+const seconds = (range: string) =>
+  Number(range.slice(0, -1)) * ({ s: 1, m: 60, h: 3600 }[range.slice(-1)] ?? Number.NaN)
 
 const unquote = (quoted: string) => quoted.slice(1, -1).replace(/\\(.)/g, "$1")
 
@@ -90,7 +98,10 @@ export const parse = (expr: string): Effect.Effect<Node, QueryUnsupported> => {
     const expected = unquote(value)
     // Compiled once per query: the rendering evaluates each selector hundreds of thousands of times.
     const pattern = new RegExp(`^(?:${expected})$`)
-    return { label, test: op === "=" ? (actual: string) => actual === expected : (actual: string) => pattern.test(actual) }
+    return {
+      label,
+      test: op === "=" ? (actual: string) => actual === expected : (actual: string) => pattern.test(actual)
+    }
   })
   const selector: Effect.Effect<Node, QueryUnsupported> = Effect.gen(function*() {
     const name = yield* take()
@@ -103,7 +114,9 @@ export const parse = (expr: string): Effect.Effect<Node, QueryUnsupported> => {
       case "sum":
         return Effect.gen(function*() {
           yield* take("sum")
-          const by = peek() === "by" ? yield* Effect.zipRight(take("by"), Effect.zipRight(take("("), listUntil(")", take()))) : []
+          const by = peek() === "by"
+            ? yield* Effect.zipRight(take("by"), Effect.zipRight(take("("), listUntil(")", take())))
+            : []
           yield* take("(")
           const inner = yield* term
           yield* take(")")
@@ -142,7 +155,10 @@ export const parse = (expr: string): Effect.Effect<Node, QueryUnsupported> => {
   })
 }
 
-export interface Point { readonly labels: Labels; readonly value: number }
+export interface Point {
+  readonly labels: Labels
+  readonly value: number
+}
 
 const matches = (sample: Sample, node: Extract<Node, { _tag: "Selector" }>) =>
   sample.name === node.name &&
@@ -169,7 +185,12 @@ const quantile = (q: number, buckets: ReadonlyArray<readonly [number, number]>):
 }
 
 /** Evaluates `node` at scrape `index` of `scrapes`, taken every `stepSeconds`. */
-export const evaluate = (node: Node, scrapes: ReadonlyArray<Scrape>, index: number, stepSeconds: number): ReadonlyArray<Point> => {
+export const evaluate = (
+  node: Node,
+  scrapes: ReadonlyArray<Scrape>,
+  index: number,
+  stepSeconds: number
+): ReadonlyArray<Point> => {
   switch (node._tag) {
     case "Selector":
       return (scrapes[index] ?? []).filter((sample) => matches(sample, node))
@@ -178,7 +199,9 @@ export const evaluate = (node: Node, scrapes: ReadonlyArray<Scrape>, index: numb
       const selector = node.selector
       const back = Math.min(index, Math.max(1, Math.round(node.rangeSeconds / stepSeconds)))
       if (back === 0) return []
-      const earlier = new Map((scrapes[index - back] ?? []).filter((s) => matches(s, selector)).map((s) => [keyOf(s.labels), s.value]))
+      const earlier = new Map(
+        (scrapes[index - back] ?? []).filter((s) => matches(s, selector)).map((s) => [keyOf(s.labels), s.value])
+      )
       return evaluate(selector, scrapes, index, stepSeconds).map((sample) => ({
         labels: sample.labels,
         value: Math.max(0, sample.value - (earlier.get(keyOf(sample.labels)) ?? 0)) / (back * stepSeconds)

@@ -72,7 +72,11 @@ export const sampleScrapes = Effect.gen(function*() {
         failed ? (random() < 0.5 ? "server-error" : "timeout") : "success",
         syncSeconds
       )
-      yield* metrics.toolInvocation(tool.name, failed ? "handler-error" : "success", syncSeconds + logNormal(tool.median, 0.45))
+      yield* metrics.toolInvocation(
+        tool.name,
+        failed ? "handler-error" : "success",
+        syncSeconds + logNormal(tool.median, 0.45)
+      )
     }
     for (let auth = 0; auth < 3; auth++) {
       yield* metrics.upstreamRequest("mana-auth", random() < 0.01 ? "client-error" : "success", logNormal(0.015, 0.4))
@@ -81,7 +85,9 @@ export const sampleScrapes = Effect.gen(function*() {
     sessions = Math.max(5, Math.round(sessions + (random() - 0.48) * 4 * load))
     yield* metrics.setSessionsActive(sessions)
     const text = yield* metrics.render
-    scrapes.push(parseScrape(text).map((sample) => ({ ...sample, labels: { ...sample.labels, instance: "host:3069" } })))
+    scrapes.push(
+      parseScrape(text).map((sample) => ({ ...sample, labels: { ...sample.labels, instance: "host:3069" } }))
+    )
   }
   return scrapes
 })

@@ -7,12 +7,12 @@
  */
 import { Clock, Context, Duration, Effect, Either, Layer, Option, Redacted, Runtime, Schema } from "effect"
 import * as Jose from "jose"
-import type { Principal } from "../domain/Principal.ts"
-import { AuthFailed, AuthUnavailable } from "./AuthErrors.ts"
 import { ManaConfig } from "../config/Config.ts"
-import { Metrics, type UpstreamOutcome } from "../observability/Metrics.ts"
-import { makeExpiringCache, sha256Hex } from "./TokenCache.ts"
 import { Upstreams } from "../config/Upstreams.ts"
+import type { Principal } from "../domain/Principal.ts"
+import { Metrics, type UpstreamOutcome } from "../observability/Metrics.ts"
+import { AuthFailed, AuthUnavailable } from "./AuthErrors.ts"
+import { makeExpiringCache, sha256Hex } from "./TokenCache.ts"
 
 export interface Verified {
   readonly principal: Principal
@@ -58,13 +58,18 @@ const classify = (error: unknown, accepted: { audience: string; issuers: Readonl
       case "nbf":
         return failed("not-yet-valid")
       default:
-        return failed("malformed", `its "${error.claim}" claim is ${error.reason === "missing" ? "missing" : "invalid"}`)
+        return failed(
+          "malformed",
+          `its "${error.claim}" claim is ${error.reason === "missing" ? "missing" : "invalid"}`
+        )
     }
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) return failed("bad-signature")
   if (error instanceof errors.JWKSNoMatchingKey) return failed("unknown-key")
   if (error instanceof errors.JOSEAlgNotAllowed) return failed("wrong-algorithm")
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSENotSupported) {
+  if (
+    error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSENotSupported
+  ) {
     return failed("malformed")
   }
   if (error instanceof errors.JWKSTimeout) return new AuthUnavailable({ reason: "timeout" })
@@ -77,13 +82,18 @@ const bearer = (header: string | undefined) => {
   if (header === undefined || header.trim() === "") return Either.left(failed("missing-header"))
   const parts = header.trim().split(/\s+/)
   if (parts[0]?.toLowerCase() !== "bearer") return Either.left(failed("malformed", "the scheme is not Bearer"))
-  if (parts.length !== 2 || parts[1] === undefined) return Either.left(failed("malformed", "expected exactly one token after Bearer"))
+  if (parts.length !== 2 || parts[1] === undefined) {
+    return Either.left(failed("malformed", "expected exactly one token after Bearer"))
+  }
   return Either.right(parts[1])
 }
 
 const fetchOutcome = (result: Either.Either<Response, unknown>): UpstreamOutcome =>
   Either.match(result, {
-    onLeft: (error) => error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError") ? "timeout" : "network-error",
+    onLeft: (error) =>
+      error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")
+        ? "timeout"
+        : "network-error",
     onRight: (response) => response.ok ? "success" : response.status >= 500 ? "server-error" : "client-error"
   })
 
@@ -100,9 +110,13 @@ export const makeAuth = (options: AuthOptions = {}) =>
         Effect.tryPromise({ try: () => fetch(url, init), catch: (error) => error }).pipe(
           Effect.either,
           Effect.timed,
-          Effect.tap(([elapsed, result]) => metrics.upstreamRequest("mana-auth", fetchOutcome(result), Duration.toSeconds(elapsed)))
+          Effect.tap(([elapsed, result]) =>
+            metrics.upstreamRequest("mana-auth", fetchOutcome(result), Duration.toSeconds(elapsed))
+          )
         )
-      ).then(([, result]) => Either.match(result, { onLeft: (error) => Promise.reject(error), onRight: (response) => response }))
+      ).then(([, result]) =>
+        Either.match(result, { onLeft: (error) => Promise.reject(error), onRight: (response) => response })
+      )
     const jwks = Jose.createRemoteJWKSet(new URL(`${upstreams.authUrl}/api/auth/jwks`), {
       timeoutDuration: Math.max(1, Math.round(Duration.toMillis(config.upstreamTimeout))),
       cacheMaxAge: Duration.toMillis(options.jwksCacheMaxAge ?? Duration.minutes(10)),

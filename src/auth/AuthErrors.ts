@@ -19,7 +19,8 @@ export const AuthFailureReason = Schema.Literal(
 )
 export type AuthFailureReason = typeof AuthFailureReason.Type
 
-const send = "send \"Authorization: Bearer <mana-auth access token>\" (the `accessToken` JWT from POST /api/v1/auth/login)"
+const send =
+  "send \"Authorization: Bearer <mana-auth access token>\" (the `accessToken` JWT from POST /api/v1/auth/login)"
 
 /** The request's credentials were refused; the client must send a different token. */
 export class AuthFailed extends Schema.TaggedError<AuthFailed>()("AuthFailed", {
@@ -32,7 +33,9 @@ export class AuthFailed extends Schema.TaggedError<AuthFailed>()("AuthFailed", {
       case "missing-header":
         return `Authorization header is missing; ${send}`
       case "malformed":
-        return `The bearer token is not a usable mana-auth access token (${this.detail ?? "not a signed JWT"}); ${send}, not the opaque session \`token\``
+        return `The bearer token is not a usable mana-auth access token (${
+          this.detail ?? "not a signed JWT"
+        }); ${send}, not the opaque session \`token\``
       case "expired":
         return "The access token has expired (mana-auth access tokens last 15 minutes); refresh it (POST /api/v1/auth/refresh) and retry with the new one"
       case "not-yet-valid":
@@ -40,7 +43,9 @@ export class AuthFailed extends Schema.TaggedError<AuthFailed>()("AuthFailed", {
       case "wrong-audience":
         return `The access token is for another audience; accepted: aud ${this.detail ?? "\"mana\""}`
       case "wrong-issuer":
-        return `The access token was issued by an issuer this gateway does not trust; accepted issuers: ${this.detail ?? "the configured mana-auth URL"}`
+        return `The access token was issued by an issuer this gateway does not trust; accepted issuers: ${
+          this.detail ?? "the configured mana-auth URL"
+        }`
       case "bad-signature":
         return "The access token's signature does not verify against mana-auth's published keys; use a token issued by this gateway's mana-auth"
       case "unknown-key":

@@ -7,11 +7,11 @@
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { Clock, Context, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
-import type { Principal } from "../domain/Principal.ts"
 import { ManaConfig } from "../config/Config.ts"
+import { Upstreams } from "../config/Upstreams.ts"
+import type { Principal } from "../domain/Principal.ts"
 import { Metrics, type UpstreamOutcome } from "../observability/Metrics.ts"
 import { makeExpiringCache } from "./TokenCache.ts"
-import { Upstreams } from "../config/Upstreams.ts"
 
 export const SpaceType = Schema.Literal("personal", "brand", "club", "family", "team", "practice")
 export type SpaceType = typeof SpaceType.Type
@@ -47,7 +47,9 @@ export class SpacesUnavailable extends Schema.TaggedError<SpacesUnavailable>()("
       case "server-error":
         return `mana-auth failed while listing the user's spaces (HTTP ${this.status ?? "5xx"}). Retry in a moment.`
       case "rejected":
-        return `mana-auth refused to list the user's spaces (HTTP ${this.status ?? "4xx"}); the gateway operator should check the mana-auth URL.`
+        return `mana-auth refused to list the user's spaces (HTTP ${
+          this.status ?? "4xx"
+        }); the gateway operator should check the mana-auth URL.`
       case "bad-response":
         return "mana-auth answered the space list with an unexpected body; the gateway operator should check that MANA_AUTH_URL points at mana-auth."
     }
@@ -58,12 +60,19 @@ export type SpacesError = SpacesUnauthorized | SpacesUnavailable
 
 export interface SpaceDirectoryShape {
   /** The caller's spaces (cached 30 s per user). Fails with `SpacesUnauthorized` or `SpacesUnavailable`. */
-  readonly spacesOf: (principal: Principal, token: Redacted.Redacted<string>) => Effect.Effect<ReadonlyArray<Space>, SpacesError>
+  readonly spacesOf: (
+    principal: Principal,
+    token: Redacted.Redacted<string>
+  ) => Effect.Effect<ReadonlyArray<Space>, SpacesError>
   /**
    * The caller's space `spaceId`, or None if they are not a member. A miss against a list older
    * than 1 s is re-checked once, so a space created moments ago is found. Same failures as `spacesOf`.
    */
-  readonly find: (principal: Principal, token: Redacted.Redacted<string>, spaceId: string) => Effect.Effect<Option.Option<Space>, SpacesError>
+  readonly find: (
+    principal: Principal,
+    token: Redacted.Redacted<string>,
+    spaceId: string
+  ) => Effect.Effect<Option.Option<Space>, SpacesError>
   /** Forgets a user's cached list (e.g. after the agent created or joined a space). */
   readonly invalidate: (userId: string) => Effect.Effect<void>
 }
@@ -116,7 +125,9 @@ export const makeSpaceDirectory = Effect.gen(function*() {
     Effect.gen(function*() {
       const started = yield* Clock.currentTimeMillis
       const result = yield* client.execute(
-        HttpClientRequest.get(`${authUrl}/api/auth/organization/list`).pipe(HttpClientRequest.bearerToken(Redacted.value(token)))
+        HttpClientRequest.get(`${authUrl}/api/auth/organization/list`).pipe(
+          HttpClientRequest.bearerToken(Redacted.value(token))
+        )
       ).pipe(
         Effect.mapError(() => new SpacesUnavailable({ reason: "network" })),
         Effect.flatMap((response): Effect.Effect<unknown, SpacesError> => {
@@ -127,13 +138,22 @@ export const makeSpaceDirectory = Effect.gen(function*() {
           return Effect.mapError(response.json, () => new SpacesUnavailable({ reason: "bad-response", status }))
         }),
         Effect.flatMap((body) =>
-          Schema.decodeUnknown(OrganizationList)(body).pipe(Effect.mapError(() => new SpacesUnavailable({ reason: "bad-response" })))
+          Schema.decodeUnknown(OrganizationList)(body).pipe(
+            Effect.mapError(() => new SpacesUnavailable({ reason: "bad-response" }))
+          )
         ),
-        Effect.timeoutFail({ duration: upstreamTimeout, onTimeout: () => new SpacesUnavailable({ reason: "timeout" }) }),
+        Effect.timeoutFail({
+          duration: upstreamTimeout,
+          onTimeout: () => new SpacesUnavailable({ reason: "timeout" })
+        }),
         Effect.either
       )
       const finished = yield* Clock.currentTimeMillis
-      yield* metrics.upstreamRequest("mana-auth", result._tag === "Right" ? "success" : outcomeOf(result.left), (finished - started) / 1000)
+      yield* metrics.upstreamRequest(
+        "mana-auth",
+        result._tag === "Right" ? "success" : outcomeOf(result.left),
+        (finished - started) / 1000
+      )
       return { spaces: (yield* result).map(toSpace), fetchedAt: finished }
     })
 
@@ -145,7 +165,10 @@ export const makeSpaceDirectory = Effect.gen(function*() {
     })
 
   const cachedOrLoad = (principal: Principal, token: Redacted.Redacted<string>) =>
-    Effect.flatMap(cache.get(principal.userId), Option.match({ onNone: () => load(principal, token), onSome: Effect.succeed }))
+    Effect.flatMap(
+      cache.get(principal.userId),
+      Option.match({ onNone: () => load(principal, token), onSome: Effect.succeed })
+    )
 
   const find = (principal: Principal, token: Redacted.Redacted<string>, spaceId: string) =>
     Effect.gen(function*() {

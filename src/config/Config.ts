@@ -67,19 +67,25 @@ const upstreams: Config.Config<UpstreamMode> = Config.all({
   dataDir: setting("MANA_DEV_DATA_DIR", ".mana-dev", anyString),
   syncLatency: setting("DEV_SYNC_LATENCY", Duration.zero, duration)
 }).pipe(
-  Config.mapOrFail(({ authPort, authUrl, dataDir, syncLatency, syncPort, syncUrl }): Either.Either<UpstreamMode, ConfigError.ConfigError> => {
-    if (Option.isSome(authUrl) && Option.isSome(syncUrl)) {
-      return Either.right({ _tag: "Remote", authUrl: authUrl.value, syncUrl: syncUrl.value })
+  Config.mapOrFail(
+    (
+      { authPort, authUrl, dataDir, syncLatency, syncPort, syncUrl }
+    ): Either.Either<UpstreamMode, ConfigError.ConfigError> => {
+      if (Option.isSome(authUrl) && Option.isSome(syncUrl)) {
+        return Either.right({ _tag: "Remote", authUrl: authUrl.value, syncUrl: syncUrl.value })
+      }
+      if (Option.isNone(authUrl) && Option.isNone(syncUrl)) {
+        return Either.right({ _tag: "Local", authPort, syncPort, dataDir, syncLatency })
+      }
+      const [set, unset] = Option.isSome(authUrl)
+        ? ["MANA_AUTH_URL", "MANA_SYNC_URL"]
+        : ["MANA_SYNC_URL", "MANA_AUTH_URL"]
+      return Either.left(ConfigError.InvalidData(
+        [],
+        `${set} is set but ${unset} is not; accepted: both set (production) or neither (local mode with dev stand-ins)`
+      ))
     }
-    if (Option.isNone(authUrl) && Option.isNone(syncUrl)) {
-      return Either.right({ _tag: "Local", authPort, syncPort, dataDir, syncLatency })
-    }
-    const [set, unset] = Option.isSome(authUrl) ? ["MANA_AUTH_URL", "MANA_SYNC_URL"] : ["MANA_SYNC_URL", "MANA_AUTH_URL"]
-    return Either.left(ConfigError.InvalidData(
-      [],
-      `${set} is set but ${unset} is not; accepted: both set (production) or neither (local mode with dev stand-ins)`
-    ))
-  })
+  )
 )
 
 export const manaConfig: Config.Config<ManaConfigShape> = Config.all({

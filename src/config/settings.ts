@@ -16,8 +16,11 @@ export const setting = <A>(name: string, fallback: A, parse: Parse<A>): Config.C
       Option.match(Option.filter(raw, (value) => value.trim() !== ""), {
         onNone: () => Either.right(fallback),
         onSome: (value) =>
-          Either.mapLeft(parse(value.trim()), (accepted) =>
-            ConfigError.InvalidData([], `${name}=${JSON.stringify(value)} is invalid; accepted: ${accepted}`))
+          Either.mapLeft(
+            parse(value.trim()),
+            (accepted) =>
+              ConfigError.InvalidData([], `${name}=${JSON.stringify(value)} is invalid; accepted: ${accepted}`)
+          )
       })
     )
   )

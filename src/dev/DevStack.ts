@@ -6,9 +6,9 @@
  */
 import type { HttpServer } from "@effect/platform"
 import { type Duration, Effect, Option } from "effect"
+import { listen } from "../listen.ts"
 import { makeDevAuth } from "./auth/DevAuth.ts"
 import { makeDevSync } from "./sync/DevSync.ts"
-import { listen } from "../listen.ts"
 
 export interface DevStackOptions {
   readonly host: string
@@ -28,12 +28,22 @@ const urlOf = (server: HttpServer.HttpServer, host: string) => {
 export const startDevStack = (options: DevStackOptions) =>
   Effect.gen(function*() {
     const dataDir = Option.some(options.dataDir)
-    const authServer = yield* listen({ server: "the dev mana-auth", setting: "DEV_AUTH_PORT", host: options.host, port: options.authPort })
+    const authServer = yield* listen({
+      server: "the dev mana-auth",
+      setting: "DEV_AUTH_PORT",
+      host: options.host,
+      port: options.authPort
+    })
     const authUrl = urlOf(authServer, options.host)
     const devAuth = yield* makeDevAuth({ baseUrl: authUrl, dataDir })
     yield* authServer.serve(devAuth.app)
 
-    const syncServer = yield* listen({ server: "the dev mana-sync", setting: "DEV_SYNC_PORT", host: options.host, port: options.syncPort })
+    const syncServer = yield* listen({
+      server: "the dev mana-sync",
+      setting: "DEV_SYNC_PORT",
+      host: options.host,
+      port: options.syncPort
+    })
     const syncUrl = urlOf(syncServer, options.host)
     const devSync = yield* makeDevSync({
       jwksUrl: `${authUrl}/api/auth/jwks`,

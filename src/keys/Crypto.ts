@@ -52,15 +52,20 @@ const decodeBase64 = (text: string): Either.Either<Uint8Array<ArrayBuffer>, Decr
     })
     : Either.left(new DecryptError({ reason: "bad-base64" }))
 
-const parseWire = (wire: string): Either.Either<{ iv: Uint8Array<ArrayBuffer>; sealed: Uint8Array<ArrayBuffer> }, DecryptError> => {
+const parseWire = (
+  wire: string
+): Either.Either<{ iv: Uint8Array<ArrayBuffer>; sealed: Uint8Array<ArrayBuffer> }, DecryptError> => {
   const parts = wire.slice(prefix.length).split(".")
   if (parts.length !== 2) return Either.left(new DecryptError({ reason: "malformed" }))
   const [ivText = "", sealedText = ""] = parts
-  return Either.flatMap(decodeBase64(ivText), (iv) =>
-    Either.flatMap(decodeBase64(sealedText), (sealed) =>
-      iv.length === ivBytes && sealed.length >= tagBytes
-        ? Either.right({ iv, sealed })
-        : Either.left(new DecryptError({ reason: "malformed" }))))
+  return Either.flatMap(
+    decodeBase64(ivText),
+    (iv) =>
+      Either.flatMap(decodeBase64(sealedText), (sealed) =>
+        iv.length === ivBytes && sealed.length >= tagBytes
+          ? Either.right({ iv, sealed })
+          : Either.left(new DecryptError({ reason: "malformed" })))
+  )
 }
 
 const make = (nextIv: Effect.Effect<Uint8Array>): CryptoShape => {
@@ -68,7 +73,11 @@ const make = (nextIv: Effect.Effect<Uint8Array>): CryptoShape => {
     raw.length !== keyBytes
       ? Effect.fail(new InvalidKeyError({ length: raw.length }))
       : Effect.tryPromise({
-        try: () => crypto.subtle.importKey("raw", Uint8Array.from(raw), { name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]),
+        try: () =>
+          crypto.subtle.importKey("raw", Uint8Array.from(raw), { name: "AES-GCM", length: 256 }, false, [
+            "encrypt",
+            "decrypt"
+          ]),
         catch: () => new CryptoDefect("key import")
       }).pipe(Effect.orDie)
 

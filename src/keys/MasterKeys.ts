@@ -7,13 +7,31 @@
  * `/init` (docs/security.md explains why). This file does no encryption itself (`Crypto.ts`).
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Cause, Clock, Context, Deferred, Duration, Effect, Either, Encoding, Exit, Layer, Option, Schema } from "effect"
-import type { CallerShape } from "../domain/Caller.ts"
+import {
+  Cause,
+  Clock,
+  Context,
+  Deferred,
+  Duration,
+  Effect,
+  Either,
+  Encoding,
+  Exit,
+  Layer,
+  Option,
+  Schema
+} from "effect"
 import { ManaConfig } from "../config/Config.ts"
-import { Crypto } from "./Crypto.ts"
-import { Metrics, type UpstreamOutcome } from "../observability/Metrics.ts"
 import { Upstreams } from "../config/Upstreams.ts"
-import { MasterKeyFetchError, type MasterKeyError, VaultNotInitialisedError, ZeroKnowledgeUserError } from "./VaultErrors.ts"
+import type { CallerShape } from "../domain/Caller.ts"
+import { Metrics, type UpstreamOutcome } from "../observability/Metrics.ts"
+import { Crypto } from "./Crypto.ts"
+import {
+  type MasterKeyError,
+  MasterKeyFetchError,
+  VaultNotInitialisedError,
+  ZeroKnowledgeUserError
+} from "./VaultErrors.ts"
 
 export interface MasterKeysShape {
   /**
@@ -68,11 +86,13 @@ const makeFetch = Effect.gen(function*() {
   const url = `${upstreams.authUrl}/api/v1/me/encryption-vault/key`
 
   const call = (caller: CallerShape): Effect.Effect<VaultReply, MasterKeyFetchError> =>
-    client.execute(HttpClientRequest.get(url).pipe(
-      HttpClientRequest.acceptJson,
-      // The Redacted token is unwrapped by the client only while it writes this header.
-      HttpClientRequest.bearerToken(caller.token)
-    )).pipe(
+    client.execute(
+      HttpClientRequest.get(url).pipe(
+        HttpClientRequest.acceptJson,
+        // The Redacted token is unwrapped by the client only while it writes this header.
+        HttpClientRequest.bearerToken(caller.token)
+      )
+    ).pipe(
       Effect.flatMap((response) =>
         response.json.pipe(
           Effect.orElseSucceed((): unknown => null),
@@ -80,23 +100,34 @@ const makeFetch = Effect.gen(function*() {
         )
       ),
       Effect.mapError(() => new MasterKeyFetchError({ reason: "network" })),
-      Effect.timeoutFail({ duration: config.upstreamTimeout, onTimeout: () => new MasterKeyFetchError({ reason: "timeout" }) })
+      Effect.timeoutFail({
+        duration: config.upstreamTimeout,
+        onTimeout: () => new MasterKeyFetchError({ reason: "timeout" })
+      })
     )
 
   const importFrom = (reply: VaultReply): Effect.Effect<CryptoKey, MasterKeyError> =>
     Effect.gen(function*() {
       if (reply.status === 404) {
-        const code = Option.flatMap(Schema.decodeUnknownOption(NotFoundBody)(reply.body), (body) => Option.fromNullable(body.code))
+        const code = Option.flatMap(Schema.decodeUnknownOption(NotFoundBody)(reply.body), (body) =>
+          Option.fromNullable(body.code))
         return yield* Option.contains(code, "VAULT_NOT_INITIALISED")
           ? new VaultNotInitialisedError()
           : new MasterKeyFetchError({ reason: "http-status", status: 404 })
       }
-      if (reply.status === 401) return yield* new MasterKeyFetchError({ reason: "unauthorized", status: 401 })
-      if (reply.status !== 200) return yield* new MasterKeyFetchError({ reason: "http-status", status: reply.status })
+      if (reply.status === 401) {
+        return yield* new MasterKeyFetchError({ reason: "unauthorized", status: 401 })
+      }
+      if (reply.status !== 200) {
+        return yield* new MasterKeyFetchError({ reason: "http-status", status: reply.status })
+      }
       const invalid = new MasterKeyFetchError({ reason: "invalid-response", status: 200 })
-      const body = yield* Effect.mapError(Schema.decodeUnknown(KeyBody)(reply.body), () => invalid)
+      const body = yield* Effect.mapError(Schema.decodeUnknown(KeyBody)(reply.body), () =>
+        invalid)
       if (body.requiresRecoveryCode === true || body.masterKey === undefined) return yield* new ZeroKnowledgeUserError()
-      const raw = strictBase64.test(body.masterKey) ? Either.getRight(Encoding.decodeBase64(body.masterKey)) : Option.none()
+      const raw = strictBase64.test(body.masterKey)
+        ? Either.getRight(Encoding.decodeBase64(body.masterKey))
+        : Option.none()
       if (Option.isNone(raw)) return yield* invalid
       return yield* Effect.mapError(crypto.importKey(raw.value), () => invalid)
     })

@@ -14,13 +14,21 @@ export class ZeroKnowledgeUserError extends Schema.TaggedError<ZeroKnowledgeUser
 }
 
 /** 404 VAULT_NOT_INITIALISED: the user has never opened the web app, so no key exists yet. */
-export class VaultNotInitialisedError extends Schema.TaggedError<VaultNotInitialisedError>()("VaultNotInitialisedError", {}) {
+export class VaultNotInitialisedError
+  extends Schema.TaggedError<VaultNotInitialisedError>()("VaultNotInitialisedError", {})
+{
   override get message() {
     return "This user's encryption vault has not been set up yet, so their todo, notes and journal data cannot be encrypted or decrypted. Ask the user to open the Mana web app once (it sets up encryption automatically), then retry."
   }
 }
 
-export const MasterKeyFetchFailure = Schema.Literal("unauthorized", "http-status", "network", "timeout", "invalid-response")
+export const MasterKeyFetchFailure = Schema.Literal(
+  "unauthorized",
+  "http-status",
+  "network",
+  "timeout",
+  "invalid-response"
+)
 export type MasterKeyFetchFailure = typeof MasterKeyFetchFailure.Type
 
 /** Any other failure to get the key: a 401, an unexpected status, a network error, a timeout, a bad body. */
@@ -39,7 +47,9 @@ export class MasterKeyFetchError extends Schema.TaggedError<MasterKeyFetchError>
       case "invalid-response":
         return "mana-auth returned an encryption-key response the gateway cannot use. Retrying is unlikely to help; report it to the operator."
       case "http-status":
-        return `mana-auth answered HTTP ${this.status ?? "error"} when fetching the user's encryption key. If this persists, report it to the operator.`
+        return `mana-auth answered HTTP ${
+          this.status ?? "error"
+        } when fetching the user's encryption key. If this persists, report it to the operator.`
     }
   }
 }

@@ -5,7 +5,7 @@
  * POLICY_RATE_WINDOW); it is a service so a profile-backed source can replace it without the
  * gate changing. It does not evaluate anything.
  */
-import { Context, Duration, Effect, Layer } from "effect"
+import { Context, type Duration, Effect, Layer } from "effect"
 import { ManaConfig } from "../config/Config.ts"
 
 export interface UserPolicySettings {

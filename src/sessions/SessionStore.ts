@@ -81,17 +81,20 @@ export const makeInMemory = (idleMillis: number, maxPerUser: number) =>
       })
 
     const touch = (id: string, userId: string) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now): Effect.Effect<SessionRecord, SessionNotFound | SessionForbidden> => {
-        const record = sessions.get(id)
-        if (record === undefined || isIdle(record, now)) return Effect.fail(new SessionNotFound())
-        if (record.userId !== userId) return Effect.fail(new SessionForbidden())
-        const touched = { ...record, lastSeenAt: now }
-        sessions.set(id, touched)
-        const own = byUser.get(userId)
-        own?.delete(id)
-        own?.add(id)
-        return Effect.succeed(touched)
-      })
+      Effect.flatMap(
+        Clock.currentTimeMillis,
+        (now): Effect.Effect<SessionRecord, SessionNotFound | SessionForbidden> => {
+          const record = sessions.get(id)
+          if (record === undefined || isIdle(record, now)) return Effect.fail(new SessionNotFound())
+          if (record.userId !== userId) return Effect.fail(new SessionForbidden())
+          const touched = { ...record, lastSeenAt: now }
+          sessions.set(id, touched)
+          const own = byUser.get(userId)
+          own?.delete(id)
+          own?.add(id)
+          return Effect.succeed(touched)
+        }
+      )
 
     const sweep = Effect.map(Clock.currentTimeMillis, (now) => {
       const idle = [...sessions.values()].filter((record) => isIdle(record, now)).map((record) => record.id)

@@ -17,15 +17,29 @@ export interface SyncRecord {
 
 export type OutgoingChange =
   /** A new record. The client adds `spaceId`, `authorId` and `visibility: "space"` to `data`. */
-  | { readonly op: "insert"; readonly table: string; readonly id: string; readonly data: Readonly<Record<string, unknown>> }
+  | {
+    readonly op: "insert"
+    readonly table: string
+    readonly id: string
+    readonly data: Readonly<Record<string, unknown>>
+  }
   /** Changed fields only; the client stamps each with `at` = now. */
-  | { readonly op: "update"; readonly table: string; readonly id: string; readonly fields: Readonly<Record<string, unknown>> }
+  | {
+    readonly op: "update"
+    readonly table: string
+    readonly id: string
+    readonly fields: Readonly<Record<string, unknown>>
+  }
   /** Soft delete, stamped with `deletedAt` = now. */
   | { readonly op: "delete"; readonly table: string; readonly id: string }
 
 export interface SyncClientShape {
   /** Live records of `table` in the caller's active space, freshly pulled (delta since the cached cursor). */
-  readonly read: (caller: CallerShape, app: string, table: string) => Effect.Effect<ReadonlyArray<SyncRecord>, SyncError>
+  readonly read: (
+    caller: CallerShape,
+    app: string,
+    table: string
+  ) => Effect.Effect<ReadonlyArray<SyncRecord>, SyncError>
   /** Pushes changes on behalf of `tool`. Fails with a `SyncError`; nothing is retried unless safe. */
   readonly push: (
     caller: CallerShape,

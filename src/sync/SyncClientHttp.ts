@@ -6,17 +6,17 @@
  */
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
 import { Clock, Effect, Layer, Redacted, Schema } from "effect"
-import type { CallerShape } from "../domain/Caller.ts"
 import { ManaConfig } from "../config/Config.ts"
+import { Upstreams } from "../config/Upstreams.ts"
+import type { CallerShape } from "../domain/Caller.ts"
 import { Ids } from "../domain/Ids.ts"
-import { makeSyncClient } from "./makeSyncClient.ts"
 import { Metrics, type UpstreamOutcome } from "../observability/Metrics.ts"
+import { makeSyncClient } from "./makeSyncClient.ts"
 import { ReadCache } from "./ReadCache.ts"
 import { SyncClient } from "./SyncClient.ts"
 import { type SyncError, SyncPaymentRequired, SyncRejected, SyncUnauthorized, SyncUnavailable } from "./SyncErrors.ts"
 import type { SyncTransport } from "./SyncTransport.ts"
 import { PullResponse } from "./SyncWire.ts"
-import { Upstreams } from "../config/Upstreams.ts"
 
 /** Server error texts are passed to the agent; long bodies are cut so they cannot flood it. */
 const DETAIL_LIMIT = 300
@@ -50,7 +50,9 @@ export const httpTransport = Effect.gen(function*() {
   const metrics = yield* Metrics
 
   const checkStatus = (app: string) =>
-  (response: HttpClientResponse.HttpClientResponse): Effect.Effect<HttpClientResponse.HttpClientResponse, SyncError> => {
+  (
+    response: HttpClientResponse.HttpClientResponse
+  ): Effect.Effect<HttpClientResponse.HttpClientResponse, SyncError> => {
     const status = response.status
     if (status >= 200 && status < 300) return Effect.succeed(response)
     if (status >= 500) return Effect.fail(new SyncUnavailable({ app, reason: "server-error", status }))
@@ -74,7 +76,10 @@ export const httpTransport = Effect.gen(function*() {
         Effect.mapError(() => new SyncUnavailable({ app, reason: "network" })),
         Effect.flatMap(checkStatus(app)),
         Effect.flatMap(read),
-        Effect.timeoutFail({ duration: upstreamTimeout, onTimeout: () => new SyncUnavailable({ app, reason: "timeout" }) }),
+        Effect.timeoutFail({
+          duration: upstreamTimeout,
+          onTimeout: () => new SyncUnavailable({ app, reason: "timeout" })
+        }),
         Effect.either
       )
       const seconds = ((yield* Clock.currentTimeMillis) - started) / 1000

@@ -6,15 +6,18 @@
  */
 import { Clock, DateTime, Effect, Schedule } from "effect"
 import type { CallerShape } from "../domain/Caller.ts"
-import { visibleIn } from "./fold.ts"
 import { Ids } from "../domain/Ids.ts"
+import { visibleIn } from "./fold.ts"
 import { ReadCache } from "./ReadCache.ts"
 import type { OutgoingChange, SyncClientShape } from "./SyncClient.ts"
 import { type SyncError, SyncUnavailable } from "./SyncErrors.ts"
 import type { SyncTransport } from "./SyncTransport.ts"
 
 /** Pulls are reads: retrying them is always safe. Only transient failures are retried. */
-export const pullRetry = Schedule.exponential("200 millis").pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(3)))
+export const pullRetry = Schedule.exponential("200 millis").pipe(
+  Schedule.jittered,
+  Schedule.intersect(Schedule.recurs(3))
+)
 
 /**
  * Pushes are retried on transient failures too, because every change this client builds is safe
@@ -24,7 +27,10 @@ export const pullRetry = Schedule.exponential("200 millis").pipe(Schedule.jitter
  * own `at` (a replay ties with itself and loses to anything newer under LWW), and deletes carry a
  * fixed `deletedAt`. A server-stamped or counter-style change would not be safe to replay.
  */
-export const pushRetry = Schedule.exponential("250 millis").pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(2)))
+export const pushRetry = Schedule.exponential("250 millis").pipe(
+  Schedule.jittered,
+  Schedule.intersect(Schedule.recurs(2))
+)
 
 const isTransient = (error: SyncError) => error._tag === "SyncUnavailable"
 
@@ -34,37 +40,37 @@ const isPersonalSpace = (caller: CallerShape): boolean => caller.personalSpaceId
 const nowIso = Effect.map(Clock.currentTimeMillis, (millis) => DateTime.formatIso(DateTime.unsafeMake(millis)))
 
 /** Adds the stamps every agent-written change carries (upstreams.md 2.3, 2.8). */
-export const stampChange = (caller: CallerShape, tool: string, now: string) =>
-(change: OutgoingChange): Record<string, unknown> => {
-  const common = {
-    table: change.table,
-    id: change.id,
-    op: change.op,
-    spaceId: caller.spaceId,
-    origin: "agent",
-    actor: { kind: "ai", principalId: "mana-mcp", displayName: `mana-mcp (${tool})`, tool }
-  }
-  switch (change.op) {
-    case "insert":
-      return {
-        ...common,
-        data: {
-          ...change.data,
-          id: change.id,
-          spaceId: caller.spaceId,
-          authorId: caller.principal.userId,
-          visibility: change.data["visibility"] ?? "space"
-        }
-      }
-    case "update": {
-      const fields: Record<string, { value: unknown; at: string }> = {}
-      for (const [key, value] of Object.entries(change.fields)) fields[key] = { value, at: now }
-      return { ...common, fields }
+export const stampChange =
+  (caller: CallerShape, tool: string, now: string) => (change: OutgoingChange): Record<string, unknown> => {
+    const common = {
+      table: change.table,
+      id: change.id,
+      op: change.op,
+      spaceId: caller.spaceId,
+      origin: "agent",
+      actor: { kind: "ai", principalId: "mana-mcp", displayName: `mana-mcp (${tool})`, tool }
     }
-    case "delete":
-      return { ...common, deletedAt: now }
+    switch (change.op) {
+      case "insert":
+        return {
+          ...common,
+          data: {
+            ...change.data,
+            id: change.id,
+            spaceId: caller.spaceId,
+            authorId: caller.principal.userId,
+            visibility: change.data["visibility"] ?? "space"
+          }
+        }
+      case "update": {
+        const fields: Record<string, { value: unknown; at: string }> = {}
+        for (const [key, value] of Object.entries(change.fields)) fields[key] = { value, at: now }
+        return { ...common, fields }
+      }
+      case "delete":
+        return { ...common, deletedAt: now }
+    }
   }
-}
 
 export const makeSyncClient = (transport: SyncTransport) =>
   Effect.gen(function*() {
@@ -92,7 +98,12 @@ export const makeSyncClient = (transport: SyncTransport) =>
       Effect.gen(function*() {
         if (changes.length === 0) return
         const now = yield* nowIso
-        const body = { clientId: writerId, since: now, schemaVersion: 1, changes: changes.map(stampChange(caller, tool, now)) }
+        const body = {
+          clientId: writerId,
+          since: now,
+          schemaVersion: 1,
+          changes: changes.map(stampChange(caller, tool, now))
+        }
         yield* transport.push({ caller, app, clientId: writerId, body }).pipe(
           Effect.retry({ schedule: pushRetry, while: isTransient }),
           Effect.mapError((error) =>

@@ -84,7 +84,12 @@ export const describeParseIssues = (error: ParseResult.ParseError): ReadonlyArra
 const toolJsonSchema = <A, I>(schema: Schema.Schema<A, I>) => {
   const ast = SchemaAST.encodedAST(schema.ast)
   if (SchemaAST.isTypeLiteral(ast) && ast.propertySignatures.length === 0 && ast.indexSignatures.length === 0) {
-    return { $schema: "https://json-schema.org/draft/2020-12/schema", type: "object", properties: {}, additionalProperties: false }
+    return {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      type: "object",
+      properties: {},
+      additionalProperties: false
+    }
   }
   return cleanJsonSchema(JSONSchema.make(schema, { target: "jsonSchema2020-12" }))
 }

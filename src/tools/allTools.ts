@@ -3,11 +3,11 @@
  * line in its module's `index.ts` (docs/tools.md); a new module adds one line here. The registry
  * built from this list rejects duplicate names.
  */
-import type { Caller } from "../domain/Caller.ts"
-import type { Crypto } from "../keys/Crypto.ts"
-import type { Ids } from "../domain/Ids.ts"
-import type { MasterKeys } from "../keys/MasterKeys.ts"
 import type { SpaceDirectory } from "../auth/SpaceDirectory.ts"
+import type { Caller } from "../domain/Caller.ts"
+import type { Ids } from "../domain/Ids.ts"
+import type { Crypto } from "../keys/Crypto.ts"
+import type { MasterKeys } from "../keys/MasterKeys.ts"
 import type { SyncClient } from "../sync/SyncClient.ts"
 import { habitsTools } from "./habits/index.ts"
 import { journalTools } from "./journal/index.ts"

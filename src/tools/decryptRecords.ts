@@ -13,7 +13,8 @@ export const UnreadableRecord = Schema.Struct({
   id: Schema.String,
   reason: Schema.Literal("undecryptable")
 }).annotations({
-  description: "A record that exists but could not be decrypted (corrupt, or encrypted with another key); its content is not shown"
+  description:
+    "A record that exists but could not be decrypted (corrupt, or encrypted with another key); its content is not shown"
 })
 export type UnreadableRecord = typeof UnreadableRecord.Type
 
@@ -33,7 +34,8 @@ export const decryptRecords = (
     const crypto = yield* Crypto
     const results = yield* Effect.forEach(
       records,
-      (record) => Effect.map(Effect.either(crypto.decryptFields(key, record.data, fields)), (data) => ({ id: record.id, data })),
+      (record) =>
+        Effect.map(Effect.either(crypto.decryptFields(key, record.data, fields)), (data) => ({ id: record.id, data })),
       { concurrency: 8 }
     )
     const readable: Array<SyncRecord> = []

@@ -29,5 +29,10 @@ export const insertEncrypted = (
     const crypto = yield* Crypto
     const sync = yield* SyncClient
     const data = yield* crypto.encryptFields(key, record, target.table.fields)
-    yield* sync.push(caller, target.app, target.tool, [{ op: "insert", table: target.table.table, id: record.id, data }])
+    yield* sync.push(caller, target.app, target.tool, [{
+      op: "insert",
+      table: target.table.table,
+      id: record.id,
+      data
+    }])
   })

@@ -30,7 +30,11 @@ const internalErrorMessage = (tool: string) =>
   `Tool ${tool} failed because of an internal gateway error. Nothing secret was exposed; retry once, and report it if it persists.`
 
 export const makeInvoke = <R>(registry: Registry<R>) =>
-(name: string, args: unknown, caller: CallerShape): Effect.Effect<InvokeOutcome, never, Exclude<R, Caller> | Policy | Metrics> => {
+(
+  name: string,
+  args: unknown,
+  caller: CallerShape
+): Effect.Effect<InvokeOutcome, never, Exclude<R, Caller> | Policy | Metrics> => {
   const tool = registry.exposed.get(name)
   if (tool === undefined) return Effect.succeed({ _tag: "UnknownTool", name })
 
@@ -39,8 +43,10 @@ export const makeInvoke = <R>(registry: Registry<R>) =>
     const policy = yield* Policy
     const started = yield* Clock.currentTimeMillis
     const finish = (outcome: ToolOutcome, result: ToolResult) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Effect.as(metrics.toolInvocation(tool.name, outcome, (now - started) / 1000), result))
+      Effect.flatMap(
+        Clock.currentTimeMillis,
+        (now) => Effect.as(metrics.toolInvocation(tool.name, outcome, (now - started) / 1000), result)
+      )
 
     const decoded = yield* Effect.either(tool.decode(args))
     if (decoded._tag === "Left") return yield* finish("input-invalid", errorResult(decoded.left.message))

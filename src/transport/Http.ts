@@ -7,8 +7,8 @@
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Option } from "effect"
 import { ManaConfig } from "../config/Config.ts"
-import { Metrics } from "../observability/Metrics.ts"
 import { Upstreams } from "../config/Upstreams.ts"
+import { Metrics } from "../observability/Metrics.ts"
 import { publicBaseOf, resourceMetadataPath } from "./authenticate.ts"
 import { errorResponse } from "./httpResponses.ts"
 import { McpEndpoint } from "./McpEndpoint.ts"
@@ -19,7 +19,9 @@ const mcpRoute = Effect.gen(function*() {
   const web = yield* HttpServerRequest.toWeb(request).pipe(
     Effect.orElseSucceed(() => undefined)
   )
-  if (web === undefined) return HttpServerResponse.fromWeb(errorResponse(400, "bad_request", "The request could not be read"))
+  if (web === undefined) {
+    return HttpServerResponse.fromWeb(errorResponse(400, "bad_request", "The request could not be read"))
+  }
   return HttpServerResponse.fromWeb(yield* endpoint.handle(web))
 })
 

@@ -7,11 +7,11 @@
  */
 import { createMcpHandler, isLegacyRequest } from "@modelcontextprotocol/server"
 import { Context, Effect, Layer, Option, Runtime } from "effect"
-import { type Caller, CallerEnvelope } from "../domain/Caller.ts"
 import { Auth } from "../auth/Auth.ts"
-import { ManaConfig } from "../config/Config.ts"
-import { Metrics } from "../observability/Metrics.ts"
 import { SpaceDirectory } from "../auth/SpaceDirectory.ts"
+import { ManaConfig } from "../config/Config.ts"
+import { type Caller, CallerEnvelope } from "../domain/Caller.ts"
+import { Metrics } from "../observability/Metrics.ts"
 import type { Policy } from "../policy/Policy.ts"
 import { makeInvoke } from "../tools/invoke.ts"
 import type { Registry } from "../tools/registry.ts"
@@ -64,11 +64,23 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
       const serve = (request: Request) =>
         Effect.gen(function*() {
           if (draining) {
-            return errorResponse(503, "shutting_down", "The gateway is shutting down; retry against another instance or in a moment", {}, { "retry-after": "2" })
+            return errorResponse(
+              503,
+              "shutting_down",
+              "The gateway is shutting down; retry against another instance or in a moment",
+              {},
+              { "retry-after": "2" }
+            )
           }
           const method = request.method
           if (method !== "POST" && method !== "GET" && method !== "DELETE") {
-            return errorResponse(405, "method_not_allowed", `${method} is not supported on /mcp; use POST, GET or DELETE`, {}, { allow: "GET, POST, DELETE, OPTIONS" })
+            return errorResponse(
+              405,
+              "method_not_allowed",
+              `${method} is not supported on /mcp; use POST, GET or DELETE`,
+              {},
+              { allow: "GET, POST, DELETE, OPTIONS" }
+            )
           }
           // Headers first: an unauthenticated request never costs a body read.
           const caller = yield* authenticate(request, publicBaseOf(config.publicUrl, request.url))

@@ -5,9 +5,9 @@
  * 403 (not a member of that space). Runs for every request of both protocol eras.
  */
 import { Effect, Option, Redacted } from "effect"
-import type { CallerShape } from "../domain/Caller.ts"
 import type { AuthShape } from "../auth/Auth.ts"
 import type { SpaceDirectoryShape, SpacesError } from "../auth/SpaceDirectory.ts"
+import type { CallerShape } from "../domain/Caller.ts"
 import { errorResponse } from "./httpResponses.ts"
 
 export const resourceMetadataPath = "/.well-known/oauth-protected-resource"
@@ -18,71 +18,75 @@ export const publicBaseOf = (publicUrl: Option.Option<URL>, requestUrl: string):
 
 export const bearerChallenge = (publicBase: string, error?: { readonly description: string }) =>
   `Bearer resource_metadata="${publicBase}${resourceMetadataPath}"` +
-  (error === undefined ? "" : `, error="invalid_token", error_description="${error.description.replace(/["\\]/g, "'")}"`)
+  (error === undefined
+    ? ""
+    : `, error="invalid_token", error_description="${error.description.replace(/["\\]/g, "'")}"`)
 
-export const makeAuthenticate = (auth: AuthShape, spaces: SpaceDirectoryShape) => (request: Request, publicBase: string) =>
-  Effect.gen(function*() {
-    const verified = yield* auth.verify(request.headers.get("authorization") ?? undefined).pipe(
-      Effect.catchTags({
-        AuthFailed: (failure) =>
-          Effect.fail(errorResponse(401, "unauthorized", failure.message, { reason: failure.reason }, {
-            "www-authenticate": bearerChallenge(
-              publicBase,
-              failure.reason === "missing-header" ? undefined : { description: failure.message }
-            )
-          })),
-        AuthUnavailable: (failure) => Effect.fail(errorResponse(503, "auth_unavailable", failure.message, {}, { "retry-after": "5" }))
-      })
-    )
-    const refuseSpaces = <A>(effect: Effect.Effect<A, SpacesError>) =>
-      effect.pipe(
+export const makeAuthenticate =
+  (auth: AuthShape, spaces: SpaceDirectoryShape) => (request: Request, publicBase: string) =>
+    Effect.gen(function*() {
+      const verified = yield* auth.verify(request.headers.get("authorization") ?? undefined).pipe(
         Effect.catchTags({
-          SpacesUnauthorized: (failure) =>
-            Effect.fail(errorResponse(401, "unauthorized", failure.message, {}, {
-              "www-authenticate": bearerChallenge(publicBase, { description: failure.message })
+          AuthFailed: (failure) =>
+            Effect.fail(errorResponse(401, "unauthorized", failure.message, { reason: failure.reason }, {
+              "www-authenticate": bearerChallenge(
+                publicBase,
+                failure.reason === "missing-header" ? undefined : { description: failure.message }
+              )
             })),
-          SpacesUnavailable: (failure) =>
+          AuthUnavailable: (failure) =>
             Effect.fail(errorResponse(503, "auth_unavailable", failure.message, {}, { "retry-after": "5" }))
         })
       )
-    const listSpaces = refuseSpaces(spaces.spacesOf(verified.principal, verified.token)).pipe(
-      Effect.map((all) => all.map((space) => ({ id: space.id, name: space.name })))
-    )
-    const described = (listed: ReadonlyArray<{ id: string; name: string }>) =>
-      listed.map((space) => `${space.id} (${space.name})`).join(", ")
-    const spaceId = request.headers.get("x-mana-space")?.trim() ?? ""
-    if (spaceId === "") {
-      const listed = yield* listSpaces
-      return yield* Effect.fail(errorResponse(
-        400,
-        "missing_space",
-        `The X-Mana-Space header is required: set it to one of your space ids: ${described(listed)}`,
-        { spaces: listed }
-      ))
-    }
-    const member = yield* refuseSpaces(spaces.find(verified.principal, verified.token, spaceId))
-    if (Option.isNone(member)) {
-      const listed = yield* listSpaces
-      return yield* Effect.fail(errorResponse(
-        403,
-        "forbidden_space",
-        `You are not a member of space ${JSON.stringify(spaceId)}. Your spaces: ${described(listed)}`,
-        { spaces: listed }
-      ))
-    }
-    const traceparent = request.headers.get("traceparent") ?? undefined
-    // Cached with the membership list: no extra upstream call.
-    const personal = yield* refuseSpaces(spaces.spacesOf(verified.principal, verified.token)).pipe(
-      Effect.map((all) => all.find((space) => space.type === "personal")?.id)
-    )
-    return {
-      principal: verified.principal,
-      spaceId,
-      personalSpaceId: personal,
-      token: verified.token,
-      traceparent
-    } satisfies CallerShape
-  })
+      const refuseSpaces = <A>(effect: Effect.Effect<A, SpacesError>) =>
+        effect.pipe(
+          Effect.catchTags({
+            SpacesUnauthorized: (failure) =>
+              Effect.fail(errorResponse(401, "unauthorized", failure.message, {}, {
+                "www-authenticate": bearerChallenge(publicBase, { description: failure.message })
+              })),
+            SpacesUnavailable: (failure) =>
+              Effect.fail(errorResponse(503, "auth_unavailable", failure.message, {}, { "retry-after": "5" }))
+          })
+        )
+      const listSpaces = refuseSpaces(spaces.spacesOf(verified.principal, verified.token)).pipe(
+        Effect.map((all) => all.map((space) => ({ id: space.id, name: space.name })))
+      )
+      const described = (listed: ReadonlyArray<{ id: string; name: string }>) =>
+        listed.map((space) => `${space.id} (${space.name})`).join(", ")
+      const spaceId = request.headers.get("x-mana-space")?.trim() ?? ""
+      if (spaceId === "") {
+        const listed = yield* listSpaces
+        return yield* Effect.fail(errorResponse(
+          400,
+          "missing_space",
+          `The X-Mana-Space header is required: set it to one of your space ids: ${described(listed)}`,
+          { spaces: listed }
+        ))
+      }
+      const member = yield* refuseSpaces(spaces.find(verified.principal, verified.token, spaceId))
+      if (Option.isNone(member)) {
+        const listed = yield* listSpaces
+        return yield* Effect.fail(errorResponse(
+          403,
+          "forbidden_space",
+          `You are not a member of space ${JSON.stringify(spaceId)}. Your spaces: ${described(listed)}`,
+          { spaces: listed }
+        ))
+      }
+      const traceparent = request.headers.get("traceparent") ?? undefined
+      // Cached with the membership list: no extra upstream call.
+      const personal = yield* refuseSpaces(spaces.spacesOf(verified.principal, verified.token)).pipe(
+        Effect.map((all) => all.find((space) => space.type === "personal")?.id)
+      )
+      return {
+        principal: verified.principal,
+        spaceId,
+        personalSpaceId: personal,
+        token: verified.token,
+        traceparent
+      } satisfies CallerShape
+    })
 
 /** The SDK's `authInfo` for a verified caller; the caller rides along for the tool handlers. */
 export const authInfoOf = (caller: CallerShape, envelope: object) => ({

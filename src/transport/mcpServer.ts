@@ -48,7 +48,11 @@ export const makeServerFactory = (descriptors: ReadonlyArray<McpToolDescriptor>,
     const server = new Server(serverInfo, {
       // Prompts and resources are declared with empty lists so clients (and the 2026-07-28 cache
       // hints) get a clean answer instead of -32601; the gateway's surface is its tools.
-      capabilities: { tools: { listChanged: false }, prompts: { listChanged: false }, resources: { listChanged: false } },
+      capabilities: {
+        tools: { listChanged: false },
+        prompts: { listChanged: false },
+        resources: { listChanged: false }
+      },
       instructions,
       cacheHints: {
         "tools/list": { ttlMs: toolListTtlMs, cacheScope: "public" },

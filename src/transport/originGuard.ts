@@ -63,20 +63,32 @@ export const rejectForeignOrigin = (policy: OriginPolicy, request: Request): Res
   const origin = request.headers.get("origin")
   const loopbackOk = policy.allowedHostnames !== undefined && origin !== null && isLoopbackOrigin(origin)
   if (origin !== null && !policy.allowedOrigins.has(origin) && !loopbackOk) {
-    return errorResponse(403, "forbidden_origin", `Origin ${JSON.stringify(origin)} is not allowed; allowed origins are set with CORS_ORIGINS`, {
-      allowedOrigins: [...policy.allowedOrigins]
-    })
+    return errorResponse(
+      403,
+      "forbidden_origin",
+      `Origin ${JSON.stringify(origin)} is not allowed; allowed origins are set with CORS_ORIGINS`,
+      {
+        allowedOrigins: [...policy.allowedOrigins]
+      }
+    )
   }
   if (policy.allowedHostnames !== undefined) {
     const host = request.headers.get("host")
     if (host === null || !policy.allowedHostnames.has(hostnameOf(host))) {
-      return errorResponse(403, "forbidden_host", `Host ${JSON.stringify(host ?? "")} is not allowed for a gateway bound to loopback; add it to ALLOWED_HOSTS if it is yours`)
+      return errorResponse(
+        403,
+        "forbidden_host",
+        `Host ${
+          JSON.stringify(host ?? "")
+        } is not allowed for a gateway bound to loopback; add it to ALLOWED_HOSTS if it is yours`
+      )
     }
   }
   return undefined
 }
 
-const allowHeaders = "authorization, content-type, x-mana-space, mcp-session-id, mcp-protocol-version, last-event-id, mcp-method, mcp-name, traceparent, tracestate"
+const allowHeaders =
+  "authorization, content-type, x-mana-space, mcp-session-id, mcp-protocol-version, last-event-id, mcp-method, mcp-name, traceparent, tracestate"
 const exposeHeaders = "mcp-session-id, mcp-protocol-version, www-authenticate"
 
 /** CORS headers for an allowed origin (none otherwise: the browser then blocks the read). */

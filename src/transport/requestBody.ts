@@ -16,10 +16,16 @@ const parseError = (message: string) =>
 export const readJsonBody = (request: Request): Effect.Effect<unknown, Response> =>
   Effect.gen(function*() {
     if (!isJsonContentType(request.headers.get("content-type"))) {
-      return yield* Effect.fail(errorResponse(415, "unsupported_media_type", "POST /mcp needs Content-Type: application/json"))
+      return yield* Effect.fail(
+        errorResponse(415, "unsupported_media_type", "POST /mcp needs Content-Type: application/json")
+      )
     }
     const declared = Number(request.headers.get("content-length") ?? "0")
-    const tooLarge = errorResponse(413, "payload_too_large", `Request bodies are limited to ${maxRequestBodySize} bytes`)
+    const tooLarge = errorResponse(
+      413,
+      "payload_too_large",
+      `Request bodies are limited to ${maxRequestBodySize} bytes`
+    )
     if (declared > maxRequestBodySize) return yield* Effect.fail(tooLarge)
     const bytes = yield* Effect.tryPromise({
       try: () => request.arrayBuffer(),
@@ -27,14 +33,32 @@ export const readJsonBody = (request: Request): Effect.Effect<unknown, Response>
     })
     if (bytes.byteLength > maxRequestBodySize) return yield* Effect.fail(tooLarge)
     const text = new TextDecoder().decode(bytes)
-    return yield* Either.try({ try: (): unknown => JSON.parse(text), catch: () => parseError("Parse error: the body is not valid JSON") })
+    return yield* Either.try({
+      try: (): unknown => JSON.parse(text),
+      catch: () => parseError("Parse error: the body is not valid JSON")
+    })
   })
 
 const knownMethods = new Set([
-  "initialize", "ping", "tools/list", "tools/call", "server/discover", "logging/setLevel",
-  "resources/list", "resources/read", "resources/templates/list", "resources/subscribe", "resources/unsubscribe",
-  "prompts/list", "prompts/get", "completion/complete", "subscriptions/listen",
-  "notifications/initialized", "notifications/cancelled", "notifications/progress", "notifications/roots/list_changed"
+  "initialize",
+  "ping",
+  "tools/list",
+  "tools/call",
+  "server/discover",
+  "logging/setLevel",
+  "resources/list",
+  "resources/read",
+  "resources/templates/list",
+  "resources/subscribe",
+  "resources/unsubscribe",
+  "prompts/list",
+  "prompts/get",
+  "completion/complete",
+  "subscriptions/listen",
+  "notifications/initialized",
+  "notifications/cancelled",
+  "notifications/progress",
+  "notifications/roots/list_changed"
 ])
 
 /** A low-cardinality label for `mana_mcp_requests_total{method}`: unknown methods are "other". */

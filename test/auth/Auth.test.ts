@@ -3,8 +3,8 @@ import { Duration, Effect, Layer, Redacted, TestClock } from "effect"
 import * as Jose from "jose"
 import { Auth } from "../../src/auth/Auth.ts"
 import { ManaConfig } from "../../src/config/Config.ts"
-import { Metrics } from "../../src/observability/Metrics.ts"
 import { Upstreams } from "../../src/config/Upstreams.ts"
+import { Metrics } from "../../src/observability/Metrics.ts"
 import { closedPortUrl, hangingServerUrl, startJwksServer } from "../support/jwksServer.ts"
 
 // jwksCacheMaxAge 0 makes jose fetch the JWKS for every real verification, so the JWKS request
@@ -16,7 +16,9 @@ const authAgainst = (authUrl: string, upstreamTimeout = Duration.seconds(5)) =>
     Layer.provide(ManaConfig.layerWith({ jwtAudience: "mana", upstreamTimeout }))
   )
 
-const withServer = <A, E>(test: (server: Effect.Effect.Success<typeof startJwksServer>) => Effect.Effect<A, E, Auth | Metrics>) =>
+const withServer = <A, E>(
+  test: (server: Effect.Effect.Success<typeof startJwksServer>) => Effect.Effect<A, E, Auth | Metrics>
+) =>
   Effect.gen(function*() {
     const server = yield* startJwksServer
     return yield* test(server).pipe(Effect.provide(authAgainst(server.url)))
@@ -44,9 +46,16 @@ describe("Auth", () => {
         assert.strictEqual(Redacted.value(verified.token), token)
         const bare = yield* server.sign({ claims: { email: undefined, role: undefined, tier: undefined, sub: "u-2" } })
         const defaults = yield* auth.verify(`bearer ${bare}`)
-        assert.deepStrictEqual([defaults.principal.email, defaults.principal.role, defaults.principal.tier], ["", "user", "public"])
+        assert.deepStrictEqual([defaults.principal.email, defaults.principal.role, defaults.principal.tier], [
+          "",
+          "user",
+          "public"
+        ])
         const metrics = yield* (yield* Metrics).render
-        assert.match(metrics, /mana_mcp_upstream_request_duration_seconds_count\{[^}]*upstream="mana-auth",outcome="success"[^}]*\} 2/)
+        assert.match(
+          metrics,
+          /mana_mcp_upstream_request_duration_seconds_count\{[^}]*upstream="mana-auth",outcome="success"[^}]*\} 2/
+        )
       })
     ))
 
@@ -71,16 +80,28 @@ describe("Auth", () => {
         assert.strictEqual(yield* reasonOf(`Bearer ${yield* server.sign({ claims: { exp: now - 60 } })}`), "expired")
         const lenient = yield* auth.verify(`Bearer ${yield* server.sign({ claims: { exp: now - 10 } })}`)
         assert.strictEqual(lenient.principal.expiresAt, now - 10)
-        assert.strictEqual(yield* reasonOf(`Bearer ${yield* server.sign({ claims: { nbf: now + 120 } })}`), "not-yet-valid")
+        assert.strictEqual(
+          yield* reasonOf(`Bearer ${yield* server.sign({ claims: { nbf: now + 120 } })}`),
+          "not-yet-valid"
+        )
       })
     ))
 
   it.effect("rejects a wrong audience, a wrong issuer and a missing subject", () =>
     withServer((server) =>
       Effect.gen(function*() {
-        assert.strictEqual(yield* reasonOf(`Bearer ${yield* server.sign({ claims: { aud: "other" } })}`), "wrong-audience")
-        assert.strictEqual(yield* reasonOf(`Bearer ${yield* server.sign({ claims: { iss: "http://evil.test" } })}`), "wrong-issuer")
-        assert.strictEqual(yield* reasonOf(`Bearer ${yield* server.sign({ claims: { sub: undefined } })}`), "missing-subject")
+        assert.strictEqual(
+          yield* reasonOf(`Bearer ${yield* server.sign({ claims: { aud: "other" } })}`),
+          "wrong-audience"
+        )
+        assert.strictEqual(
+          yield* reasonOf(`Bearer ${yield* server.sign({ claims: { iss: "http://evil.test" } })}`),
+          "wrong-issuer"
+        )
+        assert.strictEqual(
+          yield* reasonOf(`Bearer ${yield* server.sign({ claims: { sub: undefined } })}`),
+          "missing-subject"
+        )
         assert.strictEqual(yield* reasonOf(`Bearer ${yield* server.sign({ claims: { sub: "" } })}`), "missing-subject")
       })
     ))
@@ -125,7 +146,10 @@ describe("Auth", () => {
       const error = yield* Effect.flatMap(Auth, (auth) => Effect.flip(auth.verify(`Bearer ${token}`))).pipe(
         Effect.provide(authAgainst(url, Duration.millis(200)))
       )
-      assert.deepStrictEqual([error._tag, error._tag === "AuthUnavailable" ? error.reason : ""], ["AuthUnavailable", "timeout"])
+      assert.deepStrictEqual([error._tag, error._tag === "AuthUnavailable" ? error.reason : ""], [
+        "AuthUnavailable",
+        "timeout"
+      ])
     }).pipe(Effect.scoped))
 
   it.effect("caches a verified token until its exp, then rejects it as expired", () =>

@@ -1,12 +1,12 @@
 import { HttpApp, HttpClient, HttpClientResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Option, Redacted, TestClock } from "effect"
+import { SpaceDirectory } from "../../src/auth/SpaceDirectory.ts"
+import { ManaConfig } from "../../src/config/Config.ts"
+import { Upstreams } from "../../src/config/Upstreams.ts"
 import { makeDevAuth } from "../../src/dev/auth/DevAuth.ts"
 import type { Principal } from "../../src/domain/Principal.ts"
-import { ManaConfig } from "../../src/config/Config.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
-import { SpaceDirectory } from "../../src/auth/SpaceDirectory.ts"
-import { Upstreams } from "../../src/config/Upstreams.ts"
 
 const authUrl = "http://auth.test"
 const ada: Principal = { userId: "user-ada", email: "ada@example.test", role: "user", tier: "public", expiresAt: 900 }
@@ -30,12 +30,30 @@ const fakeAuth = (respond: (request: Request) => Promise<Response> | Response) =
     Layer.provide(ManaConfig.layerWith({})),
     Layer.provide(Metrics.layer)
   )
-  return { layer, requests: Effect.sync(() => counter.requests), authorization: Effect.sync(() => counter.lastAuthorization) }
+  return {
+    layer,
+    requests: Effect.sync(() => counter.requests),
+    authorization: Effect.sync(() => counter.lastAuthorization)
+  }
 }
 
 const organizations = [
-  { id: "V1StGXR8_Z5jdHi6B-myT", name: "ada", slug: "ada", logo: null, createdAt: "2026-04-01T10:00:00.000Z", metadata: { type: "personal", tier: "public", extra: 1 } },
-  { id: "k9f2", name: "Family", slug: "family-ada", logo: null, createdAt: "2026-04-02T09:00:00.000Z", metadata: "{\"type\":\"family\"}" },
+  {
+    id: "V1StGXR8_Z5jdHi6B-myT",
+    name: "ada",
+    slug: "ada",
+    logo: null,
+    createdAt: "2026-04-01T10:00:00.000Z",
+    metadata: { type: "personal", tier: "public", extra: 1 }
+  },
+  {
+    id: "k9f2",
+    name: "Family",
+    slug: "family-ada",
+    logo: null,
+    createdAt: "2026-04-02T09:00:00.000Z",
+    metadata: "{\"type\":\"family\"}"
+  },
   { id: "legacy", name: "Legacy", slug: null, metadata: null },
   { id: "broken", name: "Broken", slug: "broken", metadata: "{not json" },
   { id: "odd", name: "Odd", slug: "odd", metadata: { type: "spaceship" }, unknownKey: true }
@@ -74,16 +92,27 @@ describe("SpaceDirectory", () => {
   })
 
   it.effect("maps 401 to SpacesUnauthorized, 5xx and bad bodies to SpacesUnavailable, and caches no failure", () => {
-    const replies = [new Response("no", { status: 401 }), new Response("boom", { status: 502 }), Response.json({ not: "a list" }), Response.json([])]
+    const replies = [
+      new Response("no", { status: 401 }),
+      new Response("boom", { status: 502 }),
+      Response.json({ not: "a list" }),
+      Response.json([])
+    ]
     const auth = fakeAuth(() => replies.shift() ?? Response.json([]))
     return Effect.gen(function*() {
       const directory = yield* SpaceDirectory
       const unauthorized = yield* Effect.flip(directory.spacesOf(ada, token))
       assert.strictEqual(unauthorized._tag, "SpacesUnauthorized")
       const server = yield* Effect.flip(directory.spacesOf(ada, token))
-      assert.deepStrictEqual([server._tag, server._tag === "SpacesUnavailable" ? server.reason : ""], ["SpacesUnavailable", "server-error"])
+      assert.deepStrictEqual([server._tag, server._tag === "SpacesUnavailable" ? server.reason : ""], [
+        "SpacesUnavailable",
+        "server-error"
+      ])
       const bad = yield* Effect.flip(directory.spacesOf(ada, token))
-      assert.deepStrictEqual([bad._tag, bad._tag === "SpacesUnavailable" ? bad.reason : ""], ["SpacesUnavailable", "bad-response"])
+      assert.deepStrictEqual([bad._tag, bad._tag === "SpacesUnavailable" ? bad.reason : ""], [
+        "SpacesUnavailable",
+        "bad-response"
+      ])
       assert.deepStrictEqual(yield* directory.spacesOf(ada, token), [])
       assert.strictEqual(yield* auth.requests, 4)
     }).pipe(Effect.provide(auth.layer))
@@ -111,16 +140,24 @@ describe("SpaceDirectory", () => {
       const handler = HttpApp.toWebHandler(dev.app)
       const issued = yield* dev.issueToken("dev@mana.test")
       yield* Effect.promise(() =>
-        handler(new Request(`${authUrl}/api/auth/organization/create`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${issued.accessToken}`, "content-type": "application/json" },
-          body: JSON.stringify({ name: "Club", type: "club" })
-        }))
+        handler(
+          new Request(`${authUrl}/api/auth/organization/create`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${issued.accessToken}`, "content-type": "application/json" },
+            body: JSON.stringify({ name: "Club", type: "club" })
+          })
+        )
       )
       const auth = fakeAuth(handler)
-      const spaces = yield* Effect.flatMap(SpaceDirectory, (d) => d.spacesOf({ ...ada, userId: issued.userId }, Redacted.make(issued.accessToken))).pipe(
+      const spaces = yield* Effect.flatMap(
+        SpaceDirectory,
+        (d) => d.spacesOf({ ...ada, userId: issued.userId }, Redacted.make(issued.accessToken))
+      ).pipe(
         Effect.provide(auth.layer)
       )
-      assert.deepStrictEqual(spaces.map((s) => [s.id === issued.personalSpaceId, s.type]), [[true, "personal"], [false, "club"]])
+      assert.deepStrictEqual(spaces.map((s) => [s.id === issued.personalSpaceId, s.type]), [[true, "personal"], [
+        false,
+        "club"
+      ]])
     }))
 })

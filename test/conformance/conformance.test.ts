@@ -5,12 +5,12 @@
  * baseline reader and the judge are unit-tested first, so a broken judge cannot wave failures
  * through.
  */
+import { assert, describe, expect, it } from "@effect/vitest"
+import { Effect, Schema } from "effect"
 import { spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { assert, describe, expect, it } from "@effect/vitest"
-import { Effect, Schema } from "effect"
 import { parseBaseline } from "../../scripts/conformance/baseline.ts"
 import { judgeSuite } from "../../scripts/conformance/judge.ts"
 import type { Check, ScenarioResult } from "../../scripts/conformance/results.ts"
@@ -105,7 +105,9 @@ const Report = Schema.parseJson(Schema.Struct({
       baselined: Schema.Array(Schema.String)
     }))
   })),
-  schemaPreservation: Schema.Array(Schema.Struct({ era: Schema.String, ok: Schema.Boolean, problems: Schema.Array(Schema.String) }))
+  schemaPreservation: Schema.Array(
+    Schema.Struct({ era: Schema.String, ok: Schema.Boolean, problems: Schema.Array(Schema.String) })
+  )
 }))
 
 const runScript = (jsonFile: string) =>
@@ -141,10 +143,15 @@ describe("MCP conformance suites against the real gateway", () => {
         expect(run.problems, `${run.suite} problems`).toEqual([])
         expect(run.scenarios.length, `${run.suite} scenario count`).toBeGreaterThan(30)
         for (const scenario of run.scenarios) {
-          expect(["passed", "baselined"], `${run.suite} ${scenario.scenario}: ${scenario.verdict}`).toContain(scenario.verdict)
+          expect(["passed", "baselined"], `${run.suite} ${scenario.scenario}: ${scenario.verdict}`).toContain(
+            scenario.verdict
+          )
           if (scenario.required && scenario.verdict !== "passed") {
             // A required scenario may only carry per-check entries for fixture-bound checks.
-            expect(scenario.baselined.every((entry) => entry.startsWith(`${scenario.scenario}:`)), `${run.suite} ${scenario.scenario}`).toBe(true)
+            expect(
+              scenario.baselined.every((entry) => entry.startsWith(`${scenario.scenario}:`)),
+              `${run.suite} ${scenario.scenario}`
+            ).toBe(true)
           }
         }
       }

@@ -5,13 +5,13 @@
 import { FetchHttpClient } from "@effect/platform"
 import { describe } from "@effect/vitest"
 import { Context, Duration, Effect, Layer, Option } from "effect"
-import { makeDevSync } from "../../src/dev/sync/DevSync.ts"
 import { ManaConfig } from "../../src/config/Config.ts"
+import { Upstreams } from "../../src/config/Upstreams.ts"
+import { makeDevSync } from "../../src/dev/sync/DevSync.ts"
 import { Ids } from "../../src/domain/Ids.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
 import { ReadCache } from "../../src/sync/ReadCache.ts"
 import { httpTransport, SyncClientHttp } from "../../src/sync/SyncClientHttp.ts"
-import { Upstreams } from "../../src/config/Upstreams.ts"
 import { callerFor, jwtIssuer, memberships, serveApp } from "../support/syncFixtures.ts"
 import { Harness, syncContract } from "./syncContract.ts"
 
@@ -45,7 +45,8 @@ const harness = Layer.effect(
     const { setPaid, sign } = yield* Servers
     const transport = yield* httpTransport
     return {
-      caller: (userId: string, spaceId: string) => Effect.map(sign(userId), (token) => callerFor(userId, spaceId, token)),
+      caller: (userId: string, spaceId: string) =>
+        Effect.map(sign(userId), (token) => callerFor(userId, spaceId, token)),
       badCaller: (userId: string, spaceId: string) => callerFor(userId, spaceId, "not-a-jwt"),
       setPaid,
       rawPush: (caller, app, body) => transport.push({ caller, app, clientId: "web-app", body })

@@ -26,7 +26,10 @@ export class Harness extends Context.Tag("test/SyncHarness")<Harness, HarnessSha
 const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`
 
 const webPush = (caller: CallerShape, changes: ReadonlyArray<Record<string, unknown>>) =>
-  Effect.flatMap(Harness, (h) => h.rawPush(caller, "habits", { clientId: "web-app", since: "2020-01-01T00:00:00Z", changes }))
+  Effect.flatMap(
+    Harness,
+    (h) => h.rawPush(caller, "habits", { clientId: "web-app", since: "2020-01-01T00:00:00Z", changes })
+  )
 
 export const syncContract = (name: string, setup: Layer.Layer<SyncClient | Harness, unknown>) => {
   const run = <A, E>(effect: Effect.Effect<A, E, SyncClient | Harness>) =>
@@ -39,7 +42,12 @@ export const syncContract = (name: string, setup: Layer.Layer<SyncClient | Harne
     run(Effect.gen(function*() {
       const sync = yield* SyncClient
       const me = yield* (yield* Harness).caller(alice, spaceA)
-      yield* sync.push(me, "habits", "habits.create", [{ op: "insert", table: "habits", id: uuid(1), data: { title: "Walk" } }])
+      yield* sync.push(me, "habits", "habits.create", [{
+        op: "insert",
+        table: "habits",
+        id: uuid(1),
+        data: { title: "Walk" }
+      }])
       const records = yield* sync.read(me, "habits", "habits")
       assert.strictEqual(records.length, 1)
       assert.strictEqual(records[0]?.id, uuid(1))
@@ -61,8 +69,18 @@ export const syncContract = (name: string, setup: Layer.Layer<SyncClient | Harne
       }))
       yield* sync.push(me, "habits", "habits.create", changes)
       assert.strictEqual((yield* sync.read(me, "habits", "habits")).length, 1500)
-      yield* sync.push(me, "habits", "habits.update", [{ op: "update", table: "habits", id: uuid(1500), fields: { title: "last" } }])
-      yield* sync.push(me, "habits", "habits.create", [{ op: "insert", table: "habits", id: uuid(2000), data: { title: "new" } }])
+      yield* sync.push(me, "habits", "habits.update", [{
+        op: "update",
+        table: "habits",
+        id: uuid(1500),
+        fields: { title: "last" }
+      }])
+      yield* sync.push(me, "habits", "habits.create", [{
+        op: "insert",
+        table: "habits",
+        id: uuid(2000),
+        data: { title: "new" }
+      }])
       const records = yield* sync.read(me, "habits", "habits")
       assert.strictEqual(records.length, 1501)
       assert.strictEqual(records.find((r) => r.id === uuid(1500))?.data["title"], "last")
@@ -73,15 +91,41 @@ export const syncContract = (name: string, setup: Layer.Layer<SyncClient | Harne
       const sync = yield* SyncClient
       const me = yield* (yield* Harness).caller(alice, spaceA)
       yield* webPush(me, [
-        { table: "habits", id: uuid(1), op: "insert", spaceId: spaceA, data: { title: "A", color: "#000000", spaceId: spaceA, updatedAt: "2020-01-01T00:00:00.000Z" } },
-        { table: "habits", id: uuid(1), op: "update", spaceId: spaceA, fields: { title: { value: "C", at: "2020-01-03T00:00:00.000Z" } } },
-        { table: "habits", id: uuid(1), op: "update", spaceId: spaceA, fields: { title: { value: "B", at: "2020-01-02T00:00:00.000000Z" }, color: { value: "#ffffff", at: "2020-01-02T00:00:00Z" } } }
+        {
+          table: "habits",
+          id: uuid(1),
+          op: "insert",
+          spaceId: spaceA,
+          data: { title: "A", color: "#000000", spaceId: spaceA, updatedAt: "2020-01-01T00:00:00.000Z" }
+        },
+        {
+          table: "habits",
+          id: uuid(1),
+          op: "update",
+          spaceId: spaceA,
+          fields: { title: { value: "C", at: "2020-01-03T00:00:00.000Z" } }
+        },
+        {
+          table: "habits",
+          id: uuid(1),
+          op: "update",
+          spaceId: spaceA,
+          fields: {
+            title: { value: "B", at: "2020-01-02T00:00:00.000000Z" },
+            color: { value: "#ffffff", at: "2020-01-02T00:00:00Z" }
+          }
+        }
       ])
       const [record] = yield* sync.read(me, "habits", "habits")
       assert.strictEqual(record?.data["title"], "C")
       assert.strictEqual(record?.data["color"], "#ffffff")
       // The agent's update is stamped "now", which is later than every web stamp above.
-      yield* sync.push(me, "habits", "habits.update", [{ op: "update", table: "habits", id: uuid(1), fields: { title: "D" } }])
+      yield* sync.push(me, "habits", "habits.update", [{
+        op: "update",
+        table: "habits",
+        id: uuid(1),
+        fields: { title: "D" }
+      }])
       assert.strictEqual((yield* sync.read(me, "habits", "habits"))[0]?.data["title"], "D")
     })))
 
@@ -90,12 +134,24 @@ export const syncContract = (name: string, setup: Layer.Layer<SyncClient | Harne
       const sync = yield* SyncClient
       const me = yield* (yield* Harness).caller(alice, spaceA)
       yield* webPush(me, [
-        { table: "habits", id: uuid(7), op: "update", spaceId: spaceA, fields: { title: { value: "new", at: "2020-02-02T00:00:00Z" } } }
+        {
+          table: "habits",
+          id: uuid(7),
+          op: "update",
+          spaceId: spaceA,
+          fields: { title: { value: "new", at: "2020-02-02T00:00:00Z" } }
+        }
       ])
       const partial = yield* sync.read(me, "habits", "habits")
       assert.deepStrictEqual(partial.map((r) => r.data), [{ title: "new" }])
       yield* webPush(me, [
-        { table: "habits", id: uuid(7), op: "insert", spaceId: spaceA, data: { title: "old", icon: "sun", spaceId: spaceA, createdAt: "2020-02-01T00:00:00Z" } }
+        {
+          table: "habits",
+          id: uuid(7),
+          op: "insert",
+          spaceId: spaceA,
+          data: { title: "old", icon: "sun", spaceId: spaceA, createdAt: "2020-02-01T00:00:00Z" }
+        }
       ])
       const [record] = yield* sync.read(me, "habits", "habits")
       assert.strictEqual(record?.data["title"], "new")
@@ -140,7 +196,13 @@ export const syncContract = (name: string, setup: Layer.Layer<SyncClient | Harne
       yield* webPush(base, [
         { table: "habits", id: uuid(1), op: "insert", data: { title: "legacy" } },
         { table: "habits", id: uuid(2), op: "insert", data: { title: "bootstrap", spaceId: `_personal:${alice}` } },
-        { table: "habits", id: uuid(3), op: "insert", spaceId: spaceShared, data: { title: "shared", spaceId: spaceShared } }
+        {
+          table: "habits",
+          id: uuid(3),
+          op: "insert",
+          spaceId: spaceShared,
+          data: { title: "shared", spaceId: spaceShared }
+        }
       ])
       assert.deepStrictEqual(titles(yield* sync.read(personal, "habits", "habits")), ["bootstrap", "legacy"])
       assert.deepStrictEqual(titles(yield* sync.read(base, "habits", "habits")), [])
@@ -184,4 +246,3 @@ export const syncContract = (name: string, setup: Layer.Layer<SyncClient | Harne
       assert.strictEqual((yield* sync.read(me, "habits", "habits")).length, 0)
     })))
 }
-

@@ -15,7 +15,6 @@ let gateway: Gateway
 let user: DevUser
 let client: Client
 
-
 const encryptedFields: Record<string, ReadonlyArray<string>> = {
   tasks: ["title", "description", "subtasks", "metadata"],
   notes: ["title", "content"],
@@ -34,7 +33,11 @@ afterAll(async () => {
 
 describe("encrypted tools end to end", () => {
   it("todo: create → list → complete → list", async () => {
-    const { task } = await structured(client, "todo.create", { title: "Buy oat milk", description: "the barista one", priority: "high" })
+    const { task } = await structured(client, "todo.create", {
+      title: "Buy oat milk",
+      description: "the barista one",
+      priority: "high"
+    })
     expect(task).toMatchObject({ title: "Buy oat milk", priority: "high", isCompleted: false, completedAt: null })
     const open = (await structured(client, "todo.list")).tasks
     expect(open.map((t: { id: string }) => t.id)).toContain(task.id)
@@ -56,8 +59,18 @@ describe("encrypted tools end to end", () => {
   })
 
   it("journal: add with defaults (today in UTC, word count)", async () => {
-    const { entry } = await structured(client, "journal.add", { content: "A calm day by the river", mood: "zufrieden", tags: ["walk"] })
-    expect(entry).toMatchObject({ content: "A calm day by the river", mood: "zufrieden", wordCount: 6, tags: ["walk"], title: null })
+    const { entry } = await structured(client, "journal.add", {
+      content: "A calm day by the river",
+      mood: "zufrieden",
+      tags: ["walk"]
+    })
+    expect(entry).toMatchObject({
+      content: "A calm day by the river",
+      mood: "zufrieden",
+      wordCount: 6,
+      tags: ["walk"],
+      title: null
+    })
     expect(entry.entryDate).toBe(new Date().toISOString().slice(0, 10))
   })
 
@@ -76,7 +89,9 @@ describe("encrypted tools end to end", () => {
         }
       }
     }
-    const notes = (await rawPullAll(gateway.syncUrl, user.accessToken, "notes", "notes")).filter((c) => c.op === "insert")
+    const notes = (await rawPullAll(gateway.syncUrl, user.accessToken, "notes", "notes")).filter((c) =>
+      c.op === "insert"
+    )
     const titles = await Promise.all(notes.map((n) => decryptWire(key, String(n.data?.["title"]))))
     expect(titles).toContain("Groceries")
     const contents = await Promise.all(notes.map((n) => decryptWire(key, String(n.data?.["content"]))))
@@ -114,7 +129,8 @@ describe("encrypted tools end to end", () => {
 
   it("gives the zero-knowledge dev user the clear error on every encrypted tool, and habits still work", async () => {
     const zk = await loginUser(gateway.authUrl, "zk@mana.test", "devpassword")
-    const zkClient = (await connectLegacy(gateway.mcpUrl, { token: zk.accessToken, spaceId: zk.personalSpaceId })).client
+    const zkClient =
+      (await connectLegacy(gateway.mcpUrl, { token: zk.accessToken, spaceId: zk.personalSpaceId })).client
     const calls: Array<[string, Record<string, unknown>]> = [
       ["todo.create", { title: "x" }],
       ["todo.list", {}],
@@ -130,7 +146,9 @@ describe("encrypted tools end to end", () => {
       expect(text, name).toMatch(/habits/)
     }
     await structured(zkClient, "habits.create", { title: "Plaintext still works" })
-    expect((await structured(zkClient, "habits.list")).habits.map((h: { title: string }) => h.title)).toContain("Plaintext still works")
+    expect((await structured(zkClient, "habits.list")).habits.map((h: { title: string }) => h.title)).toContain(
+      "Plaintext still works"
+    )
     await zkClient.close()
   })
 })

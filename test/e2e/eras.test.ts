@@ -14,10 +14,10 @@ let user: DevUser
 let modern: Client
 let legacy: Client
 
-
 const metricValue = (text: string, name: string, labels: Record<string, string>): number => {
   const line = text.split("\n").find((candidate) =>
-    candidate.startsWith(`${name}{`) && Object.entries(labels).every(([key, value]) => candidate.includes(`${key}="${value}"`))
+    candidate.startsWith(`${name}{`) &&
+    Object.entries(labels).every(([key, value]) => candidate.includes(`${key}="${value}"`))
   )
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(" ") + 1))
 }
@@ -56,7 +56,11 @@ afterAll(async () => {
 
 describe("both eras on one /mcp", () => {
   it("gives tools/list a cache hint on the modern era (the list only changes with a deploy)", async () => {
-    const response = await rawModern("tools/list", "2026-07-28", headersFor({ token: user.accessToken, spaceId: user.personalSpaceId }))
+    const response = await rawModern(
+      "tools/list",
+      "2026-07-28",
+      headersFor({ token: user.accessToken, spaceId: user.personalSpaceId })
+    )
     const body = await response.json()
     expect(body.result.ttlMs).toBeGreaterThan(0)
     expect(body.result.cacheScope).toBe("public")
@@ -88,7 +92,12 @@ describe("both eras on one /mcp", () => {
     const legacyResponse = await fetch(gateway.mcpUrl, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } } })
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } }
+      })
     })
     expect(modernResponse.status).toBe(401)
     expect(legacyResponse.status).toBe(401)
@@ -97,7 +106,11 @@ describe("both eras on one /mcp", () => {
   })
 
   it("answers a request naming an unsupported revision with the SDK's unsupported-version error", async () => {
-    const response = await rawModern("tools/list", "2099-01-01", headersFor({ token: user.accessToken, spaceId: user.personalSpaceId }))
+    const response = await rawModern(
+      "tools/list",
+      "2099-01-01",
+      headersFor({ token: user.accessToken, spaceId: user.personalSpaceId })
+    )
     const body = await response.json()
     expect(body.error.code).toBe(-32022)
     expect(JSON.stringify(body.error.data)).toContain("2026-07-28")
@@ -110,7 +123,9 @@ describe("both eras on one /mcp", () => {
     // Raw requests: the SDK client would (rightly) serve repeats from its tools/list cache.
     const credentials = headersFor({ token: user.accessToken, spaceId: user.personalSpaceId })
     for (let batch = 0; batch < 20; batch++) {
-      const responses = await Promise.all(Array.from({ length: 50 }, () => rawModern("tools/list", "2026-07-28", credentials)))
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, () => rawModern("tools/list", "2026-07-28", credentials))
+      )
       for (const response of responses) {
         expect(response.status).toBe(200)
         expect(response.headers.get("mcp-session-id")).toBeNull()
@@ -119,18 +134,24 @@ describe("both eras on one /mcp", () => {
     }
     const after = await scrape()
     expect(metricValue(after, "mana_mcp_sessions_active", {})).toBe(sessions)
-    expect(metricValue(after, "mana_mcp_requests_total", { era: "modern", method: "tools/list" }) - requestsBefore).toBe(1000)
+    expect(metricValue(after, "mana_mcp_requests_total", { era: "modern", method: "tools/list" }) - requestsBefore)
+      .toBe(1000)
     expect(metricValue(after, "mana_mcp_requests_total", { era: "legacy", method: "tools/call" })).toBeGreaterThan(0)
   })
 })
 
 describe("policy gate in enforce mode, both eras", () => {
   const denyCount = (text: string) =>
-    metricValue(text, "mana_mcp_policy_decisions_total", { decision: "deny", reason: "rate-limit-exceeded", mode: "enforce" })
+    metricValue(text, "mana_mcp_policy_decisions_total", {
+      decision: "deny",
+      reason: "rate-limit-exceeded",
+      mode: "enforce"
+    })
 
   it("denies the 31st habits.list within a minute (2025 session) and counts it", async () => {
     const other = await registerUser(gateway.authUrl)
-    const client = (await connectLegacy(gateway.mcpUrl, { token: other.accessToken, spaceId: other.personalSpaceId })).client
+    const client =
+      (await connectLegacy(gateway.mcpUrl, { token: other.accessToken, spaceId: other.personalSpaceId })).client
     const before = await scrape()
     for (let call = 1; call <= 30; call++) {
       const result = await client.callTool({ name: "habits.list", arguments: {} })
@@ -141,17 +162,28 @@ describe("policy gate in enforce mode, both eras", () => {
     expect(JSON.stringify(denied.content)).toContain("Tool habits.list not allowed: rate-limit-exceeded:")
     const after = await scrape()
     expect(denyCount(after) - denyCount(before)).toBe(1)
-    const success = (text: string) => metricValue(text, "mana_mcp_tool_invocations_total", { tool: "habits.list", outcome: "success" })
+    const success = (text: string) =>
+      metricValue(text, "mana_mcp_tool_invocations_total", { tool: "habits.list", outcome: "success" })
     expect(success(after) - success(before)).toBe(30)
-    expect(metricValue(after, "mana_mcp_policy_decisions_total", { decision: "allow", reason: "clean", mode: "enforce" })).toBeGreaterThanOrEqual(30)
-    expect(metricValue(after, "mana_mcp_tool_duration_seconds_count", { tool: "habits.list", outcome: "success" })).toBeGreaterThanOrEqual(30)
-    expect(metricValue(after, "mana_mcp_tool_duration_seconds_bucket", { tool: "habits.list", outcome: "success", le: "+Inf" })).toBeGreaterThanOrEqual(30)
+    expect(
+      metricValue(after, "mana_mcp_policy_decisions_total", { decision: "allow", reason: "clean", mode: "enforce" })
+    ).toBeGreaterThanOrEqual(30)
+    expect(metricValue(after, "mana_mcp_tool_duration_seconds_count", { tool: "habits.list", outcome: "success" }))
+      .toBeGreaterThanOrEqual(30)
+    expect(
+      metricValue(after, "mana_mcp_tool_duration_seconds_bucket", {
+        tool: "habits.list",
+        outcome: "success",
+        le: "+Inf"
+      })
+    ).toBeGreaterThanOrEqual(30)
     await client.close()
   })
 
   it("denies the 31st call on the modern path too", async () => {
     const other = await registerUser(gateway.authUrl)
-    const client = (await connectModern(gateway.mcpUrl, { token: other.accessToken, spaceId: other.personalSpaceId })).client
+    const client =
+      (await connectModern(gateway.mcpUrl, { token: other.accessToken, spaceId: other.personalSpaceId })).client
     for (let call = 1; call <= 30; call++) {
       expect((await client.callTool({ name: "spaces.list", arguments: {} })).isError).not.toBe(true)
     }

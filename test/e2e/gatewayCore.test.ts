@@ -62,7 +62,10 @@ describe("gateway core (npm start, local mode)", () => {
   it("prints a working .mcp.json: the SDK client connects with the printed token and space, pings and lists tools", async () => {
     expect(gateway.output()).toContain("\"mcpServers\"")
     expect(gateway.devToken).toBeTruthy()
-    const { client } = await connectLegacy(gateway.mcpUrl, { token: gateway.devToken ?? "", spaceId: gateway.devSpaceId ?? "" })
+    const { client } = await connectLegacy(gateway.mcpUrl, {
+      token: gateway.devToken ?? "",
+      spaceId: gateway.devSpaceId ?? ""
+    })
     await client.ping()
     const { tools } = await client.listTools()
     expect(tools.map((tool) => tool.name)).toContain("spaces.list")
@@ -70,7 +73,11 @@ describe("gateway core (npm start, local mode)", () => {
   })
 
   it("answers 401 with a resource_metadata challenge when unauthenticated, and serves that document", async () => {
-    const response = await fetch(gateway.mcpUrl, { method: "POST", headers: jsonHeaders, body: JSON.stringify(initializeBody) })
+    const response = await fetch(gateway.mcpUrl, {
+      method: "POST",
+      headers: jsonHeaders,
+      body: JSON.stringify(initializeBody)
+    })
     expect(response.status).toBe(401)
     const challenge = response.headers.get("www-authenticate") ?? ""
     expect(challenge).toMatch(/^Bearer resource_metadata="http:\/\/.+\/\.well-known\/oauth-protected-resource"/)
@@ -120,7 +127,11 @@ describe("gateway core (npm start, local mode)", () => {
 
     const deleted = await fetch(gateway.mcpUrl, {
       method: "DELETE",
-      headers: { ...headersFor({ token: alice.accessToken, spaceId: alice.personalSpaceId }), "mcp-session-id": sessionId, "mcp-protocol-version": "2025-11-25" }
+      headers: {
+        ...headersFor({ token: alice.accessToken, spaceId: alice.personalSpaceId }),
+        "mcp-session-id": sessionId,
+        "mcp-protocol-version": "2025-11-25"
+      }
     })
     expect(deleted.status).toBe(200)
     expect((await pingWith(alice, sessionId)).status).toBe(404)
@@ -143,7 +154,12 @@ describe("gateway core (npm start, local mode)", () => {
           "mcp-session-id": sessionId,
           "mcp-protocol-version": "2025-11-25"
         },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "spaces.list", arguments: {} } })
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 3,
+          method: "tools/call",
+          params: { name: "spaces.list", arguments: {} }
+        })
       })
       const text = await response.text()
       // The answer is JSON or a one-event SSE stream, depending on the transport's choice.
@@ -162,19 +178,31 @@ describe("gateway core (npm start, local mode)", () => {
   it("refuses a foreign Origin and a foreign Host with 403 (DNS-rebinding protection), answers CORS for allowed origins", async () => {
     const badOrigin = await fetch(gateway.mcpUrl, {
       method: "POST",
-      headers: { ...jsonHeaders, ...headersFor({ token: alice.accessToken, spaceId: alice.personalSpaceId }), origin: "http://evil.example" },
+      headers: {
+        ...jsonHeaders,
+        ...headersFor({ token: alice.accessToken, spaceId: alice.personalSpaceId }),
+        origin: "http://evil.example"
+      },
       body: JSON.stringify(initializeBody)
     })
     expect(badOrigin.status).toBe(403)
     const lookalike = await fetch(gateway.mcpUrl, {
       method: "POST",
-      headers: { ...jsonHeaders, ...headersFor({ token: alice.accessToken, spaceId: alice.personalSpaceId }), origin: "http://127.evil.example" },
+      headers: {
+        ...jsonHeaders,
+        ...headersFor({ token: alice.accessToken, spaceId: alice.personalSpaceId }),
+        origin: "http://127.evil.example"
+      },
       body: JSON.stringify(initializeBody)
     })
     expect(lookalike.status).toBe(403)
     const loopbackPage = await fetch(gateway.mcpUrl, {
       method: "POST",
-      headers: { ...jsonHeaders, ...headersFor({ token: alice.accessToken, spaceId: alice.personalSpaceId }), origin: "http://127.0.0.1:9" },
+      headers: {
+        ...jsonHeaders,
+        ...headersFor({ token: alice.accessToken, spaceId: alice.personalSpaceId }),
+        origin: "http://127.0.0.1:9"
+      },
       body: JSON.stringify(initializeBody)
     })
     expect(loopbackPage.status).toBe(200)
@@ -188,7 +216,11 @@ describe("gateway core (npm start, local mode)", () => {
         port: url.port,
         path: "/mcp",
         method: "POST",
-        headers: { ...jsonHeaders, ...headersFor({ token: alice.accessToken, spaceId: alice.personalSpaceId }), host: `evil.example:${url.port}` }
+        headers: {
+          ...jsonHeaders,
+          ...headersFor({ token: alice.accessToken, spaceId: alice.personalSpaceId }),
+          host: `evil.example:${url.port}`
+        }
       }, (response) => {
         response.resume()
         resolve(response.statusCode ?? 0)
@@ -209,7 +241,11 @@ describe("gateway core (npm start, local mode)", () => {
   it("refuses bad requests with clear answers instead of 500s: media type, size, JSON, method", async () => {
     const auth = headersFor({ token: alice.accessToken, spaceId: alice.personalSpaceId })
     const post = (headers: Record<string, string>, body: string) =>
-      fetch(gateway.mcpUrl, { method: "POST", headers: { accept: "application/json, text/event-stream", ...auth, ...headers }, body })
+      fetch(gateway.mcpUrl, {
+        method: "POST",
+        headers: { accept: "application/json, text/event-stream", ...auth, ...headers },
+        body
+      })
     const textBody = await post({ "content-type": "text/plain" }, JSON.stringify(initializeBody))
     expect(textBody.status).toBe(415)
     expect((await textBody.json()).message).toContain("application/json")
@@ -238,7 +274,11 @@ describe("start-up configuration", () => {
   const entry = join(import.meta.dirname, "..", "..", "src", "main.ts")
 
   it("stops with one line naming the variable, the bad value and what is accepted", () => {
-    const run = spawnSync(bun, [entry], { env: { ...process.env, POLICY_MODE: "strict" }, encoding: "utf8", timeout: 20_000 })
+    const run = spawnSync(bun, [entry], {
+      env: { ...process.env, POLICY_MODE: "strict" },
+      encoding: "utf8",
+      timeout: 20_000
+    })
     expect(run.status).toBe(1)
     const lines = run.stderr.trim().split("\n")
     expect(lines).toHaveLength(1)
@@ -252,7 +292,13 @@ describe("start-up configuration", () => {
     const address = blocker.address()
     const port = typeof address === "object" && address !== null ? address.port : 0
     const run = spawnSync(bun, [entry], {
-      env: { ...process.env, PORT: "0", DEV_AUTH_PORT: String(port), DEV_SYNC_PORT: "0", MANA_DEV_DATA_DIR: mkdtempSync(join(tmpdir(), "mana-port-")) },
+      env: {
+        ...process.env,
+        PORT: "0",
+        DEV_AUTH_PORT: String(port),
+        DEV_SYNC_PORT: "0",
+        MANA_DEV_DATA_DIR: mkdtempSync(join(tmpdir(), "mana-port-"))
+      },
       encoding: "utf8",
       timeout: 20_000
     })
@@ -265,7 +311,10 @@ describe("start-up configuration", () => {
 
   it("names a corrupt dev data file in one line, without quoting its contents", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "mana-corrupt-"))
-    writeFileSync(join(dataDir, "auth.json"), JSON.stringify({ version: 1, users: [{ masterKey: "c2VjcmV0LWtleS1tYXRlcmlhbA==" }] }))
+    writeFileSync(
+      join(dataDir, "auth.json"),
+      JSON.stringify({ version: 1, users: [{ masterKey: "c2VjcmV0LWtleS1tYXRlcmlhbA==" }] })
+    )
     const run = spawnSync(bun, [entry], {
       env: { ...process.env, PORT: "0", DEV_AUTH_PORT: "0", DEV_SYNC_PORT: "0", MANA_DEV_DATA_DIR: dataDir },
       encoding: "utf8",
@@ -279,7 +328,11 @@ describe("start-up configuration", () => {
   })
 
   it("refuses exactly one upstream URL", () => {
-    const run = spawnSync(bun, [entry], { env: { ...process.env, MANA_AUTH_URL: "http://localhost:1" }, encoding: "utf8", timeout: 20_000 })
+    const run = spawnSync(bun, [entry], {
+      env: { ...process.env, MANA_AUTH_URL: "http://localhost:1" },
+      encoding: "utf8",
+      timeout: 20_000
+    })
     expect(run.status).toBe(1)
     expect(run.stderr).toContain("MANA_AUTH_URL is set but MANA_SYNC_URL is not")
   })

@@ -15,7 +15,6 @@ let teamSpace: string
 let client: Client
 let teamClient: Client
 
-
 beforeAll(async () => {
   gateway = await startGateway()
   user = await registerUser(gateway.authUrl)
@@ -39,7 +38,9 @@ describe("habits end to end", () => {
     }
     expect(byName.get("habits.list")?.annotations).toMatchObject({ readOnlyHint: true, idempotentHint: true })
     expect(byName.get("habits.create")?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false })
-    expect(byName.get("habits.create")?.inputSchema.properties?.["color"]).toMatchObject({ pattern: "^#[0-9a-fA-F]{6}$" })
+    expect(byName.get("habits.create")?.inputSchema.properties?.["color"]).toMatchObject({
+      pattern: "^#[0-9a-fA-F]{6}$"
+    })
   })
 
   it("create → list → update → archive → includeArchived → unarchive", async () => {
@@ -103,7 +104,17 @@ describe("habits end to end", () => {
         id,
         op: "insert",
         spaceId: pagedSpace,
-        data: { id, title: `Habit ${i}`, icon: "star", color: "#112233", order: i, isArchived: false, spaceId: pagedSpace, authorId: user.userId, visibility: "space" }
+        data: {
+          id,
+          title: `Habit ${i}`,
+          icon: "star",
+          color: "#112233",
+          order: i,
+          isArchived: false,
+          spaceId: pagedSpace,
+          authorId: user.userId,
+          visibility: "space"
+        }
       }
     })
     await rawPush(gateway.syncUrl, user.accessToken, "habits", changes)
@@ -124,7 +135,17 @@ describe("habits end to end", () => {
       id,
       op: "insert",
       spaceId: sentinel,
-      data: { id, title: "Bootstrap habit", icon: "star", color: "#445566", order: 50, isArchived: false, spaceId: sentinel, authorId: user.userId, visibility: "space" }
+      data: {
+        id,
+        title: "Bootstrap habit",
+        icon: "star",
+        color: "#445566",
+        order: 50,
+        isArchived: false,
+        spaceId: sentinel,
+        authorId: user.userId,
+        visibility: "space"
+      }
     }])
     expect((await structured(client, "habits.list")).habits.map((h: { id: string }) => h.id)).toContain(id)
     expect((await structured(teamClient, "habits.list")).habits.map((h: { id: string }) => h.id)).not.toContain(id)

@@ -17,7 +17,8 @@ describe("local-mode persistence", () => {
   it("lists a habit and a task written before the restart", async () => {
     const first = await startGateway({}, { dataDir })
     const user = await registerUser(first.authUrl, { email: "persist@mana.test" })
-    const before = (await connectModern(first.mcpUrl, { token: user.accessToken, spaceId: user.personalSpaceId })).client
+    const before =
+      (await connectModern(first.mcpUrl, { token: user.accessToken, spaceId: user.personalSpaceId })).client
     await before.callTool({ name: "habits.create", arguments: { title: "Survives restarts" } })
     await before.callTool({ name: "todo.create", arguments: { title: "Encrypted and persisted" } })
     await before.close()
@@ -27,7 +28,8 @@ describe("local-mode persistence", () => {
     const again = await loginUser(second.authUrl, "persist@mana.test", "correct-horse-battery")
     expect(again.userId).toBe(user.userId)
     expect(again.personalSpaceId).toBe(user.personalSpaceId)
-    const after = (await connectModern(second.mcpUrl, { token: again.accessToken, spaceId: again.personalSpaceId })).client
+    const after =
+      (await connectModern(second.mcpUrl, { token: again.accessToken, spaceId: again.personalSpaceId })).client
     const habits = await after.callTool({ name: "habits.list", arguments: {} })
     expect(JSON.stringify(habits.structuredContent)).toContain("Survives restarts")
     const tasks = await after.callTool({ name: "todo.list", arguments: {} })

@@ -21,11 +21,17 @@ describe("graceful shutdown", () => {
     const exited = gateway.stop("SIGTERM")
 
     await new Promise((resolve) => setTimeout(resolve, 200))
-    const refused = await fetch(`${gateway.mcpUrl}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })
+    const refused = await fetch(`${gateway.mcpUrl}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}"
+    })
       .then((response) => response.status)
       .catch(() => "connection refused")
     expect([503, "connection refused"]).toContain(refused)
-    const health = await fetch(`${gateway.baseUrl}/health`).then((response) => response.status).catch(() => "connection refused")
+    const health = await fetch(`${gateway.baseUrl}/health`).then((response) => response.status).catch(() =>
+      "connection refused"
+    )
     expect([503, "connection refused"]).toContain(health)
 
     const result = await running

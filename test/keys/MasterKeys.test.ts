@@ -7,7 +7,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Ref, TestClock } from "effect"
 import { MasterKeys } from "../../src/keys/MasterKeys.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
-import { callerFor, masterKeysAgainst, VaultRequests, vaultReplies } from "../support/cryptoVault.ts"
+import { callerFor, masterKeysAgainst, vaultReplies, VaultRequests } from "../support/cryptoVault.ts"
 import { cryptoVectors } from "../support/cryptoVectors.ts"
 
 const alice = callerFor("alice")
@@ -58,7 +58,9 @@ describe("MasterKeys", () => {
         assert.isTrue(results.every((key) => key === results[0]))
       })
       yield* program.pipe(
-        Effect.provide(masterKeysAgainst(() => Effect.zipRight(Deferred.await(gate), Effect.succeed(vaultReplies.standard()))))
+        Effect.provide(
+          masterKeysAgainst(() => Effect.zipRight(Deferred.await(gate), Effect.succeed(vaultReplies.standard())))
+        )
       )
     }))
 
@@ -67,9 +69,13 @@ describe("MasterKeys", () => {
       const keys = yield* MasterKeys
       assert.strictEqual((yield* Effect.flip(keys.forCaller(alice)))._tag, "ZeroKnowledgeUserError")
       assert.strictEqual((yield* Effect.flip(keys.forCaller(bob)))._tag, "ZeroKnowledgeUserError")
-    }).pipe(Effect.provide(masterKeysAgainst((_, index) =>
-      Effect.succeed(index === 0 ? vaultReplies.zeroKnowledge : { status: 200, body: { formatVersion: 1 } })
-    ))))
+    }).pipe(
+      Effect.provide(
+        masterKeysAgainst((_, index) =>
+          Effect.succeed(index === 0 ? vaultReplies.zeroKnowledge : { status: 200, body: { formatVersion: 1 } })
+        )
+      )
+    ))
 
   it.effect("404 VAULT_NOT_INITIALISED fails with VaultNotInitialisedError; another 404 does not", () =>
     Effect.gen(function*() {
@@ -77,9 +83,13 @@ describe("MasterKeys", () => {
       assert.strictEqual((yield* Effect.flip(keys.forCaller(alice)))._tag, "VaultNotInitialisedError")
       const other = yield* Effect.flip(keys.forCaller(bob))
       assert.strictEqual(other._tag, "MasterKeyFetchError")
-    }).pipe(Effect.provide(masterKeysAgainst((_, index) =>
-      Effect.succeed(index === 0 ? vaultReplies.notInitialised : { status: 404, body: "not here" })
-    ))))
+    }).pipe(
+      Effect.provide(
+        masterKeysAgainst((_, index) =>
+          Effect.succeed(index === 0 ? vaultReplies.notInitialised : { status: 404, body: "not here" })
+        )
+      )
+    ))
 
   it.effect("500 fails with MasterKeyFetchError carrying the status and none of the body", () =>
     Effect.gen(function*() {
@@ -88,9 +98,13 @@ describe("MasterKeys", () => {
       assert.strictEqual(error._tag, "MasterKeyFetchError")
       assert.strictEqual(error._tag === "MasterKeyFetchError" ? error.status : undefined, 500)
       assert.notInclude(`${error.message} ${JSON.stringify(error)}`, "pg-secret-detail")
-    }).pipe(Effect.provide(masterKeysAgainst(() =>
-      Effect.succeed({ status: 500, body: { statusCode: 500, message: "Internal server error pg-secret-detail" } })
-    ))))
+    }).pipe(
+      Effect.provide(
+        masterKeysAgainst(() =>
+          Effect.succeed({ status: 500, body: { statusCode: 500, message: "Internal server error pg-secret-detail" } })
+        )
+      )
+    ))
 
   it.effect("401 and a key of the wrong length are MasterKeyFetchErrors", () =>
     Effect.gen(function*() {
@@ -98,7 +112,10 @@ describe("MasterKeys", () => {
       const unauthorized = yield* Effect.flip(keys.forCaller(alice))
       const badKey = yield* Effect.flip(keys.forCaller(bob))
       assert.deepStrictEqual(
-        [unauthorized._tag === "MasterKeyFetchError" && unauthorized.reason, badKey._tag === "MasterKeyFetchError" && badKey.reason],
+        [
+          unauthorized._tag === "MasterKeyFetchError" && unauthorized.reason,
+          badKey._tag === "MasterKeyFetchError" && badKey.reason
+        ],
         ["unauthorized", "invalid-response"]
       )
     }).pipe(Effect.provide(masterKeysAgainst((_, index) =>
@@ -153,7 +170,9 @@ describe("MasterKeys", () => {
       const text = yield* Effect.flatMap(Metrics, (metrics) => metrics.render)
       assert.match(text, /mana_mcp_master_key_cache_total\{result="miss",service="mana-mcp"\} 1/)
       assert.match(text, /mana_mcp_master_key_cache_total\{result="hit",service="mana-mcp"\} 2/)
-      const upstream = text.split("\n").filter((line) => line.startsWith("mana_mcp_upstream_request_duration_seconds_count"))
+      const upstream = text.split("\n").filter((line) =>
+        line.startsWith("mana_mcp_upstream_request_duration_seconds_count")
+      )
       assert.strictEqual(upstream.length, 1)
       assert.match(upstream[0] ?? "", /upstream="mana-auth".*outcome="success".*\} 1$/)
       assert.notInclude(text, cryptoVectors.keys.k1)

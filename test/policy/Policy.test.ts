@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Logger, Option, TestClock } from "effect"
 import { ManaConfig, type ManaConfigShape, type PolicyMode } from "../../src/config/Config.ts"
-import { InvocationLog, type InvocationLogShape } from "../../src/policy/InvocationLog.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
+import { InvocationLog, type InvocationLogShape } from "../../src/policy/InvocationLog.ts"
 import { Policy, type PolicyCall } from "../../src/policy/Policy.ts"
 import { PolicySettings } from "../../src/policy/PolicySettings.ts"
 
@@ -30,7 +30,8 @@ const withGate = (policyMode: PolicyMode, overrides: Partial<ManaConfigShape> = 
 const decisions = (decision: string, reason: string, mode: string) =>
   Effect.gen(function*() {
     const text = yield* (yield* Metrics).render
-    const prefix = `mana_mcp_policy_decisions_total{decision="${decision}",reason="${reason}",mode="${mode}",service="mana-mcp"} `
+    const prefix =
+      `mana_mcp_policy_decisions_total{decision="${decision}",reason="${reason}",mode="${mode}",service="mana-mcp"} `
     const line = text.split("\n").find((candidate) => candidate.startsWith(prefix))
     return line === undefined ? 0 : Number(line.slice(prefix.length))
   })

@@ -34,7 +34,10 @@ describe("policy rules", () => {
       assert.strictEqual(reasonOf(denied), "destructive-not-allowed")
       assert.include(denied._tag === "Deny" ? denied.reminder : "", "soft delete")
       assert.strictEqual(decide({ tool: remove, allowDestructive: new Set([remove.name]) })._tag, "Clean")
-      assert.strictEqual(reasonOf(decide({ tool: remove, allowDestructive: new Set(["other.delete"]) })), "destructive-not-allowed")
+      assert.strictEqual(
+        reasonOf(decide({ tool: remove, allowDestructive: new Set(["other.delete"]) })),
+        "destructive-not-allowed"
+      )
     }))
 
   it.effect("the rate limit denies once previous calls reach the limit, and says when the window frees up", () =>

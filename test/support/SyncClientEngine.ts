@@ -5,7 +5,8 @@
  * verified unless a `verifyToken` function is given; the caller's principal is trusted.
  */
 import { Effect, Layer, Option, Redacted, Schema } from "effect"
-import { SyncEngine, type EngineOptions, type SyncEngineShape } from "../../src/dev/sync/SyncEngine.ts"
+import { type EngineOptions, SyncEngine, type SyncEngineShape } from "../../src/dev/sync/SyncEngine.ts"
+import type { CallerShape } from "../../src/domain/Caller.ts"
 import { Ids } from "../../src/domain/Ids.ts"
 import { makeSyncClient } from "../../src/sync/makeSyncClient.ts"
 import { ReadCache } from "../../src/sync/ReadCache.ts"
@@ -13,7 +14,6 @@ import { SyncClient } from "../../src/sync/SyncClient.ts"
 import { SyncPaymentRequired, SyncRejected, SyncUnauthorized, SyncUnavailable } from "../../src/sync/SyncErrors.ts"
 import type { SyncTransport } from "../../src/sync/SyncTransport.ts"
 import { PullResponse } from "../../src/sync/SyncWire.ts"
-import type { CallerShape } from "../../src/domain/Caller.ts"
 
 export interface EngineTransportOptions {
   /** Maps a bearer token to its `sub`, or `None` for a 401. Default: trust `caller.principal.userId`. */

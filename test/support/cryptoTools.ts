@@ -9,9 +9,9 @@ import { SyncEngine } from "../../src/dev/sync/SyncEngine.ts"
 import type { CallerShape } from "../../src/domain/Caller.ts"
 import { Caller } from "../../src/domain/Caller.ts"
 import { Crypto } from "../../src/keys/Crypto.ts"
-import { SyncClientEngine } from "./SyncClientEngine.ts"
 import type { Tool } from "../../src/tools/ToolSpec.ts"
 import { callerFor, fixedMasterKeys, zeroKnowledgeMasterKeys } from "./cryptoVault.ts"
+import { SyncClientEngine } from "./SyncClientEngine.ts"
 
 export const alice = callerFor("3f0c1a2b-0000-4000-8000-00000000a11c", "space-alice")
 
@@ -21,7 +21,12 @@ export const toolLayer = (masterKeys: typeof fixedMasterKeys = fixedMasterKeys) 
 export const zeroKnowledgeToolLayer = toolLayer(zeroKnowledgeMasterKeys)
 
 /** Decodes `args` as the registry would, runs the handler as `caller`, and decodes the encoded output with `output`. */
-export const runTool = <R, A, I>(tool: Tool<R>, args: unknown, output: Schema.Schema<A, I>, caller: CallerShape = alice) =>
+export const runTool = <R, A, I>(
+  tool: Tool<R>,
+  args: unknown,
+  output: Schema.Schema<A, I>,
+  caller: CallerShape = alice
+) =>
   tool.decode(args).pipe(
     Effect.flatMap((call) => Effect.provideService(call.run, Caller, caller)),
     Effect.flatMap((encoded) => Effect.orDie(Schema.decodeUnknown(output)(encoded)))
@@ -31,7 +36,9 @@ const StoredChange = Schema.Struct({
   id: Schema.String,
   op: Schema.String,
   data: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-  fields: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Struct({ value: Schema.Unknown, at: Schema.String }) }))
+  fields: Schema.optional(
+    Schema.Record({ key: Schema.String, value: Schema.Struct({ value: Schema.Unknown, at: Schema.String }) })
+  )
 })
 
 /** Every change stored for `app`/`table`, as mana-sync would emit them to a fresh reader. */
@@ -49,7 +56,13 @@ export const storedChanges = (app: string, table: string, caller: CallerShape = 
   })
 
 /** Inserts a record as the web app would (another client id), e.g. one encrypted with a foreign key. */
-export const seedInsert = (app: string, table: string, id: string, data: Record<string, unknown>, caller: CallerShape = alice) =>
+export const seedInsert = (
+  app: string,
+  table: string,
+  id: string,
+  data: Record<string, unknown>,
+  caller: CallerShape = alice
+) =>
   Effect.flatMap(SyncEngine, (engine) =>
     Effect.orDie(engine.push({
       userId: caller.principal.userId,

@@ -6,13 +6,13 @@
  */
 import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { Context, Duration, Effect, Layer, Redacted, Ref } from "effect"
-import type { CallerShape } from "../../src/domain/Caller.ts"
 import { ManaConfig } from "../../src/config/Config.ts"
+import { Upstreams } from "../../src/config/Upstreams.ts"
+import type { CallerShape } from "../../src/domain/Caller.ts"
 import { Crypto } from "../../src/keys/Crypto.ts"
 import { defaultMasterKeysOptions, MasterKeys, type MasterKeysOptions } from "../../src/keys/MasterKeys.ts"
-import { Metrics } from "../../src/observability/Metrics.ts"
-import { Upstreams } from "../../src/config/Upstreams.ts"
 import { ZeroKnowledgeUserError } from "../../src/keys/VaultErrors.ts"
+import { Metrics } from "../../src/observability/Metrics.ts"
 import { bytes, cryptoVectors } from "./cryptoVectors.ts"
 
 export const callerFor = (userId: string, spaceId = `space-${userId}`): CallerShape => ({
@@ -31,8 +31,14 @@ export interface VaultReply {
 
 /** The two shapes of a 200 from the vault, and the 404 of a user who never opened the web app. */
 export const vaultReplies = {
-  standard: (key = cryptoVectors.keys.k1): VaultReply => ({ status: 200, body: { masterKey: key, formatVersion: 1, kekId: "env-v1" } }),
-  zeroKnowledge: { status: 200, body: { requiresRecoveryCode: true, recoveryWrappedMk: "AAAA", recoveryIv: "AAAA", formatVersion: 1 } },
+  standard: (key = cryptoVectors.keys.k1): VaultReply => ({
+    status: 200,
+    body: { masterKey: key, formatVersion: 1, kekId: "env-v1" }
+  }),
+  zeroKnowledge: {
+    status: 200,
+    body: { requiresRecoveryCode: true, recoveryWrappedMk: "AAAA", recoveryIv: "AAAA", formatVersion: 1 }
+  },
   notInitialised: { status: 404, body: { error: "vault not initialised", code: "VAULT_NOT_INITIALISED" } }
 } as const
 
@@ -47,7 +53,10 @@ const stubClient = (reply: (authorization: string, index: number) => Effect.Effe
           const index = (yield* Ref.getAndUpdate(seen, (all) => [...all, authorization])).length
           const { body, status } = yield* reply(authorization, index)
           const text = typeof body === "string" ? body : JSON.stringify(body)
-          return HttpClientResponse.fromWeb(request, new Response(text, { status, headers: { "content-type": "application/json" } }))
+          return HttpClientResponse.fromWeb(
+            request,
+            new Response(text, { status, headers: { "content-type": "application/json" } })
+          )
         })
       ))
   )
@@ -76,7 +85,8 @@ const fakeMasterKeys = (lookup: Effect.Effect<CryptoKey, ZeroKnowledgeUserError,
       const lookups = yield* KeyLookups
       const crypto = yield* Crypto
       return {
-        forCaller: () => Effect.zipRight(Ref.update(lookups, (n) => n + 1), Effect.provideService(lookup, Crypto, crypto))
+        forCaller: () =>
+          Effect.zipRight(Ref.update(lookups, (n) => n + 1), Effect.provideService(lookup, Crypto, crypto))
       }
     })
   ).pipe(Layer.provideMerge(Layer.effect(KeyLookups, Ref.make(0))))

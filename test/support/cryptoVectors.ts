@@ -3,9 +3,9 @@
  * verbatim copy of the shared fixture, kept in the repository so the tests run on a clean clone;
  * refresh it from the fixture rather than editing it. Also exports the fixed test keys.
  */
-import { Effect, Encoding, Either, Schema } from "effect"
-import raw from "./crypto-vectors.json" with { type: "json" }
+import { Effect, Either, Encoding, Schema } from "effect"
 import { Crypto } from "../../src/keys/Crypto.ts"
+import raw from "./crypto-vectors.json" with { type: "json" }
 
 const KeyName = Schema.Literal("k1", "k2")
 

@@ -12,7 +12,10 @@ export interface DevUser {
 const postJson = async (url: string, body: unknown, token?: string) => {
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+    headers: {
+      "content-type": "application/json",
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` })
+    },
     body: JSON.stringify(body)
   })
   const json: unknown = await response.json()

@@ -31,7 +31,9 @@ const listen = (server: Http.Server) =>
   Effect.async<number>((resume) => {
     server.listen(0, "127.0.0.1", () => {
       const address = server.address()
-      resume(typeof address === "object" && address !== null ? Effect.succeed(address.port) : Effect.dieMessage("no port"))
+      resume(
+        typeof address === "object" && address !== null ? Effect.succeed(address.port) : Effect.dieMessage("no port")
+      )
     })
   })
 
@@ -73,7 +75,9 @@ export const startJwksServer: Effect.Effect<JwksServer, never, Scope.Scope> = Ef
       }
       const claims = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined))
       return yield* Effect.promise(() =>
-        new Jose.SignJWT(claims).setProtectedHeader({ alg: "EdDSA", kid: options.kid ?? kid }).sign(options.key ?? pair.privateKey)
+        new Jose.SignJWT(claims).setProtectedHeader({ alg: "EdDSA", kid: options.kid ?? kid }).sign(
+          options.key ?? pair.privateKey
+        )
       )
     })
   return {

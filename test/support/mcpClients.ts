@@ -16,15 +16,21 @@ export const headersFor = (credentials: Credentials): Record<string, string> => 
 })
 
 export const connectLegacy = async (mcpUrl: string, credentials: Credentials) => {
-  const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: headersFor(credentials) } })
+  const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), {
+    requestInit: { headers: headersFor(credentials) }
+  })
   const client = new Client({ name: "e2e-legacy", version: "1.0.0" })
   await client.connect(transport)
   return { client, transport }
 }
 
 export const connectModern = async (mcpUrl: string, credentials: Credentials) => {
-  const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: headersFor(credentials) } })
-  const client = new Client({ name: "e2e-modern", version: "1.0.0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } })
+  const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), {
+    requestInit: { headers: headersFor(credentials) }
+  })
+  const client = new Client({ name: "e2e-modern", version: "1.0.0" }, {
+    versionNegotiation: { mode: { pin: "2026-07-28" } }
+  })
   await client.connect(transport)
   return { client, transport }
 }

@@ -13,7 +13,12 @@ export interface RawChange {
   readonly actor?: unknown
 }
 
-export const rawPullAll = async (syncUrl: string, token: string, app: string, table: string): Promise<Array<RawChange>> => {
+export const rawPullAll = async (
+  syncUrl: string,
+  token: string,
+  app: string,
+  table: string
+): Promise<Array<RawChange>> => {
   const changes: Array<RawChange> = []
   let since = "1970-01-01T00:00:00.000Z"
   for (;;) {

@@ -72,7 +72,7 @@ const toWebRequest = (req: IncomingMessage, body: Buffer): Request => {
   const headers = new Headers()
   for (const [key, value] of Object.entries(req.headers)) {
     if (typeof value === "string") headers.set(key, value)
-    else if (Array.isArray(value)) for (const v of value) headers.append(key, v)
+    else if (Array.isArray(value)) { for (const v of value) headers.append(key, v) }
   }
   const method = req.method ?? "GET"
   return new Request(`http://127.0.0.1${req.url ?? "/"}`, {

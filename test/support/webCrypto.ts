@@ -6,7 +6,10 @@
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64")
 
 export const importRawKey = (base64Key: string) =>
-  crypto.subtle.importKey("raw", Buffer.from(base64Key, "base64"), { name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"])
+  crypto.subtle.importKey("raw", Buffer.from(base64Key, "base64"), { name: "AES-GCM", length: 256 }, false, [
+    "encrypt",
+    "decrypt"
+  ])
 
 export const decryptWire = async (key: CryptoKey, wire: string): Promise<unknown> => {
   const [iv, body] = wire.slice("enc:1:".length).split(".")
@@ -20,12 +23,18 @@ export const decryptWire = async (key: CryptoKey, wire: string): Promise<unknown
 
 export const encryptValue = async (key: CryptoKey, value: unknown): Promise<string> => {
   const iv = crypto.getRandomValues(new Uint8Array(12))
-  const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, new TextEncoder().encode(JSON.stringify(value)))
+  const sealed = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv },
+    key,
+    new TextEncoder().encode(JSON.stringify(value))
+  )
   return `enc:1:${b64(iv)}.${b64(new Uint8Array(sealed))}`
 }
 
 export const vaultKeyOf = async (authUrl: string, token: string): Promise<string> => {
-  const response = await fetch(`${authUrl}/api/v1/me/encryption-vault/key`, { headers: { authorization: `Bearer ${token}` } })
+  const response = await fetch(`${authUrl}/api/v1/me/encryption-vault/key`, {
+    headers: { authorization: `Bearer ${token}` }
+  })
   const body = (await response.json()) as { masterKey?: string }
   if (body.masterKey === undefined) throw new Error(`no master key (${response.status})`)
   return body.masterKey

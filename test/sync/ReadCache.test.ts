@@ -26,9 +26,21 @@ const makeServer = Effect.gen(function*() {
   const maxActive = yield* Ref.make(0)
   let seq = 0
   const add = (at: number, title: string, id = `r${seq}`) =>
-    Ref.update(rows, (all) =>
-      [...all, { at, change: { eventId: `e${++seq}`, table: "habits", id, op: "insert" as const, data: { title, updatedAt: formatInstantMicros(at) } } }]
-        .sort((a, b) => a.at - b.at))
+    Ref.update(
+      rows,
+      (all) =>
+        [...all, {
+          at,
+          change: {
+            eventId: `e${++seq}`,
+            table: "habits",
+            id,
+            op: "insert" as const,
+            data: { title, updatedAt: formatInstantMicros(at) }
+          }
+        }]
+          .sort((a, b) => a.at - b.at)
+    )
   const pull = (since: string) =>
     Effect.gen(function*() {
       yield* Ref.update(sinces, (s) => [...s, since])
@@ -93,7 +105,9 @@ describe("ReadCache", () => {
     Effect.gen(function*() {
       const { cache, server } = yield* setup()
       for (let i = 0; i < 6; i++) yield* server.add(T0 - 60 * SECOND + i, `h${i}`)
-      const results = yield* Effect.all([cache.read(key, server.pull), cache.read(key, server.pull)], { concurrency: 2 })
+      const results = yield* Effect.all([cache.read(key, server.pull), cache.read(key, server.pull)], {
+        concurrency: 2
+      })
       assert.deepStrictEqual(results.map((r) => r.length), [6, 6])
       assert.strictEqual(yield* Ref.get(server.maxActive), 1)
     }))

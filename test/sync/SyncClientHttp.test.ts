@@ -6,12 +6,12 @@ import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Duration, Effect, Fiber, Layer, Ref, TestClock, Tracer } from "effect"
 import { ManaConfig } from "../../src/config/Config.ts"
+import { Upstreams } from "../../src/config/Upstreams.ts"
 import { Ids } from "../../src/domain/Ids.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
 import { ReadCache } from "../../src/sync/ReadCache.ts"
 import { SyncClient } from "../../src/sync/SyncClient.ts"
 import { SyncClientHttp } from "../../src/sync/SyncClientHttp.ts"
-import { Upstreams } from "../../src/config/Upstreams.ts"
 import { alice, callerFor, spaceA } from "../support/syncFixtures.ts"
 
 interface Seen {
@@ -65,7 +65,12 @@ describe("SyncClientHttp", () => {
       yield* Effect.gen(function*() {
         const sync = yield* SyncClient
         yield* sync.read(me, "habits", "habits")
-        yield* sync.push(me, "habits", "habits.create", [{ op: "insert", table: "habits", id: "x", data: { title: "t" } }])
+        yield* sync.push(me, "habits", "habits.create", [{
+          op: "insert",
+          table: "habits",
+          id: "x",
+          data: { title: "t" }
+        }])
       }).pipe(Effect.provide(layer))
       const [pull, push] = yield* Ref.get(seen)
       assert.strictEqual(pull?.method, "GET")
@@ -113,8 +118,11 @@ describe("SyncClientHttp", () => {
   it.effect("tells the agent a push that kept failing is unconfirmed (it may exist), after the safe retries", () =>
     Effect.gen(function*() {
       const { layer, seen } = yield* scripted([new Response("boom", { status: 500 })])
-      const push = Effect.flatMap(SyncClient, (sync) =>
-        sync.push(me, "habits", "habits.create", [{ op: "insert", table: "habits", id: "x", data: { title: "t" } }]))
+      const push = Effect.flatMap(
+        SyncClient,
+        (sync) =>
+          sync.push(me, "habits", "habits.create", [{ op: "insert", table: "habits", id: "x", data: { title: "t" } }])
+      )
       const fiber = yield* Effect.fork(Effect.flip(Effect.provide(push, layer)))
       yield* TestClock.adjust("1 minute")
       const error = yield* Fiber.join(fiber)

@@ -15,9 +15,27 @@ const one = (changes: ReadonlyArray<WireChange>) => {
 describe("fold", () => {
   it("follows the worked example: an older update does not win", () => {
     const data = one([
-      { eventId: "e1", table: "tasks", id: "a1", op: "insert", data: { id: "a1", title: "enc:A", isCompleted: false, order: 0, spaceId: "S" } },
-      { eventId: "e2", table: "tasks", id: "a1", op: "update", fields: { isCompleted: { value: true, at: "2026-05-01T12:03:00.000Z" } } },
-      { eventId: "e3", table: "tasks", id: "a1", op: "update", fields: { isCompleted: { value: false, at: "2026-05-01T12:01:00.000Z" } } }
+      {
+        eventId: "e1",
+        table: "tasks",
+        id: "a1",
+        op: "insert",
+        data: { id: "a1", title: "enc:A", isCompleted: false, order: 0, spaceId: "S" }
+      },
+      {
+        eventId: "e2",
+        table: "tasks",
+        id: "a1",
+        op: "update",
+        fields: { isCompleted: { value: true, at: "2026-05-01T12:03:00.000Z" } }
+      },
+      {
+        eventId: "e3",
+        table: "tasks",
+        id: "a1",
+        op: "update",
+        fields: { isCompleted: { value: false, at: "2026-05-01T12:01:00.000Z" } }
+      }
     ])
     assert.deepStrictEqual(data, { title: "enc:A", isCompleted: true, order: 0, spaceId: "S" })
   })
@@ -67,20 +85,34 @@ describe("fold", () => {
       { table: "t", id: "r", op: "delete", deletedAt: "2026-01-02T00:00:00Z" }
     ]
     assert.strictEqual(fold(changes).length, 0)
-    changes.push({ table: "t", id: "r", op: "update", fields: { deletedAt: { value: null, at: "2026-01-03T00:00:00Z" } } })
+    changes.push({
+      table: "t",
+      id: "r",
+      op: "update",
+      fields: { deletedAt: { value: null, at: "2026-01-03T00:00:00Z" } }
+    })
     assert.strictEqual(fold(changes).length, 1)
   })
 
   it("keeps a tombstone after a hard delete that ignores later partial updates", () => {
-    assert.strictEqual(fold([
-      { table: "t", id: "r", op: "insert", data: { title: "x" } },
-      { table: "t", id: "r", op: "delete" },
-      { table: "t", id: "r", op: "update", fields: { title: { value: "ghost", at: "2030-01-01T00:00:00Z" } } }
-    ]).length, 0)
+    assert.strictEqual(
+      fold([
+        { table: "t", id: "r", op: "insert", data: { title: "x" } },
+        { table: "t", id: "r", op: "delete" },
+        { table: "t", id: "r", op: "update", fields: { title: { value: "ghost", at: "2030-01-01T00:00:00Z" } } }
+      ]).length,
+      0
+    )
   })
 
   it("keeps the top-level spaceId of the record's changes", () => {
-    const [record] = fold([{ table: "t", id: "r", op: "update", spaceId: "S", fields: { title: { value: "x", at: "" } } }])
+    const [record] = fold([{
+      table: "t",
+      id: "r",
+      op: "update",
+      spaceId: "S",
+      fields: { title: { value: "x", at: "" } }
+    }])
     assert.strictEqual(record?.spaceId, "S")
   })
 })

@@ -4,12 +4,12 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
-import { Caller, type CallerShape } from "../../src/domain/Caller.ts"
 import { SyncEngine } from "../../src/dev/sync/SyncEngine.ts"
-import { SyncClientEngine } from "../support/SyncClientEngine.ts"
+import { Caller, type CallerShape } from "../../src/domain/Caller.ts"
 import { Habit } from "../../src/tools/habits/Habit.ts"
 import { habitsTools } from "../../src/tools/habits/index.ts"
 import type { Tool } from "../../src/tools/ToolSpec.ts"
+import { SyncClientEngine } from "../support/SyncClientEngine.ts"
 import { alice, callerFor, memberships, spaceA, spaceShared } from "../support/syncFixtures.ts"
 
 const [create, list, update, archive] = habitsTools

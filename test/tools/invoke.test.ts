@@ -5,8 +5,8 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer, Redacted, Schema } from "effect"
-import { Caller, type CallerShape } from "../../src/domain/Caller.ts"
 import { ManaConfig } from "../../src/config/Config.ts"
+import { Caller, type CallerShape } from "../../src/domain/Caller.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
 import { Policy } from "../../src/policy/Policy.ts"
 import { makeInvoke } from "../../src/tools/invoke.ts"
@@ -107,7 +107,12 @@ describe("registry", () => {
   it.effect("never lists an admin tool and computes descriptors with annotations once", () =>
     Effect.gen(function*() {
       const { registry } = yield* setup
-      assert.deepStrictEqual(registry.descriptors.map((d) => d.name), ["test.echo", "test.fail", "test.liar", "test.trace"])
+      assert.deepStrictEqual(registry.descriptors.map((d) => d.name), [
+        "test.echo",
+        "test.fail",
+        "test.liar",
+        "test.trace"
+      ])
       assert.isTrue(registry.all.has("test.adminWipe"))
       const echoDescriptor = registry.descriptors[0]
       assert.deepStrictEqual(echoDescriptor?.annotations, {
@@ -147,7 +152,11 @@ describe("invoke", () => {
       assert.strictEqual(outcome._tag, "Result")
       if (outcome._tag !== "Result") return
       assert.deepStrictEqual(outcome.result.structuredContent, { text: "hi", count: 1, spaceId: "space-1" })
-      assert.deepStrictEqual(JSON.parse(outcome.result.content[0]?.text ?? ""), { text: "hi", count: 1, spaceId: "space-1" })
+      assert.deepStrictEqual(JSON.parse(outcome.result.content[0]?.text ?? ""), {
+        text: "hi",
+        count: 1,
+        spaceId: "space-1"
+      })
       assert.isUndefined(outcome.result.isError)
     }).pipe(Effect.provide(deps({}))))
 
@@ -159,7 +168,10 @@ describe("invoke", () => {
       assert.include(text, "Invalid input for test.echo")
       for (const path of ["text", "count", "color", "extra"]) assert.include(text, `${path}:`)
       const metrics = yield* Metrics
-      assert.include(yield* metrics.render, `mana_mcp_tool_invocations_total{tool="test.echo",outcome="input-invalid",service="mana-mcp"} 1`)
+      assert.include(
+        yield* metrics.render,
+        `mana_mcp_tool_invocations_total{tool="test.echo",outcome="input-invalid",service="mana-mcp"} 1`
+      )
     }).pipe(Effect.provide(deps({}))))
 
   it.effect("never calls an admin tool, even by name", () =>
@@ -194,7 +206,10 @@ describe("invoke", () => {
       const metrics = yield* Metrics
       const text = yield* metrics.render
       assert.include(text, `mana_mcp_tool_invocations_total{tool="test.echo",outcome="success",service="mana-mcp"} 2`)
-      assert.include(text, `mana_mcp_policy_decisions_total{decision="deny",reason="rate-limit-exceeded",mode="enforce",service="mana-mcp"} 1`)
+      assert.include(
+        text,
+        `mana_mcp_policy_decisions_total{decision="deny",reason="rate-limit-exceeded",mode="enforce",service="mana-mcp"} 1`
+      )
     }).pipe(Effect.provide(deps({ POLICY_MODE: "enforce", POLICY_RATE_LIMIT: "2" }))))
 
   it.effect("adds a data-not-instructions reminder to a flagged call's result", () =>

@@ -50,7 +50,12 @@ describe("journal tools", () => {
     Effect.gen(function*() {
       const crypto = yield* Crypto
       const key = yield* fixtureKey("k1")
-      yield* runTool(add, { content: "Müde aber zufrieden", mood: "zufrieden", tags: ["arbeit"], entryDate: "2026-04-30" }, Added)
+      yield* runTool(add, {
+        content: "Müde aber zufrieden",
+        mood: "zufrieden",
+        tags: ["arbeit"],
+        entryDate: "2026-04-30"
+      }, Added)
       yield* runTool(add, { title: "Urlaub", content: "Meer", mood: "glücklich" }, Added)
       const [first, second] = yield* storedChanges("journal", "journalEntries")
       const untitled = first?.data ?? {}

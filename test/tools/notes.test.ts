@@ -26,7 +26,11 @@ const seedThree = Effect.gen(function*() {
   yield* TestClock.adjust("1 hour")
   yield* runTool(create, { title: "Ideen", content: "Ein Buch über BROT schreiben" }, Created)
   yield* TestClock.adjust("1 hour")
-  yield* runTool(create, { title: "Brotrezept", content: "Sauerteig ansetzen", color: "#ff8800", isPinned: true }, Created)
+  yield* runTool(
+    create,
+    { title: "Brotrezept", content: "Sauerteig ansetzen", color: "#ff8800", isPinned: true },
+    Created
+  )
 })
 
 describe("notes tools", () => {
@@ -42,7 +46,12 @@ describe("notes tools", () => {
       assert.deepStrictEqual(titles(byContent), ["Brotrezept", "Ideen", "Einkauf"])
       const one = yield* runTool(search, { query: "sauerteig" }, Found)
       assert.deepStrictEqual(titles(one), ["Brotrezept"])
-      assert.deepInclude(one.notes[0], { content: "Sauerteig ansetzen", color: "#ff8800", isPinned: true, isArchived: false })
+      assert.deepInclude(one.notes[0], {
+        content: "Sauerteig ansetzen",
+        color: "#ff8800",
+        isPinned: true,
+        isArchived: false
+      })
       assert.deepStrictEqual(titles(yield* runTool(search, { query: "Milch" }, Found)), ["Einkauf"])
       assert.deepStrictEqual(titles(yield* runTool(search, { query: "nothing like this" }, Found)), [])
       assert.deepStrictEqual(titles(yield* runTool(search, { limit: 2 }, Found)), ["Brotrezept", "Ideen"])
@@ -58,9 +67,16 @@ describe("notes tools", () => {
     Effect.gen(function*() {
       const { note } = yield* runTool(create, { title: "Alt", content: "archiviert" }, Created)
       yield* Effect.flatMap(SyncClient, (sync) =>
-        sync.push(alice, "notes", "test", [{ op: "update", table: "notes", id: note.id, fields: { isArchived: true } }]))
+        sync.push(alice, "notes", "test", [{
+          op: "update",
+          table: "notes",
+          id: note.id,
+          fields: { isArchived: true }
+        }]))
       assert.deepStrictEqual(titles(yield* runTool(search, { query: "archiviert" }, Found)), [])
-      assert.deepStrictEqual(titles(yield* runTool(search, { query: "archiviert", includeArchived: true }, Found)), ["Alt"])
+      assert.deepStrictEqual(titles(yield* runTool(search, { query: "archiviert", includeArchived: true }, Found)), [
+        "Alt"
+      ])
     }).pipe(Effect.provide(toolLayer())))
 
   it.effect("pushes enc:1 title and content, plaintext colour and flags", () =>
@@ -79,7 +95,9 @@ describe("notes tools", () => {
 
   it.effect("rejects bad input", () =>
     Effect.gen(function*() {
-      for (const args of [{}, { title: "" }, { title: "x", color: "red" }, { title: "x", content: "y".repeat(200_001) }]) {
+      for (
+        const args of [{}, { title: "" }, { title: "x", color: "red" }, { title: "x", content: "y".repeat(200_001) }]
+      ) {
         assert.strictEqual((yield* Effect.flip(runTool(create, args, Created)))._tag, "InvalidToolInput")
       }
       for (const args of [{ query: "q".repeat(501) }, { limit: 101 }, { limit: 0 }]) {

@@ -27,13 +27,20 @@ const titles = (tasks: ReadonlyArray<Task>) => tasks.map((task) => task.title)
 describe("todo tools", () => {
   it("exports create, list and complete in that order", () => {
     assert.deepStrictEqual(todoTools.map((tool) => tool.name), ["todo.create", "todo.list", "todo.complete"])
-    assert.deepStrictEqual(create.encryptedFields, { table: "tasks", fields: ["title", "description", "subtasks", "metadata"] })
+    assert.deepStrictEqual(create.encryptedFields, {
+      table: "tasks",
+      fields: ["title", "description", "subtasks", "metadata"]
+    })
   })
 
   it.effect("create → list → complete → list", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(Date.parse("2026-05-01T12:00:00.000Z"))
-      const { task: walk } = yield* runTool(create, { title: "Walk", priority: "high", description: "30 minutes" }, Created)
+      const { task: walk } = yield* runTool(
+        create,
+        { title: "Walk", priority: "high", description: "30 minutes" },
+        Created
+      )
       yield* TestClock.adjust("1 minute")
       const { task: call } = yield* runTool(create, { title: "Call mum" }, Created)
       assert.deepStrictEqual([walk.order, call.order], [0, 1])
@@ -57,7 +64,13 @@ describe("todo tools", () => {
   it.effect("create applies the defaults and returns the plaintext snapshot", () =>
     Effect.gen(function*() {
       const { task } = yield* runTool(create, { title: "Plain" }, Created)
-      assert.deepInclude(task, { priority: "medium", dueDate: null, isCompleted: false, completedAt: null, subtasks: null })
+      assert.deepInclude(task, {
+        priority: "medium",
+        dueDate: null,
+        isCompleted: false,
+        completedAt: null,
+        subtasks: null
+      })
       assert.isFalse("description" in task)
       assert.isFalse("metadata" in task)
     }).pipe(Effect.provide(toolLayer())))
@@ -66,13 +79,23 @@ describe("todo tools", () => {
     Effect.gen(function*() {
       const crypto = yield* Crypto
       const key = yield* fixtureKey("k1")
-      const { task } = yield* runTool(create, { title: "Steuer", description: "Belege sammeln", dueDate: "2026-06-01T08:00:00Z" }, Created)
+      const { task } = yield* runTool(create, {
+        title: "Steuer",
+        description: "Belege sammeln",
+        dueDate: "2026-06-01T08:00:00Z"
+      }, Created)
       const [insert] = yield* storedChanges("todo", "tasks")
       const data = insert?.data ?? {}
       for (const field of ["title", "description"]) assert.match(String(data[field]), /^enc:1:/)
       assert.strictEqual(data["subtasks"], null)
       assert.isFalse("metadata" in data)
-      assert.deepInclude(data, { priority: "medium", isCompleted: false, order: 0, dueDate: "2026-06-01T08:00:00Z", spaceId: alice.spaceId })
+      assert.deepInclude(data, {
+        priority: "medium",
+        isCompleted: false,
+        order: 0,
+        dueDate: "2026-06-01T08:00:00Z",
+        spaceId: alice.spaceId
+      })
       const plain = yield* crypto.decryptFields(key, data, ["title", "description"])
       assert.deepStrictEqual([plain["title"], plain["description"]], ["Steuer", "Belege sammeln"])
       assert.strictEqual(insert?.id, task.id)

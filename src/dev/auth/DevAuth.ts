@@ -69,7 +69,8 @@ export const makeDevAuth = (options: DevAuthOptions): Effect.Effect<DevAuth, Dev
     const loaded = yield* file.load
     const initial: AuthData = yield* Option.match(loaded, {
       onSome: Effect.succeed,
-      onNone: () => Effect.map(generateSigningKey, (signingKey) => ({ version: 1 as const, signingKey, users: [], spaces: [] }))
+      onNone: () =>
+        Effect.map(generateSigningKey, (signingKey) => ({ version: 1 as const, signingKey, users: [], spaces: [] }))
     })
     if (Option.isNone(loaded)) yield* file.save(initial)
     const state = yield* SynchronizedRef.make(initial)
@@ -83,8 +84,10 @@ export const makeDevAuth = (options: DevAuthOptions): Effect.Effect<DevAuth, Dev
     }
 
     const app: HttpApp.Default = HttpRouter.concat(authRoutes(core), vaultRoutes(core)).pipe(
-      Effect.catchTag("RouteNotFound", () =>
-        Effect.succeed(json({ error: "NOT_FOUND", message: "No such dev mana-auth route", status: 404 }, 404))),
+      Effect.catchTag(
+        "RouteNotFound",
+        () => Effect.succeed(json({ error: "NOT_FOUND", message: "No such dev mana-auth route", status: 404 }, 404))
+      ),
       Effect.catchAllCause((cause) =>
         Effect.as(
           Effect.logError("dev mana-auth defect", cause),
@@ -103,7 +106,8 @@ export const makeDevAuth = (options: DevAuthOptions): Effect.Effect<DevAuth, Dev
     const issueToken = (email: string, ttl?: Duration.DurationInput) =>
       Effect.gen(function*() {
         const { data, user } = yield* userByEmail(email)
-        const personal = yield* Effect.orElseFail(personalSpaceOf(data, user.id), () => new DevUserNotFound({ user: email }))
+        const personal = yield* Effect.orElseFail(personalSpaceOf(data, user.id), () =>
+          new DevUserNotFound({ user: email }))
         const lifetime = Duration.decode(ttl ?? options.devTokenTtl ?? Duration.days(7))
         const { accessToken } = yield* core.startSession(user, lifetime)
         return { accessToken, userId: user.id, personalSpaceId: personal.id }
@@ -115,7 +119,10 @@ export const makeDevAuth = (options: DevAuthOptions): Effect.Effect<DevAuth, Dev
       issueToken,
       membershipsOf: (userId) => Effect.map(core.spacesOf(userId), (spaces) => spaces.map((space) => space.id)),
       setVault: (userId, mode) =>
-        core.setVault(userId, mode).pipe(Effect.asVoid, Effect.catchTag("DevAuthProblem", () => new DevUserNotFound({ user: userId }))),
+        core.setVault(userId, mode).pipe(
+          Effect.asVoid,
+          Effect.catchTag("DevAuthProblem", () => new DevUserNotFound({ user: userId }))
+        ),
       vaultFetches: core.vaultFetches,
       jwksFetches: core.jwksFetches
     }

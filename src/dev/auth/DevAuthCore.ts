@@ -5,7 +5,7 @@
  * written to the data file before they become visible. Routes live in DevAuthRoutes.ts.
  */
 import { type Clock, Duration, Effect, Option, Ref, SynchronizedRef } from "effect"
-import { problem, type DevAuthProblem } from "./DevAuthHttp.ts"
+import { type DevAuthProblem, problem } from "./DevAuthHttp.ts"
 import { nanoid, opaqueToken, randomBase64, uuid } from "./DevAuthIds.ts"
 import type { Signer } from "./DevAuthKeys.ts"
 import {
@@ -71,7 +71,9 @@ export const makeCore = (options: {
     const register = (input: RegisterInput) =>
       Effect.gen(function*() {
         const email = input.email.trim().toLowerCase()
-        if (!emailPattern.test(email)) return yield* problem(400, "VALIDATION", `"${input.email}" is not an email address`)
+        if (!emailPattern.test(email)) {
+          return yield* problem(400, "VALIDATION", `"${input.email}" is not an email address`)
+        }
         if (input.password.length < 8 || input.password.length > 128) {
           return yield* problem(400, "WEAK_PASSWORD", "The password must be 8 to 128 characters long")
         }
@@ -93,14 +95,17 @@ export const makeCore = (options: {
             metadata: { type: "personal", tier: "public" },
             members: [{ id: memberId, userId: id, role: "owner", createdAt }]
           }
-          return Effect.succeed([user, { ...data, users: [...data.users, user], spaces: [...data.spaces, space] }] as const)
+          return Effect.succeed(
+            [user, { ...data, users: [...data.users, user], spaces: [...data.spaces, space] }] as const
+          )
         })
       })
 
     const startSession = (user: DevUser, ttl: Duration.Duration) =>
       Effect.gen(function*() {
         const [token, sid] = yield* Effect.all([opaqueToken, uuid])
-        yield* Ref.update(sessions, (map) => new Map(map).set(token, { sid, userId: user.id }))
+        yield* Ref.update(sessions, (map) =>
+          new Map(map).set(token, { sid, userId: user.id }))
         const accessToken = yield* signer.sign({ sub: user.id, email: user.email, sid }, ttl)
         return { token, accessToken }
       })
@@ -121,7 +126,9 @@ export const makeCore = (options: {
         const session = Option.fromNullable((yield* Ref.get(sessions)).get(refreshToken))
         const user = yield* Effect.flatMap(SynchronizedRef.get(state), (data) =>
           Option.flatMap(session, (s) => findUser(data, s.userId))).pipe(
-            Effect.orElseFail(() => problem(401, "UNAUTHORIZED", "Unknown or expired refresh token; log in again"))
+            Effect.orElseFail(() =>
+              problem(401, "UNAUTHORIZED", "Unknown or expired refresh token; log in again")
+            )
           )
         const sid = Option.match(session, { onNone: () => "", onSome: (s) => s.sid })
         const accessToken = yield* signer.sign({ sub: user.id, email: user.email, sid }, loginTokenTtl)
@@ -139,7 +146,10 @@ export const makeCore = (options: {
         )
       })
 
-    const createSpace = (owner: DevUser, input: { name: string; slug?: string | undefined; type?: string | undefined }) =>
+    const createSpace = (
+      owner: DevUser,
+      input: { name: string; slug?: string | undefined; type?: string | undefined }
+    ) =>
       Effect.gen(function*() {
         const [id, memberId, createdAt] = yield* Effect.all([nanoid, nanoid, nowIso])
         return yield* mutate((data) => {
@@ -159,13 +169,20 @@ export const makeCore = (options: {
         })
       })
 
-    const addMember = (caller: DevUser, input: { organizationId: string; email: string; role?: MemberRole | undefined }) =>
+    const addMember = (
+      caller: DevUser,
+      input: { organizationId: string; email: string; role?: MemberRole | undefined }
+    ) =>
       Effect.gen(function*() {
         const [memberId, createdAt] = yield* Effect.all([nanoid, nowIso])
         return yield* mutate((data) => {
           const space = data.spaces.find((s) => s.id === input.organizationId)
-          if (space === undefined) return problem(404, "ORGANIZATION_NOT_FOUND", `No organization ${input.organizationId}`)
-          if (!space.members.some((m) => m.userId === caller.id && m.role === "owner")) {
+          if (space === undefined) {
+            return problem(404, "ORGANIZATION_NOT_FOUND", `No organization ${input.organizationId}`)
+          }
+          if (
+            !space.members.some((m) => m.userId === caller.id && m.role === "owner")
+          ) {
             return problem(403, "FORBIDDEN", "Only an owner of the organization can add members")
           }
           const invitee = findUserByEmail(data, input.email)

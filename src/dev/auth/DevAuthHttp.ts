@@ -31,9 +31,11 @@ export const betterAuthEnvelope = (p: DevAuthProblem) => json({ code: p.code, me
 export const decodeBody = <A, I>(schema: Schema.Schema<A, I>) =>
   Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
-    const text = yield* Effect.mapError(request.text, () => problem(400, "VALIDATION", "The request body could not be read"))
+    const text = yield* Effect.mapError(request.text, () =>
+      problem(400, "VALIDATION", "The request body could not be read"))
     const parsed = yield* Effect.try({
-      try: (): unknown => JSON.parse(text),
+      try: (): unknown =>
+        JSON.parse(text),
       catch: () => problem(400, "VALIDATION", "The request body is not valid JSON")
     })
     return yield* Schema.decodeUnknown(schema)(parsed, { errors: "all" }).pipe(

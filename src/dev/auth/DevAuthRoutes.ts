@@ -91,20 +91,32 @@ export const authRoutes = (core: DevAuthCore) => {
     HttpRouter.post("/api/v1/auth/refresh", refresh),
     HttpRouter.get("/api/auth/jwks", jwks),
     HttpRouter.get("/api/v1/auth/jwks", jwks),
-    HttpRouter.get("/api/auth/organization/list", betterAuth(Effect.gen(function*() {
-      const user = yield* caller
-      return json((yield* core.spacesOf(user.id)).map(organizationJson))
-    }))),
-    HttpRouter.post("/api/auth/organization/create", betterAuth(Effect.gen(function*() {
-      const user = yield* caller
-      const body = yield* decodeBody(CreateOrganizationBody)
-      const space = yield* core.createSpace(user, body)
-      return json({ ...organizationJson(space), members: space.members.map((m) => ({ ...m, organizationId: space.id })) })
-    }))),
-    HttpRouter.post("/api/auth/organization/add-member", betterAuth(Effect.gen(function*() {
-      const user = yield* caller
-      const body = yield* decodeBody(AddMemberBody)
-      return json(yield* core.addMember(user, body))
-    })))
+    HttpRouter.get(
+      "/api/auth/organization/list",
+      betterAuth(Effect.gen(function*() {
+        const user = yield* caller
+        return json((yield* core.spacesOf(user.id)).map(organizationJson))
+      }))
+    ),
+    HttpRouter.post(
+      "/api/auth/organization/create",
+      betterAuth(Effect.gen(function*() {
+        const user = yield* caller
+        const body = yield* decodeBody(CreateOrganizationBody)
+        const space = yield* core.createSpace(user, body)
+        return json({
+          ...organizationJson(space),
+          members: space.members.map((m) => ({ ...m, organizationId: space.id }))
+        })
+      }))
+    ),
+    HttpRouter.post(
+      "/api/auth/organization/add-member",
+      betterAuth(Effect.gen(function*() {
+        const user = yield* caller
+        const body = yield* decodeBody(AddMemberBody)
+        return json(yield* core.addMember(user, body))
+      }))
+    )
   )
 }

@@ -39,13 +39,20 @@ export const DevSpace = Schema.Struct({
   slug: Schema.String,
   createdAt: Schema.String,
   metadata: Schema.Union(Schema.Record({ key: Schema.String, value: Schema.Unknown }), Schema.String, Schema.Null),
-  members: Schema.Array(Schema.Struct({ id: Schema.String, userId: Schema.String, role: MemberRole, createdAt: Schema.String }))
+  members: Schema.Array(
+    Schema.Struct({ id: Schema.String, userId: Schema.String, role: MemberRole, createdAt: Schema.String })
+  )
 })
 export type DevSpace = typeof DevSpace.Type
 
 export const SigningKey = Schema.Struct({
   kid: Schema.String,
-  privateJwk: Schema.Struct({ kty: Schema.Literal("OKP"), crv: Schema.Literal("Ed25519"), x: Schema.String, d: Schema.String })
+  privateJwk: Schema.Struct({
+    kty: Schema.Literal("OKP"),
+    crv: Schema.Literal("Ed25519"),
+    x: Schema.String,
+    d: Schema.String
+  })
 })
 export type SigningKey = typeof SigningKey.Type
 
@@ -86,7 +93,9 @@ export const authFile = (dataDir: Option.Option<string>): AuthFile =>
       const load = Effect.tryPromise({ try: () => Fs.readFile(path, "utf8"), catch: (cause) => cause }).pipe(
         Effect.map(Option.some),
         Effect.catchIf(isMissingFile, () => Effect.succeed(Option.none<string>())),
-        Effect.mapError((cause) => failure(cause instanceof Error && "code" in cause ? String(cause.code) : "unreadable")),
+        Effect.mapError((cause) =>
+          failure(cause instanceof Error && "code" in cause ? String(cause.code) : "unreadable")
+        ),
         Effect.flatMap(Option.match({
           onNone: () => Effect.succeed(Option.none<AuthData>()),
           onSome: (text) =>

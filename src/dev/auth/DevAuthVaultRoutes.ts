@@ -36,40 +36,57 @@ export const vaultRoutes = (core: DevAuthCore) => {
   const caller = Effect.flatMap(bearerToken, core.authenticate)
 
   return HttpRouter.empty.pipe(
-    HttpRouter.get("/api/v1/me/encryption-vault/key", me(Effect.gen(function*() {
-      const user = yield* caller
-      yield* core.countVaultFetch(user.id)
-      return keyResponse(user.vault)
-    }))),
-    HttpRouter.post("/api/v1/me/encryption-vault/init", me(Effect.gen(function*() {
-      const user = yield* caller
-      // Idempotent like the real route: only an uninitialised vault gets a new key.
-      const vault = user.vault._tag === "uninitialised" ? yield* core.setVault(user.id, "standard") : user.vault
-      return keyResponse(vault)
-    }))),
-    HttpRouter.get("/api/v1/me/encryption-vault/status", me(Effect.gen(function*() {
-      const { vault } = yield* caller
-      return json({
-        vaultExists: vault._tag !== "uninitialised",
-        hasRecoveryWrap: vault._tag === "zero-knowledge",
-        zeroKnowledge: vault._tag === "zero-knowledge",
-        recoverySetAt: vault._tag === "zero-knowledge" ? vault.recoverySetAt : null
+    HttpRouter.get(
+      "/api/v1/me/encryption-vault/key",
+      me(Effect.gen(function*() {
+        const user = yield* caller
+        yield* core.countVaultFetch(user.id)
+        return keyResponse(user.vault)
+      }))
+    ),
+    HttpRouter.post(
+      "/api/v1/me/encryption-vault/init",
+      me(Effect.gen(function*() {
+        const user = yield* caller
+        // Idempotent like the real route: only an uninitialised vault gets a new key.
+        const vault = user.vault._tag === "uninitialised" ? yield* core.setVault(user.id, "standard") : user.vault
+        return keyResponse(vault)
+      }))
+    ),
+    HttpRouter.get(
+      "/api/v1/me/encryption-vault/status",
+      me(Effect.gen(function*() {
+        const { vault } = yield* caller
+        return json({
+          vaultExists: vault._tag !== "uninitialised",
+          hasRecoveryWrap: vault._tag === "zero-knowledge",
+          zeroKnowledge: vault._tag === "zero-knowledge",
+          recoverySetAt: vault._tag === "zero-knowledge" ? vault.recoverySetAt : null
+        })
+      }))
+    ),
+    HttpRouter.get(
+      "/api/v1/internal/users/:userId/memberships",
+      me(Effect.gen(function*() {
+        const request = yield* HttpServerRequest.HttpServerRequest
+        if (request.headers["x-service-key"] === undefined) {
+          return yield* problem(401, "UNAUTHORIZED", "Missing X-Service-Key")
+        }
+        const { userId } = yield* HttpRouter.schemaPathParams(UserIdParams).pipe(
+          Effect.orElseFail(() => problem(400, "VALIDATION", "Missing user id"))
+        )
+        const spaces = yield* core.spacesOf(userId)
+        const memberships = spaces.flatMap((space) =>
+          space.members.filter((m) => m.userId === userId).map((m) => ({ organizationId: space.id, role: m.role }))
+        )
+        return json({ userId, memberships })
+      }))
+    ),
+    HttpRouter.get(
+      "/dev/stats",
+      Effect.gen(function*() {
+        return json({ vaultFetches: yield* core.allVaultFetches, jwksFetches: yield* core.jwksFetches })
       })
-    }))),
-    HttpRouter.get("/api/v1/internal/users/:userId/memberships", me(Effect.gen(function*() {
-      const request = yield* HttpServerRequest.HttpServerRequest
-      if (request.headers["x-service-key"] === undefined) return yield* problem(401, "UNAUTHORIZED", "Missing X-Service-Key")
-      const { userId } = yield* HttpRouter.schemaPathParams(UserIdParams).pipe(
-        Effect.orElseFail(() => problem(400, "VALIDATION", "Missing user id"))
-      )
-      const spaces = yield* core.spacesOf(userId)
-      const memberships = spaces.flatMap((space) =>
-        space.members.filter((m) => m.userId === userId).map((m) => ({ organizationId: space.id, role: m.role }))
-      )
-      return json({ userId, memberships })
-    }))),
-    HttpRouter.get("/dev/stats", Effect.gen(function*() {
-      return json({ vaultFetches: yield* core.allVaultFetches, jwksFetches: yield* core.jwksFetches })
-    }))
+    )
   )
 }

@@ -14,7 +14,11 @@ const derive = (password: string, salt: Uint8Array, rounds: number) =>
   Effect.tryPromise({
     try: async () => {
       const material = await crypto.subtle.importKey("raw", encoder.encode(password), "PBKDF2", false, ["deriveBits"])
-      const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt: new Uint8Array(salt), iterations: rounds }, material, 256)
+      const bits = await crypto.subtle.deriveBits(
+        { name: "PBKDF2", hash: "SHA-256", salt: new Uint8Array(salt), iterations: rounds },
+        material,
+        256
+      )
       return new Uint8Array(bits)
     },
     catch: (cause) => new Error(`PBKDF2 is unavailable in this runtime: ${String(cause)}`)

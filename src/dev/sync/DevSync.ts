@@ -7,7 +7,13 @@
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Clock, Data, DateTime, Duration, Effect, Option, Schema } from "effect"
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose"
-import { EngineBadRequest, type EngineStorageFailed, type EngineSyncInactive, makeSyncEngine, syncInactiveBody } from "./SyncEngine.ts"
+import {
+  EngineBadRequest,
+  type EngineStorageFailed,
+  type EngineSyncInactive,
+  makeSyncEngine,
+  syncInactiveBody
+} from "./SyncEngine.ts"
 import { openSyncJournal } from "./syncJournal.ts"
 
 export interface DevSyncOptions {
@@ -69,7 +75,9 @@ export const makeDevSync = (options: DevSyncOptions) =>
         try: () => jwtVerify(token, jwks, { algorithms: ["EdDSA", "Ed25519"], currentDate: new Date(now) }),
         catch: (cause) => new Unauthorized({ reason: cause instanceof Error ? cause.message : "invalid token" })
       })
-      if (typeof payload.sub !== "string" || payload.sub === "") return yield* new Unauthorized({ reason: "token has no sub" })
+      if (typeof payload.sub !== "string" || payload.sub === "") {
+        return yield* new Unauthorized({ reason: "token has no sub" })
+      }
       return payload.sub
     })
 
@@ -83,7 +91,8 @@ export const makeDevSync = (options: DevSyncOptions) =>
       if (text.length > MAX_BODY) return yield* plain(400, "invalid JSON: request body too large")
       const body = yield* Effect.try({
         try: (): unknown => JSON.parse(text),
-        catch: (cause) => new EngineBadRequest({ message: `invalid JSON: ${cause instanceof Error ? cause.message : "parse error"}` })
+        catch: (cause) =>
+          new EngineBadRequest({ message: `invalid JSON: ${cause instanceof Error ? cause.message : "parse error"}` })
       })
       const response = yield* engine.push({ userId, appId: appId ?? "", clientIdHeader: yield* clientIdHeader, body })
       return HttpServerResponse.unsafeJson(response)

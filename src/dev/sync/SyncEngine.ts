@@ -5,8 +5,8 @@
  * contract and directly by the engine-backed SyncClient in tests. Persistence is a hook.
  */
 import { Clock, Context, Data, Effect, Layer, Option, Ref, Schema } from "effect"
-import { columns, PushBody, type PushChange } from "./pushBody.ts"
 import { parseInstantMicros } from "../../sync/SyncWire.ts"
+import { columns, PushBody, type PushChange } from "./pushBody.ts"
 import { emitRow, formatCreatedAt, type StoredRow, SyncLog } from "./syncLog.ts"
 
 /** 400: a malformed request; `message` is the plain-text body the real server sends. */
@@ -126,7 +126,8 @@ export const makeSyncEngine = (options: EngineOptions) =>
       }))
       const visible = yield* visibleTo(request.userId)
       const since = sinceMicros(body.since)
-      const serverChanges = log.scanApp(request.appId, since, (row) => visible(row) && row.clientId !== writerId, PUSH_RESPONSE_CAP)
+      const serverChanges = log.scanApp(request.appId, since, (row) =>
+        visible(row) && row.clientId !== writerId, PUSH_RESPONSE_CAP)
       const now = yield* nowMicros
       return {
         serverChanges: serverChanges.map(emitRow),
@@ -146,7 +147,8 @@ export const makeSyncEngine = (options: EngineOptions) =>
         request.appId,
         request.collection,
         sinceMicros(request.since),
-        (row) => visible(row) && row.clientId !== clientId,
+        (row) =>
+          visible(row) && row.clientId !== clientId,
         PAGE + 1
       )
       const hasMore = rows.length > PAGE
@@ -170,11 +172,14 @@ export const makeSyncEngine = (options: EngineOptions) =>
       setPaid: (userId: string, paid: boolean) =>
         Ref.update(unpaid, (set) => {
           const next = new Set(set)
-          if (paid) next.delete(userId)
-          else next.add(userId)
+          if (paid) {
+            next.delete(userId)
+          } else next.add(userId)
           return next
         }),
-      rowCount: Effect.sync(() => log.size)
+      rowCount: Effect.sync(() =>
+        log.size
+      )
     } as const
   })
 

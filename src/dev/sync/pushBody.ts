@@ -15,7 +15,12 @@ export const PushChange = Schema.Struct({
   id: Nullish(Schema.String),
   op: Nullish(Schema.String),
   data: Nullish(JsonObject),
-  fields: Nullish(Schema.Record({ key: Schema.String, value: Schema.Struct({ value: Schema.optional(Schema.Unknown), at: Nullish(Schema.String) }) })),
+  fields: Nullish(
+    Schema.Record({
+      key: Schema.String,
+      value: Schema.Struct({ value: Schema.optional(Schema.Unknown), at: Nullish(Schema.String) })
+    })
+  ),
   deletedAt: Nullish(Schema.String),
   spaceId: Nullish(Schema.String),
   actor: Schema.optional(Schema.Unknown),
@@ -50,4 +55,3 @@ export const columns = (change: PushChange): Pick<StoredRow, "data" | "fieldMeta
       return { data: change.data ?? {}, fieldMeta: {} }
   }
 }
-

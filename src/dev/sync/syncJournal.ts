@@ -11,7 +11,9 @@ import { EngineStorageFailed } from "./SyncEngine.ts"
 import { type StoredRow, StoredRowJson } from "./syncLog.ts"
 
 /** The journal could not be opened or read at start-up. */
-export class SyncJournalError extends Data.TaggedError("SyncJournalError")<{ readonly path: string; readonly cause: unknown }> {
+export class SyncJournalError
+  extends Data.TaggedError("SyncJournalError")<{ readonly path: string; readonly cause: unknown }>
+{
   override get message() {
     return `cannot read the dev sync journal ${this.path}: ${String(this.cause)}`
   }

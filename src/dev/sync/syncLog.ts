@@ -72,7 +72,13 @@ export class SyncLog {
   }
 
   /** Rows of one table after `since`, passing `keep`, at most `limit`, oldest first. */
-  scan(appId: string, table: string, since: number, keep: (row: StoredRow) => boolean, limit: number): Array<StoredRow> {
+  scan(
+    appId: string,
+    table: string,
+    since: number,
+    keep: (row: StoredRow) => boolean,
+    limit: number
+  ): Array<StoredRow> {
     const rows = this.byApp.get(appId)?.get(table) ?? []
     const out: Array<StoredRow> = []
     for (let i = firstAfter(rows, since); i < rows.length && out.length < limit; i++) {

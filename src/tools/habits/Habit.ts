@@ -30,7 +30,9 @@ export const TargetPerDay = Schema.NullOr(PositiveInt).annotations({
 export const DefaultDuration = Schema.NullOr(PositiveInt).annotations({
   description: "Default duration of one session in seconds (a positive integer), or null"
 })
-export const HabitId = Schema.UUID.annotations({ description: "The habit's id (a UUID from habits.list or habits.create)" })
+export const HabitId = Schema.UUID.annotations({
+  description: "The habit's id (a UUID from habits.list or habits.create)"
+})
 
 export const Habit = Schema.Struct({
   id: Schema.String,
@@ -86,5 +88,7 @@ export const readHabits = (sync: SyncClientShape, caller: CallerShape) =>
 export const findHabit = (sync: SyncClientShape, caller: CallerShape, id: string) =>
   Effect.flatMap(readHabits(sync, caller), (habits) => {
     const habit = habits.find((h) => h.id === id)
-    return habit === undefined ? Effect.fail(new RecordNotFound({ kind: "habit", id, listTool: "habits.list" })) : Effect.succeed(habit)
+    return habit === undefined
+      ? Effect.fail(new RecordNotFound({ kind: "habit", id, listTool: "habits.list" }))
+      : Effect.succeed(habit)
   })

@@ -62,7 +62,12 @@ export const create = defineTool({
         createdAt: now,
         updatedAt: now
       }
-      yield* sync.push(caller, habitsApp, "habits.create", [{ op: "insert", table: habitsTable, id: habit.id, data: habit }])
+      yield* sync.push(caller, habitsApp, "habits.create", [{
+        op: "insert",
+        table: habitsTable,
+        id: habit.id,
+        data: habit
+      }])
       return { habit }
     }).pipe(Effect.withSpan("habits.create"))
 })

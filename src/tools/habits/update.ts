@@ -10,7 +10,17 @@ import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
 import type { RecordNotFound } from "../RecordNotFound.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { Color, DefaultDuration, findHabit, HabitId, habitsApp, habitsTable, Icon, TargetPerDay, Title } from "./Habit.ts"
+import {
+  Color,
+  DefaultDuration,
+  findHabit,
+  HabitId,
+  habitsApp,
+  habitsTable,
+  Icon,
+  TargetPerDay,
+  Title
+} from "./Habit.ts"
 
 const Input = Schema.Struct({
   id: HabitId,

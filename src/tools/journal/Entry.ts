@@ -8,7 +8,16 @@ import { Schema } from "effect"
 export const journalApp = "journal"
 export const journalTable = { table: "journalEntries", fields: ["title", "content"] } as const
 
-export const Mood = Schema.Literal("dankbar", "glücklich", "zufrieden", "neutral", "nachdenklich", "traurig", "gestresst", "wütend")
+export const Mood = Schema.Literal(
+  "dankbar",
+  "glücklich",
+  "zufrieden",
+  "neutral",
+  "nachdenklich",
+  "traurig",
+  "gestresst",
+  "wütend"
+)
 
 const isCalendarDate = (text: string) => {
   const [year = 0, month = 0, day = 0] = text.split("-").map(Number)
@@ -21,7 +30,10 @@ const isCalendarDate = (text: string) => {
 export const IsoDate = Schema.String.pipe(
   Schema.pattern(/^\d{4}-\d{2}-\d{2}$/),
   // The JSON Schema annotation lets the filter (and its description) show up in tools/list.
-  Schema.filter(isCalendarDate, { message: () => "not a real calendar date (expected YYYY-MM-DD)", jsonSchema: { format: "date" } })
+  Schema.filter(isCalendarDate, {
+    message: () => "not a real calendar date (expected YYYY-MM-DD)",
+    jsonSchema: { format: "date" }
+  })
 )
 
 export const Entry = Schema.Struct({

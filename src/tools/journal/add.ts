@@ -5,12 +5,12 @@
  */
 import { DateTime, Effect, Schema } from "effect"
 import type { Caller } from "../../domain/Caller.ts"
-import type { Crypto } from "../../keys/Crypto.ts"
 import { Ids } from "../../domain/Ids.ts"
+import type { Crypto } from "../../keys/Crypto.ts"
 import type { MasterKeys } from "../../keys/MasterKeys.ts"
+import type { MasterKeyError } from "../../keys/VaultErrors.ts"
 import type { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
-import type { MasterKeyError } from "../../keys/VaultErrors.ts"
 import { callerKey, insertEncrypted } from "../encryptedInsert.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { countWords, Entry, IsoDate, journalApp, journalTable, Mood } from "./Entry.ts"
@@ -30,7 +30,8 @@ const Input = Schema.Struct({
   })),
   mood: Schema.optionalWith(
     Schema.NullOr(Mood).annotations({
-      description: "The user's mood, one of the German words dankbar, glücklich, zufrieden, neutral, nachdenklich, traurig, gestresst, wütend; or null"
+      description:
+        "The user's mood, one of the German words dankbar, glücklich, zufrieden, neutral, nachdenklich, traurig, gestresst, wütend; or null"
     }),
     { default: () => null }
   ),
@@ -53,7 +54,9 @@ export const add = defineTool({
   input: Input,
   output: Output,
   encryptedFields: journalTable,
-  handler: (input): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto | Ids> =>
+  handler: (
+    input
+  ): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto | Ids> =>
     Effect.gen(function*() {
       const { key } = yield* callerKey
       const now = DateTime.formatIso(yield* DateTime.now)

@@ -3,7 +3,7 @@
  * of stored web-app records (missing flags get their defaults, unknown fields are dropped) and the
  * encrypted-field registry entry (upstreams.md §3.5, §3.7). No I/O here.
  */
-import { Option, Schema } from "effect"
+import { type Option, Schema } from "effect"
 
 export const notesApp = "notes"
 export const notesTable = { table: "notes", fields: ["title", "content"] } as const

@@ -5,12 +5,12 @@
  */
 import { DateTime, Effect, Schema } from "effect"
 import type { Caller } from "../../domain/Caller.ts"
-import type { Crypto } from "../../keys/Crypto.ts"
 import { Ids } from "../../domain/Ids.ts"
+import type { Crypto } from "../../keys/Crypto.ts"
 import type { MasterKeys } from "../../keys/MasterKeys.ts"
+import type { MasterKeyError } from "../../keys/VaultErrors.ts"
 import type { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
-import type { MasterKeyError } from "../../keys/VaultErrors.ts"
 import { callerKey, insertEncrypted } from "../encryptedInsert.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { HexColor, Note, notesApp, notesTable } from "./Note.ts"
@@ -20,7 +20,9 @@ const Input = Schema.Struct({
     description: "The note's title (1–500 characters)"
   }),
   content: Schema.optionalWith(
-    Schema.String.pipe(Schema.maxLength(200_000)).annotations({ description: "Markdown body (at most 200000 characters); default empty" }),
+    Schema.String.pipe(Schema.maxLength(200_000)).annotations({
+      description: "Markdown body (at most 200000 characters); default empty"
+    }),
     { default: () => "" }
   ),
   color: Schema.optionalWith(
@@ -45,7 +47,9 @@ export const create = defineTool({
   input: Input,
   output: Output,
   encryptedFields: notesTable,
-  handler: (input): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto | Ids> =>
+  handler: (
+    input
+  ): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto | Ids> =>
     Effect.gen(function*() {
       const { key } = yield* callerKey
       const now = DateTime.formatIso(yield* DateTime.now)

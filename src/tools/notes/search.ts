@@ -8,9 +8,9 @@ import { Effect, Option, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
 import type { Crypto } from "../../keys/Crypto.ts"
 import { MasterKeys } from "../../keys/MasterKeys.ts"
+import type { MasterKeyError } from "../../keys/VaultErrors.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
-import type { MasterKeyError } from "../../keys/VaultErrors.ts"
 import { decryptRecords, UnreadableRecord } from "../decryptRecords.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { Note, notesApp, notesTable, readNote } from "./Note.ts"
@@ -18,7 +18,8 @@ import { Note, notesApp, notesTable, readNote } from "./Note.ts"
 const Input = Schema.Struct({
   query: Schema.optionalWith(
     Schema.String.pipe(Schema.maxLength(500)).annotations({
-      description: "Text to look for in titles and contents, case-insensitive (at most 500 characters); empty matches every note"
+      description:
+        "Text to look for in titles and contents, case-insensitive (at most 500 characters); empty matches every note"
     }),
     { default: () => "" }
   ),
@@ -27,7 +28,9 @@ const Input = Schema.Struct({
     { default: () => false }
   ),
   limit: Schema.optionalWith(
-    Schema.Int.pipe(Schema.between(1, 100)).annotations({ description: "Maximum number of notes to return (1–100); default 20" }),
+    Schema.Int.pipe(Schema.between(1, 100)).annotations({
+      description: "Maximum number of notes to return (1–100); default 20"
+    }),
     { default: () => 20 }
   )
 })
@@ -50,13 +53,17 @@ export const search = defineTool({
   input: Input,
   output: Output,
   encryptedFields: notesTable,
-  handler: (input): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto> =>
+  handler: (
+    input
+  ): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto> =>
     Effect.gen(function*() {
       const caller = yield* Caller
       const key = yield* Effect.flatMap(MasterKeys, (keys) => keys.forCaller(caller))
       const records = yield* Effect.flatMap(SyncClient, (sync) => sync.read(caller, notesApp, notesTable.table))
       // `isArchived` is plaintext, so archived notes are dropped before paying for decryption.
-      const candidates = input.includeArchived ? records : records.filter((record) => record.data["isArchived"] !== true)
+      const candidates = input.includeArchived
+        ? records
+        : records.filter((record) => record.data["isArchived"] !== true)
       const { readable, unreadable } = yield* decryptRecords(key, candidates, notesTable.fields)
       const needle = input.query.trim().toLowerCase()
       const notes = readable

@@ -3,8 +3,8 @@
  * one is active for this request. Reads mana-auth, not mana-sync; never needs a key.
  */
 import { Effect, Schema } from "effect"
-import { Caller } from "../../domain/Caller.ts"
 import { SpaceDirectory } from "../../auth/SpaceDirectory.ts"
+import { Caller } from "../../domain/Caller.ts"
 import { defineTool } from "../ToolSpec.ts"
 
 const SpaceType = Schema.Literal("personal", "brand", "club", "family", "team", "practice")

@@ -4,7 +4,7 @@
  * dropped from output), the encrypted-field registry entry (upstreams.md §3.4, §3.7) and the
  * not-found error. No I/O here.
  */
-import { Option, Schema } from "effect"
+import { type Option, Schema } from "effect"
 
 export const todoApp = "todo"
 export const tasksTable = { table: "tasks", fields: ["title", "description", "subtasks", "metadata"] } as const

@@ -5,12 +5,12 @@
  */
 import { DateTime, Effect, Schema } from "effect"
 import type { Caller } from "../../domain/Caller.ts"
-import type { Crypto } from "../../keys/Crypto.ts"
 import { Ids } from "../../domain/Ids.ts"
+import type { Crypto } from "../../keys/Crypto.ts"
 import type { MasterKeys } from "../../keys/MasterKeys.ts"
+import type { MasterKeyError } from "../../keys/VaultErrors.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
-import type { MasterKeyError } from "../../keys/VaultErrors.ts"
 import { callerKey, insertEncrypted } from "../encryptedInsert.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { Priority, Task, tasksTable, todoApp } from "./Task.ts"
@@ -25,15 +25,18 @@ const Input = Schema.Struct({
   title: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(500)).annotations({
     description: "What needs doing (1–500 characters)"
   }),
-  description: Schema.optional(Schema.String.pipe(Schema.maxLength(10_000)).annotations({
-    description: "Optional details (at most 10000 characters)"
-  })),
+  description: Schema.optional(
+    Schema.String.pipe(Schema.maxLength(10_000)).annotations({
+      description: "Optional details (at most 10000 characters)"
+    })
+  ),
   priority: Schema.optionalWith(Priority.annotations({ description: "low, medium, high or urgent; default medium" }), {
     default: () => "medium" as const
   }),
   dueDate: Schema.optionalWith(
     Schema.NullOr(UtcDateTime).annotations({
-      description: "Due date and time in UTC ISO-8601 ending in Z, e.g. 2026-05-01T17:00:00.000Z; null or omitted for none"
+      description:
+        "Due date and time in UTC ISO-8601 ending in Z, e.g. 2026-05-01T17:00:00.000Z; null or omitted for none"
     }),
     { default: () => null }
   )
@@ -52,7 +55,9 @@ export const create = defineTool({
   input: Input,
   output: Output,
   encryptedFields: tasksTable,
-  handler: (input): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto | Ids> =>
+  handler: (
+    input
+  ): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto | Ids> =>
     Effect.gen(function*() {
       // The key first: a zero-knowledge user fails before anything touches mana-sync.
       const { caller, key } = yield* callerKey

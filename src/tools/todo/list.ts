@@ -7,9 +7,9 @@ import { Effect, Option, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
 import type { Crypto } from "../../keys/Crypto.ts"
 import { MasterKeys } from "../../keys/MasterKeys.ts"
+import type { MasterKeyError } from "../../keys/VaultErrors.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
-import type { MasterKeyError } from "../../keys/VaultErrors.ts"
 import { decryptRecords, UnreadableRecord } from "../decryptRecords.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { readTask, Task, tasksTable, todoApp } from "./Task.ts"
@@ -20,7 +20,9 @@ const Input = Schema.Struct({
     { default: () => false }
   ),
   limit: Schema.optionalWith(
-    Schema.Int.pipe(Schema.between(1, 500)).annotations({ description: "Maximum number of tasks to return (1–500); default 50" }),
+    Schema.Int.pipe(Schema.between(1, 500)).annotations({
+      description: "Maximum number of tasks to return (1–500); default 50"
+    }),
     { default: () => 50 }
   )
 })
@@ -46,13 +48,17 @@ export const list = defineTool({
   input: Input,
   output: Output,
   encryptedFields: tasksTable,
-  handler: (input): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto> =>
+  handler: (
+    input
+  ): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto> =>
     Effect.gen(function*() {
       const caller = yield* Caller
       const key = yield* Effect.flatMap(MasterKeys, (keys) => keys.forCaller(caller))
       const records = yield* Effect.flatMap(SyncClient, (sync) => sync.read(caller, todoApp, tasksTable.table))
       // `isCompleted` is plaintext, so completed tasks are dropped before paying for decryption.
-      const candidates = input.includeCompleted ? records : records.filter((record) => record.data["isCompleted"] !== true)
+      const candidates = input.includeCompleted
+        ? records
+        : records.filter((record) => record.data["isCompleted"] !== true)
       const { readable, unreadable } = yield* decryptRecords(key, candidates, tasksTable.fields)
       const tasks = readable
         .flatMap((record) => Option.toArray(readTask(record.id, record.data)))

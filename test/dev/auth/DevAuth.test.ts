@@ -20,7 +20,7 @@ const client = (auth: DevAuth) => {
     Effect.tryPromise(async (): Promise<Reply> => {
       const headers = new Headers({ "content-type": "application/json" })
       if (options.token !== undefined) headers.set("authorization", `Bearer ${options.token}`)
-      const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body))
+      const body = options.raw ?? (options.body === undefined ? null : JSON.stringify(options.body))
       const response = await handler(new Request(`${baseUrl}${path}`, { method, headers, body }))
       return { status: response.status, body: await response.json() }
     }).pipe(Effect.orDie)
@@ -29,7 +29,12 @@ const client = (auth: DevAuth) => {
 const LoginReply = Schema.Struct({
   redirect: Schema.Literal(false),
   token: Schema.String,
-  user: Schema.Struct({ id: Schema.String, email: Schema.String, name: Schema.String, emailVerified: Schema.Literal(true) }),
+  user: Schema.Struct({
+    id: Schema.String,
+    email: Schema.String,
+    name: Schema.String,
+    emailVerified: Schema.Literal(true)
+  }),
   accessToken: Schema.String,
   refreshToken: Schema.String
 })
@@ -49,7 +54,9 @@ const setup = Effect.gen(function*() {
   const call = client(auth)
   const signup = (email: string, extra: Record<string, unknown> = {}) =>
     Effect.gen(function*() {
-      const registered = yield* call("POST", "/api/v1/auth/register", { body: { email, password: "hunter22!", ...extra } })
+      const registered = yield* call("POST", "/api/v1/auth/register", {
+        body: { email, password: "hunter22!", ...extra }
+      })
       assert.strictEqual(registered.status, 200)
       const login = yield* call("POST", "/api/v1/auth/login", { body: { email, password: "hunter22!" } })
       assert.strictEqual(login.status, 200)
@@ -66,7 +73,19 @@ describe("DevAuth", () => {
       assert.notStrictEqual(login.token, login.accessToken)
       const jwks = (yield* call("GET", "/api/auth/jwks")).body
       assert.deepStrictEqual((yield* call("GET", "/api/v1/auth/jwks")).body, jwks)
-      const keys = Schema.decodeUnknownSync(Schema.Struct({ keys: Schema.Array(Schema.Struct({ kty: Schema.Literal("OKP"), crv: Schema.Literal("Ed25519"), x: Schema.String, kid: Schema.String, alg: Schema.Literal("EdDSA") })) }))(jwks)
+      const keys = Schema.decodeUnknownSync(
+        Schema.Struct({
+          keys: Schema.Array(
+            Schema.Struct({
+              kty: Schema.Literal("OKP"),
+              crv: Schema.Literal("Ed25519"),
+              x: Schema.String,
+              kid: Schema.String,
+              alg: Schema.Literal("EdDSA")
+            })
+          )
+        })
+      )(jwks)
       const verified = yield* Effect.promise(() =>
         Jose.jwtVerify(login.accessToken, Jose.createLocalJWKSet({ keys: keys.keys.map((k) => ({ ...k })) }), {
           algorithms: ["EdDSA"],
@@ -88,10 +107,14 @@ describe("DevAuth", () => {
     Effect.gen(function*() {
       const { call, signup } = yield* setup
       yield* signup("ada@example.test")
-      const duplicate = yield* call("POST", "/api/v1/auth/register", { body: { email: "ADA@example.test", password: "whatever12" } })
+      const duplicate = yield* call("POST", "/api/v1/auth/register", {
+        body: { email: "ADA@example.test", password: "whatever12" }
+      })
       assert.strictEqual(duplicate.status, 409)
       assert.strictEqual(decode(ErrorReply)(duplicate).error, "EMAIL_ALREADY_REGISTERED")
-      const weak = yield* call("POST", "/api/v1/auth/register", { body: { email: "bob@example.test", password: "short" } })
+      const weak = yield* call("POST", "/api/v1/auth/register", {
+        body: { email: "bob@example.test", password: "short" }
+      })
       assert.deepStrictEqual([weak.status, decode(ErrorReply)(weak).error], [400, "WEAK_PASSWORD"])
       const badJson = yield* call("POST", "/api/v1/auth/register", { raw: "{not json" })
       assert.deepStrictEqual([badJson.status, decode(ErrorReply)(badJson).error], [400, "VALIDATION"])
@@ -103,7 +126,12 @@ describe("DevAuth", () => {
     Effect.gen(function*() {
       const { call, signup } = yield* setup
       yield* signup("ada@example.test")
-      for (const body of [{ email: "ada@example.test", password: "wrong-password" }, { email: "nobody@example.test", password: "hunter22!" }]) {
+      for (
+        const body of [{ email: "ada@example.test", password: "wrong-password" }, {
+          email: "nobody@example.test",
+          password: "hunter22!"
+        }]
+      ) {
         const reply = yield* call("POST", "/api/v1/auth/login", { body })
         assert.deepStrictEqual([reply.status, decode(ErrorReply)(reply).error], [401, "INVALID_CREDENTIALS"])
       }
@@ -139,17 +167,31 @@ describe("DevAuth", () => {
       const { auth, call, signup } = yield* setup
       const ada = yield* signup("ada@example.test")
       const bob = yield* signup("bob@example.test")
-      const created = yield* call("POST", "/api/auth/organization/create", { token: ada.accessToken, body: { name: "Family", type: "family" } })
+      const created = yield* call("POST", "/api/auth/organization/create", {
+        token: ada.accessToken,
+        body: { name: "Family", type: "family" }
+      })
       assert.strictEqual(created.status, 200)
       const family = decode(Organization)(created)
       assert.strictEqual(family.metadata, "{\"type\":\"family\"}")
-      const denied = yield* call("POST", "/api/auth/organization/add-member", { token: bob.accessToken, body: { organizationId: family.id, email: "bob@example.test" } })
+      const denied = yield* call("POST", "/api/auth/organization/add-member", {
+        token: bob.accessToken,
+        body: { organizationId: family.id, email: "bob@example.test" }
+      })
       assert.strictEqual(denied.status, 403)
-      const added = yield* call("POST", "/api/auth/organization/add-member", { token: ada.accessToken, body: { organizationId: family.id, email: "bob@example.test" } })
+      const added = yield* call("POST", "/api/auth/organization/add-member", {
+        token: ada.accessToken,
+        body: { organizationId: family.id, email: "bob@example.test" }
+      })
       assert.strictEqual(added.status, 200)
       assert.include(yield* auth.membershipsOf(bob.user.id), family.id)
-      const bobs = decode(Schema.Array(Organization))(yield* call("GET", "/api/auth/organization/list", { token: bob.accessToken }))
-      assert.deepStrictEqual(bobs.map((o) => o.metadata), [{ type: "personal", tier: "public" }, "{\"type\":\"family\"}"])
+      const bobs = decode(Schema.Array(Organization))(
+        yield* call("GET", "/api/auth/organization/list", { token: bob.accessToken })
+      )
+      assert.deepStrictEqual(bobs.map((o) => o.metadata), [
+        { type: "personal", tier: "public" },
+        "{\"type\":\"family\"}"
+      ])
     }))
 
   it.effect("vault: standard key, zero-knowledge wrap, not initialised, init, 401 — and counts fetches", () =>
@@ -157,14 +199,23 @@ describe("DevAuth", () => {
       const { auth, call, signup } = yield* setup
       const ada = yield* signup("ada@example.test")
       const key = yield* call("GET", "/api/v1/me/encryption-vault/key", { token: ada.accessToken })
-      const standard = decode(Schema.Struct({ masterKey: Schema.String, formatVersion: Schema.Literal(1), kekId: Schema.Literal("env-v1") }))(key)
+      const standard = decode(
+        Schema.Struct({ masterKey: Schema.String, formatVersion: Schema.Literal(1), kekId: Schema.Literal("env-v1") })
+      )(key)
       const bytes = Encoding.decodeBase64(standard.masterKey)
       assert.strictEqual(bytes._tag === "Right" ? bytes.right.length : -1, 32)
 
       const zk = yield* auth.issueToken("zk@mana.test")
       const wrapped = yield* call("GET", "/api/v1/me/encryption-vault/key", { token: zk.accessToken })
       assert.strictEqual(wrapped.status, 200)
-      const zkBody = decode(Schema.Struct({ requiresRecoveryCode: Schema.Literal(true), recoveryWrappedMk: Schema.String, recoveryIv: Schema.String, formatVersion: Schema.Literal(1) }))(wrapped)
+      const zkBody = decode(
+        Schema.Struct({
+          requiresRecoveryCode: Schema.Literal(true),
+          recoveryWrappedMk: Schema.String,
+          recoveryIv: Schema.String,
+          formatVersion: Schema.Literal(1)
+        })
+      )(wrapped)
       assert.isFalse("masterKey" in zkBody)
       assert.notProperty(wrapped.body, "masterKey")
 
@@ -176,9 +227,15 @@ describe("DevAuth", () => {
       assert.strictEqual(init.status, 200)
       assert.notStrictEqual(decode(Schema.Struct({ masterKey: Schema.String }))(init).masterKey, standard.masterKey)
 
-      assert.deepStrictEqual(yield* call("GET", "/api/v1/me/encryption-vault/key"), { status: 401, body: { statusCode: 401, message: "Missing or invalid Authorization header" } })
+      assert.deepStrictEqual(yield* call("GET", "/api/v1/me/encryption-vault/key"), {
+        status: 401,
+        body: { statusCode: 401, message: "Missing or invalid Authorization header" }
+      })
       yield* TestClock.adjust("16 minutes")
-      assert.deepStrictEqual(yield* call("GET", "/api/v1/me/encryption-vault/key", { token: ada.accessToken }), { status: 401, body: { statusCode: 401, message: "Invalid or expired token" } })
+      assert.deepStrictEqual(yield* call("GET", "/api/v1/me/encryption-vault/key", { token: ada.accessToken }), {
+        status: 401,
+        body: { statusCode: 401, message: "Invalid or expired token" }
+      })
       assert.strictEqual(yield* auth.vaultFetches(ada.user.id), 2)
     }))
 
@@ -187,7 +244,10 @@ describe("DevAuth", () => {
       const { call } = yield* setup
       const other = yield* makeDevAuth({ baseUrl: "http://elsewhere.test", dataDir: Option.none() })
       const foreign = yield* other.issueToken("dev@mana.test")
-      assert.strictEqual((yield* call("GET", "/api/v1/me/encryption-vault/key", { token: foreign.accessToken })).status, 401)
+      assert.strictEqual(
+        (yield* call("GET", "/api/v1/me/encryption-vault/key", { token: foreign.accessToken })).status,
+        401
+      )
     }))
 
   it.effect("issueToken mints a 7-day token for the seeded dev user", () =>
@@ -198,7 +258,10 @@ describe("DevAuth", () => {
       assert.strictEqual((claims.exp ?? 0) - (claims.iat ?? 0), 7 * 24 * 3600)
       assert.strictEqual(claims.sub, issued.userId)
       assert.deepStrictEqual(yield* auth.membershipsOf(issued.userId), [issued.personalSpaceId])
-      assert.strictEqual((yield* call("GET", "/api/v1/me/encryption-vault/key", { token: issued.accessToken })).status, 200)
+      assert.strictEqual(
+        (yield* call("GET", "/api/v1/me/encryption-vault/key", { token: issued.accessToken })).status,
+        200
+      )
       const missing = yield* Effect.flip(auth.issueToken("ghost@mana.test"))
       assert.strictEqual(missing._tag, "DevUserNotFound")
     }))

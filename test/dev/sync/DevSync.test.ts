@@ -21,7 +21,9 @@ const start = (jwksUrl: string, dataDir: Option.Option<string> = Option.none()) 
       })
   })
 
-const bearer = (token: string, extra: Record<string, string> = {}) => ({ headers: { authorization: `Bearer ${token}`, ...extra } })
+const bearer = (token: string, extra: Record<string, string> = {}) => ({
+  headers: { authorization: `Bearer ${token}`, ...extra }
+})
 const pushBody = (id: string) =>
   JSON.stringify({ clientId: "w", changes: [{ table: "habits", id, op: "insert", data: { title: id } }] })
 const pullPath = "/sync/habits/pull?collection=habits&since=1970-01-01T00:00:00Z"
@@ -52,7 +54,10 @@ describe("DevSync", () => {
       const malformed = yield* request("/sync/habits", { ...auth, method: "POST", body: "{not json" })
       assert.strictEqual(malformed.status, 400)
       assert.match(malformed.text, /^invalid JSON: /)
-      const billing = yield* request(`/dev/billing/${alice}`, { method: "POST", body: JSON.stringify({ active: false }) })
+      const billing = yield* request(`/dev/billing/${alice}`, {
+        method: "POST",
+        body: JSON.stringify({ active: false })
+      })
       assert.strictEqual(billing.status, 200)
       const unpaid = yield* request(pullPath, auth)
       assert.strictEqual(unpaid.status, 402)
@@ -74,7 +79,10 @@ describe("DevSync", () => {
       yield* Effect.promise(() => appendFile(join(dir, "sync.jsonl"), `{"eventId":"torn`))
 
       const second = yield* start(issuer.jwksUrl, Option.some(dir))
-      assert.strictEqual((yield* second("/sync/habits", { ...auth, method: "POST", body: pushBody("two") })).status, 200)
+      assert.strictEqual(
+        (yield* second("/sync/habits", { ...auth, method: "POST", body: pushBody("two") })).status,
+        200
+      )
       const journal = yield* Effect.promise(() => readFile(join(dir, "sync.jsonl"), "utf8"))
       assert.strictEqual(journal.split("\n").filter((line) => line !== "").length, 2)
 

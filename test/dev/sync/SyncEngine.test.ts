@@ -10,7 +10,11 @@ import { alice, bob, memberships, spaceA, spaceB, spaceShared } from "../../supp
 const engine = makeSyncEngine({ memberships })
 type Engine = Effect.Effect.Success<typeof engine>
 
-const push = (e: Engine, changes: ReadonlyArray<unknown>, options: { userId?: string; clientId?: string; extra?: object } = {}) =>
+const push = (
+  e: Engine,
+  changes: ReadonlyArray<unknown>,
+  options: { userId?: string; clientId?: string; extra?: object } = {}
+) =>
   e.push({
     userId: options.userId ?? alice,
     appId: "habits",
@@ -18,7 +22,7 @@ const push = (e: Engine, changes: ReadonlyArray<unknown>, options: { userId?: st
     body: { clientId: "body-id", changes, ...options.extra }
   })
 
-const pull = (e: Engine, options: { userId?: string; clientId?: string; since?: string } = {}) =>
+const pull = (e: Engine, options: { userId?: string; clientId?: string | undefined; since?: string } = {}) =>
   e.pull({
     userId: options.userId ?? alice,
     appId: "habits",
@@ -38,11 +42,20 @@ describe("SyncEngine push", () => {
     Effect.gen(function*() {
       const e = yield* engine
       const ok = { table: "habits", id: "a", op: "insert", data: { title: "x" } }
-      assert.strictEqual(yield* badRequest(push(e, [ok], { extra: { schemaVersion: 2 } })), "unsupported schemaVersion 2 (max 1)")
+      assert.strictEqual(
+        yield* badRequest(push(e, [ok], { extra: { schemaVersion: 2 } })),
+        "unsupported schemaVersion 2 (max 1)"
+      )
       assert.strictEqual(yield* badRequest(push(e, [ok, { ...ok, op: "upsert" }])), `invalid op "upsert" in change 1`)
       assert.strictEqual(yield* badRequest(push(e, [ok, { ...ok, table: "" }])), "missing table or id in change 1")
-      assert.strictEqual(yield* badRequest(push(e, [{ op: "delete", table: "habits" }])), "missing table or id in change 0")
-      assert.include(yield* badRequest(e.push({ userId: alice, appId: "habits", clientIdHeader: undefined, body: [] })), "invalid JSON")
+      assert.strictEqual(
+        yield* badRequest(push(e, [{ op: "delete", table: "habits" }])),
+        "missing table or id in change 0"
+      )
+      assert.include(
+        yield* badRequest(e.push({ userId: alice, appId: "habits", clientIdHeader: undefined, body: [] })),
+        "invalid JSON"
+      )
       assert.strictEqual(yield* e.rowCount, 0)
       yield* push(e, [ok], { extra: { schemaVersion: 1 } })
       assert.strictEqual(yield* e.rowCount, 1)
@@ -52,15 +65,58 @@ describe("SyncEngine push", () => {
     Effect.gen(function*() {
       const e = yield* engine
       yield* push(e, [
-        { table: "habits", id: "a", op: "insert", data: { title: "x", spaceId: spaceA }, actor: { kind: "user" }, origin: "user" },
-        { table: "habits", id: "a", op: "update", data: { ignored: true }, fields: { title: { value: "y", at: "2026-01-01T00:00:00Z" }, note: { value: null }, color: { value: "#fff", updatedAt: "2026-01-01T00:00:00Z" } } },
-        { table: "habits", id: "a", op: "delete", data: { secret: 1 }, fields: { x: { value: 1 } }, deletedAt: "2026-01-02T00:00:00Z" },
+        {
+          table: "habits",
+          id: "a",
+          op: "insert",
+          data: { title: "x", spaceId: spaceA },
+          actor: { kind: "user" },
+          origin: "user"
+        },
+        {
+          table: "habits",
+          id: "a",
+          op: "update",
+          data: { ignored: true },
+          fields: {
+            title: { value: "y", at: "2026-01-01T00:00:00Z" },
+            note: { value: null },
+            color: { value: "#fff", updatedAt: "2026-01-01T00:00:00Z" }
+          }
+        },
+        {
+          table: "habits",
+          id: "a",
+          op: "delete",
+          data: { secret: 1 },
+          fields: { x: { value: 1 } },
+          deletedAt: "2026-01-02T00:00:00Z"
+        },
         { table: "habits", id: "b", op: "delete" }
       ])
       const { serverChanges } = yield* pull(e)
       assert.deepStrictEqual(serverChanges.map(({ eventId: _, ...c }) => c), [
-        { schemaVersion: 1, table: "habits", id: "a", op: "insert", spaceId: spaceA, origin: "user", actor: { kind: "user" }, data: { title: "x", spaceId: spaceA } },
-        { schemaVersion: 1, table: "habits", id: "a", op: "update", fields: { title: { value: "y", at: "2026-01-01T00:00:00Z" }, note: { value: null, at: "" }, color: { value: "#fff", at: "" } } },
+        {
+          schemaVersion: 1,
+          table: "habits",
+          id: "a",
+          op: "insert",
+          spaceId: spaceA,
+          origin: "user",
+          actor: { kind: "user" },
+          data: { title: "x", spaceId: spaceA }
+        },
+        {
+          schemaVersion: 1,
+          table: "habits",
+          id: "a",
+          op: "update",
+          fields: {
+            title: { value: "y", at: "2026-01-01T00:00:00Z" },
+            note: { value: null, at: "" },
+            color: { value: "#fff", at: "" }
+          }
+        },
         { schemaVersion: 1, table: "habits", id: "a", op: "delete", deletedAt: "2026-01-02T00:00:00Z" },
         { schemaVersion: 1, table: "habits", id: "b", op: "delete" }
       ])
@@ -113,7 +169,12 @@ describe("SyncEngine pull", () => {
     Effect.gen(function*() {
       const e = yield* engine
       yield* push(e, [{ table: "habits", id: "1", op: "insert" }], { clientId: "reader" })
-      yield* e.push({ userId: alice, appId: "habits", clientIdHeader: undefined, body: { changes: [{ table: "habits", id: "2", op: "insert" }] } })
+      yield* e.push({
+        userId: alice,
+        appId: "habits",
+        clientIdHeader: undefined,
+        body: { changes: [{ table: "habits", id: "2", op: "insert" }] }
+      })
       assert.deepStrictEqual((yield* pull(e)).serverChanges.map((c) => c.id), ["2"])
       assert.deepStrictEqual((yield* pull(e, { clientId: undefined })).serverChanges.map((c) => c.id), ["1"])
     }))
