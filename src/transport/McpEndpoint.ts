@@ -3,17 +3,18 @@
  * space — then `isLegacyRequest` routes 2025-era traffic to the sessionful leg and everything
  * else to the SDK's per-request `createMcpHandler(…, { legacy: "reject" })`. Both legs build their
  * SDK servers from one factory over the registry computed at start-up, and every tool call runs
- * the same invoke pipeline (policy gate included). Also owns graceful draining.
+ * the same invoke pipeline (policy gate included) as a fiber of `ToolCalls`. Also owns graceful
+ * draining: refuse new requests, wait for (then cut) running calls, close the sessions.
  */
 import { createMcpHandler, isLegacyRequest } from "@modelcontextprotocol/server"
-import { Context, Effect, Layer, Option, Runtime } from "effect"
+import { Context, Effect, Layer, Option, Ref } from "effect"
 import { Auth } from "../auth/Auth.ts"
 import { SpaceDirectory } from "../auth/SpaceDirectory.ts"
 import { ManaConfig } from "../config/Config.ts"
 import { type Caller, CallerEnvelope } from "../domain/Caller.ts"
 import { Metrics } from "../observability/Metrics.ts"
 import type { Policy } from "../policy/Policy.ts"
-import { makeInvoke } from "../tools/invoke.ts"
+import { type InvokeOutcome, makeInvoke } from "../tools/invoke.ts"
 import type { Registry } from "../tools/registry.ts"
 import { authInfoOf, makeAuthenticate, publicBaseOf } from "./authenticate.ts"
 import { errorResponse } from "./httpResponses.ts"
@@ -21,6 +22,7 @@ import { makeLegacySessions } from "./LegacySessions.ts"
 import { makeServerFactory } from "./mcpServer.ts"
 import { corsHeaders, makeOriginPolicy, preflightResponse, rejectForeignOrigin, withHeaders } from "./originGuard.ts"
 import { maxRequestBodySize, methodLabel, readJsonBody } from "./requestBody.ts"
+import { makeToolCalls } from "./ToolCalls.ts"
 
 export interface McpEndpointShape {
   readonly handle: (request: Request) => Effect.Effect<Response>
@@ -39,17 +41,12 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
       const config = yield* ManaConfig
       const metrics = yield* Metrics
       const authenticate = makeAuthenticate(yield* Auth, yield* SpaceDirectory)
-      const runtime = yield* Effect.runtime<Exclude<R, Caller> | Policy | Metrics>()
       const invoke = makeInvoke(registry)
-      // Tool calls in flight, for graceful shutdown; mutated only from this layer's callbacks.
-      let running = 0
-      let draining = false
-      const runInvoke = (name: string, args: unknown, caller: Parameters<typeof invoke>[2]) => {
-        running += 1
-        return Runtime.runPromise(runtime)(invoke(name, args, caller)).finally(() => {
-          running -= 1
-        })
-      }
+      // Every tool call is a fiber of this set, so draining can wait for them and cut them.
+      const calls = yield* makeToolCalls<InvokeOutcome, Exclude<R, Caller> | Policy | Metrics>()
+      const draining = yield* Ref.make(false)
+      const runInvoke = (name: string, args: unknown, caller: Parameters<typeof invoke>[2]) =>
+        calls.run(invoke(name, args, caller))
       const makeServer = makeServerFactory(registry.descriptors, runInvoke)
       const modern = createMcpHandler(() => makeServer(), { legacy: "reject", maxRequestBodySize })
       yield* Effect.addFinalizer(() => Effect.promise(() => modern.close().catch(() => undefined)))
@@ -63,7 +60,7 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
 
       const serve = (request: Request) =>
         Effect.gen(function*() {
-          if (draining) {
+          if (yield* Ref.get(draining)) {
             return errorResponse(
               503,
               "shutting_down",
@@ -105,19 +102,14 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
       }
 
       const drain = Effect.gen(function*() {
-        draining = true
-        yield* Effect.logInfo("draining: waiting for running tool calls", { running })
-        // Finalizers run uninterruptibly; the wait must be interruptible or the timeout cannot end it.
-        yield* Effect.sleep("50 millis").pipe(
-          Effect.repeat({ until: () => running === 0 }),
-          Effect.interruptible,
-          Effect.timeout(config.shutdownGrace),
-          Effect.ignore
-        )
-        // Let the SDK flush the last results onto their streams before the sessions close.
+        yield* Ref.set(draining, true)
+        yield* Effect.logInfo("draining: waiting for running tool calls", { running: yield* calls.running })
+        const cut = yield* calls.drain(config.shutdownGrace)
+        if (cut > 0) yield* Effect.logWarning("draining: cut tool calls still running at SHUTDOWN_GRACE", { cut })
+        // Let the SDK flush the last results (and cut calls' errors) onto their streams before the sessions close.
         yield* Effect.sleep("100 millis")
         yield* sessions.closeAll
       })
-      return { handle, drain, isDraining: Effect.sync(() => draining) }
+      return { handle, drain, isDraining: Ref.get(draining) }
     })
   )
