@@ -5,12 +5,12 @@
  * Clock's time. Verified tokens are cached under their SHA-256 until `exp`, so a busy session pays
  * one Ed25519 verification per token, not per request. Not responsible for spaces or HTTP codes.
  */
-import { Clock, Context, Duration, Effect, Either, Layer, Option, Redacted, Runtime, Schema } from "effect"
+import { Clock, Context, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
 import * as Jose from "jose"
 import { ManaConfig } from "../config/Config.ts"
 import { Upstreams } from "../config/Upstreams.ts"
 import type { Principal } from "../domain/Principal.ts"
-import { Metrics, type UpstreamOutcome } from "../observability/Metrics.ts"
+import { makeUpstreamFetch } from "../upstream/upstreamCall.ts"
 import { AuthFailed, AuthUnavailable } from "./AuthErrors.ts"
 import { makeExpiringCache, sha256Hex } from "./TokenCache.ts"
 
@@ -88,39 +88,16 @@ const bearer = (header: string | undefined) => {
   return Either.right(parts[1])
 }
 
-const fetchOutcome = (result: Either.Either<Response, unknown>): UpstreamOutcome =>
-  Either.match(result, {
-    onLeft: (error) =>
-      error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")
-        ? "timeout"
-        : "network-error",
-    onRight: (response) => response.ok ? "success" : response.status >= 500 ? "server-error" : "client-error"
-  })
-
 export const makeAuth = (options: AuthOptions = {}) =>
   Effect.gen(function*() {
     const upstreams = yield* Upstreams
     const config = yield* ManaConfig
-    const metrics = yield* Metrics
-    // jose performs the JWKS fetch itself; running our timed fetch from its callback needs the
-    // runtime captured here (the same pattern as the SDK callbacks).
-    const runtime = yield* Effect.runtime<never>()
-    const timedFetch: Jose.FetchImplementation = (url, init) =>
-      Runtime.runPromise(runtime)(
-        Effect.tryPromise({ try: () => fetch(url, init), catch: (error) => error }).pipe(
-          Effect.either,
-          Effect.timed,
-          Effect.tap(([elapsed, result]) =>
-            metrics.upstreamRequest("mana-auth", fetchOutcome(result), Duration.toSeconds(elapsed))
-          )
-        )
-      ).then(([, result]) =>
-        Either.match(result, { onLeft: (error) => Promise.reject(error), onRight: (response) => response })
-      )
+    // jose fetches the JWKS itself; the upstream helper's fetch times and counts it.
+    const webFetch = yield* makeUpstreamFetch("mana-auth")
     const jwks = Jose.createRemoteJWKSet(new URL(`${upstreams.authUrl}/api/auth/jwks`), {
       timeoutDuration: Math.max(1, Math.round(Duration.toMillis(config.upstreamTimeout))),
       cacheMaxAge: Duration.toMillis(options.jwksCacheMaxAge ?? Duration.minutes(10)),
-      [Jose.customFetch]: timedFetch
+      [Jose.customFetch]: webFetch
     })
     const accepted = { audience: config.jwtAudience, issuers: upstreams.issuers }
     const cache = yield* makeExpiringCache<Principal>(options.tokenCacheCapacity ?? 10_000)

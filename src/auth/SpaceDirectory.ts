@@ -5,12 +5,9 @@
  * string, null). The transport uses it to check `X-Mana-Space`; `spaces.list` shows it. It does
  * not decide what a non-member may do — that is the transport's 403.
  */
-import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Clock, Context, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
-import { ManaConfig } from "../config/Config.ts"
-import { Upstreams } from "../config/Upstreams.ts"
+import { Clock, Context, Duration, Effect, Layer, Option, type Redacted, Schema } from "effect"
 import type { Principal } from "../domain/Principal.ts"
-import { Metrics, type UpstreamOutcome } from "../observability/Metrics.ts"
+import { makeUpstreamCall } from "../upstream/upstreamCall.ts"
 import { makeExpiringCache } from "./TokenCache.ts"
 
 export const SpaceType = Schema.Literal("personal", "brand", "club", "family", "team", "practice")
@@ -103,58 +100,36 @@ const toSpace = (org: typeof Organization.Type): Space =>
 const ttl = Duration.seconds(30)
 const recheckAfter = Duration.seconds(1)
 
-const outcomeOf = (error: SpacesError): UpstreamOutcome =>
-  error._tag === "SpacesUnauthorized"
-    ? "client-error"
-    : error.reason === "timeout"
-    ? "timeout"
-    : error.reason === "network"
-    ? "network-error"
-    : error.reason === "rejected"
-    ? "client-error"
-    : "server-error"
-
 export const makeSpaceDirectory = Effect.gen(function*() {
-  const client = yield* HttpClient.HttpClient
-  const { authUrl } = yield* Upstreams
-  const { upstreamTimeout } = yield* ManaConfig
-  const metrics = yield* Metrics
+  const call = yield* makeUpstreamCall("mana-auth")
   const cache = yield* makeExpiringCache<{ readonly spaces: ReadonlyArray<Space>; readonly fetchedAt: number }>(10_000)
 
   const fetchList = (token: Redacted.Redacted<string>) =>
     Effect.gen(function*() {
-      const started = yield* Clock.currentTimeMillis
-      const result = yield* client.execute(
-        HttpClientRequest.get(`${authUrl}/api/auth/organization/list`).pipe(
-          HttpClientRequest.bearerToken(Redacted.value(token))
-        )
-      ).pipe(
-        Effect.mapError(() => new SpacesUnavailable({ reason: "network" })),
-        Effect.flatMap((response): Effect.Effect<unknown, SpacesError> => {
-          const status = response.status
-          if (status === 401 || status === 403) return Effect.fail(new SpacesUnauthorized())
-          if (status >= 500) return Effect.fail(new SpacesUnavailable({ reason: "server-error", status }))
-          if (status < 200 || status >= 300) return Effect.fail(new SpacesUnavailable({ reason: "rejected", status }))
-          return Effect.mapError(response.json, () => new SpacesUnavailable({ reason: "bad-response", status }))
-        }),
-        Effect.flatMap((body) =>
-          Schema.decodeUnknown(OrganizationList)(body).pipe(
-            Effect.mapError(() => new SpacesUnavailable({ reason: "bad-response" }))
+      const organizations = yield* call<ReadonlyArray<typeof Organization.Type>, SpacesError>({
+        span: "SpaceDirectory.list",
+        method: "GET",
+        path: "/api/auth/organization/list",
+        token,
+        unavailable: (reason) => new SpacesUnavailable({ reason }),
+        refused: ({ status }) =>
+          Effect.succeed(
+            status === 401 || status === 403
+              ? new SpacesUnauthorized()
+              : new SpacesUnavailable({ reason: status >= 500 ? "server-error" : "rejected", status })
+          ),
+        read: (response) =>
+          response.json.pipe(
+            Effect.mapError(() => new SpacesUnavailable({ reason: "bad-response", status: response.status })),
+            Effect.flatMap((body) =>
+              Effect.mapError(
+                Schema.decodeUnknown(OrganizationList)(body),
+                () => new SpacesUnavailable({ reason: "bad-response" })
+              )
+            )
           )
-        ),
-        Effect.timeoutFail({
-          duration: upstreamTimeout,
-          onTimeout: () => new SpacesUnavailable({ reason: "timeout" })
-        }),
-        Effect.either
-      )
-      const finished = yield* Clock.currentTimeMillis
-      yield* metrics.upstreamRequest(
-        "mana-auth",
-        result._tag === "Right" ? "success" : outcomeOf(result.left),
-        (finished - started) / 1000
-      )
-      return { spaces: (yield* result).map(toSpace), fetchedAt: finished }
+      })
+      return { spaces: organizations.map(toSpace), fetchedAt: yield* Clock.currentTimeMillis }
     })
 
   const load = (principal: Principal, token: Redacted.Redacted<string>) =>

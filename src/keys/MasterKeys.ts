@@ -6,25 +6,10 @@
  * cold user share one fetch. Failures are never cached. A 404 is reported, never answered with
  * `/init` (docs/security.md explains why). This file does no encryption itself (`Crypto.ts`).
  */
-import { HttpClient, HttpClientRequest } from "@effect/platform"
-import {
-  Cause,
-  Clock,
-  Context,
-  Deferred,
-  Duration,
-  Effect,
-  Either,
-  Encoding,
-  Exit,
-  Layer,
-  Option,
-  Schema
-} from "effect"
-import { ManaConfig } from "../config/Config.ts"
-import { Upstreams } from "../config/Upstreams.ts"
+import { Clock, Context, Deferred, Duration, Effect, Either, Encoding, Exit, Layer, Option, Schema } from "effect"
 import type { CallerShape } from "../domain/Caller.ts"
-import { Metrics, type UpstreamOutcome } from "../observability/Metrics.ts"
+import { Metrics } from "../observability/Metrics.ts"
+import { makeUpstreamCall } from "../upstream/upstreamCall.ts"
 import { Crypto } from "./Crypto.ts"
 import {
   type MasterKeyError,
@@ -56,88 +41,61 @@ const KeyBody = Schema.Struct({
 const NotFoundBody = Schema.Struct({ code: Schema.optional(Schema.String) })
 const strictBase64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 
-interface VaultReply {
-  readonly status: number
-  readonly body: unknown
-}
-
 interface Entry {
   readonly deferred: Deferred.Deferred<CryptoKey, MasterKeyError>
   /** Epoch millis; `Infinity` while the fetch is in flight. */
   readonly expiresAt: number
 }
 
-const outcomeOf = (exit: Exit.Exit<VaultReply, MasterKeyFetchError>): UpstreamOutcome =>
-  Exit.match(exit, {
-    onFailure: (cause) =>
-      Option.match(Cause.failureOption(cause), {
-        onNone: () => "network-error",
-        onSome: (error) => (error.reason === "timeout" ? "timeout" : "network-error")
-      }),
-    onSuccess: ({ status }) => (status < 400 ? "success" : status < 500 ? "client-error" : "server-error")
-  })
-
 const makeFetch = Effect.gen(function*() {
-  const client = yield* HttpClient.HttpClient
-  const upstreams = yield* Upstreams
-  const config = yield* ManaConfig
-  const metrics = yield* Metrics
+  const call = yield* makeUpstreamCall("mana-auth")
   const crypto = yield* Crypto
-  const url = `${upstreams.authUrl}/api/v1/me/encryption-vault/key`
 
-  const call = (caller: CallerShape): Effect.Effect<VaultReply, MasterKeyFetchError> =>
-    client.execute(
-      HttpClientRequest.get(url).pipe(
-        HttpClientRequest.acceptJson,
-        // The Redacted token is unwrapped by the client only while it writes this header.
-        HttpClientRequest.bearerToken(caller.token)
-      )
-    ).pipe(
-      Effect.flatMap((response) =>
-        response.json.pipe(
-          Effect.orElseSucceed((): unknown => null),
-          Effect.map((body): VaultReply => ({ status: response.status, body }))
+  const keyBody = (caller: CallerShape) =>
+    call<typeof KeyBody.Type, MasterKeyError>({
+      span: "MasterKeys.fetch",
+      method: "GET",
+      path: "/api/v1/me/encryption-vault/key",
+      token: caller.token,
+      headers: { accept: "application/json" },
+      unavailable: (reason) => new MasterKeyFetchError({ reason }),
+      refused: (response) => {
+        if (response.status === 401) {
+          return Effect.succeed(new MasterKeyFetchError({ reason: "unauthorized", status: 401 }))
+        }
+        if (response.status !== 404) {
+          return Effect.succeed(new MasterKeyFetchError({ reason: "http-status", status: response.status }))
+        }
+        return response.json.pipe(
+          Effect.map(Schema.decodeUnknownOption(NotFoundBody)),
+          Effect.orElseSucceed(() => Option.none()),
+          Effect.map((body) =>
+            Option.contains(Option.flatMap(body, (b) => Option.fromNullable(b.code)), "VAULT_NOT_INITIALISED")
+              ? new VaultNotInitialisedError()
+              : new MasterKeyFetchError({ reason: "http-status", status: 404 })
+          )
         )
-      ),
-      Effect.mapError(() => new MasterKeyFetchError({ reason: "network" })),
-      Effect.timeoutFail({
-        duration: config.upstreamTimeout,
-        onTimeout: () => new MasterKeyFetchError({ reason: "timeout" })
-      })
-    )
+      },
+      read: (response) =>
+        response.status !== 200
+          ? Effect.fail(new MasterKeyFetchError({ reason: "http-status", status: response.status }))
+          : response.json.pipe(
+            Effect.flatMap(Schema.decodeUnknown(KeyBody)),
+            Effect.mapError(() => new MasterKeyFetchError({ reason: "invalid-response", status: 200 }))
+          )
+    })
 
-  const importFrom = (reply: VaultReply): Effect.Effect<CryptoKey, MasterKeyError> =>
+  return (caller: CallerShape): Effect.Effect<CryptoKey, MasterKeyError> =>
     Effect.gen(function*() {
-      if (reply.status === 404) {
-        const code = Option.flatMap(Schema.decodeUnknownOption(NotFoundBody)(reply.body), (body) =>
-          Option.fromNullable(body.code))
-        return yield* Option.contains(code, "VAULT_NOT_INITIALISED")
-          ? new VaultNotInitialisedError()
-          : new MasterKeyFetchError({ reason: "http-status", status: 404 })
-      }
-      if (reply.status === 401) {
-        return yield* new MasterKeyFetchError({ reason: "unauthorized", status: 401 })
-      }
-      if (reply.status !== 200) {
-        return yield* new MasterKeyFetchError({ reason: "http-status", status: reply.status })
-      }
-      const invalid = new MasterKeyFetchError({ reason: "invalid-response", status: 200 })
-      const body = yield* Effect.mapError(Schema.decodeUnknown(KeyBody)(reply.body), () =>
-        invalid)
+      const body = yield* keyBody(caller)
       if (body.requiresRecoveryCode === true || body.masterKey === undefined) return yield* new ZeroKnowledgeUserError()
+      const invalid = new MasterKeyFetchError({ reason: "invalid-response", status: 200 })
       const raw = strictBase64.test(body.masterKey)
         ? Either.getRight(Encoding.decodeBase64(body.masterKey))
         : Option.none()
       if (Option.isNone(raw)) return yield* invalid
       return yield* Effect.mapError(crypto.importKey(raw.value), () => invalid)
     })
-
-  return (caller: CallerShape): Effect.Effect<CryptoKey, MasterKeyError> =>
-    Effect.gen(function*() {
-      const [elapsed, exit] = yield* Effect.timed(Effect.exit(call(caller)))
-      yield* metrics.upstreamRequest("mana-auth", outcomeOf(exit), Duration.toSeconds(elapsed))
-      return yield* importFrom(yield* exit)
-    }).pipe(Effect.withSpan("MasterKeys.fetch"))
 })
 
 const make = (options: MasterKeysOptions) =>

@@ -1,16 +1,14 @@
 /**
- * The live SyncClient: the shared client logic (`makeSyncClient.ts`) over an `HttpClient`
- * transport to mana-sync at `Upstreams.syncUrl`. This file owns the wire details only: headers,
- * per-request timeout, status → `SyncError` mapping and the upstream metric. Retries, paging,
- * caching and stamping are shared with the test layer. `main.ts` provides the `HttpClient`.
+ * The live SyncClient: the shared client logic (`makeSyncClient.ts`) over an HTTP transport to
+ * mana-sync, sent through the upstream call helper (timeout, metric, span, retry of pulls). This
+ * file owns mana-sync's wire details only: paths, headers and its status → `SyncError` mapping.
+ * Paging, caching, stamping and the push retry are shared with the test layer.
  */
-import { HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
-import { Clock, Effect, Layer, Redacted, Schema } from "effect"
-import { ManaConfig } from "../config/Config.ts"
-import { Upstreams } from "../config/Upstreams.ts"
+import type { HttpClientResponse } from "@effect/platform"
+import { Effect, Layer, Schedule, Schema } from "effect"
 import type { CallerShape } from "../domain/Caller.ts"
 import { Ids } from "../domain/Ids.ts"
-import { Metrics, type UpstreamOutcome } from "../observability/Metrics.ts"
+import { makeUpstreamCall } from "../upstream/upstreamCall.ts"
 import { makeSyncClient } from "./makeSyncClient.ts"
 import { ReadCache } from "./ReadCache.ts"
 import { SyncClient } from "./SyncClient.ts"
@@ -21,97 +19,71 @@ import { PullResponse } from "./SyncWire.ts"
 /** Server error texts are passed to the agent; long bodies are cut so they cannot flood it. */
 const DETAIL_LIMIT = 300
 
+/** Transient pull failures (network, timeout, 5xx) are retried; a 4xx is final. */
+export const pullRetry = Schedule.exponential("200 millis").pipe(
+  Schedule.jittered,
+  Schedule.intersect(Schedule.recurs(3))
+)
+
 const truncate = (text: string) => {
   const trimmed = text.trim()
   return trimmed.length > DETAIL_LIMIT ? `${trimmed.slice(0, DETAIL_LIMIT)}…` : trimmed
 }
 
-const outcomeOf = (error: SyncError): UpstreamOutcome => {
-  switch (error._tag) {
-    case "SyncUnavailable":
-      return error.reason === "timeout" ? "timeout" : error.reason === "network" ? "network-error" : "server-error"
-    default:
-      return "client-error"
-  }
+/** mana-sync's status rules for pull and push alike (docs/upstreams.md §3.5). */
+const refused = (app: string) => (response: HttpClientResponse.HttpClientResponse): Effect.Effect<SyncError> => {
+  const status = response.status
+  if (status >= 500) return Effect.succeed(new SyncUnavailable({ app, reason: "server-error", status }))
+  if (status === 401) return Effect.succeed(new SyncUnauthorized({ app }))
+  if (status === 402) return Effect.succeed(new SyncPaymentRequired({ app }))
+  return response.text.pipe(
+    Effect.orElseSucceed(() => ""),
+    Effect.map((text) => new SyncRejected({ app, status, detail: truncate(text) }))
+  )
 }
 
-const withCaller = (caller: CallerShape, clientId: string) => (request: HttpClientRequest.HttpClientRequest) =>
-  request.pipe(
-    HttpClientRequest.bearerToken(Redacted.value(caller.token)),
-    HttpClientRequest.setHeader("X-Client-Id", clientId),
-    caller.traceparent === undefined ? (r) => r : HttpClientRequest.setHeader("traceparent", caller.traceparent)
-  )
+const callerHeaders = (caller: CallerShape, clientId: string): Record<string, string> =>
+  caller.traceparent === undefined
+    ? { "X-Client-Id": clientId }
+    : { "X-Client-Id": clientId, traceparent: caller.traceparent }
 
 /** The `SyncTransport` over HTTP. Needs `HttpClient`, `Upstreams`, `ManaConfig` and `Metrics`. */
 export const httpTransport = Effect.gen(function*() {
-  const client = yield* HttpClient.HttpClient
-  const { syncUrl } = yield* Upstreams
-  const { upstreamTimeout } = yield* ManaConfig
-  const metrics = yield* Metrics
-
-  const checkStatus = (app: string) =>
-  (
-    response: HttpClientResponse.HttpClientResponse
-  ): Effect.Effect<HttpClientResponse.HttpClientResponse, SyncError> => {
-    const status = response.status
-    if (status >= 200 && status < 300) return Effect.succeed(response)
-    if (status >= 500) return Effect.fail(new SyncUnavailable({ app, reason: "server-error", status }))
-    if (status === 401) return Effect.fail(new SyncUnauthorized({ app }))
-    if (status === 402) return Effect.fail(new SyncPaymentRequired({ app }))
-    return response.text.pipe(
-      Effect.orElseSucceed(() => ""),
-      Effect.flatMap((text) => Effect.fail(new SyncRejected({ app, status, detail: truncate(text) })))
-    )
-  }
-
-  /** Sends one request and reads its body; one attempt, one metric sample. */
-  const send = <A>(
-    app: string,
-    request: HttpClientRequest.HttpClientRequest,
-    read: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A>
-  ): Effect.Effect<A, SyncError> =>
-    Effect.gen(function*() {
-      const started = yield* Clock.currentTimeMillis
-      const result = yield* client.execute(request).pipe(
-        Effect.mapError(() => new SyncUnavailable({ app, reason: "network" })),
-        Effect.flatMap(checkStatus(app)),
-        Effect.flatMap(read),
-        Effect.timeoutFail({
-          duration: upstreamTimeout,
-          onTimeout: () => new SyncUnavailable({ app, reason: "timeout" })
-        }),
-        Effect.either
-      )
-      const seconds = ((yield* Clock.currentTimeMillis) - started) / 1000
-      yield* metrics.upstreamRequest("mana-sync", result._tag === "Right" ? "success" : outcomeOf(result.left), seconds)
-      return yield* result
-    })
+  const call = yield* makeUpstreamCall("mana-sync")
 
   const transport: SyncTransport = {
     pull: ({ app, caller, clientId, since, table }) =>
-      send(
-        app,
-        HttpClientRequest.get(`${syncUrl}/sync/${encodeURIComponent(app)}/pull`).pipe(
-          HttpClientRequest.setUrlParams({ collection: table, since }),
-          withCaller(caller, clientId)
-        ),
+      call({
+        span: "SyncTransport.pull",
+        method: "GET",
+        path: `/sync/${encodeURIComponent(app)}/pull`,
+        urlParams: { collection: table, since },
+        token: caller.token,
+        headers: callerHeaders(caller, clientId),
+        // Pulls are reads: retrying them is always safe.
+        retry: pullRetry,
+        unavailable: (reason) => new SyncUnavailable({ app, reason }),
+        refused: refused(app),
         // A 200 whose body is not the pull shape is a mana-sync bug, not something an agent can act on.
         // The parse error is dropped: it would quote record values (ciphertext, plaintext fields) into the logs.
-        (response) =>
+        read: (response) =>
           Effect.flatMap(response.json, Schema.decodeUnknown(PullResponse)).pipe(
             Effect.orDieWith(() => new Error(`mana-sync pull response for ${app} does not match the protocol`))
           )
-      ),
+      }),
     push: ({ app, body, caller, clientId }) =>
-      send(
-        app,
-        HttpClientRequest.post(`${syncUrl}/sync/${encodeURIComponent(app)}`).pipe(
-          HttpClientRequest.bodyUnsafeJson(body),
-          withCaller(caller, clientId)
-        ),
+      call({
+        span: "SyncTransport.push",
+        method: "POST",
+        path: `/sync/${encodeURIComponent(app)}`,
+        body,
+        token: caller.token,
+        headers: callerHeaders(caller, clientId),
+        unavailable: (reason) => new SyncUnavailable({ app, reason }),
+        refused: refused(app),
         // The push response's server delta is ignored; the body is drained so the connection is reused.
-        (response) => Effect.ignore(response.text)
-      )
+        read: (response) => Effect.ignore(response.text)
+      })
   }
   return transport
 })

@@ -2,8 +2,8 @@
  * SyncTransport: the only part of a SyncClient that differs between production and tests — how
  * one pull page is fetched and one push body delivered. Implemented over HTTP
  * (`SyncClientHttp.ts`) and directly over the dev engine (`SyncClientEngine.ts`). Pagination,
- * folding, caching and stamping are shared (`makeSyncClient.ts`); transports map failures to
- * `SyncError`s and never retry.
+ * folding, caching, stamping and the push retry are shared (`makeSyncClient.ts`); transports
+ * map failures to `SyncError`s, and the HTTP one retries its idempotent pulls.
  */
 import type { Effect } from "effect"
 import type { CallerShape } from "../domain/Caller.ts"

@@ -1,8 +1,9 @@
 /**
  * The SyncClient logic shared by the live and test layers: reader/writer client ids, cached and
  * paginated reads filtered to the caller's space, push stamping (origin, actor, `at`, space and
- * author) and the retry policies. Only the `SyncTransport` differs between layers, so tests of the
- * engine-backed layer exercise the same code paths as production.
+ * author) and the push retry policy (pulls are retried by the HTTP transport). Only the
+ * `SyncTransport` differs between layers, so tests of the engine-backed layer exercise the same
+ * code paths as production.
  */
 import { Clock, DateTime, Effect, Schedule } from "effect"
 import type { CallerShape } from "../domain/Caller.ts"
@@ -12,12 +13,6 @@ import { ReadCache } from "./ReadCache.ts"
 import type { OutgoingChange, SyncClientShape } from "./SyncClient.ts"
 import { type SyncError, SyncUnavailable } from "./SyncErrors.ts"
 import type { SyncTransport } from "./SyncTransport.ts"
-
-/** Pulls are reads: retrying them is always safe. Only transient failures are retried. */
-export const pullRetry = Schedule.exponential("200 millis").pipe(
-  Schedule.jittered,
-  Schedule.intersect(Schedule.recurs(3))
-)
 
 /**
  * Pushes are retried on transient failures too, because every change this client builds is safe
@@ -82,10 +77,7 @@ export const makeSyncClient = (transport: SyncTransport) =>
     const read: SyncClientShape["read"] = (caller, app, table) =>
       cache.read(
         { userId: caller.principal.userId, app, table },
-        (since) =>
-          transport.pull({ caller, app, table, since, clientId: readerId }).pipe(
-            Effect.retry({ schedule: pullRetry, while: isTransient })
-          )
+        (since) => transport.pull({ caller, app, table, since, clientId: readerId })
       ).pipe(
         Effect.map((records) => {
           const scope = { userId: caller.principal.userId, spaceId: caller.spaceId, personal: isPersonalSpace(caller) }
