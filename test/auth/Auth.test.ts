@@ -5,7 +5,9 @@ import { Auth } from "../../src/auth/Auth.ts"
 import { ManaConfig } from "../../src/config/Config.ts"
 import { Upstreams } from "../../src/config/Upstreams.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
-import { closedPortUrl, hangingServerUrl, startJwksServer } from "../support/jwksServer.ts"
+import { closedPortUrl, hangingServerUrl } from "../support/httpServer.ts"
+import { startJwksServer } from "../support/jwksServer.ts"
+import { alice, principalFor } from "../support/users.ts"
 
 // jwksCacheMaxAge 0 makes jose fetch the JWKS for every real verification, so the JWKS request
 // counter counts verifications and proves what the token cache saves.
@@ -36,13 +38,7 @@ describe("Auth", () => {
         const auth = yield* Auth
         const token = yield* server.sign()
         const verified = yield* auth.verify(`Bearer ${token}`)
-        assert.deepStrictEqual(verified.principal, {
-          userId: "7b0c2a4e-1f7d-4c55-9d36-0d9d6c1e2f10",
-          email: "ada@example.test",
-          role: "user",
-          tier: "public",
-          expiresAt: 900
-        })
+        assert.deepStrictEqual(verified.principal, { ...principalFor(alice), expiresAt: 900 })
         assert.strictEqual(Redacted.value(verified.token), token)
         const bare = yield* server.sign({ claims: { email: undefined, role: undefined, tier: undefined, sub: "u-2" } })
         const defaults = yield* auth.verify(`bearer ${bare}`)

@@ -5,12 +5,12 @@ import { SpaceDirectory } from "../../src/auth/SpaceDirectory.ts"
 import { ManaConfig } from "../../src/config/Config.ts"
 import { Upstreams } from "../../src/config/Upstreams.ts"
 import { makeDevAuth } from "../../src/dev/auth/DevAuth.ts"
-import type { Principal } from "../../src/domain/Principal.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
+import { alice, bob as bobId, principalFor } from "../support/users.ts"
 
 const authUrl = "http://auth.test"
-const ada: Principal = { userId: "user-ada", email: "ada@example.test", role: "user", tier: "public", expiresAt: 900 }
-const bob: Principal = { ...ada, userId: "user-bob" }
+const ada = principalFor(alice)
+const bob = principalFor(bobId)
 const token = Redacted.make("jwt")
 
 /** mana-auth answering every request through `respond`, counting requests. */

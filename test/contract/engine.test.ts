@@ -8,7 +8,7 @@ import { SyncEngine } from "../../src/dev/sync/SyncEngine.ts"
 import { Ids } from "../../src/domain/Ids.ts"
 import { ReadCache } from "../../src/sync/ReadCache.ts"
 import { engineTransport, SyncClientEngine } from "../support/SyncClientEngine.ts"
-import { callerFor, memberships } from "../support/syncFixtures.ts"
+import { callerFor, memberships } from "../support/users.ts"
 import { Harness, syncContract } from "./syncContract.ts"
 
 const verifyToken = (token: string) => (token.startsWith("good:") ? Option.some(token.slice(5)) : Option.none())

@@ -12,7 +12,9 @@ import { Ids } from "../../src/domain/Ids.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
 import { ReadCache } from "../../src/sync/ReadCache.ts"
 import { httpTransport, SyncClientHttp } from "../../src/sync/SyncClientHttp.ts"
-import { callerFor, jwtIssuer, memberships, serveApp } from "../support/syncFixtures.ts"
+import { serveApp } from "../support/httpServer.ts"
+import { startJwksServer } from "../support/jwksServer.ts"
+import { callerFor, memberships } from "../support/users.ts"
 import { Harness, syncContract } from "./syncContract.ts"
 
 class Servers extends Context.Tag("test/DevSyncServers")<Servers, {
@@ -24,10 +26,10 @@ class Servers extends Context.Tag("test/DevSyncServers")<Servers, {
 const servers = Layer.scoped(
   Servers,
   Effect.gen(function*() {
-    const issuer = yield* jwtIssuer
+    const issuer = yield* startJwksServer
     const devSync = yield* Effect.orDie(makeDevSync({ jwksUrl: issuer.jwksUrl, memberships, dataDir: Option.none() }))
     const syncUrl = yield* serveApp(devSync.app)
-    return { syncUrl, sign: issuer.sign, setPaid: devSync.setPaid }
+    return { syncUrl, sign: issuer.tokenFor, setPaid: devSync.setPaid }
   })
 )
 

@@ -9,7 +9,7 @@ import { Context, Effect, type Layer } from "effect"
 import type { CallerShape } from "../../src/domain/Caller.ts"
 import { SyncClient } from "../../src/sync/SyncClient.ts"
 import type { SyncError } from "../../src/sync/SyncErrors.ts"
-import { alice, bob, spaceA, spaceShared } from "../support/syncFixtures.ts"
+import { alice, bob, spaceA, spaceShared } from "../support/users.ts"
 
 export interface HarnessShape {
   /** A caller whose token the server accepts. */

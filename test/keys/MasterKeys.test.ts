@@ -7,11 +7,12 @@ import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Ref, TestClock } from "effect"
 import { MasterKeys } from "../../src/keys/MasterKeys.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
-import { callerFor, masterKeysAgainst, vaultReplies, VaultRequests } from "../support/cryptoVault.ts"
+import { masterKeysAgainst, vaultReplies, VaultRequests } from "../support/cryptoVault.ts"
 import { cryptoVectors } from "../support/cryptoVectors.ts"
+import { alice as aliceId, bob as bobId, callerFor } from "../support/users.ts"
 
-const alice = callerFor("alice")
-const bob = callerFor("bob")
+const alice = callerFor(aliceId)
+const bob = callerFor(bobId)
 const carol = callerFor("carol")
 const standard = () => Effect.succeed(vaultReplies.standard())
 const requestCount = Effect.map(Effect.flatMap(VaultRequests, Ref.get), (all) => all.length)
@@ -21,7 +22,7 @@ describe("MasterKeys", () => {
     Effect.gen(function*() {
       const keys = yield* MasterKeys
       const first = yield* keys.forCaller(alice)
-      assert.deepStrictEqual(yield* Effect.flatMap(VaultRequests, Ref.get), ["Bearer token-alice"])
+      assert.deepStrictEqual(yield* Effect.flatMap(VaultRequests, Ref.get), [`Bearer good:${aliceId}`])
       assert.isFalse(first.extractable)
       yield* TestClock.adjust("4 minutes")
       assert.strictEqual(yield* keys.forCaller(alice), first)
@@ -37,7 +38,10 @@ describe("MasterKeys", () => {
       yield* keys.forCaller(alice)
       yield* keys.forCaller(bob)
       yield* keys.forCaller(alice)
-      assert.deepStrictEqual(yield* Effect.flatMap(VaultRequests, Ref.get), ["Bearer token-alice", "Bearer token-bob"])
+      assert.deepStrictEqual(yield* Effect.flatMap(VaultRequests, Ref.get), [
+        `Bearer good:${aliceId}`,
+        `Bearer good:${bobId}`
+      ])
     }).pipe(Effect.provide(masterKeysAgainst(standard))))
 
   it.effect("twenty concurrent lookups for a cold user make exactly one fetch", () =>
@@ -176,6 +180,6 @@ describe("MasterKeys", () => {
       assert.strictEqual(upstream.length, 1)
       assert.match(upstream[0] ?? "", /upstream="mana-auth".*outcome="success".*\} 1$/)
       assert.notInclude(text, cryptoVectors.keys.k1)
-      assert.notInclude(text, "alice")
+      assert.notInclude(text, aliceId)
     }).pipe(Effect.provide(masterKeysAgainst(standard))))
 })

@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Option, TestClock } from "effect"
 import { InvocationLog, type InvocationLogOptions } from "../../src/policy/InvocationLog.ts"
+import { alice, bob } from "../support/users.ts"
 
 const withLog = (options: Partial<InvocationLogOptions> = {}) =>
   Effect.provide(InvocationLog.layerWith({
@@ -16,15 +17,15 @@ describe("InvocationLog", () => {
   it.effect("counts calls within the window per user and tool, with the oldest timestamp", () =>
     Effect.gen(function*() {
       const log = yield* InvocationLog
-      yield* log.record("alice", "notes.search")
+      yield* log.record(alice, "notes.search")
       yield* TestClock.adjust("10 seconds")
-      yield* log.record("alice", "notes.search")
-      yield* log.record("alice", "notes.get")
-      yield* log.record("bob", "notes.search")
-      const recent = yield* log.recentCalls("alice", "notes.search", minute)
+      yield* log.record(alice, "notes.search")
+      yield* log.record(alice, "notes.get")
+      yield* log.record(bob, "notes.search")
+      const recent = yield* log.recentCalls(alice, "notes.search", minute)
       assert.strictEqual(recent.count, 2)
       assert.deepStrictEqual(recent.oldestAt, Option.some(0))
-      assert.strictEqual((yield* log.recentCalls("alice", "notes.get", minute)).count, 1)
+      assert.strictEqual((yield* log.recentCalls(alice, "notes.get", minute)).count, 1)
       assert.strictEqual((yield* log.recentCalls("carol", "notes.get", minute)).count, 0)
       assert.isTrue(Option.isNone((yield* log.recentCalls("carol", "notes.get", minute)).oldestAt))
     }).pipe(withLog()))
@@ -32,32 +33,32 @@ describe("InvocationLog", () => {
   it.effect("the window includes its start edge and drops calls once they are older", () =>
     Effect.gen(function*() {
       const log = yield* InvocationLog
-      yield* log.record("alice", "t")
+      yield* log.record(alice, "t")
       yield* TestClock.adjust("60 seconds")
-      assert.strictEqual((yield* log.recentCalls("alice", "t", minute)).count, 1)
+      assert.strictEqual((yield* log.recentCalls(alice, "t", minute)).count, 1)
       yield* TestClock.adjust("1 millis")
-      assert.strictEqual((yield* log.recentCalls("alice", "t", minute)).count, 0)
+      assert.strictEqual((yield* log.recentCalls(alice, "t", minute)).count, 0)
     }).pipe(withLog()))
 
   it.effect("a shorter window than the retention counts only its own slice", () =>
     Effect.gen(function*() {
       const log = yield* InvocationLog
-      yield* log.record("alice", "t")
+      yield* log.record(alice, "t")
       yield* TestClock.adjust("30 seconds")
-      yield* log.record("alice", "t")
-      assert.strictEqual((yield* log.recentCalls("alice", "t", Duration.seconds(10))).count, 1)
-      assert.strictEqual((yield* log.recentCalls("alice", "t", minute)).count, 2)
+      yield* log.record(alice, "t")
+      assert.strictEqual((yield* log.recentCalls(alice, "t", Duration.seconds(10))).count, 1)
+      assert.strictEqual((yield* log.recentCalls(alice, "t", minute)).count, 2)
     }).pipe(withLog()))
 
   it.effect("prunes old calls on append, so the window slides", () =>
     Effect.gen(function*() {
       const log = yield* InvocationLog
       for (let second = 0; second < 120; second++) {
-        yield* log.record("alice", "t")
+        yield* log.record(alice, "t")
         yield* TestClock.adjust("1 second")
       }
       // Calls at 60..119 s are within [60 s, 120 s].
-      const recent = yield* log.recentCalls("alice", "t", minute)
+      const recent = yield* log.recentCalls(alice, "t", minute)
       assert.strictEqual(recent.count, 60)
       assert.deepStrictEqual(recent.oldestAt, Option.some(60_000))
     }).pipe(withLog()))
@@ -67,10 +68,10 @@ describe("InvocationLog", () => {
       const log = yield* InvocationLog
       assert.strictEqual(log.capacity, 5)
       for (let index = 0; index < 12; index++) {
-        yield* log.record("alice", "t")
+        yield* log.record(alice, "t")
         yield* TestClock.adjust("1 millis")
       }
-      const recent = yield* log.recentCalls("alice", "t", minute)
+      const recent = yield* log.recentCalls(alice, "t", minute)
       assert.strictEqual(recent.count, 5)
       assert.deepStrictEqual(recent.oldestAt, Option.some(7))
     }).pipe(withLog({ perKeyCapacity: 5 })))
@@ -95,12 +96,12 @@ describe("InvocationLog", () => {
   it.effect("bounds the number of (user, tool) keys, dropping the least recently recorded", () =>
     Effect.gen(function*() {
       const log = yield* InvocationLog
-      yield* log.record("alice", "t")
-      yield* log.record("bob", "t")
-      yield* log.record("alice", "t")
+      yield* log.record(alice, "t")
+      yield* log.record(bob, "t")
+      yield* log.record(alice, "t")
       yield* log.record("carol", "t")
-      assert.strictEqual((yield* log.recentCalls("bob", "t", minute)).count, 0)
-      assert.strictEqual((yield* log.recentCalls("alice", "t", minute)).count, 2)
+      assert.strictEqual((yield* log.recentCalls(bob, "t", minute)).count, 0)
+      assert.strictEqual((yield* log.recentCalls(alice, "t", minute)).count, 2)
       assert.strictEqual((yield* log.recentCalls("carol", "t", minute)).count, 1)
     }).pipe(withLog({ maxKeys: 2 })))
 
@@ -108,11 +109,11 @@ describe("InvocationLog", () => {
     Effect.gen(function*() {
       const log = yield* InvocationLog
       yield* TestClock.setTime(10_000)
-      yield* log.record("alice", "t")
+      yield* log.record(alice, "t")
       yield* TestClock.setTime(5_000)
-      yield* log.record("alice", "t")
+      yield* log.record(alice, "t")
       yield* TestClock.setTime(10_000)
-      const recent = yield* log.recentCalls("alice", "t", Duration.seconds(1))
+      const recent = yield* log.recentCalls(alice, "t", Duration.seconds(1))
       assert.strictEqual(recent.count, 2)
     }).pipe(withLog()))
 })

@@ -1,36 +1,21 @@
 /**
  * Wiring for the encrypted tools' tests: the engine-backed SyncClient (fresh per provide), the
- * real Crypto, and a fake MasterKeys (fixed key `k1`, or zero-knowledge). Helpers run a tool the
- * way the invoke pipeline does (decode arguments with defaults, provide the Caller, encode the
- * output), read back the raw stored changes from the engine, and seed changes as another client.
+ * real Crypto, and a fake MasterKeys (fixed key `k1`, or zero-knowledge). Helpers read back the
+ * raw stored changes from the engine and seed changes as another client; tools run with
+ * `runTool.ts`.
  */
 import { Effect, Layer, Schema } from "effect"
 import { SyncEngine } from "../../src/dev/sync/SyncEngine.ts"
 import type { CallerShape } from "../../src/domain/Caller.ts"
-import { Caller } from "../../src/domain/Caller.ts"
 import { Crypto } from "../../src/keys/Crypto.ts"
-import type { Tool } from "../../src/tools/ToolSpec.ts"
-import { callerFor, fixedMasterKeys, zeroKnowledgeMasterKeys } from "./cryptoVault.ts"
+import { fixedMasterKeys, zeroKnowledgeMasterKeys } from "./cryptoVault.ts"
 import { SyncClientEngine } from "./SyncClientEngine.ts"
-
-export const alice = callerFor("3f0c1a2b-0000-4000-8000-00000000a11c", "space-alice")
+import { aliceCaller } from "./users.ts"
 
 export const toolLayer = (masterKeys: typeof fixedMasterKeys = fixedMasterKeys) =>
   Layer.mergeAll(SyncClientEngine.layerTest(), masterKeys.pipe(Layer.provideMerge(Crypto.layer)))
 
 export const zeroKnowledgeToolLayer = toolLayer(zeroKnowledgeMasterKeys)
-
-/** Decodes `args` as the registry would, runs the handler as `caller`, and decodes the encoded output with `output`. */
-export const runTool = <R, A, I>(
-  tool: Tool<R>,
-  args: unknown,
-  output: Schema.Schema<A, I>,
-  caller: CallerShape = alice
-) =>
-  tool.decode(args).pipe(
-    Effect.flatMap((call) => Effect.provideService(call.run, Caller, caller)),
-    Effect.flatMap((encoded) => Effect.orDie(Schema.decodeUnknown(output)(encoded)))
-  )
 
 const StoredChange = Schema.Struct({
   id: Schema.String,
@@ -42,7 +27,7 @@ const StoredChange = Schema.Struct({
 })
 
 /** Every change stored for `app`/`table`, as mana-sync would emit them to a fresh reader. */
-export const storedChanges = (app: string, table: string, caller: CallerShape = alice) =>
+export const storedChanges = (app: string, table: string, caller: CallerShape = aliceCaller) =>
   Effect.gen(function*() {
     const engine = yield* SyncEngine
     const response = yield* Effect.orDie(engine.pull({
@@ -61,7 +46,7 @@ export const seedInsert = (
   table: string,
   id: string,
   data: Record<string, unknown>,
-  caller: CallerShape = alice
+  caller: CallerShape = aliceCaller
 ) =>
   Effect.flatMap(SyncEngine, (engine) =>
     Effect.orDie(engine.push({

@@ -1,25 +1,18 @@
 /**
- * Test doubles around the master-key vault: callers with fixed tokens, a stubbed `HttpClient`
+ * Test doubles around the master-key vault: a stubbed `HttpClient`
  * that answers the vault endpoint from a function and records every Authorization header it saw,
  * and the full `MasterKeys` layer wired to that stub (fresh state per provide). Also a fake
  * `MasterKeys` for tool tests that hands out a fixed key, or fails as a zero-knowledge user.
  */
 import { HttpClient, HttpClientResponse } from "@effect/platform"
-import { Context, Duration, Effect, Layer, Redacted, Ref } from "effect"
+import { Context, Duration, Effect, Layer, Ref } from "effect"
 import { ManaConfig } from "../../src/config/Config.ts"
 import { Upstreams } from "../../src/config/Upstreams.ts"
-import type { CallerShape } from "../../src/domain/Caller.ts"
 import { Crypto } from "../../src/keys/Crypto.ts"
 import { defaultMasterKeysOptions, MasterKeys, type MasterKeysOptions } from "../../src/keys/MasterKeys.ts"
 import { ZeroKnowledgeUserError } from "../../src/keys/VaultErrors.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
 import { bytes, cryptoVectors } from "./cryptoVectors.ts"
-
-export const callerFor = (userId: string, spaceId = `space-${userId}`): CallerShape => ({
-  principal: { userId, email: `${userId}@example.test`, role: "user", tier: "public", expiresAt: 2_000_000_000 },
-  spaceId,
-  token: Redacted.make(`token-${userId}`)
-})
 
 /** Every Authorization header the stub vault received, in order. */
 export class VaultRequests extends Context.Tag("test/VaultRequests")<VaultRequests, Ref.Ref<ReadonlyArray<string>>>() {}

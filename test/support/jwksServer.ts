@@ -1,11 +1,12 @@
 /**
- * Test support: a real JWKS served over HTTP by a tiny `node:http` server on port 0, with an
- * Ed25519 key, a request counter and a signer for arbitrary (good or deliberately broken) tokens
- * timed by the Effect Clock. Also a URL whose port is closed, for "mana-auth unreachable".
+ * The one test JWT issuer: an Ed25519 key published as a JWKS over real HTTP (random port, closed
+ * with the test's scope), a request counter, and a signer for good or deliberately broken tokens,
+ * timed by the Effect Clock. Tokens default to `alice`.
  */
 import { Clock, Effect, type Scope } from "effect"
 import * as Jose from "jose"
-import * as Http from "node:http"
+import { serveNode } from "./httpServer.ts"
+import { alice, emailOf } from "./users.ts"
 
 export interface SignOptions {
   /** Claims to add or override; `undefined` removes a default claim. */
@@ -16,32 +17,22 @@ export interface SignOptions {
 }
 
 export interface JwksServer {
-  /** Base URL (no trailing slash); the JWKS is at `/api/auth/jwks`. */
+  /** Base URL (no trailing slash), the issuer of its tokens. */
   readonly url: string
+  /** Where the JWKS is: `<url>/api/auth/jwks`, as on mana-auth. */
+  readonly jwksUrl: string
   readonly kid: string
   /** The published public key's raw 32 bytes. */
   readonly publicKeyBytes: Uint8Array
   /** JWKS requests served so far. */
   readonly requests: Effect.Effect<number>
-  /** A token with sub/email/iss/aud/iat/exp (15 minutes) defaults, timed by the Clock. */
+  /** A token with sub/email (alice)/iss/aud/iat/exp (15 minutes) defaults, timed by the Clock. */
   readonly sign: (options?: SignOptions) => Effect.Effect<string>
+  /** A good token for `userId`. */
+  readonly tokenFor: (userId: string) => Effect.Effect<string>
 }
 
-const listen = (server: Http.Server) =>
-  Effect.async<number>((resume) => {
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      resume(
-        typeof address === "object" && address !== null ? Effect.succeed(address.port) : Effect.dieMessage("no port")
-      )
-    })
-  })
-
-const close = (server: Http.Server) =>
-  Effect.async<void>((resume) => {
-    server.closeAllConnections()
-    server.close(() => resume(Effect.void))
-  })
+export const jwksPath = "/api/auth/jwks"
 
 export const startJwksServer: Effect.Effect<JwksServer, never, Scope.Scope> = Effect.gen(function*() {
   const pair = yield* Effect.promise(() => Jose.generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true }))
@@ -49,22 +40,20 @@ export const startJwksServer: Effect.Effect<JwksServer, never, Scope.Scope> = Ef
   const kid = "test-key-1"
   const body = JSON.stringify({ keys: [{ ...jwk, kid, alg: "EdDSA" }] })
   const counter = { requests: 0 }
-  const server = Http.createServer((request, response) => {
-    if (request.url === "/api/auth/jwks") {
+  const url = yield* serveNode((request, response) => {
+    if (request.url === jwksPath) {
       counter.requests++
       response.writeHead(200, { "content-type": "application/json" }).end(body)
     } else {
       response.writeHead(404).end()
     }
   })
-  const port = yield* Effect.acquireRelease(listen(server), () => close(server))
-  const url = `http://127.0.0.1:${port}`
   const sign = (options: SignOptions = {}) =>
     Effect.gen(function*() {
       const now = Math.floor((yield* Clock.currentTimeMillis) / 1000)
       const merged: Record<string, unknown> = {
-        sub: "7b0c2a4e-1f7d-4c55-9d36-0d9d6c1e2f10",
-        email: "ada@example.test",
+        sub: alice,
+        email: emailOf(alice),
         role: "user",
         tier: "public",
         iss: url,
@@ -82,24 +71,11 @@ export const startJwksServer: Effect.Effect<JwksServer, never, Scope.Scope> = Ef
     })
   return {
     url,
+    jwksUrl: `${url}${jwksPath}`,
     kid,
     publicKeyBytes: Jose.base64url.decode(jwk.x ?? ""),
     requests: Effect.sync(() => counter.requests),
-    sign
+    sign,
+    tokenFor: (userId) => sign({ claims: { sub: userId, email: emailOf(userId) } })
   }
-})
-
-/** A base URL on which nothing listens (a port that was bound and released). */
-export const closedPortUrl: Effect.Effect<string> = Effect.gen(function*() {
-  const server = Http.createServer()
-  const port = yield* listen(server)
-  yield* close(server)
-  return `http://127.0.0.1:${port}`
-})
-
-/** A base URL whose server accepts connections but never answers, for JWKS timeouts. */
-export const hangingServerUrl: Effect.Effect<string, never, Scope.Scope> = Effect.gen(function*() {
-  const server = Http.createServer(() => {})
-  const port = yield* Effect.acquireRelease(listen(server), () => close(server))
-  return `http://127.0.0.1:${port}`
 })

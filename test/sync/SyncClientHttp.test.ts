@@ -12,7 +12,7 @@ import { Metrics } from "../../src/observability/Metrics.ts"
 import { ReadCache } from "../../src/sync/ReadCache.ts"
 import { SyncClient } from "../../src/sync/SyncClient.ts"
 import { SyncClientHttp } from "../../src/sync/SyncClientHttp.ts"
-import { alice, callerFor, spaceA } from "../support/syncFixtures.ts"
+import { alice, callerFor, spaceA } from "../support/users.ts"
 
 interface Seen {
   readonly traceparent: string | undefined

@@ -5,24 +5,20 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { SyncEngine } from "../../src/dev/sync/SyncEngine.ts"
-import { Caller, type CallerShape } from "../../src/domain/Caller.ts"
+import type { CallerShape } from "../../src/domain/Caller.ts"
 import { Habit } from "../../src/tools/habits/Habit.ts"
 import { habitsTools } from "../../src/tools/habits/index.ts"
-import type { Tool } from "../../src/tools/ToolSpec.ts"
+import { runTool } from "../support/runTool.ts"
 import { SyncClientEngine } from "../support/SyncClientEngine.ts"
-import { alice, callerFor, memberships, spaceA, spaceShared } from "../support/syncFixtures.ts"
+import { alice, aliceCaller, callerFor, memberships, spaceA, spaceShared } from "../support/users.ts"
 
 const [create, list, update, archive] = habitsTools
-const inA = callerFor(alice, spaceA)
 
-const call = <R>(tool: Tool<R>, args: unknown, caller: CallerShape = inA) =>
-  tool.decode(args).pipe(Effect.flatMap((decoded) => decoded.run), Effect.provideService(Caller, caller))
+const createHabit = (args: unknown, caller: CallerShape = aliceCaller) =>
+  runTool(create, args, Schema.Struct({ habit: Habit }), caller)
 
-const createHabit = (args: unknown, caller: CallerShape = inA) =>
-  Effect.flatMap(call(create, args, caller), Schema.decodeUnknown(Schema.Struct({ habit: Habit })))
-
-const listHabits = (args: unknown = {}, caller: CallerShape = inA) =>
-  Effect.flatMap(call(list, args, caller), Schema.decodeUnknown(Schema.Struct({ habits: Schema.Array(Habit) })))
+const listHabits = (args: unknown = {}, caller: CallerShape = aliceCaller) =>
+  runTool(list, args, Schema.Struct({ habits: Schema.Array(Habit) }), caller)
 
 const fresh = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.provide(effect, SyncClientEngine.layerTest({ memberships }))
@@ -56,7 +52,7 @@ describe("habits tools", () => {
   it.effect("update changes only the given fields", () =>
     fresh(Effect.gen(function*() {
       const { habit } = yield* createHabit({ title: "Walk", color: "#112233" })
-      yield* call(update, { id: habit.id, title: "Walk 10k steps", defaultDuration: 1800 })
+      yield* runTool(update, { id: habit.id, title: "Walk 10k steps", defaultDuration: 1800 }, Schema.Unknown)
       const [updated] = (yield* listHabits()).habits
       assert.strictEqual(updated?.title, "Walk 10k steps")
       assert.strictEqual(updated?.defaultDuration, 1800)
@@ -66,11 +62,11 @@ describe("habits tools", () => {
   it.effect("archive hides a habit, includeArchived shows it, unarchive restores it", () =>
     fresh(Effect.gen(function*() {
       const { habit } = yield* createHabit({ title: "Walk" })
-      yield* call(archive, { id: habit.id })
+      yield* runTool(archive, { id: habit.id }, Schema.Unknown)
       assert.strictEqual((yield* listHabits()).habits.length, 0)
       const all = (yield* listHabits({ includeArchived: true })).habits
       assert.deepStrictEqual(all.map((h) => [h.id, h.isArchived]), [[habit.id, true]])
-      yield* call(archive, { id: habit.id, archived: false })
+      yield* runTool(archive, { id: habit.id, archived: false }, Schema.Unknown)
       assert.deepStrictEqual((yield* listHabits()).habits.map((h) => h.isArchived), [false])
     })))
 
@@ -117,9 +113,9 @@ describe("habits tools", () => {
     fresh(Effect.gen(function*() {
       const engine = yield* SyncEngine
       const id = "9d1e0000-0000-4000-8000-000000000000"
-      const updateError = yield* Effect.flip(call(update, { id, title: "x" }))
+      const updateError = yield* Effect.flip(runTool(update, { id, title: "x" }, Schema.Unknown))
       assert.strictEqual(updateError._tag, "RecordNotFound")
-      const archiveError = yield* Effect.flip(call(archive, { id }))
+      const archiveError = yield* Effect.flip(runTool(archive, { id }, Schema.Unknown))
       assert.strictEqual(archiveError._tag, "RecordNotFound")
       assert.strictEqual(yield* engine.rowCount, 0)
     })))
@@ -127,7 +123,7 @@ describe("habits tools", () => {
   it.effect("a habit of another space is not found by update", () =>
     fresh(Effect.gen(function*() {
       const { habit } = yield* createHabit({ title: "Family walk" }, callerFor(alice, spaceShared))
-      const error = yield* Effect.flip(call(update, { id: habit.id, title: "x" }))
+      const error = yield* Effect.flip(runTool(update, { id: habit.id, title: "x" }, Schema.Unknown))
       assert.strictEqual(error._tag, "RecordNotFound")
     })))
 })

@@ -4,14 +4,15 @@
  * before the handler, the handler sees the caller of the call, outputs are validated.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Layer, Redacted, Schema } from "effect"
+import { ConfigProvider, Effect, Layer, Schema } from "effect"
 import { ManaConfig } from "../../src/config/Config.ts"
-import { Caller, type CallerShape } from "../../src/domain/Caller.ts"
+import { Caller } from "../../src/domain/Caller.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
 import { Policy } from "../../src/policy/Policy.ts"
 import { makeInvoke } from "../../src/tools/invoke.ts"
 import { makeRegistry } from "../../src/tools/registry.ts"
 import { defineTool } from "../../src/tools/ToolSpec.ts"
+import { aliceCaller, spaceA } from "../support/users.ts"
 
 class Boom extends Schema.TaggedError<Boom>()("Boom", {}) {
   override get message() {
@@ -83,11 +84,7 @@ const traced = defineTool({
   handler: () => Effect.map(Effect.orDie(Effect.currentSpan), (span) => ({ traceId: span.traceId }))
 })
 
-const caller: CallerShape = {
-  principal: { userId: "u1", email: "u1@mana.test", role: "user", tier: "public", expiresAt: 9_999_999_999 },
-  spaceId: "space-1",
-  token: Redacted.make("jwt")
-}
+const caller = aliceCaller
 
 const deps = (env: Record<string, string>) =>
   Policy.layerInMemory.pipe(
@@ -151,11 +148,11 @@ describe("invoke", () => {
       const outcome = yield* invoke("test.echo", { text: "hi" }, caller)
       assert.strictEqual(outcome._tag, "Result")
       if (outcome._tag !== "Result") return
-      assert.deepStrictEqual(outcome.result.structuredContent, { text: "hi", count: 1, spaceId: "space-1" })
+      assert.deepStrictEqual(outcome.result.structuredContent, { text: "hi", count: 1, spaceId: spaceA })
       assert.deepStrictEqual(JSON.parse(outcome.result.content[0]?.text ?? ""), {
         text: "hi",
         count: 1,
-        spaceId: "space-1"
+        spaceId: spaceA
       })
       assert.isUndefined(outcome.result.isError)
     }).pipe(Effect.provide(deps({}))))

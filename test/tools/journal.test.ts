@@ -10,8 +10,9 @@ import { Crypto } from "../../src/keys/Crypto.ts"
 import { add } from "../../src/tools/journal/add.ts"
 import { countWords, Entry } from "../../src/tools/journal/Entry.ts"
 import { journalTools } from "../../src/tools/journal/index.ts"
-import { runTool, storedChanges, toolLayer, zeroKnowledgeToolLayer } from "../support/cryptoTools.ts"
+import { storedChanges, toolLayer, zeroKnowledgeToolLayer } from "../support/cryptoTools.ts"
 import { fixtureKey } from "../support/cryptoVectors.ts"
+import { runTool } from "../support/runTool.ts"
 
 const Added = Schema.Struct({ entry: Entry })
 

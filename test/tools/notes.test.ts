@@ -13,8 +13,10 @@ import { create } from "../../src/tools/notes/create.ts"
 import { notesTools } from "../../src/tools/notes/index.ts"
 import { Note } from "../../src/tools/notes/Note.ts"
 import { search } from "../../src/tools/notes/search.ts"
-import { alice, runTool, seedInsert, storedChanges, toolLayer, zeroKnowledgeToolLayer } from "../support/cryptoTools.ts"
+import { seedInsert, storedChanges, toolLayer, zeroKnowledgeToolLayer } from "../support/cryptoTools.ts"
 import { cryptoVectors, fixtureKey } from "../support/cryptoVectors.ts"
+import { runTool } from "../support/runTool.ts"
+import { aliceCaller } from "../support/users.ts"
 
 const Created = Schema.Struct({ note: Note })
 const Found = Schema.Struct({ notes: Schema.Array(Note), unreadable: Schema.Array(UnreadableRecord) })
@@ -67,7 +69,7 @@ describe("notes tools", () => {
     Effect.gen(function*() {
       const { note } = yield* runTool(create, { title: "Alt", content: "archiviert" }, Created)
       yield* Effect.flatMap(SyncClient, (sync) =>
-        sync.push(alice, "notes", "test", [{
+        sync.push(aliceCaller, "notes", "test", [{
           op: "update",
           table: "notes",
           id: note.id,

@@ -14,9 +14,11 @@ import { create } from "../../src/tools/todo/create.ts"
 import { todoTools } from "../../src/tools/todo/index.ts"
 import { list } from "../../src/tools/todo/list.ts"
 import { Task } from "../../src/tools/todo/Task.ts"
-import { alice, runTool, seedInsert, storedChanges, toolLayer, zeroKnowledgeToolLayer } from "../support/cryptoTools.ts"
+import { seedInsert, storedChanges, toolLayer, zeroKnowledgeToolLayer } from "../support/cryptoTools.ts"
 import { KeyLookups } from "../support/cryptoVault.ts"
 import { cryptoVectors, fixtureKey } from "../support/cryptoVectors.ts"
+import { runTool } from "../support/runTool.ts"
+import { aliceCaller } from "../support/users.ts"
 
 const Created = Schema.Struct({ task: Task })
 const Listed = Schema.Struct({ tasks: Schema.Array(Task), unreadable: Schema.Array(UnreadableRecord) })
@@ -94,7 +96,7 @@ describe("todo tools", () => {
         isCompleted: false,
         order: 0,
         dueDate: "2026-06-01T08:00:00Z",
-        spaceId: alice.spaceId
+        spaceId: aliceCaller.spaceId
       })
       const plain = yield* crypto.decryptFields(key, data, ["title", "description"])
       assert.deepStrictEqual([plain["title"], plain["description"]], ["Steuer", "Belege sammeln"])

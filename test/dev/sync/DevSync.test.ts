@@ -9,7 +9,8 @@ import { appendFile, mkdtemp, readFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { makeDevSync } from "../../../src/dev/sync/DevSync.ts"
-import { alice, jwtIssuer, memberships } from "../../support/syncFixtures.ts"
+import { startJwksServer } from "../../support/jwksServer.ts"
+import { alice, memberships } from "../../support/users.ts"
 
 const start = (jwksUrl: string, dataDir: Option.Option<string> = Option.none()) =>
   Effect.map(Effect.orDie(makeDevSync({ jwksUrl, memberships, dataDir })), (devSync) => {
@@ -31,22 +32,22 @@ const pullPath = "/sync/habits/pull?collection=habits&since=1970-01-01T00:00:00Z
 describe("DevSync", () => {
   it.live("answers 401 in plain text and accepts a valid JWT", () =>
     Effect.gen(function*() {
-      const issuer = yield* jwtIssuer
+      const issuer = yield* startJwksServer
       const request = yield* start(issuer.jwksUrl)
       assert.deepStrictEqual(yield* request(pullPath), { status: 401, text: "unauthorized: no authorization header\n" })
       const bad = yield* request(pullPath, bearer("abc.def.ghi"))
       assert.strictEqual(bad.status, 401)
       assert.match(bad.text, /^unauthorized: .+\n$/)
-      const ok = yield* request(pullPath, bearer(yield* issuer.sign(alice)))
+      const ok = yield* request(pullPath, bearer(yield* issuer.tokenFor(alice)))
       assert.strictEqual(ok.status, 200)
       assert.deepStrictEqual(JSON.parse(ok.text).serverChanges, [])
     }).pipe(Effect.scoped))
 
   it.live("answers 400 in plain text and 402 with the sync_inactive JSON", () =>
     Effect.gen(function*() {
-      const issuer = yield* jwtIssuer
+      const issuer = yield* startJwksServer
       const request = yield* start(issuer.jwksUrl)
-      const auth = bearer(yield* issuer.sign(alice))
+      const auth = bearer(yield* issuer.tokenFor(alice))
       assert.deepStrictEqual(yield* request("/sync/habits/pull?since=x", auth), {
         status: 400,
         text: "missing collection or since parameter\n"
@@ -71,8 +72,8 @@ describe("DevSync", () => {
 
   it.live("replays its journal after a restart and survives a torn last line", () =>
     Effect.gen(function*() {
-      const issuer = yield* jwtIssuer
-      const auth = bearer(yield* issuer.sign(alice))
+      const issuer = yield* startJwksServer
+      const auth = bearer(yield* issuer.tokenFor(alice))
       const dir = yield* Effect.promise(() => mkdtemp(join(tmpdir(), "devsync-")))
       const first = yield* start(issuer.jwksUrl, Option.some(dir))
       assert.strictEqual((yield* first("/sync/habits", { ...auth, method: "POST", body: pushBody("one") })).status, 200)

@@ -5,7 +5,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema, TestClock } from "effect"
 import { makeSyncEngine } from "../../../src/dev/sync/SyncEngine.ts"
 import { PullResponse } from "../../../src/sync/SyncWire.ts"
-import { alice, bob, memberships, spaceA, spaceB, spaceShared } from "../../support/syncFixtures.ts"
+import { alice, bob, memberships, spaceA, spaceB, spaceShared } from "../../support/users.ts"
 
 const engine = makeSyncEngine({ memberships })
 type Engine = Effect.Effect.Success<typeof engine>
