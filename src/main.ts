@@ -25,8 +25,9 @@ import { conformanceFixtureTools } from "./tools/conformanceFixtures.ts"
 import { makeRegistry } from "./tools/registry.ts"
 import { makeHttpApp } from "./transport/Http.ts"
 import { makeMcpEndpoint, McpEndpoint } from "./transport/McpEndpoint.ts"
+import { gatewayResourceUrls } from "./transport/resourceUrl.ts"
 
-const resolveUpstreams = (config: ManaConfigShape) =>
+const resolveUpstreams = (config: ManaConfigShape, gatewayResources: ReadonlyArray<string>) =>
   Effect.gen(function*() {
     const mode = config.upstreams
     if (mode._tag === "Remote") {
@@ -43,7 +44,9 @@ const resolveUpstreams = (config: ManaConfigShape) =>
       authPort: mode.authPort,
       syncPort: mode.syncPort,
       dataDir: mode.dataDir,
-      syncLatency: mode.syncLatency
+      syncLatency: mode.syncLatency,
+      gatewayResources,
+      oauthAccessTtl: mode.oauthAccessTtl
     })
     const upstreams: UpstreamsShape = {
       authUrl: dev.authUrl,
@@ -55,7 +58,17 @@ const resolveUpstreams = (config: ManaConfigShape) =>
 
 const gateway = (config: ManaConfigShape) =>
   Effect.gen(function*() {
-    const { dev, upstreams } = yield* resolveUpstreams(config)
+    // Bound first: the dev authorization server must know the gateway's resource URL (its port).
+    const server = yield* listen({
+      server: "the gateway",
+      setting: "PORT",
+      host: config.host,
+      port: config.port,
+      idleTimeout: 120
+    })
+    const port = server.address._tag === "TcpAddress" ? server.address.port : config.port
+    const resources = gatewayResourceUrls({ publicUrl: config.publicUrl, host: config.host, port })
+    const { dev, upstreams } = yield* resolveUpstreams(config, resources)
     const registry = yield* makeRegistry(
       config.conformanceFixtures ? [...allTools, ...conformanceFixtureTools] : allTools
     )
@@ -82,13 +95,6 @@ const gateway = (config: ManaConfigShape) =>
     )
     const context = yield* Layer.build(app)
 
-    const server = yield* listen({
-      server: "the gateway",
-      setting: "PORT",
-      host: config.host,
-      port: config.port,
-      idleTimeout: 120
-    })
     yield* server.serve(makeHttpApp(registry.exposed.size)).pipe(Effect.provide(context))
     // Registered after the server, so on shutdown it runs first: stop accepting, finish calls, close sessions.
     const endpoint = yield* Effect.provide(McpEndpoint, context)

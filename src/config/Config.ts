@@ -33,6 +33,8 @@ export type UpstreamMode =
     readonly dataDir: string
     /** DEV_SYNC_LATENCY: fault injection, every dev mana-sync request waits this long. */
     readonly syncLatency: Duration.Duration
+    /** DEV_OAUTH_ACCESS_TTL: lifetime of the dev authorization server's access tokens. */
+    readonly oauthAccessTtl: Duration.Duration
   }
 
 export interface ManaConfigShape {
@@ -65,17 +67,18 @@ const upstreams: Config.Config<UpstreamMode> = Config.all({
   authPort: setting("DEV_AUTH_PORT", 3001, port),
   syncPort: setting("DEV_SYNC_PORT", 3050, port),
   dataDir: setting("MANA_DEV_DATA_DIR", ".mana-dev", anyString),
-  syncLatency: setting("DEV_SYNC_LATENCY", Duration.zero, duration)
+  syncLatency: setting("DEV_SYNC_LATENCY", Duration.zero, duration),
+  oauthAccessTtl: setting("DEV_OAUTH_ACCESS_TTL", Duration.minutes(15), duration)
 }).pipe(
   Config.mapOrFail(
     (
-      { authPort, authUrl, dataDir, syncLatency, syncPort, syncUrl }
+      { authPort, authUrl, dataDir, oauthAccessTtl, syncLatency, syncPort, syncUrl }
     ): Either.Either<UpstreamMode, ConfigError.ConfigError> => {
       if (Option.isSome(authUrl) && Option.isSome(syncUrl)) {
         return Either.right({ _tag: "Remote", authUrl: authUrl.value, syncUrl: syncUrl.value })
       }
       if (Option.isNone(authUrl) && Option.isNone(syncUrl)) {
-        return Either.right({ _tag: "Local", authPort, syncPort, dataDir, syncLatency })
+        return Either.right({ _tag: "Local", authPort, syncPort, dataDir, syncLatency, oauthAccessTtl })
       }
       const [set, unset] = Option.isSome(authUrl)
         ? ["MANA_AUTH_URL", "MANA_SYNC_URL"]

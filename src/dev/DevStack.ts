@@ -16,6 +16,9 @@ export interface DevStackOptions {
   readonly syncPort: number
   readonly dataDir: string
   readonly syncLatency: Duration.Duration
+  /** The gateway's resource URLs, for which the dev authorization server issues tokens. */
+  readonly gatewayResources: ReadonlyArray<string>
+  readonly oauthAccessTtl: Duration.Duration
 }
 
 const urlOf = (server: HttpServer.HttpServer, host: string) => {
@@ -35,7 +38,11 @@ export const startDevStack = (options: DevStackOptions) =>
       port: options.authPort
     })
     const authUrl = urlOf(authServer, options.host)
-    const devAuth = yield* makeDevAuth({ baseUrl: authUrl, dataDir })
+    const devAuth = yield* makeDevAuth({
+      baseUrl: authUrl,
+      dataDir,
+      oauth: { resources: options.gatewayResources, accessTokenTtl: options.oauthAccessTtl }
+    })
     yield* authServer.serve(devAuth.app)
 
     const syncServer = yield* listen({

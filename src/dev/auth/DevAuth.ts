@@ -7,12 +7,13 @@
 import type { HttpApp } from "@effect/platform"
 import { HttpRouter } from "@effect/platform"
 import { Duration, Effect, Option, Schema, SynchronizedRef } from "effect"
-import { makeCore, type VaultMode } from "./DevAuthCore.ts"
+import { type DevAuthCore, loginTokenTtl, makeCore, type VaultMode } from "./DevAuthCore.ts"
 import { json } from "./DevAuthHttp.ts"
 import { generateSigningKey, makeSigner } from "./DevAuthKeys.ts"
 import { authRoutes } from "./DevAuthRoutes.ts"
 import { type AuthData, authFile, type DevAuthDataError, findUserByEmail, personalSpaceOf } from "./DevAuthStore.ts"
 import { vaultRoutes } from "./DevAuthVaultRoutes.ts"
+import { makeOAuthRoutes } from "./oauth/OAuthRoutes.ts"
 
 export interface DevAuthOptions {
   /** The URL the stand-in is reachable at; it becomes the `iss` of every token. */
@@ -21,6 +22,13 @@ export interface DevAuthOptions {
   readonly dataDir: Option.Option<string>
   /** Lifetime of tokens from `issueToken` without an explicit ttl (default 7 days). */
   readonly devTokenTtl?: Duration.DurationInput
+  /** The OAuth authorization server's settings (see oauth/OAuthRoutes.ts). */
+  readonly oauth?: {
+    /** The gateway's resource URLs: the only `resource` tokens are issued for (none: every request is refused). */
+    readonly resources: ReadonlyArray<string>
+    /** Access token lifetime (default 15 minutes, like production). */
+    readonly accessTokenTtl?: Duration.DurationInput
+  }
 }
 
 export interface IssuedToken {
@@ -58,6 +66,24 @@ export const devSeeds = [
   { email: "zk@mana.test", password: "devpassword", name: "Zero Knowledge", zeroKnowledge: true }
 ] as const
 
+/** A shared space dev@mana.test owns and zk@mana.test belongs to, so space choice can be tried out. */
+export const devSharedSpace = { name: "Dev Team", slug: "dev-team", type: "team" } as const
+
+const seedSharedSpace = (core: DevAuthCore) =>
+  Effect.gen(function*() {
+    const data = yield* core.snapshot
+    if (data.spaces.some((space) => space.slug === devSharedSpace.slug)) return
+    const [dev, zk] = devSeeds.map((seed) => findUserByEmail(data, seed.email))
+    if (dev === undefined || Option.isNone(dev)) return
+    const seeding = (p: { message: string }) => new Error(`seeding ${devSharedSpace.name}: ${p.message}`)
+    const space = yield* core.createSpace(dev.value, devSharedSpace).pipe(Effect.orDieWith(seeding))
+    if (zk !== undefined && Option.isSome(zk)) {
+      yield* core.addMember(dev.value, { organizationId: space.id, email: zk.value.email }).pipe(
+        Effect.orDieWith(seeding)
+      )
+    }
+  })
+
 /** Fails with `DevAuthDataError` when the data file exists but cannot be used. */
 export const makeDevAuth = (options: DevAuthOptions): Effect.Effect<DevAuth, DevAuthDataError> =>
   Effect.gen(function*() {
@@ -74,7 +100,9 @@ export const makeDevAuth = (options: DevAuthOptions): Effect.Effect<DevAuth, Dev
     })
     if (Option.isNone(loaded)) yield* file.save(initial)
     const state = yield* SynchronizedRef.make(initial)
-    const signer = yield* makeSigner(initial.signingKey, baseUrl, clock)
+    const resources = options.oauth?.resources ?? []
+    // The gateway forwards an OAuth token to the vault and organization routes: accept its audience too.
+    const signer = yield* makeSigner(initial.signingKey, baseUrl, clock, resources)
     const core = yield* makeCore({ state, file, signer, clock })
 
     for (const seed of devSeeds) {
@@ -82,8 +110,17 @@ export const makeDevAuth = (options: DevAuthOptions): Effect.Effect<DevAuth, Dev
         yield* core.register(seed).pipe(Effect.orDieWith((p) => new Error(`seeding ${seed.email}: ${p.message}`)))
       }
     }
+    yield* seedSharedSpace(core)
 
-    const app: HttpApp.Default = HttpRouter.concat(authRoutes(core), vaultRoutes(core)).pipe(
+    const oauthRoutes = yield* makeOAuthRoutes({
+      issuer: baseUrl,
+      core,
+      clock,
+      isResource: (resource) => resources.includes(resource),
+      accessTokenTtl: Duration.decode(options.oauth?.accessTokenTtl ?? loginTokenTtl)
+    })
+    const routes = HttpRouter.concat(HttpRouter.concat(authRoutes(core), vaultRoutes(core)), oauthRoutes)
+    const app: HttpApp.Default = routes.pipe(
       Effect.catchTag(
         "RouteNotFound",
         () => Effect.succeed(json({ error: "NOT_FOUND", message: "No such dev mana-auth route", status: 404 }, 404))

@@ -112,12 +112,19 @@ export const makeCore = (options: {
 
     const invalidCredentials = problem(401, "INVALID_CREDENTIALS", "Invalid credentials")
 
-    const login = (email: string, password: string) =>
+    /** The user with this email and password, or a 401 `INVALID_CREDENTIALS` problem. */
+    const verifyCredentials = (email: string, password: string) =>
       Effect.gen(function*() {
         const user = yield* Effect.flatMap(SynchronizedRef.get(state), (data) => findUserByEmail(data, email)).pipe(
           Effect.orElseFail(() => invalidCredentials)
         )
         if (!(yield* verifyPassword(password, user.passwordHash))) return yield* invalidCredentials
+        return user
+      })
+
+    const login = (email: string, password: string) =>
+      Effect.gen(function*() {
+        const user = yield* verifyCredentials(email, password)
         return { user, ...(yield* startSession(user, loginTokenTtl)) }
       })
 
@@ -214,6 +221,7 @@ export const makeCore = (options: {
 
     return {
       register,
+      verifyCredentials,
       login,
       refresh,
       authenticate,

@@ -250,14 +250,19 @@ describe("DevAuth", () => {
       )
     }))
 
-  it.effect("issueToken mints a 7-day token for the seeded dev user", () =>
+  it.effect("issueToken mints a 7-day token for the seeded dev user, who also shares the Dev Team space", () =>
     Effect.gen(function*() {
       const { auth, call } = yield* setup
       const issued = yield* auth.issueToken("dev@mana.test")
       const claims = Jose.decodeJwt(issued.accessToken)
       assert.strictEqual((claims.exp ?? 0) - (claims.iat ?? 0), 7 * 24 * 3600)
       assert.strictEqual(claims.sub, issued.userId)
-      assert.deepStrictEqual(yield* auth.membershipsOf(issued.userId), [issued.personalSpaceId])
+      const memberships = yield* auth.membershipsOf(issued.userId)
+      assert.strictEqual(memberships[0], issued.personalSpaceId)
+      assert.strictEqual(memberships.length, 2)
+      const zk = yield* auth.issueToken("zk@mana.test")
+      const shared = memberships[1]
+      assert.isTrue(shared !== undefined && (yield* auth.membershipsOf(zk.userId)).includes(shared))
       assert.strictEqual(
         (yield* call("GET", "/api/v1/me/encryption-vault/key", { token: issued.accessToken })).status,
         200

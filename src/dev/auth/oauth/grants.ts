@@ -1,0 +1,217 @@
+/**
+ * What the dev authorization server has granted: single-use authorization codes (60 s) and
+ * refresh tokens in families (30 days). Every refresh rotates the token; presenting a rotated
+ * (or otherwise spent) refresh token, or a code a second time, revokes the whole family, since
+ * one of the two holders must be an attacker (OAuth 2.1 §4.3.1). Access tokens are the usual
+ * EdDSA JWTs with `aud` = the granted resource and `scope`, `client_id`, `mana_space`. State is
+ * in memory: a restart means signing in again. Not responsible for HTTP or for consent.
+ */
+import { type Clock, Data, Duration, Effect, Ref } from "effect"
+import { type ManaScope, parseScope } from "../../../auth/scopes.ts"
+import { nanoid, opaqueToken } from "../DevAuthIds.ts"
+import type { Signer } from "../DevAuthKeys.ts"
+import { verifierMatches } from "./pkce.ts"
+
+/** What a user allowed one client: one space, some scopes, for one resource. */
+export interface Grant {
+  readonly userId: string
+  readonly email: string
+  readonly clientId: string
+  readonly spaceId: string
+  readonly scopes: ReadonlyArray<ManaScope>
+  readonly resource: string
+}
+
+interface CodeRecord {
+  readonly grant: Grant
+  readonly redirectUri: string
+  readonly codeChallenge: string
+  readonly expiresAt: number
+  readonly familyId: string
+  readonly used: boolean
+}
+
+interface RefreshRecord {
+  readonly grant: Grant
+  readonly familyId: string
+  readonly expiresAt: number
+  readonly rotated: boolean
+}
+
+/** An RFC 6749 §5.2 token error (plus RFC 8707's `invalid_target`). */
+export class TokenError extends Data.TaggedError("TokenError")<{
+  readonly error:
+    | "invalid_request"
+    | "invalid_grant"
+    | "invalid_scope"
+    | "invalid_target"
+    | "unsupported_grant_type"
+    | "unauthorized_client"
+  readonly description: string
+}> {}
+
+export interface TokenResponse {
+  readonly access_token: string
+  readonly token_type: "Bearer"
+  readonly expires_in: number
+  readonly refresh_token: string
+  readonly scope: string
+}
+
+const codeTtl = Duration.seconds(60)
+const refreshTtl = Duration.days(30)
+
+export const makeGrants = (options: {
+  readonly signer: Signer
+  readonly clock: Clock.Clock
+  readonly accessTokenTtl: Duration.Duration
+}) =>
+  Effect.gen(function*() {
+    const { clock, signer } = options
+    const codes = yield* Ref.make(new Map<string, CodeRecord>())
+    const refreshTokens = yield* Ref.make(new Map<string, RefreshRecord>())
+    const revokedFamilies = yield* Ref.make(new Set<string>())
+    const now = clock.currentTimeMillis
+    const invalidGrant = (description: string) => new TokenError({ error: "invalid_grant", description })
+
+    const revokeFamily = (familyId: string) => Ref.update(revokedFamilies, (set) => new Set(set).add(familyId))
+
+    const issueTokens = (grant: Grant, familyId: string) =>
+      Effect.gen(function*() {
+        const accessToken = yield* signer.signDelegated({
+          sub: grant.userId,
+          email: grant.email,
+          audience: grant.resource,
+          scope: grant.scopes.join(" "),
+          clientId: grant.clientId,
+          spaceId: grant.spaceId
+        }, options.accessTokenTtl)
+        const refreshToken = yield* opaqueToken
+        const expiresAt = (yield* now) + Duration.toMillis(refreshTtl)
+        yield* Ref.update(
+          refreshTokens,
+          (map) => new Map(map).set(refreshToken, { grant, familyId, expiresAt, rotated: false })
+        )
+        return {
+          access_token: accessToken,
+          token_type: "Bearer",
+          expires_in: Math.floor(Duration.toSeconds(options.accessTokenTtl)),
+          refresh_token: refreshToken,
+          scope: grant.scopes.join(" ")
+        } satisfies TokenResponse
+      })
+
+    const issueCode = (grant: Grant, redirectUri: string, codeChallenge: string) =>
+      Effect.gen(function*() {
+        const [code, familyId] = yield* Effect.all([opaqueToken, nanoid])
+        const expiresAt = (yield* now) + Duration.toMillis(codeTtl)
+        yield* Ref.update(
+          codes,
+          (map) => new Map(map).set(code, { grant, redirectUri, codeChallenge, expiresAt, familyId, used: false })
+        )
+        return code
+      })
+
+    const checkResource = (grant: Grant, resource: string | undefined) =>
+      resource === undefined || resource === grant.resource
+        ? Effect.void
+        : Effect.fail(
+          new TokenError({
+            error: "invalid_target",
+            description: `The grant is for ${JSON.stringify(grant.resource)}, not ${JSON.stringify(resource)}`
+          })
+        )
+
+    /** `grant_type=authorization_code`. Fails with `TokenError`. */
+    const exchangeCode = (input: {
+      readonly code: string
+      readonly clientId: string
+      readonly redirectUri: string | undefined
+      readonly codeVerifier: string | undefined
+      readonly resource: string | undefined
+    }) =>
+      Effect.gen(function*() {
+        // Marked used atomically: of two concurrent exchanges only one finds it unused.
+        const record = yield* Ref.modify(codes, (map) => {
+          const found = map.get(input.code)
+          return found === undefined ? [found, map] : [found, new Map(map).set(input.code, { ...found, used: true })]
+        })
+        if (record === undefined) return yield* invalidGrant("Unknown authorization code")
+        if (record.used) {
+          yield* revokeFamily(record.familyId)
+          return yield* invalidGrant("The authorization code was already used; the tokens issued for it are revoked")
+        }
+        if ((yield* now) >= record.expiresAt) return yield* invalidGrant("The authorization code has expired")
+        if (record.grant.clientId !== input.clientId) {
+          return yield* invalidGrant("The authorization code was issued to another client")
+        }
+        if (input.redirectUri !== record.redirectUri) {
+          return yield* invalidGrant("redirect_uri differs from the one in the authorization request")
+        }
+        if (input.codeVerifier === undefined) return yield* invalidGrant("code_verifier is missing (PKCE)")
+        if (!(yield* verifierMatches(input.codeVerifier, record.codeChallenge))) {
+          return yield* invalidGrant("code_verifier does not match the code_challenge (PKCE)")
+        }
+        yield* checkResource(record.grant, input.resource)
+        return yield* issueTokens(record.grant, record.familyId)
+      })
+
+    /** `grant_type=refresh_token`, with rotation and reuse detection. Fails with `TokenError`. */
+    const refresh = (input: {
+      readonly refreshToken: string
+      readonly clientId: string
+      readonly scope: string | undefined
+      readonly resource: string | undefined
+    }) =>
+      Effect.gen(function*() {
+        const record = yield* Ref.modify(refreshTokens, (map) => {
+          const found = map.get(input.refreshToken)
+          return found === undefined
+            ? [found, map]
+            : [found, new Map(map).set(input.refreshToken, { ...found, rotated: true })]
+        })
+        if (record === undefined) return yield* invalidGrant("Unknown refresh token")
+        if ((yield* Ref.get(revokedFamilies)).has(record.familyId)) {
+          return yield* invalidGrant("The refresh token was revoked; sign in again")
+        }
+        if (record.rotated) {
+          yield* revokeFamily(record.familyId)
+          return yield* invalidGrant(
+            "The refresh token was already used; every token of this sign-in is revoked, sign in again"
+          )
+        }
+        if ((yield* now) >= record.expiresAt) return yield* invalidGrant("The refresh token has expired; sign in again")
+        if (record.grant.clientId !== input.clientId) {
+          return yield* invalidGrant("The refresh token was issued to another client")
+        }
+        yield* checkResource(record.grant, input.resource)
+        const asked = parseScope(input.scope ?? "")
+        const extra = asked.filter((scope) => !record.grant.scopes.some((granted) => granted === scope))
+        if (extra.length > 0) {
+          return yield* new TokenError({
+            error: "invalid_scope",
+            description: `A refresh cannot widen the grant; not granted: ${extra.join(" ")}`
+          })
+        }
+        const scopes = asked.length === 0 ? record.grant.scopes : record.grant.scopes.filter((s) => asked.includes(s))
+        return yield* issueTokens({ ...record.grant, scopes }, record.familyId)
+      })
+
+    /** RFC 7009: a known refresh token revokes its family; anything else is a no-op. */
+    const revoke = (token: string, clientId: string | undefined) =>
+      Effect.gen(function*() {
+        const record = (yield* Ref.get(refreshTokens)).get(token)
+        if (record === undefined) return
+        if (clientId !== undefined && clientId !== record.grant.clientId) {
+          return yield* new TokenError({
+            error: "unauthorized_client",
+            description: "The token was issued to another client"
+          })
+        }
+        yield* revokeFamily(record.familyId)
+      })
+
+    return { issueCode, exchangeCode, refresh, revoke }
+  })
+
+export type Grants = Effect.Effect.Success<ReturnType<typeof makeGrants>>
