@@ -155,9 +155,11 @@ describe("SpaceDirectory", () => {
       ).pipe(
         Effect.provide(auth.layer)
       )
-      assert.deepStrictEqual(spaces.map((s) => [s.id === issued.personalSpaceId, s.type]), [[true, "personal"], [
-        false,
-        "club"
-      ]])
+      // The seeded Dev Team space sits between the personal one and the new club.
+      assert.deepStrictEqual(spaces.map((s) => [s.id === issued.personalSpaceId, s.type]), [
+        [true, "personal"],
+        [false, "team"],
+        [false, "club"]
+      ])
     }))
 })

@@ -127,9 +127,15 @@ export const makeOAuthRoutes = (options: OAuthServerOptions) =>
 
     const contextOf = (entry: Pending): RequestContext => {
       const target = new URL(entry.request.redirectUri)
+      const loopback = target.protocol === "http:" && ["127.0.0.1", "[::1]", "localhost"].includes(target.hostname)
       return {
         clientName: entry.request.client.clientName,
-        redirectHost: target.host === "" ? target.protocol : target.host,
+        // A loopback port is an implementation detail of the app on this computer; the host says enough.
+        redirectHost: loopback
+          ? `${target.hostname} (this computer)`
+          : target.host === ""
+          ? target.protocol
+          : target.host,
         requestId: entry.id,
         csrfToken: entry.csrfToken
       }
