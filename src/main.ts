@@ -3,7 +3,7 @@
  * exit 1 when it is invalid), starts the dev stand-ins in local mode, builds every service layer
  * once, serves the gateway on Bun, prints how to connect, and drains gracefully on SIGTERM/SIGINT.
  */
-import { FetchHttpClient } from "@effect/platform"
+import { FetchHttpClient, HttpMiddleware } from "@effect/platform"
 import { BunRuntime } from "@effect/platform-bun"
 import { type ConfigError, Console, Effect, Layer, Option } from "effect"
 import { Auth } from "./auth/Auth.ts"
@@ -17,6 +17,7 @@ import { Crypto } from "./keys/Crypto.ts"
 import { MasterKeys } from "./keys/MasterKeys.ts"
 import { listen } from "./listen.ts"
 import { Metrics } from "./observability/Metrics.ts"
+import { httpSpanName, installTracing } from "./observability/tracing/Tracing.ts"
 import { Policy } from "./policy/Policy.ts"
 import { SessionStore } from "./sessions/SessionStore.ts"
 import { SyncClientHttpLive } from "./sync/SyncClientHttp.ts"
@@ -73,14 +74,17 @@ const gateway = (config: ManaConfigShape) =>
       config.conformanceFixtures ? [...allTools, ...conformanceFixtureTools] : allTools
     )
 
-    const base = Layer.mergeAll(
+    const base = yield* Layer.build(Layer.mergeAll(
       Layer.succeed(ManaConfig, config),
       Layer.succeed(Upstreams, upstreams),
       Metrics.layer,
       FetchHttpClient.layer,
       Crypto.layer,
       Ids.layer
-    )
+    ))
+    // Before any layer captures a runtime: the tracer is part of what they capture. Its exporter
+    // is flushed after the server and the sessions have closed (scope finalizers run in reverse).
+    yield* installTracing(config.tracing).pipe(Effect.provide(base))
     const services = Layer.mergeAll(
       Auth.layer,
       SpaceDirectory.layer,
@@ -91,11 +95,14 @@ const gateway = (config: ManaConfigShape) =>
     )
     const app = makeMcpEndpoint(registry).pipe(
       Layer.provideMerge(services),
-      Layer.provideMerge(base)
+      Layer.provideMerge(Layer.succeedContext(base))
     )
     const context = yield* Layer.build(app)
 
-    yield* server.serve(makeHttpApp(registry.exposed.size)).pipe(Effect.provide(context))
+    yield* server.serve(makeHttpApp(registry.exposed.size)).pipe(
+      Effect.provide(context),
+      Effect.provideService(HttpMiddleware.SpanNameGenerator, httpSpanName)
+    )
     // Registered after the server, so on shutdown it runs first: stop accepting, finish calls, close sessions.
     const endpoint = yield* Effect.provide(McpEndpoint, context)
     yield* Effect.addFinalizer(() => endpoint.drain)

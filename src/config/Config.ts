@@ -4,7 +4,17 @@
  * the value and what is accepted. Resolving upstream URLs in local mode (where the dev stand-ins
  * pick their ports) is `Upstreams`' job, not this file's.
  */
-import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Option } from "effect"
+import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
+import type { TracingSettings } from "../observability/tracing/TracingSettings.ts"
+import {
+  otlpEndpoint,
+  otlpHeaders,
+  otlpProtocols,
+  samplerName,
+  samplerRatio,
+  tracesUrl,
+  tracingSettings
+} from "./otel.ts"
 import {
   anyString,
   boolean,
@@ -59,7 +69,32 @@ export interface ManaConfigShape {
   readonly shutdownGrace: Duration.Duration
   /** Registers the MCP conformance suite's fixture tool (conformance runs only). */
   readonly conformanceFixtures: boolean
+  /** OTLP trace export, from the standard `OTEL_*` variables; off without an endpoint. */
+  readonly tracing: TracingSettings
 }
+
+/** The OpenTelemetry SDK environment variables that concern traces (names and defaults per the spec). */
+const tracing: Config.Config<TracingSettings> = Config.all({
+  disabled: setting("OTEL_SDK_DISABLED", false, boolean),
+  endpoint: optionalSetting("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint),
+  tracesEndpoint: optionalSetting("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", otlpEndpoint),
+  headers: setting("OTEL_EXPORTER_OTLP_HEADERS", Redacted.make({}), otlpHeaders),
+  protocol: setting("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf", oneOf(otlpProtocols)),
+  exportTimeoutMillis: setting("OTEL_EXPORTER_OTLP_TIMEOUT", 10_000, positiveInt),
+  serviceName: setting("OTEL_SERVICE_NAME", "mana-mcp", anyString),
+  samplerName: setting("OTEL_TRACES_SAMPLER", "parentbased_always_on", samplerName),
+  samplerRatio: setting("OTEL_TRACES_SAMPLER_ARG", 1, samplerRatio),
+  scheduleDelayMillis: setting("OTEL_BSP_SCHEDULE_DELAY", 5_000, positiveInt),
+  maxQueueSize: setting("OTEL_BSP_MAX_QUEUE_SIZE", 2_048, positiveInt),
+  maxBatchSize: setting("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 512, positiveInt)
+}).pipe(
+  Config.map(({ endpoint, tracesEndpoint, ...rest }) =>
+    tracingSettings({
+      ...rest,
+      url: tracesUrl(Option.getOrUndefined(endpoint), Option.getOrUndefined(tracesEndpoint))
+    })
+  )
+)
 
 const upstreams: Config.Config<UpstreamMode> = Config.all({
   authUrl: optionalSetting("MANA_AUTH_URL", httpUrl),
@@ -108,7 +143,8 @@ export const manaConfig: Config.Config<ManaConfigShape> = Config.all({
   maxSessionsPerUser: setting("MAX_SESSIONS_PER_USER", 16, positiveInt),
   upstreamTimeout: setting("UPSTREAM_TIMEOUT", Duration.seconds(10), duration),
   shutdownGrace: setting("SHUTDOWN_GRACE", Duration.seconds(8), duration),
-  conformanceFixtures: setting("MCP_CONFORMANCE_FIXTURES", false, boolean)
+  conformanceFixtures: setting("MCP_CONFORMANCE_FIXTURES", false, boolean),
+  tracing
 })
 
 export class ManaConfig extends Context.Tag("mana-mcp/ManaConfig")<ManaConfig, ManaConfigShape>() {

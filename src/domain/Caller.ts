@@ -3,7 +3,7 @@
  * (never from the request that opened an MCP session), so a client can refresh its token or
  * switch space mid-session. Provided per tool call; it has no default.
  */
-import { Context, type Redacted } from "effect"
+import { Context, type Redacted, type Tracer } from "effect"
 import type { Principal } from "./Principal.ts"
 
 export interface CallerShape {
@@ -19,6 +19,14 @@ export interface CallerShape {
   readonly token: Redacted.Redacted<string>
   /** W3C `traceparent` of the request, if the client sent one. */
   readonly traceparent?: string | undefined
+  /** The span of the HTTP request that carries the call (when traced): the tool span's parent. */
+  readonly requestSpan?: Tracer.AnySpan | undefined
+  /** `legacy`: a 2025-era request (session or not); `modern`: 2026-07-28 per-request. */
+  readonly era?: "legacy" | "modern" | undefined
+  /** The 2025-era `Mcp-Session-Id`, when the call belongs to a session. */
+  readonly sessionId?: string | undefined
+  /** The MCP client's self-declared name (`clientInfo.name`), for the audit trail; not an identity. */
+  readonly clientName?: string | undefined
 }
 
 export class Caller extends Context.Tag("mana-mcp/Caller")<Caller, CallerShape>() {}

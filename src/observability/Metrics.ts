@@ -13,6 +13,8 @@ export type PolicyDecisionLabel = "allow" | "deny" | "flagged"
 export type ToolOutcome = "success" | "handler-error" | "input-invalid"
 export type UpstreamName = "mana-auth" | "mana-sync"
 export type UpstreamOutcome = "success" | "client-error" | "server-error" | "network-error" | "timeout"
+/** Why finished spans did not reach the collector. */
+export type SpanDropReason = "queue-full" | "export-failed"
 
 /**
  * V8 heap-space statistics: on Bun (JavaScriptCore) prom-client computes them by walking the whole
@@ -70,6 +72,18 @@ const make = () => {
     labelNames: ["era", "method"] as const,
     registers: [registry]
   })
+  const traceSpansExported = new Prom.Counter({
+    name: "mana_mcp_trace_spans_exported_total",
+    help: "Spans accepted by the OTLP collector",
+    registers: [registry]
+  })
+  const traceSpansDropped = new Prom.Counter({
+    name: "mana_mcp_trace_spans_dropped_total",
+    help:
+      "Finished spans never exported, by reason (queue-full: the export queue was full; export-failed: the collector did not accept the batch in time)",
+    labelNames: ["reason"] as const,
+    registers: [registry]
+  })
 
   return {
     /** Prometheus text exposition of every metric. */
@@ -86,7 +100,10 @@ const make = () => {
     upstreamRequest: (upstream: UpstreamName, outcome: UpstreamOutcome, seconds: number) =>
       Effect.sync(() => upstreamDuration.observe({ upstream, outcome }, seconds)),
     masterKeyCache: (result: "hit" | "miss") => Effect.sync(() => masterKeyCache.inc({ result })),
-    request: (era: "legacy" | "modern", method: string) => Effect.sync(() => requests.inc({ era, method }))
+    request: (era: "legacy" | "modern", method: string) => Effect.sync(() => requests.inc({ era, method })),
+    traceSpansExported: (count: number) => Effect.sync(() => traceSpansExported.inc(count)),
+    traceSpansDropped: (reason: SpanDropReason, count: number) =>
+      Effect.sync(() => traceSpansDropped.inc({ reason }, count))
   } as const
 }
 

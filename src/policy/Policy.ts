@@ -97,6 +97,11 @@ const makePolicy = Effect.gen(function*() {
     Effect.gen(function*() {
       const decision = yield* decide(call)
       yield* report(call, decision)
+      const labels = decisionLabels(decision)
+      yield* Effect.annotateCurrentSpan({
+        "mana.policy.decision": labels.decision,
+        "mana.policy.reason": labels.reason
+      })
       switch (decision._tag) {
         case "Deny":
           return enforce
@@ -107,7 +112,12 @@ const makePolicy = Effect.gen(function*() {
         case "Clean":
           return pass(Option.none())
       }
-    }).pipe(Effect.withSpan("Policy.gate", { attributes: { tool: call.tool.name, mode: policyMode } }))
+    }).pipe(
+      Effect.withSpan("Policy.gate", {
+        attributes: { "gen_ai.tool.name": call.tool.name, "mana.policy.mode": policyMode },
+        captureStackTrace: false
+      })
+    )
 
   return { gate } satisfies PolicyShape
 })

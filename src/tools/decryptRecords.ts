@@ -47,4 +47,9 @@ export const decryptRecords = (
       })
     }
     return { readable, unreadable }
-  })
+  }).pipe(
+    Effect.withSpan("Crypto.decryptBatch", {
+      attributes: { "mana.records.count": records.length, "mana.fields.count": fields.length },
+      captureStackTrace: false
+    })
+  )

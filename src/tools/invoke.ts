@@ -4,9 +4,10 @@
  * schema. It is the only place where typed tool errors become MCP results, and where
  * `mana_mcp_tool_invocations_total` / `_duration_seconds` are recorded.
  */
-import { Cause, Clock, Effect, Option, Tracer } from "effect"
+import { Cause, Clock, Effect, Option } from "effect"
 import { Caller, type CallerShape } from "../domain/Caller.ts"
 import { Metrics, type ToolOutcome } from "../observability/Metrics.ts"
+import { withToolSpan } from "../observability/tracing/toolSpan.ts"
 import { Policy } from "../policy/Policy.ts"
 import type { Registry } from "./registry.ts"
 import { errorResult, successResult, type ToolResult } from "./toolResult.ts"
@@ -14,17 +15,6 @@ import { errorResult, successResult, type ToolResult } from "./toolResult.ts"
 export type InvokeOutcome =
   | { readonly _tag: "Result"; readonly result: ToolResult }
   | { readonly _tag: "UnknownTool"; readonly name: string }
-
-const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/
-
-/** The W3C traceparent of the request as an external parent span, so an exporter links agent → gateway → mana-sync. */
-export const parentSpanOf = (traceparent: string | undefined): Option.Option<Tracer.ExternalSpan> => {
-  const match = traceparent === undefined ? null : traceparentPattern.exec(traceparent.trim().toLowerCase())
-  if (match === null) return Option.none()
-  const [, traceId, spanId, flags] = match
-  if (traceId === undefined || spanId === undefined || flags === undefined || /^0+$/.test(traceId)) return Option.none()
-  return Option.some(Tracer.externalSpan({ traceId, spanId, sampled: (parseInt(flags, 16) & 1) === 1 }))
-}
 
 const internalErrorMessage = (tool: string) =>
   `Tool ${tool} failed because of an internal gateway error. Nothing secret was exposed; retry once, and report it if it persists.`
@@ -79,13 +69,9 @@ export const makeInvoke = <R>(registry: Registry<R>) =>
     )
   })
 
-  const traced = call.pipe(
+  return call.pipe(
     Effect.map((result): InvokeOutcome => ({ _tag: "Result", result })),
-    Effect.withSpan(tool.name, { attributes: { "mcp.tool": tool.name, "mana.space": caller.spaceId } }),
+    withToolSpan(tool.name, caller),
     Effect.annotateLogs({ tool: tool.name, userId: caller.principal.userId })
   )
-  return Option.match(parentSpanOf(caller.traceparent), {
-    onNone: () => traced,
-    onSome: (parent) => Effect.withParentSpan(traced, parent).pipe(Effect.annotateLogs({ traceId: parent.traceId }))
-  })
 }

@@ -80,13 +80,18 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
             )
           }
           // Headers first: an unauthenticated request never costs a body read.
-          const caller = yield* authenticate(request, publicBaseOf(config.publicUrl, request.url))
+          const authenticated = yield* authenticate(request, publicBaseOf(config.publicUrl, request.url))
           const parsedBody = method === "POST" ? yield* readJsonBody(request) : undefined
-          const authInfo = authInfoOf(caller, new CallerEnvelope(caller))
           const legacy = yield* Effect.promise(() =>
             isLegacyRequest(request, parsedBody, { maxRequestBodySize }).catch(() => true)
           )
-          yield* metrics.request(legacy ? "legacy" : "modern", methodLabel(method, parsedBody))
+          const mcpMethod = methodLabel(method, parsedBody)
+          yield* metrics.request(legacy ? "legacy" : "modern", mcpMethod)
+          yield* Effect.annotateCurrentSpan("mcp.method.name", mcpMethod)
+          // The SDK calls tools outside this fiber: the request's span rides along to parent them.
+          const requestSpan = Option.getOrUndefined(yield* Effect.option(Effect.currentSpan))
+          const caller = { ...authenticated, era: legacy ? "legacy" : "modern", requestSpan } as const
+          const authInfo = authInfoOf(caller, new CallerEnvelope(caller))
           if (legacy) return yield* sessions.handle({ request, userId: caller.principal.userId, parsedBody, authInfo })
           return yield* Effect.tryPromise({
             try: () => modern.fetch(request, { parsedBody, authInfo }),

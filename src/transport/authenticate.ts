@@ -64,7 +64,10 @@ export const makeAuthenticate =
           { spaces: listed }
         ))
       }
-      const member = yield* refuseSpaces(spaces.find(verified.principal, verified.token, spaceId))
+      const member = yield* refuseSpaces(spaces.find(verified.principal, verified.token, spaceId)).pipe(
+        // The header is unverified client input until membership is known: not an attribute.
+        Effect.withSpan("SpaceDirectory.check", { captureStackTrace: false })
+      )
       if (Option.isNone(member)) {
         const listed = yield* listSpaces
         return yield* Effect.fail(errorResponse(

@@ -6,6 +6,7 @@
  */
 import {
   type CallToolResult,
+  CLIENT_INFO_META_KEY,
   ProtocolError,
   ProtocolErrorCode,
   Server,
@@ -31,11 +32,25 @@ export type RunInvoke = (name: string, args: unknown, caller: CallerShape) => Pr
  * The caller attached by the transport to this HTTP request. A `traceparent` in the request's
  * `_meta` wins over the HTTP header: it is the agent's own span for this very call.
  */
-const callerOf = (ctx: ServerContext): CallerShape | undefined => {
+const callerOf = (ctx: ServerContext, server: Server): CallerShape | undefined => {
   const envelope = ctx.http?.authInfo?.extra?.["caller"]
   if (!(envelope instanceof CallerEnvelope)) return undefined
   const traceparent = ctx.mcpReq._meta?.[TRACEPARENT_META_KEY]
-  return typeof traceparent === "string" ? { ...envelope.caller, traceparent } : envelope.caller
+  const clientName = clientNameOf(ctx) ?? server.getClientVersion()?.name
+  return {
+    ...envelope.caller,
+    ...(typeof traceparent === "string" ? { traceparent } : {}),
+    ...(ctx.sessionId === undefined ? {} : { sessionId: ctx.sessionId }),
+    ...(clientName === undefined ? {} : { clientName })
+  }
+}
+
+/** A 2026-07-28 request names its client in the `_meta` envelope; a 2025 session did at initialize. */
+const clientNameOf = (ctx: ServerContext): string | undefined => {
+  const info = Object.entries(ctx.mcpReq.envelope ?? {}).find(([key]) => key === CLIENT_INFO_META_KEY)?.[1]
+  return typeof info === "object" && info !== null && "name" in info && typeof info.name === "string"
+    ? info.name
+    : undefined
 }
 
 export const makeServerFactory = (descriptors: ReadonlyArray<McpToolDescriptor>, runInvoke: RunInvoke) => {
@@ -67,7 +82,7 @@ export const makeServerFactory = (descriptors: ReadonlyArray<McpToolDescriptor>,
     server.setRequestHandler("resources/list", () => ({ resources: [] }))
     server.setRequestHandler("resources/templates/list", () => ({ resourceTemplates: [] }))
     server.setRequestHandler("tools/call", async (request, ctx): Promise<CallToolResult> => {
-      const caller = callerOf(ctx)
+      const caller = callerOf(ctx, server)
       // The transport always attaches a caller; its absence is a wiring bug, not a client error.
       if (caller === undefined) throw new ProtocolError(ProtocolErrorCode.InternalError, "No authenticated caller")
       const outcome = await runInvoke(request.params.name, request.params.arguments ?? {}, caller)
