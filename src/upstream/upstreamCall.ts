@@ -84,6 +84,12 @@ export const makeUpstreamCall = (upstream: UpstreamName) =>
     const { upstreamTimeout } = yield* ManaConfig
     const metrics = yield* Metrics
     const baseUrl = upstream === "mana-auth" ? upstreams.authUrl : upstreams.syncUrl
+    // HTTP client semantic conventions: host and port of the upstream, never the query or a token.
+    const base = new URL(baseUrl)
+    const serverAttributes = {
+      "server.address": base.hostname,
+      "server.port": Number(base.port || (base.protocol === "https:" ? 443 : 80))
+    }
 
     const attempt = <A, E>(spec: UpstreamRequest<A, E>, request: HttpClientRequest.HttpClientRequest) =>
       measured(
@@ -123,7 +129,15 @@ export const makeUpstreamCall = (upstream: UpstreamName) =>
         ? attempt(spec, request)
         : Effect.retry(attempt(spec, request), { schedule: retry, while: (failed) => failed.transient })).pipe(
           Effect.mapError((failed) => failed.error),
-          Effect.withSpan(spec.span, { attributes: { "upstream.name": upstream, "http.method": spec.method } })
+          Effect.withSpan(spec.span, {
+            attributes: {
+              "upstream.name": upstream,
+              "http.request.method": spec.method,
+              ...serverAttributes,
+              "url.path": spec.path.split("?")[0]
+            },
+            captureStackTrace: false
+          })
         )
     }
   })

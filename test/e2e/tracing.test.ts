@@ -102,9 +102,18 @@ describe("OTLP trace export", () => {
     const policy = toolSpans.find((span) => span.name === "Policy.gate")
     expect(policy?.attributes).toMatchObject({ "gen_ai.tool.name": "todo.list", "mana.policy.decision": "allow" })
     expect(toolSpans.some((span) => span.name === "Crypto.decryptBatch")).toBe(true)
-    const pull = toolSpans.find((span) => span.kind === 3 && String(span.attributes["url.path"]).endsWith("/pull"))
+    // The upstream call (one span per call, retries inside) and its HTTP client span.
+    const syncUrl = new URL(gateway.syncUrl)
+    const pullCall = toolSpans.find((span) => span.name === "SyncTransport.pull")!
+    expect(pullCall.attributes).toMatchObject({
+      "upstream.name": "mana-sync",
+      "http.request.method": "GET",
+      "server.address": syncUrl.hostname,
+      "server.port": Number(syncUrl.port),
+      "url.path": "/sync/todo/pull"
+    })
+    const pull = descendantsOf(spans, pullCall).find((span) => span.kind === 3)
     expect(pull?.attributes).toMatchObject({ "http.request.method": "GET", "http.response.status_code": 200 })
-    expect(String(pull?.attributes["server.address"])).toContain(new URL(gateway.syncUrl).port)
 
     // The resource names the service; the configured collector header is sent.
     expect(receiver.resources[0]).toMatchObject({ "service.name": "mana-mcp" })
