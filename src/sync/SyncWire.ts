@@ -53,6 +53,12 @@ export const parseInstantMicros = (text: string): Option.Option<number> => {
   return Option.some(millis * 1000 + micros - offsetMinutes * 60_000_000)
 }
 
+/** An instant for ordering: epoch microseconds, or −∞ for a missing or unparseable value (every real stamp beats it). */
+export const instantOf = (value: unknown): number =>
+  typeof value === "string"
+    ? Option.getOrElse(parseInstantMicros(value), () => Number.NEGATIVE_INFINITY)
+    : Number.NEGATIVE_INFINITY
+
 /** Formats epoch microseconds as RFC3339 with six fractional digits, like Postgres timestamps. */
 export const formatInstantMicros = (micros: number): string => {
   const millis = Math.floor(micros / 1000)

@@ -6,10 +6,7 @@
  * records that miss required fields.
  */
 import { HashMap, HashSet, Option } from "effect"
-import { parseInstantMicros, type WireChange } from "./SyncWire.ts"
-
-/** The lowest timestamp: `""`, missing or unparseable `at` values. Every real stamp beats it. */
-const LOWEST = Number.NEGATIVE_INFINITY
+import { instantOf as instant, type WireChange } from "./SyncWire.ts"
 
 interface FieldState {
   readonly value: unknown
@@ -39,9 +36,6 @@ export interface FoldedRecord {
 }
 
 export const emptyFold: FoldState = { records: HashMap.empty(), seen: HashSet.empty() }
-
-const instant = (value: unknown): number =>
-  typeof value === "string" ? Option.getOrElse(parseInstantMicros(value), () => LOWEST) : LOWEST
 
 const freshRecord = (id: string): RecordState => ({ id, fields: {}, tombstone: false, spaceId: undefined })
 

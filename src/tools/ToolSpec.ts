@@ -5,6 +5,7 @@
  */
 import { Effect, JSONSchema, ParseResult, Schema, SchemaAST } from "effect"
 import type { AgentError } from "../domain/AgentError.ts"
+import { CurrentTool, moduleOf } from "./CurrentTool.ts"
 import { cleanJsonSchema, type JsonObject } from "./jsonSchema.ts"
 import { defaultsOf, withDefaults } from "./schemaDefaults.ts"
 
@@ -17,18 +18,18 @@ export interface EncryptedFields {
 }
 
 export interface ToolSpec<I, IE, O, OE, E extends AgentError, R> {
-  /** `module.verb`, e.g. `habits.create`. */
+  /** `module.verb`, e.g. `habits.create`: the module and the actor stamped on writes derive from it. */
   readonly name: string
   /** Short human title for clients' tool pickers. */
   readonly title: string
   /** Written for the model: what it does, what it returns, its limits. */
   readonly description: string
-  readonly module: string
   readonly scope: ToolScope
   readonly policyHint: PolicyHint
   readonly input: Schema.Schema<I, IE>
   readonly output: Schema.Schema<O, OE>
   readonly encryptedFields?: EncryptedFields
+  /** Runs with `CurrentTool` (this tool) provided; the span around it is opened by `invoke.ts`. */
   readonly handler: (input: I) => Effect.Effect<O, E, R>
 }
 
@@ -62,6 +63,7 @@ export interface Tool<R> {
   readonly name: string
   readonly title: string
   readonly description: string
+  /** The name's part before the first dot. */
   readonly module: string
   readonly scope: ToolScope
   readonly policyHint: PolicyHint
@@ -96,14 +98,15 @@ const toolJsonSchema = <A, I>(schema: Schema.Schema<A, I>) => {
 
 export const defineTool = <I, IE, O, OE, E extends AgentError, R>(
   spec: ToolSpec<I, IE, O, OE, E, R>
-): Tool<R> => {
+): Tool<Exclude<R, CurrentTool>> => {
   const decodeInput = Schema.decodeUnknown(spec.input, { errors: "all", onExcessProperty: "error" })
   const encodeOutput = Schema.encode(spec.output)
+  const current = { name: spec.name, module: moduleOf(spec.name) }
   return {
     name: spec.name,
     title: spec.title,
     description: spec.description,
-    module: spec.module,
+    module: current.module,
     scope: spec.scope,
     policyHint: spec.policyHint,
     encryptedFields: spec.encryptedFields,
@@ -112,12 +115,13 @@ export const defineTool = <I, IE, O, OE, E extends AgentError, R>(
     decode: (args) =>
       decodeInput(args ?? {}).pipe(
         Effect.mapError((error) => new InvalidToolInput({ tool: spec.name, issues: describeParseIssues(error) })),
-        Effect.map((input): DecodedCall<R> => ({
+        Effect.map((input): DecodedCall<Exclude<R, CurrentTool>> => ({
           input,
           run: spec.handler(input).pipe(
             Effect.flatMap((output) =>
               Effect.mapError(encodeOutput(output), () => new ToolOutputInvalid({ tool: spec.name }))
-            )
+            ),
+            Effect.provideService(CurrentTool, current)
           )
         }))
       )

@@ -22,7 +22,6 @@ const jsonSchemaFixture = defineTool({
   name: "json_schema_2020_12_tool",
   title: "JSON Schema 2020-12 fixture",
   description: "Conformance fixture: echoes its input. Present only when MCP_CONFORMANCE_FIXTURES=true.",
-  module: "conformance",
   scope: "user-space",
   policyHint: "read",
   input: Input,

@@ -8,7 +8,7 @@ import { Effect } from "effect"
 import { Caller } from "../domain/Caller.ts"
 import { Crypto } from "../keys/Crypto.ts"
 import { MasterKeys } from "../keys/MasterKeys.ts"
-import { SyncClient } from "../sync/SyncClient.ts"
+import { pushChanges } from "./pushChanges.ts"
 import type { EncryptedFields } from "./ToolSpec.ts"
 
 /** The caller of this call and their master key. Fails with a `MasterKeyError` (zero-knowledge, no vault, fetch failed). */
@@ -18,21 +18,14 @@ export const callerKey = Effect.gen(function*() {
   return { caller, key }
 })
 
-/** Encrypts `record`'s encrypted fields with `key` and pushes it as one insert on behalf of `tool`. */
+/** Encrypts `record`'s encrypted fields with `key` and pushes it to `app` as one insert. */
 export const insertEncrypted = (
   key: CryptoKey,
-  target: { readonly app: string; readonly tool: string; readonly table: EncryptedFields },
+  app: string,
+  table: EncryptedFields,
   record: { readonly id: string } & Readonly<Record<string, unknown>>
 ) =>
   Effect.gen(function*() {
-    const caller = yield* Caller
-    const crypto = yield* Crypto
-    const sync = yield* SyncClient
-    const data = yield* crypto.encryptFields(key, record, target.table.fields)
-    yield* sync.push(caller, target.app, target.tool, [{
-      op: "insert",
-      table: target.table.table,
-      id: record.id,
-      data
-    }])
+    const data = yield* Effect.flatMap(Crypto, (crypto) => crypto.encryptFields(key, record, table.fields))
+    yield* pushChanges(app, [{ op: "insert", table: table.table, id: record.id, data }])
   })

@@ -102,6 +102,81 @@ describe("habits tools", () => {
       assert.deepStrictEqual((yield* listHabits()).habits.map((h) => h.title), ["Walk"])
     })))
 
+  it.effect("stamps each write with the running tool's name as the actor", () =>
+    fresh(Effect.gen(function*() {
+      const engine = yield* SyncEngine
+      const { habit } = yield* createHabit({ title: "Walk" })
+      yield* runTool(archive, { id: habit.id }, Schema.Unknown)
+      const pulled = yield* engine.pull({
+        userId: alice,
+        appId: "habits",
+        clientIdHeader: "inspector",
+        collection: "habits",
+        since: "1970-01-01T00:00:00.000Z"
+      })
+      const actors = pulled.serverChanges.map((change) => JSON.stringify(change.actor))
+      assert.deepStrictEqual(actors, [
+        JSON.stringify({
+          kind: "ai",
+          principalId: "mana-mcp",
+          displayName: "mana-mcp (habits.create)",
+          tool: "habits.create"
+        }),
+        JSON.stringify({
+          kind: "ai",
+          principalId: "mana-mcp",
+          displayName: "mana-mcp (habits.archive)",
+          tool: "habits.archive"
+        })
+      ])
+    })))
+
+  it.effect("reads odd stored values as defaults and orders by creation instant, not by text", () =>
+    fresh(Effect.gen(function*() {
+      const engine = yield* SyncEngine
+      const insert = (id: string, data: Record<string, unknown>) => ({
+        table: "habits",
+        id,
+        op: "insert",
+        spaceId: spaceA,
+        data: { ...data, spaceId: spaceA }
+      })
+      yield* engine.push({
+        userId: alice,
+        appId: "habits",
+        clientIdHeader: "web-app",
+        body: {
+          changes: [
+            // 09:30 in UTC+02:00 is 07:30Z: earlier than 08:00Z although its text sorts later.
+            insert("b", { title: "Later", order: 1, createdAt: "2026-01-01T08:00:00.000Z" }),
+            insert("a", {
+              title: "Odd",
+              order: 1,
+              icon: 7,
+              color: "",
+              targetPerDay: "2",
+              isArchived: "yes",
+              createdAt: "2026-01-01T09:30:00+02:00",
+              updatedAt: 5
+            })
+          ]
+        }
+      })
+      const { habits } = yield* listHabits()
+      assert.deepStrictEqual(habits.map((h) => h.title), ["Odd", "Later"])
+      assert.deepStrictEqual(habits[0], {
+        id: "a",
+        title: "Odd",
+        icon: "star",
+        color: "#6366f1",
+        targetPerDay: null,
+        defaultDuration: null,
+        order: 1,
+        isArchived: false,
+        createdAt: "2026-01-01T09:30:00+02:00"
+      })
+    })))
+
   it.effect("rejects an invalid color in the input schema, naming the field", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(create.decode({ title: "Walk", color: "blue" }))

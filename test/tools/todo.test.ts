@@ -131,11 +131,11 @@ describe("todo tools", () => {
       assert.deepStrictEqual(titles(listed.tasks), ["one", "two"])
     }).pipe(Effect.provide(toolLayer())))
 
-  it.effect("complete: unknown id is TaskNotFound; completing twice writes once and succeeds", () =>
+  it.effect("complete: unknown id is RecordNotFound; completing twice writes once and succeeds", () =>
     Effect.gen(function*() {
       const engine = yield* SyncEngine
       const missing = yield* Effect.flip(runTool(complete, { id: "6f1f2c1e-2a5d-4b8e-9a51-7f3c2d1e0a99" }, Ok))
-      assert.strictEqual(missing._tag, "TaskNotFound")
+      assert.strictEqual(missing._tag, "RecordNotFound")
       const { task } = yield* runTool(create, { title: "Once" }, Created)
       yield* runTool(complete, { id: task.id }, Ok)
       const rows = yield* engine.rowCount

@@ -1,13 +1,16 @@
 /**
- * The habit record as tools see it (upstreams.md 3.2), the input field schemas the habits tools
- * share, and reading the live habits of the caller's active space. Records written by the web app
- * may lack fields or carry odd values: a record without a string `title` is skipped (a partial
- * record), other fields fall back to their defaults. Pushing is each tool's own business.
+ * The habit record as tools see it (docs/upstreams.md §4.1), its stored shape, the input field
+ * schemas the habits tools share, and reading the live habits of the caller's active space.
+ * Records written by the web app may lack fields or carry odd values: a record without a string
+ * `title` is skipped (a partial record), other fields fall back to their defaults. Pushing is each
+ * tool's own business.
  */
-import { Effect, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
 import type { CallerShape } from "../../domain/Caller.ts"
-import type { SyncClientShape, SyncRecord } from "../../sync/SyncClient.ts"
-import { RecordNotFound } from "../RecordNotFound.ts"
+import type { SyncClientShape } from "../../sync/SyncClient.ts"
+import { requireRecord } from "../RecordNotFound.ts"
+import { byPosition } from "../recordOrder.ts"
+import { storedOptional, storedOr } from "../storedField.ts"
 
 export const habitsApp = "habits"
 export const habitsTable = "habits"
@@ -48,47 +51,33 @@ export const Habit = Schema.Struct({
 })
 export type Habit = typeof Habit.Type
 
-const stringOr = (value: unknown, fallback: string) => (typeof value === "string" && value !== "" ? value : fallback)
-const numberOrNull = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : null)
+const StoredHabit = Schema.Struct({
+  id: Schema.String,
+  title: Schema.String,
+  icon: storedOr(Schema.NonEmptyString, () => defaultIcon),
+  color: storedOr(Schema.NonEmptyString, () => defaultColor),
+  targetPerDay: storedOr(Schema.NullOr(Schema.Finite), () => null),
+  defaultDuration: storedOr(Schema.NullOr(Schema.Finite), () => null),
+  order: storedOr(Schema.Finite, () => 0),
+  isArchived: storedOr(Schema.Boolean, () => false),
+  createdAt: storedOptional(Schema.String),
+  updatedAt: storedOptional(Schema.String)
+})
 
-/** The habit in a folded record, or `undefined` for a partial record without a title. */
-export const toHabit = (record: SyncRecord): Habit | undefined => {
-  const data = record.data
-  const title = data["title"]
-  if (typeof title !== "string") return undefined
-  const createdAt = data["createdAt"]
-  const updatedAt = data["updatedAt"]
-  return {
-    id: record.id,
-    title,
-    icon: stringOr(data["icon"], defaultIcon),
-    color: stringOr(data["color"], defaultColor),
-    targetPerDay: numberOrNull(data["targetPerDay"]),
-    defaultDuration: numberOrNull(data["defaultDuration"]),
-    order: numberOrNull(data["order"]) ?? 0,
-    isArchived: data["isArchived"] === true,
-    ...(typeof createdAt === "string" ? { createdAt } : {}),
-    ...(typeof updatedAt === "string" ? { updatedAt } : {})
-  }
-}
+/** A folded record as a `Habit`, or `None` for a partial record without a title. */
+export const readHabit = (id: string, data: Readonly<Record<string, unknown>>): Option.Option<Habit> =>
+  Schema.decodeUnknownOption(StoredHabit)({ ...data, id })
 
-/** The web app's order: `order` ascending, then creation time, then id (for a stable result). */
-const byOrder = (a: Habit, b: Habit) =>
-  a.order - b.order || (a.createdAt ?? "").localeCompare(b.createdAt ?? "") || a.id.localeCompare(b.id)
-
-/** Every live habit (archived included) of the caller's active space, sorted. */
+/** Every live habit (archived included) of the caller's active space, in the web app's order. */
 export const readHabits = (sync: SyncClientShape, caller: CallerShape) =>
-  Effect.map(sync.read(caller, habitsApp, habitsTable), (records) =>
-    records.flatMap((record) => {
-      const habit = toHabit(record)
-      return habit === undefined ? [] : [habit]
-    }).sort(byOrder))
+  Effect.map(
+    sync.read(caller, habitsApp, habitsTable),
+    (records) => records.flatMap((record) => Option.toArray(readHabit(record.id, record.data))).sort(byPosition)
+  )
 
 /** The live habit `id` of the active space; fails with `RecordNotFound` otherwise. */
 export const findHabit = (sync: SyncClientShape, caller: CallerShape, id: string) =>
-  Effect.flatMap(readHabits(sync, caller), (habits) => {
-    const habit = habits.find((h) => h.id === id)
-    return habit === undefined
-      ? Effect.fail(new RecordNotFound({ kind: "habit", id, listTool: "habits.list" }))
-      : Effect.succeed(habit)
-  })
+  Effect.flatMap(
+    readHabits(sync, caller),
+    (habits) => requireRecord(habits, id, { kind: "habit", listTool: "habits.list" })
+  )

@@ -7,6 +7,8 @@ import { DateTime, Effect, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
+import type { CurrentTool } from "../CurrentTool.ts"
+import { pushChanges } from "../pushChanges.ts"
 import type { RecordNotFound } from "../RecordNotFound.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { findHabit, HabitId, habitsApp, habitsTable } from "./Habit.ts"
@@ -26,23 +28,24 @@ export const archive = defineTool({
   title: "Archive habit",
   description:
     "Archives one habit of the user's active Mana space (hidden from habits.list unless includeArchived is true, history kept), or unarchives it with archived: false. Returns { ok: true }. Fails with RecordNotFound if the id is not a habit of the active space (use habits.list with includeArchived: true to find ids).",
-  module: "habits",
   scope: "user-space",
   policyHint: "write",
   input: Input,
   output: Output,
-  handler: ({ archived, id }): Effect.Effect<typeof Output.Type, SyncError | RecordNotFound, Caller | SyncClient> =>
+  handler: (
+    { archived, id }
+  ): Effect.Effect<typeof Output.Type, SyncError | RecordNotFound, Caller | SyncClient | CurrentTool> =>
     Effect.gen(function*() {
       const caller = yield* Caller
       const sync = yield* SyncClient
       yield* findHabit(sync, caller, id)
       const now = DateTime.formatIso(yield* DateTime.now)
-      yield* sync.push(caller, habitsApp, "habits.archive", [{
+      yield* pushChanges(habitsApp, [{
         op: "update",
         table: habitsTable,
         id,
         fields: { isArchived: archived, updatedAt: now }
       }])
       return { ok: true as const }
-    }).pipe(Effect.withSpan("habits.archive"))
+    })
 })

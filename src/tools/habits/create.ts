@@ -8,6 +8,8 @@ import { Caller } from "../../domain/Caller.ts"
 import { Ids } from "../../domain/Ids.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
+import type { CurrentTool } from "../CurrentTool.ts"
+import { pushChanges } from "../pushChanges.ts"
 import { defineTool } from "../ToolSpec.ts"
 import {
   Color,
@@ -38,16 +40,13 @@ export const create = defineTool({
   title: "Create habit",
   description:
     "Creates a habit in the user's active Mana space and returns { habit } with its new id. The habit is placed after the existing habits of the space and starts unarchived. Only title is required; icon defaults to \"star\", color to \"#6366f1\", targetPerDay and defaultDuration to null.",
-  module: "habits",
   scope: "user-space",
   policyHint: "write",
   input: Input,
   output: Output,
-  handler: (input): Effect.Effect<typeof Output.Type, SyncError, Caller | SyncClient | Ids> =>
+  handler: (input): Effect.Effect<typeof Output.Type, SyncError, Caller | SyncClient | Ids | CurrentTool> =>
     Effect.gen(function*() {
-      const caller = yield* Caller
-      const sync = yield* SyncClient
-      const existing = yield* readHabits(sync, caller)
+      const existing = yield* readHabits(yield* SyncClient, yield* Caller)
       const order = existing.reduce((max, h) => Math.max(max, h.order + 1), 0)
       const now = DateTime.formatIso(yield* DateTime.now)
       const habit: Habit = {
@@ -62,12 +61,7 @@ export const create = defineTool({
         createdAt: now,
         updatedAt: now
       }
-      yield* sync.push(caller, habitsApp, "habits.create", [{
-        op: "insert",
-        table: habitsTable,
-        id: habit.id,
-        data: habit
-      }])
+      yield* pushChanges(habitsApp, [{ op: "insert", table: habitsTable, id: habit.id, data: habit }])
       return { habit }
-    }).pipe(Effect.withSpan("habits.create"))
+    })
 })

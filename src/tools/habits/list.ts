@@ -23,7 +23,6 @@ export const list = defineTool({
   title: "List habits",
   description:
     "Lists the habits of the user's active Mana space, sorted by their position (order), then creation time. Returns { habits } with id, title, icon, color, targetPerDay, defaultDuration, order and isArchived. Archived habits are left out unless includeArchived is true. Other spaces' habits are never included.",
-  module: "habits",
   scope: "user-space",
   policyHint: "read",
   input: Input,
@@ -32,5 +31,5 @@ export const list = defineTool({
     Effect.gen(function*() {
       const habits = yield* readHabits(yield* SyncClient, yield* Caller)
       return { habits: input.includeArchived ? habits : habits.filter((h) => !h.isArchived) }
-    }).pipe(Effect.withSpan("habits.list"))
+    })
 })

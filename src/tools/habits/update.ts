@@ -8,6 +8,8 @@ import { DateTime, Effect, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
+import type { CurrentTool } from "../CurrentTool.ts"
+import { pushChanges } from "../pushChanges.ts"
 import type { RecordNotFound } from "../RecordNotFound.ts"
 import { defineTool } from "../ToolSpec.ts"
 import {
@@ -38,12 +40,13 @@ export const update = defineTool({
   title: "Update habit",
   description:
     "Changes fields of one habit in the user's active Mana space: any of title, icon, color, targetPerDay, defaultDuration. Fields you leave out keep their values; pass null to clear targetPerDay or defaultDuration. Returns { ok: true }. Fails with RecordNotFound if the id is not a habit of the active space (use habits.list to find ids). To archive, use habits.archive.",
-  module: "habits",
   scope: "user-space",
   policyHint: "write",
   input: Input,
   output: Output,
-  handler: ({ id, ...changes }): Effect.Effect<typeof Output.Type, SyncError | RecordNotFound, Caller | SyncClient> =>
+  handler: (
+    { id, ...changes }
+  ): Effect.Effect<typeof Output.Type, SyncError | RecordNotFound, Caller | SyncClient | CurrentTool> =>
     Effect.gen(function*() {
       const caller = yield* Caller
       const sync = yield* SyncClient
@@ -52,7 +55,7 @@ export const update = defineTool({
       for (const [key, value] of Object.entries(changes)) if (value !== undefined) fields[key] = value
       if (Object.keys(fields).length === 0) return { ok: true as const }
       fields["updatedAt"] = DateTime.formatIso(yield* DateTime.now)
-      yield* sync.push(caller, habitsApp, "habits.update", [{ op: "update", table: habitsTable, id, fields }])
+      yield* pushChanges(habitsApp, [{ op: "update", table: habitsTable, id, fields }])
       return { ok: true as const }
-    }).pipe(Effect.withSpan("habits.update"))
+    })
 })

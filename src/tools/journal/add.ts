@@ -11,6 +11,7 @@ import type { MasterKeys } from "../../keys/MasterKeys.ts"
 import type { MasterKeyError } from "../../keys/VaultErrors.ts"
 import type { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
+import type { CurrentTool } from "../CurrentTool.ts"
 import { callerKey, insertEncrypted } from "../encryptedInsert.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { countWords, Entry, IsoDate, journalApp, journalTable, Mood } from "./Entry.ts"
@@ -48,7 +49,6 @@ export const add = defineTool({
   title: "Add journal entry",
   description:
     "Adds an entry to the user's journal in the active space. Returns { entry } with its id and word count. Content 1–200000 characters, optional title (≤500), date YYYY-MM-DD (default today, UTC), optional mood (German words: dankbar, glücklich, zufrieden, neutral, nachdenklich, traurig, gestresst, wütend) and tags. Title and content are encrypted; date, mood and tags are not. There is no tool to read the journal. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.",
-  module: "journal",
   scope: "user-space",
   policyHint: "write",
   input: Input,
@@ -56,7 +56,11 @@ export const add = defineTool({
   encryptedFields: journalTable,
   handler: (
     input
-  ): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto | Ids> =>
+  ): Effect.Effect<
+    typeof Output.Type,
+    SyncError | MasterKeyError,
+    Caller | SyncClient | MasterKeys | Crypto | Ids | CurrentTool
+  > =>
     Effect.gen(function*() {
       const { key } = yield* callerKey
       const now = DateTime.formatIso(yield* DateTime.now)
@@ -74,7 +78,7 @@ export const add = defineTool({
         createdAt: now,
         updatedAt: now
       }
-      yield* insertEncrypted(key, { app: journalApp, tool: "journal.add", table: journalTable }, entry)
+      yield* insertEncrypted(key, journalApp, journalTable, entry)
       return { entry }
     })
 })

@@ -11,6 +11,7 @@ import type { MasterKeys } from "../../keys/MasterKeys.ts"
 import type { MasterKeyError } from "../../keys/VaultErrors.ts"
 import type { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
+import type { CurrentTool } from "../CurrentTool.ts"
 import { callerKey, insertEncrypted } from "../encryptedInsert.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { HexColor, Note, notesApp, notesTable } from "./Note.ts"
@@ -41,7 +42,6 @@ export const create = defineTool({
   title: "Create note",
   description:
     "Creates a note in the user's active space. Returns { note } with the new note's id. Title 1–500 characters, markdown content up to 200000, optional #RRGGBB colour, optional pin. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.",
-  module: "notes",
   scope: "user-space",
   policyHint: "write",
   input: Input,
@@ -49,7 +49,11 @@ export const create = defineTool({
   encryptedFields: notesTable,
   handler: (
     input
-  ): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto | Ids> =>
+  ): Effect.Effect<
+    typeof Output.Type,
+    SyncError | MasterKeyError,
+    Caller | SyncClient | MasterKeys | Crypto | Ids | CurrentTool
+  > =>
     Effect.gen(function*() {
       const { key } = yield* callerKey
       const now = DateTime.formatIso(yield* DateTime.now)
@@ -63,7 +67,7 @@ export const create = defineTool({
         createdAt: now,
         updatedAt: now
       }
-      yield* insertEncrypted(key, { app: notesApp, tool: "notes.create", table: notesTable }, note)
+      yield* insertEncrypted(key, notesApp, notesTable, note)
       return { note }
     })
 })

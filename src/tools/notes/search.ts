@@ -12,6 +12,7 @@ import type { MasterKeyError } from "../../keys/VaultErrors.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
 import { decryptRecords, UnreadableRecord } from "../decryptRecords.ts"
+import { byLastTouched } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { Note, notesApp, notesTable, readNote } from "./Note.ts"
 
@@ -37,17 +38,11 @@ const Input = Schema.Struct({
 
 const Output = Schema.Struct({ notes: Schema.Array(Note), unreadable: Schema.Array(UnreadableRecord) })
 
-const lastTouched = (note: Note) => {
-  const millis = Date.parse(note.updatedAt ?? note.createdAt ?? "")
-  return Number.isNaN(millis) ? Number.NEGATIVE_INFINITY : millis
-}
-
 export const search = defineTool({
   name: "notes.search",
   title: "Search notes",
   description:
     "Searches the notes in the user's active space for text in the title or content (case-insensitive substring; an empty query matches all notes). Returns { notes, unreadable }: at most `limit` notes (default 20, max 100), most recently updated first, archived notes only if includeArchived is true; `unreadable` lists ids of notes that could not be decrypted. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.",
-  module: "notes",
   scope: "user-space",
   policyHint: "read",
   input: Input,
@@ -69,7 +64,7 @@ export const search = defineTool({
       const notes = readable
         .flatMap((record) => Option.toArray(readNote(record.id, record.data)))
         .filter((note) => note.title.toLowerCase().includes(needle) || note.content.toLowerCase().includes(needle))
-        .sort((a, b) => lastTouched(b) - lastTouched(a) || a.id.localeCompare(b.id))
+        .sort(byLastTouched)
         .slice(0, input.limit)
       return { notes, unreadable }
     })

@@ -3,11 +3,9 @@
  * one is active for this request. Reads mana-auth, not mana-sync; never needs a key.
  */
 import { Effect, Schema } from "effect"
-import { SpaceDirectory } from "../../auth/SpaceDirectory.ts"
+import { SpaceDirectory, SpaceType } from "../../auth/SpaceDirectory.ts"
 import { Caller } from "../../domain/Caller.ts"
 import { defineTool } from "../ToolSpec.ts"
-
-const SpaceType = Schema.Literal("personal", "brand", "club", "family", "team", "practice")
 
 const Space = Schema.Struct({
   id: Schema.String,
@@ -20,7 +18,6 @@ const Space = Schema.Struct({
 export const spacesList = defineTool({
   name: "spaces.list",
   title: "List spaces",
-  module: "spaces",
   description:
     "Lists the Mana spaces (personal, family, team, …) the user belongs to, with id, name, slug and type, and " +
     "`activeSpaceId`: the space every other tool reads and writes in (the X-Mana-Space header of this request).",

@@ -1,8 +1,7 @@
 /**
  * The todo module's data: the `tasks` record as tools return it (plaintext), the lenient reading
  * of stored records written by the web app (missing flags get their defaults, unknown fields are
- * dropped from output), the encrypted-field registry entry (upstreams.md §3.4, §3.7) and the
- * not-found error. No I/O here.
+ * dropped from output) and the encrypted-field registry entry (upstreams.md §3.4, §3.7). No I/O here.
  */
 import { type Option, Schema } from "effect"
 
@@ -55,12 +54,3 @@ const StoredTask = Schema.Struct({
 /** A decrypted stored record as a `Task`, or `None` when it lacks required fields. */
 export const readTask = (id: string, data: Readonly<Record<string, unknown>>): Option.Option<Task> =>
   Schema.decodeUnknownOption(StoredTask)({ ...data, id })
-
-/** `todo.complete` on an id that is not a live task in the caller's active space. */
-export class TaskNotFound extends Schema.TaggedError<TaskNotFound>()("TaskNotFound", {
-  id: Schema.String
-}) {
-  override get message() {
-    return `No task with id ${this.id} exists in the active space (it may have been deleted, or belong to another space). Call todo.list to get current task ids.`
-  }
-}

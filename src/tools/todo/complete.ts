@@ -8,8 +8,11 @@ import { DateTime, Effect, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
+import type { CurrentTool } from "../CurrentTool.ts"
+import { pushChanges } from "../pushChanges.ts"
+import { type RecordNotFound, requireRecord } from "../RecordNotFound.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { TaskNotFound, tasksTable, todoApp } from "./Task.ts"
+import { tasksTable, todoApp } from "./Task.ts"
 
 const Input = Schema.Struct({
   id: Schema.UUID.annotations({ description: "The task's id (a UUID from todo.list or todo.create)" })
@@ -21,22 +24,18 @@ export const complete = defineTool({
   name: "todo.complete",
   title: "Complete task",
   description:
-    "Marks one task in the user's active space as completed. Returns { ok: true }. Idempotent: completing an already completed task succeeds without changing it. Fails with TaskNotFound if the id is not a task in the active space. Works for every user, including zero-knowledge ones.",
-  module: "todo",
+    "Marks one task in the user's active space as completed. Returns { ok: true }. Idempotent: completing an already completed task succeeds without changing it. Fails with RecordNotFound if the id is not a task in the active space. Works for every user, including zero-knowledge ones.",
   scope: "user-space",
   policyHint: "write",
   input: Input,
   output: Output,
-  handler: (input): Effect.Effect<typeof Output.Type, SyncError | TaskNotFound, Caller | SyncClient> =>
+  handler: (input): Effect.Effect<typeof Output.Type, SyncError | RecordNotFound, Caller | SyncClient | CurrentTool> =>
     Effect.gen(function*() {
-      const caller = yield* Caller
-      const sync = yield* SyncClient
-      const records = yield* sync.read(caller, todoApp, tasksTable.table)
-      const task = records.find((record) => record.id === input.id)
-      if (task === undefined) return yield* new TaskNotFound({ id: input.id })
+      const records = yield* (yield* SyncClient).read(yield* Caller, todoApp, tasksTable.table)
+      const task = yield* requireRecord(records, input.id, { kind: "task", listTool: "todo.list" })
       if (task.data["isCompleted"] !== true) {
         const now = DateTime.formatIso(yield* DateTime.now)
-        yield* sync.push(caller, todoApp, "todo.complete", [{
+        yield* pushChanges(todoApp, [{
           op: "update",
           table: tasksTable.table,
           id: input.id,

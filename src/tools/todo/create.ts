@@ -11,6 +11,7 @@ import type { MasterKeys } from "../../keys/MasterKeys.ts"
 import type { MasterKeyError } from "../../keys/VaultErrors.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
+import type { CurrentTool } from "../CurrentTool.ts"
 import { callerKey, insertEncrypted } from "../encryptedInsert.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { Priority, Task, tasksTable, todoApp } from "./Task.ts"
@@ -49,7 +50,6 @@ export const create = defineTool({
   title: "Create task",
   description:
     "Creates a task in the user's active space, placed after the existing tasks. Returns { task } with the new task's id. Title 1–500 characters, description up to 10000, priority low|medium|high|urgent (default medium), optional UTC due date. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.",
-  module: "todo",
   scope: "user-space",
   policyHint: "write",
   input: Input,
@@ -57,7 +57,11 @@ export const create = defineTool({
   encryptedFields: tasksTable,
   handler: (
     input
-  ): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto | Ids> =>
+  ): Effect.Effect<
+    typeof Output.Type,
+    SyncError | MasterKeyError,
+    Caller | SyncClient | MasterKeys | Crypto | Ids | CurrentTool
+  > =>
     Effect.gen(function*() {
       // The key first: a zero-knowledge user fails before anything touches mana-sync.
       const { caller, key } = yield* callerKey
@@ -81,7 +85,7 @@ export const create = defineTool({
         createdAt: now,
         updatedAt: now
       }
-      yield* insertEncrypted(key, { app: todoApp, tool: "todo.create", table: tasksTable }, task)
+      yield* insertEncrypted(key, todoApp, tasksTable, task)
       return { task }
     })
 })

@@ -11,6 +11,7 @@ import type { MasterKeyError } from "../../keys/VaultErrors.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
 import { decryptRecords, UnreadableRecord } from "../decryptRecords.ts"
+import { byPosition } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { readTask, Task, tasksTable, todoApp } from "./Task.ts"
 
@@ -29,20 +30,11 @@ const Input = Schema.Struct({
 
 const Output = Schema.Struct({ tasks: Schema.Array(Task), unreadable: Schema.Array(UnreadableRecord) })
 
-const instant = (iso: string | undefined) => {
-  const millis = iso === undefined ? Number.NaN : Date.parse(iso)
-  return Number.isNaN(millis) ? Number.NEGATIVE_INFINITY : millis
-}
-
-const byPosition = (a: Task, b: Task) =>
-  a.order - b.order || instant(a.createdAt) - instant(b.createdAt) || a.id.localeCompare(b.id)
-
 export const list = defineTool({
   name: "todo.list",
   title: "List tasks",
   description:
     "Lists the tasks in the user's active space, decrypted, ordered as in the Mana app (by position, then creation time). Returns { tasks, unreadable }: at most `limit` tasks (default 50, max 500), open tasks only unless includeCompleted is true; `unreadable` lists ids of tasks that could not be decrypted. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.",
-  module: "todo",
   scope: "user-space",
   policyHint: "read",
   input: Input,
