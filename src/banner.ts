@@ -1,7 +1,8 @@
 /**
- * What `npm start` prints once the gateway is listening: the MCP URL and, in local mode, a fresh
- * token for the dev user, its personal space and a ready-to-paste `.mcp.json` block. The last
- * line (`MANA_MCP_READY {json}`) is machine-readable for scripts and end-to-end tests.
+ * What `npm start` prints once the gateway is listening: the MCP URL and both ways to connect —
+ * by URL alone for OAuth-capable clients (`claude mcp add …`, a custom connector), and, in local
+ * mode, a static `.mcp.json` block with a fresh dev token and space for scripts. The last line
+ * (`MANA_MCP_READY {json}`) is machine-readable for scripts and end-to-end tests.
  */
 import type { HttpServer } from "@effect/platform"
 import { Console, Duration, Effect, Option } from "effect"
@@ -38,6 +39,14 @@ export const printBanner = (options: {
     const mcpUrl = `${baseUrl}/mcp`
     yield* Console.log(`mana-mcp listening on ${mcpUrl} (${options.toolCount} tools, POLICY_MODE=${config.policyMode})`)
     yield* Console.log(`  mana-auth: ${upstreams.authUrl}\n  mana-sync: ${upstreams.syncUrl}`)
+    yield* Console.log(
+      [
+        "",
+        "Connect an OAuth-capable MCP client by URL alone (it signs you in and lets you pick a space):",
+        `  Claude Code:       claude mcp add --transport http mana ${mcpUrl}`,
+        `  custom connector:  ${mcpUrl}`
+      ].join("\n")
+    )
     if (Option.isNone(dev)) {
       yield* Console.log(
         `MANA_MCP_READY ${JSON.stringify({ mcpUrl, baseUrl, authUrl: upstreams.authUrl, syncUrl: upstreams.syncUrl })}`
@@ -46,7 +55,7 @@ export const printBanner = (options: {
     }
     const issued = yield* dev.value.devAuth.issueToken("dev@mana.test", devTokenTtl).pipe(Effect.option)
     yield* Console.log(
-      "  local mode: embedded dev mana-auth and dev mana-sync (users dev@mana.test / zk@mana.test, password devpassword)"
+      "  local mode (embedded dev mana-auth and mana-sync): sign in as dev@mana.test or zk@mana.test, password devpassword; both share the Dev Team space"
     )
     if (Option.isSome(issued)) {
       const { accessToken, personalSpaceId } = issued.value
@@ -59,11 +68,12 @@ export const printBanner = (options: {
           }
         }
       }
-      yield* Console.log(`\nDev user dev@mana.test, personal space ${personalSpaceId}`)
-      yield* Console.log(`Token (valid ${Duration.format(devTokenTtl)}): ${accessToken}`)
       yield* Console.log(
-        `\nPaste into .mcp.json (Claude Code) or your MCP client's config:\n${JSON.stringify(mcpJson, null, 2)}\n`
+        `\nFor scripts without OAuth: a static token for dev@mana.test (valid ${
+          Duration.format(devTokenTtl)
+        }) and its personal space ${personalSpaceId}.`
       )
+      yield* Console.log(`Paste into .mcp.json or your MCP client's config:\n${JSON.stringify(mcpJson, null, 2)}\n`)
       yield* Console.log(
         `MANA_MCP_READY ${
           JSON.stringify({

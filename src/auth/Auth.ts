@@ -1,9 +1,13 @@
 /**
  * Auth: turns an `Authorization` header into a verified Principal. Tokens are mana-auth EdDSA
  * JWTs checked against its JWKS (fetched and cached by jose), with the algorithm pinned, the
- * configured audience, the issuer allow-list and 30 s clock tolerance, all judged at the Effect
- * Clock's time. Verified tokens are cached under their SHA-256 until `exp`, so a busy session pays
- * one Ed25519 verification per token, not per request. Not responsible for spaces or HTTP codes.
+ * issuer allow-list and the clock tolerance (JWT_CLOCK_TOLERANCE), all judged at the Effect
+ * Clock's time; opaque tokens are checked by RFC 7662 introspection when OAUTH_INTROSPECTION_URL
+ * is set. The audience must be JWT_AUDIENCE (first-party tokens) or the resource URL the request
+ * was addressed to (RFC 8707: OAuth tokens minted for this gateway, never for another). Delegated
+ * tokens carry `scope`, `client_id` and `mana_space` into the Principal. Verified tokens are
+ * cached under their SHA-256 until `exp` (introspected ones at most 30 s), so a busy session pays
+ * one verification per token, not per request. Not responsible for spaces or HTTP codes.
  */
 import { Clock, Context, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
 import * as Jose from "jose"
@@ -12,6 +16,8 @@ import { Upstreams } from "../config/Upstreams.ts"
 import type { Principal } from "../domain/Principal.ts"
 import { makeUpstreamFetch } from "../upstream/upstreamCall.ts"
 import { AuthFailed, AuthUnavailable } from "./AuthErrors.ts"
+import { introspect } from "./Introspection.ts"
+import { parseScope } from "./scopes.ts"
 import { makeExpiringCache, sha256Hex } from "./TokenCache.ts"
 
 export interface Verified {
@@ -22,10 +28,15 @@ export interface Verified {
 
 export interface AuthShape {
   /**
-   * Verifies `Authorization: Bearer <jwt>`. Fails with `AuthFailed` (missing, malformed, expired,
-   * foreign or unsigned token) or `AuthUnavailable` when mana-auth's JWKS cannot be fetched.
+   * Verifies `Authorization: Bearer <token>`, accepting `aud` JWT_AUDIENCE or `resource` (this
+   * gateway's resource URL as the request addressed it). Fails with `AuthFailed` (missing,
+   * malformed, expired, foreign, inactive or unsigned token) or `AuthUnavailable` when mana-auth's
+   * JWKS or introspection endpoint cannot be reached.
    */
-  readonly verify: (authorization: string | undefined) => Effect.Effect<Verified, AuthFailed | AuthUnavailable>
+  readonly verify: (
+    authorization: string | undefined,
+    resource?: string
+  ) => Effect.Effect<Verified, AuthFailed | AuthUnavailable>
 }
 
 export interface AuthOptions {
@@ -40,8 +51,41 @@ const Claims = Schema.Struct({
   email: Schema.optional(Schema.String),
   role: Schema.optional(Schema.String),
   tier: Schema.optional(Schema.String),
+  scope: Schema.optional(Schema.String),
+  client_id: Schema.optional(Schema.String),
+  mana_space: Schema.optional(Schema.String),
+  aud: Schema.optional(Schema.Union(Schema.String, Schema.Array(Schema.String))),
   exp: Schema.Number
 })
+type Claims = typeof Claims.Type
+
+/** What a verification established, cached per token: the caller and the audiences it may be used at. */
+interface VerifiedToken {
+  readonly principal: Principal
+  readonly audiences: ReadonlyArray<string>
+}
+
+/** How long an introspection answer is trusted before the authorization server is asked again. */
+const introspectionCacheTtl = Duration.seconds(30)
+
+const principalOf = (claims: Claims): Either.Either<VerifiedToken, AuthFailed> => {
+  if (claims.sub === undefined || claims.sub === "") return Either.left(failed("missing-subject"))
+  const principal: Principal = {
+    userId: claims.sub,
+    email: claims.email ?? "",
+    role: claims.role ?? "user",
+    tier: claims.tier ?? "public",
+    expiresAt: claims.exp,
+    ...(claims.scope === undefined ? {} : { scopes: parseScope(claims.scope) }),
+    ...(claims.client_id === undefined ? {} : { clientId: claims.client_id }),
+    ...(claims.mana_space === undefined ? {} : { space: claims.mana_space })
+  }
+  const audiences = claims.aud === undefined ? [] : typeof claims.aud === "string" ? [claims.aud] : claims.aud
+  return Either.right({ principal, audiences })
+}
+
+/** Compact JWS: three base64url segments. Anything else is an opaque token. */
+const isJwtShaped = (token: string) => /^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)
 
 const failed = (reason: AuthFailed["reason"], detail?: string) => new AuthFailed({ reason, detail })
 
@@ -100,47 +144,68 @@ export const makeAuth = (options: AuthOptions = {}) =>
       [Jose.customFetch]: webFetch
     })
     const accepted = { audience: config.jwtAudience, issuers: upstreams.issuers }
-    const cache = yield* makeExpiringCache<Principal>(options.tokenCacheCapacity ?? 10_000)
+    const cache = yield* makeExpiringCache<VerifiedToken>(options.tokenCacheCapacity ?? 10_000)
+    const tolerance = Duration.toSeconds(config.jwtClockTolerance)
+    const introspection = Option.map(config.oauthIntrospection, (settings) =>
+      introspect({ ...settings, timeout: config.upstreamTimeout }, webFetch))
 
     const verifyJwt = (token: string) =>
       Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
+        // The audience is checked by `verify`, against the request's resource URL too.
         const { payload } = yield* Effect.tryPromise({
           try: () =>
             Jose.jwtVerify(token, jwks, {
               algorithms: ["EdDSA"],
-              audience: config.jwtAudience,
               issuer: [...upstreams.issuers],
-              clockTolerance: 30,
+              clockTolerance: tolerance,
               requiredClaims: ["exp"],
               currentDate: new Date(now)
             }),
-          catch: (error) => classify(error, accepted)
+          catch: (error) =>
+            classify(error, accepted)
         })
         const claims = yield* Schema.decodeUnknown(Claims)(payload).pipe(
           Effect.orElseFail(() => failed("malformed", "its claims have unexpected types"))
         )
-        if (claims.sub === undefined || claims.sub === "") return yield* failed("missing-subject")
-        const principal: Principal = {
-          userId: claims.sub,
-          email: claims.email ?? "",
-          role: claims.role ?? "user",
-          tier: claims.tier ?? "public",
-          expiresAt: claims.exp
-        }
-        return principal
+        const verified = yield* principalOf(claims)
+        const expiresAt = claims.exp * 1000
+        // Inside the clock tolerance a token may verify after exp; such a token is not cached.
+        return { verified, cacheUntil: expiresAt > now ? Option.some(expiresAt) : Option.none() }
       })
 
-    const verify = Effect.fn("Auth.verify")(function*(authorization: string | undefined) {
+    const verifyOpaque = (token: string) =>
+      Effect.gen(function*() {
+        if (Option.isNone(introspection)) return yield* failed("malformed")
+        const answer = yield* introspection.value(token)
+        const now = yield* Clock.currentTimeMillis
+        if (answer.iss !== undefined && !upstreams.issuers.includes(answer.iss)) {
+          return yield* failed("wrong-issuer", accepted.issuers.map((issuer) => JSON.stringify(issuer)).join(", "))
+        }
+        const exp = answer.exp ?? Math.floor(now / 1000) + Duration.toSeconds(introspectionCacheTtl)
+        if (exp * 1000 <= now) return yield* failed("expired")
+        const verified = yield* principalOf({ ...answer, exp })
+        return {
+          verified,
+          cacheUntil: Option.some(Math.min(exp * 1000, now + Duration.toMillis(introspectionCacheTtl)))
+        }
+      })
+
+    const verify = Effect.fn("Auth.verify")(function*(authorization: string | undefined, resource?: string) {
       const token = yield* bearer(authorization)
       const key = yield* sha256Hex(token)
       const cached = yield* cache.get(key)
-      if (Option.isSome(cached)) return { principal: cached.value, token: Redacted.make(token) }
-      const principal = yield* verifyJwt(token)
-      const expiresAt = principal.expiresAt * 1000
-      // Inside the clock tolerance a token may verify after exp; such a token is not cached.
-      if (expiresAt > (yield* Clock.currentTimeMillis)) yield* cache.set(key, principal, expiresAt)
-      return { principal, token: Redacted.make(token) }
+      const verified = Option.isSome(cached) ? cached.value : yield* Effect.gen(function*() {
+        const fresh = yield* (isJwtShaped(token) ? verifyJwt(token) : verifyOpaque(token))
+        if (Option.isSome(fresh.cacheUntil)) yield* cache.set(key, fresh.verified, fresh.cacheUntil.value)
+        return fresh.verified
+      })
+      // Checked on every use, cached or not: the same token must not pass at another resource.
+      const audiences = resource === undefined ? [config.jwtAudience] : [config.jwtAudience, resource]
+      if (!verified.audiences.some((audience) => audiences.includes(audience))) {
+        return yield* failed("wrong-audience", audiences.map((audience) => JSON.stringify(audience)).join(" or "))
+      }
+      return { principal: verified.principal, token: Redacted.make(token) }
     })
 
     return { verify } satisfies AuthShape

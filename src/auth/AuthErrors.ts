@@ -15,7 +15,8 @@ export const AuthFailureReason = Schema.Literal(
   "bad-signature",
   "unknown-key",
   "wrong-algorithm",
-  "missing-subject"
+  "missing-subject",
+  "inactive"
 )
 export type AuthFailureReason = typeof AuthFailureReason.Type
 
@@ -41,7 +42,9 @@ export class AuthFailed extends Schema.TaggedError<AuthFailed>()("AuthFailed", {
       case "not-yet-valid":
         return "The access token is not valid yet (its nbf lies in the future); check the clock of the machine that issued it"
       case "wrong-audience":
-        return `The access token is for another audience; accepted: aud ${this.detail ?? "\"mana\""}`
+        return `The access token was issued for another audience (resource); accepted: aud ${
+          this.detail ?? "\"mana\""
+        }. Request a token for this gateway's resource URL`
       case "wrong-issuer":
         return `The access token was issued by an issuer this gateway does not trust; accepted issuers: ${
           this.detail ?? "the configured mana-auth URL"
@@ -54,6 +57,8 @@ export class AuthFailed extends Schema.TaggedError<AuthFailed>()("AuthFailed", {
         return "The access token is not signed with EdDSA; only EdDSA (Ed25519) tokens from mana-auth are accepted"
       case "missing-subject":
         return "The access token has no subject (sub) claim; only user access tokens from mana-auth are accepted"
+      case "inactive":
+        return "The authorization server reports the access token as not active (revoked, expired or unknown); refresh it or sign in again"
     }
   }
 }

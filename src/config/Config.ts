@@ -47,6 +47,13 @@ export type UpstreamMode =
     readonly oauthAccessTtl: Duration.Duration
   }
 
+export interface IntrospectionConfig {
+  readonly url: URL
+  /** The gateway's own credentials at the introspection endpoint (HTTP Basic), if it requires them. */
+  readonly clientId: string | undefined
+  readonly clientSecret: Redacted.Redacted<string> | undefined
+}
+
 export interface ManaConfigShape {
   readonly port: number
   readonly host: string
@@ -54,6 +61,10 @@ export interface ManaConfigShape {
   readonly publicUrl: Option.Option<URL>
   readonly upstreams: UpstreamMode
   readonly jwtAudience: string
+  /** Leeway for `exp`/`nbf` when checking JWTs. */
+  readonly jwtClockTolerance: Duration.Duration
+  /** RFC 7662 introspection for opaque access tokens; None: only JWTs are accepted. */
+  readonly oauthIntrospection: Option.Option<IntrospectionConfig>
   /** Allowed `iss` values; `None` means "the mana-auth URL". */
   readonly jwtIssuers: Option.Option<ReadonlyArray<string>>
   readonly corsOrigins: ReadonlyArray<string>
@@ -126,12 +137,26 @@ const upstreams: Config.Config<UpstreamMode> = Config.all({
   )
 )
 
+const oauthIntrospection: Config.Config<Option.Option<IntrospectionConfig>> = Config.all({
+  url: optionalSetting("OAUTH_INTROSPECTION_URL", httpUrl),
+  clientId: optionalSetting("OAUTH_INTROSPECTION_CLIENT_ID", anyString),
+  clientSecret: Config.option(Config.redacted("OAUTH_INTROSPECTION_CLIENT_SECRET"))
+}).pipe(Config.map(({ clientId, clientSecret, url }) =>
+  Option.map(url, (value) => ({
+    url: value,
+    clientId: Option.getOrUndefined(clientId),
+    clientSecret: Option.getOrUndefined(clientSecret)
+  }))
+))
+
 export const manaConfig: Config.Config<ManaConfigShape> = Config.all({
   port: setting("PORT", 3069, port),
   host: setting("HOST", "127.0.0.1", anyString),
   publicUrl: optionalSetting("PUBLIC_URL", httpUrl),
   upstreams,
   jwtAudience: setting("JWT_AUDIENCE", "mana", anyString),
+  jwtClockTolerance: setting("JWT_CLOCK_TOLERANCE", Duration.seconds(30), duration),
+  oauthIntrospection,
   jwtIssuers: optionalSetting("JWT_ISSUER", issuerList),
   corsOrigins: setting("CORS_ORIGINS", ["http://localhost:5173"], originList),
   allowedHosts: setting("ALLOWED_HOSTS", [], list),

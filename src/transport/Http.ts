@@ -6,12 +6,14 @@
  */
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Option } from "effect"
+import { manaScopes } from "../auth/scopes.ts"
 import { ManaConfig } from "../config/Config.ts"
 import { Upstreams } from "../config/Upstreams.ts"
 import { Metrics } from "../observability/Metrics.ts"
 import { publicBaseOf, resourceMetadataPath } from "./authenticate.ts"
 import { errorResponse } from "./httpResponses.ts"
 import { McpEndpoint } from "./McpEndpoint.ts"
+import { resourceUrlOf } from "./resourceUrl.ts"
 
 const mcpRoute = Effect.gen(function*() {
   const endpoint = yield* McpEndpoint
@@ -34,8 +36,9 @@ const protectedResource = Effect.gen(function*() {
     onSome: (url) => publicBaseOf(config.publicUrl, url.href)
   })
   return HttpServerResponse.unsafeJson({
-    resource: `${base}/mcp`,
+    resource: resourceUrlOf(base),
     authorization_servers: [upstreams.authUrl],
+    scopes_supported: manaScopes,
     bearer_methods_supported: ["header"],
     resource_name: "Mana MCP gateway",
     resource_documentation: "https://github.com/mana/mana-mcp#readme"

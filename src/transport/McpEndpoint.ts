@@ -1,6 +1,6 @@
 /**
  * `/mcp` for both protocol eras on one URL. Shared checks first — Origin/Host, body bound, auth,
- * space — then `isLegacyRequest` routes 2025-era traffic to the sessionful leg and everything
+ * space, the scopes of a delegated token (HTTP 403 `insufficient_scope`) — then `isLegacyRequest` routes 2025-era traffic to the sessionful leg and everything
  * else to the SDK's per-request `createMcpHandler(…, { legacy: "reject" })`. Both legs build their
  * SDK servers from one factory over the registry computed at start-up, and every tool call runs
  * the same invoke pipeline (policy gate included) as a fiber of `ToolCalls`. Also owns graceful
@@ -16,12 +16,13 @@ import { Metrics } from "../observability/Metrics.ts"
 import type { Policy } from "../policy/Policy.ts"
 import { type InvokeOutcome, makeInvoke } from "../tools/invoke.ts"
 import type { Registry } from "../tools/registry.ts"
-import { authInfoOf, makeAuthenticate, publicBaseOf } from "./authenticate.ts"
+import { authInfoOf, insufficientScopeChallenge, makeAuthenticate, publicBaseOf } from "./authenticate.ts"
 import { errorResponse } from "./httpResponses.ts"
 import { makeLegacySessions } from "./LegacySessions.ts"
 import { makeServerFactory } from "./mcpServer.ts"
 import { corsHeaders, makeOriginPolicy, preflightResponse, rejectForeignOrigin, withHeaders } from "./originGuard.ts"
 import { maxRequestBodySize, methodLabel, readJsonBody } from "./requestBody.ts"
+import { missingScope } from "./scopeCheck.ts"
 import { makeToolCalls } from "./ToolCalls.ts"
 
 export interface McpEndpointShape {
@@ -42,6 +43,7 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
       const metrics = yield* Metrics
       const authenticate = makeAuthenticate(yield* Auth, yield* SpaceDirectory)
       const invoke = makeInvoke(registry)
+      const hintOf = (tool: string) => registry.exposed.get(tool)?.policyHint
       // Every tool call is a fiber of this set, so draining can wait for them and cut them.
       const calls = yield* makeToolCalls<InvokeOutcome, Exclude<R, Caller> | Policy | Metrics>()
       const draining = yield* Ref.make(false)
@@ -80,8 +82,17 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
             )
           }
           // Headers first: an unauthenticated request never costs a body read.
-          const authenticated = yield* authenticate(request, publicBaseOf(config.publicUrl, request.url))
+          const publicBase = publicBaseOf(config.publicUrl, request.url)
+          const authenticated = yield* authenticate(request, publicBase)
           const parsedBody = method === "POST" ? yield* readJsonBody(request) : undefined
+          const lacking = missingScope(parsedBody, authenticated.principal.scopes, hintOf)
+          if (lacking !== undefined) {
+            const message =
+              `This token was not granted the ${lacking} scope this tool call needs; the user has to allow it (sign in again granting ${lacking})`
+            return errorResponse(403, "insufficient_scope", message, { requiredScope: lacking }, {
+              "www-authenticate": insufficientScopeChallenge(publicBase, lacking, message)
+            })
+          }
           const legacy = yield* Effect.promise(() =>
             isLegacyRequest(request, parsedBody, { maxRequestBodySize }).catch(() => true)
           )

@@ -164,4 +164,24 @@ describe("Auth", () => {
         assert.strictEqual(yield* reasonOf(`Bearer ${token}`), "expired")
       })
     ))
+
+  it.effect("accepts an OAuth token only at the resource it was minted for, cached or not (RFC 8707)", () =>
+    withServer((server) =>
+      Effect.gen(function*() {
+        const auth = yield* Auth
+        const resource = "http://127.0.0.1:3069/mcp"
+        const token = yield* server.sign({
+          claims: { aud: resource, scope: "mana.read", client_id: "client-1", mana_space: "space-1" }
+        })
+        const verified = yield* auth.verify(`Bearer ${token}`, resource)
+        assert.deepStrictEqual(verified.principal.scopes, ["mana.read"])
+        assert.strictEqual(verified.principal.clientId, "client-1")
+        assert.strictEqual(verified.principal.space, "space-1")
+        // Now cached: still refused at another resource, and where only JWT_AUDIENCE counts.
+        const elsewhere = yield* Effect.flip(auth.verify(`Bearer ${token}`, "http://localhost:3069/mcp"))
+        assert.strictEqual(elsewhere._tag === "AuthFailed" ? elsewhere.reason : "", "wrong-audience")
+        assert.strictEqual(yield* reasonOf(`Bearer ${token}`), "wrong-audience")
+        assert.strictEqual(yield* server.requests, 1)
+      })
+    ))
 })

@@ -1,0 +1,159 @@
+/**
+ * The gateway as an OAuth resource server, end to end against the real `npm start`: tokens are
+ * minted with the dev mana-auth's own signing key (read from its data dir), so each test controls
+ * exactly one claim — audience (RFC 8707), expiry, `scope`, `mana_space` — and watches the answer.
+ */
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client"
+import * as Jose from "jose"
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { type Gateway, startGateway } from "../support/gateway.ts"
+import { structured } from "../support/mcpClients.ts"
+
+let gateway: Gateway
+let signingKey: Jose.CryptoKey | Uint8Array
+let kid: string
+let userId: string
+let personalSpaceId: string
+let sharedSpaceId: string
+
+beforeAll(async () => {
+  gateway = await startGateway()
+  const data = JSON.parse(readFileSync(join(gateway.dataDir, "auth.json"), "utf8")) as {
+    signingKey: { kid: string; privateJwk: Jose.JWK }
+  }
+  kid = data.signingKey.kid
+  signingKey = await Jose.importJWK(data.signingKey.privateJwk, "EdDSA")
+  userId = String(Jose.decodeJwt(gateway.devToken ?? "").sub)
+  personalSpaceId = gateway.devSpaceId ?? ""
+  const spaces = (await (await fetch(`${gateway.authUrl}/api/auth/organization/list`, {
+    headers: { authorization: `Bearer ${gateway.devToken}` }
+  })).json()) as Array<{ id: string; name: string }>
+  sharedSpaceId = spaces.find((space) => space.name === "Dev Team")?.id ?? ""
+})
+afterAll(async () => {
+  await gateway?.stop()
+})
+
+const mint = (claims: { aud: string; scope?: string; mana_space?: string; expiresIn?: number }) => {
+  const now = Math.floor(Date.now() / 1000)
+  return new Jose.SignJWT({
+    email: "dev@mana.test",
+    role: "user",
+    tier: "public",
+    ...(claims.scope === undefined ? {} : { scope: claims.scope, client_id: "e2e-client" }),
+    ...(claims.mana_space === undefined ? {} : { mana_space: claims.mana_space })
+  })
+    .setProtectedHeader({ alg: "EdDSA", kid })
+    .setSubject(userId)
+    .setIssuer(gateway.authUrl)
+    .setAudience(claims.aud)
+    .setIssuedAt(now)
+    .setExpirationTime(now + (claims.expiresIn ?? 900))
+    .sign(signingKey)
+}
+
+const post = (token: string, body: unknown, extra: Record<string, string> = {}) =>
+  fetch(gateway.mcpUrl, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      authorization: `Bearer ${token}`,
+      ...extra
+    },
+    body: JSON.stringify(body)
+  })
+
+const initialize = {
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } }
+}
+const callTool = (name: string) => ({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name, arguments: {} } })
+
+const connectWith = async (token: string, space?: string) => {
+  const transport = new StreamableHTTPClientTransport(new URL(gateway.mcpUrl), {
+    requestInit: {
+      headers: { authorization: `Bearer ${token}`, ...(space === undefined ? {} : { "x-mana-space": space }) }
+    }
+  })
+  const client = new Client({ name: "e2e-resource-server", version: "1.0.0" }, {
+    versionNegotiation: { mode: { pin: "2026-07-28" } }
+  })
+  await client.connect(transport)
+  return client
+}
+
+describe("the gateway as an OAuth resource server", () => {
+  it("lists the scopes in its RFC 9728 document", async () => {
+    const document = (await (await fetch(`${gateway.baseUrl}/.well-known/oauth-protected-resource`)).json()) as Record<
+      string,
+      unknown
+    >
+    expect(document["resource"]).toBe(gateway.mcpUrl)
+    expect(document["scopes_supported"]).toEqual(["mana.read", "mana.write", "mana.destructive"])
+    expect(document["authorization_servers"]).toEqual([gateway.authUrl])
+  })
+
+  it("acts in the token's granted space without X-Mana-Space", async () => {
+    const token = await mint({ aud: gateway.mcpUrl, scope: "mana.read mana.write", mana_space: sharedSpaceId })
+    const client = await connectWith(token)
+    const title = `shared-${crypto.randomUUID().slice(0, 8)}`
+    await structured(client, "habits.create", { title })
+    const listed = await structured(client, "habits.list")
+    expect(listed["habits"].map((habit: { title: string }) => habit.title)).toContain(title)
+    await client.close()
+    // It landed in the shared space, not the personal one.
+    const personal = await connectWith(gateway.devToken ?? "", personalSpaceId)
+    const inPersonal = await structured(personal, "habits.list")
+    expect(inPersonal["habits"].map((habit: { title: string }) => habit.title)).not.toContain(title)
+    await personal.close()
+  })
+
+  it("answers 401 invalid_token for a token minted for another resource", async () => {
+    const other = gateway.mcpUrl.replace("127.0.0.1", "localhost")
+    for (const aud of ["https://other.example/mcp", other]) {
+      const response = await post(await mint({ aud, scope: "mana.read", mana_space: sharedSpaceId }), initialize)
+      expect(response.status).toBe(401)
+      expect(response.headers.get("www-authenticate")).toContain("error=\"invalid_token\"")
+      expect(((await response.json()) as { reason: string }).reason).toBe("wrong-audience")
+    }
+  })
+
+  it("answers 401 error=\"invalid_token\" for an expired token", async () => {
+    const response = await post(await mint({ aud: gateway.mcpUrl, expiresIn: -120 }), initialize, {
+      "x-mana-space": personalSpaceId
+    })
+    expect(response.status).toBe(401)
+    expect(response.headers.get("www-authenticate")).toMatch(
+      /^Bearer resource_metadata="[^"]+\/\.well-known\/oauth-protected-resource", error="invalid_token"/
+    )
+    expect(((await response.json()) as { reason: string }).reason).toBe("expired")
+  })
+
+  it("refuses a write tool to a read-only token with HTTP 403 insufficient_scope naming mana.write", async () => {
+    const token = await mint({ aud: gateway.mcpUrl, scope: "mana.read", mana_space: sharedSpaceId })
+    const refused = await post(token, callTool("habits.create"), { "mcp-protocol-version": "2026-07-28" })
+    expect(refused.status).toBe(403)
+    const challenge = refused.headers.get("www-authenticate") ?? ""
+    expect(challenge).toContain("error=\"insufficient_scope\"")
+    expect(challenge).toContain("scope=\"mana.write\"")
+    expect(((await refused.json()) as { requiredScope: string }).requiredScope).toBe("mana.write")
+    const client = await connectWith(token)
+    expect((await structured(client, "habits.list"))["habits"]).toBeInstanceOf(Array)
+    await client.close()
+  })
+
+  it("answers 403 naming both spaces when X-Mana-Space differs from the granted one", async () => {
+    const token = await mint({ aud: gateway.mcpUrl, scope: "mana.read", mana_space: sharedSpaceId })
+    const response = await post(token, initialize, { "x-mana-space": personalSpaceId })
+    expect(response.status).toBe(403)
+    const body = (await response.json()) as { error: string; message: string }
+    expect(body.error).toBe("space_mismatch")
+    expect(body.message).toContain(sharedSpaceId)
+    expect(body.message).toContain(personalSpaceId)
+  })
+})
