@@ -16,6 +16,7 @@ import { Ids } from "./domain/Ids.ts"
 import { Crypto } from "./keys/Crypto.ts"
 import { MasterKeys } from "./keys/MasterKeys.ts"
 import { listen } from "./listen.ts"
+import { AuditLog } from "./observability/audit/AuditLog.ts"
 import { Metrics } from "./observability/Metrics.ts"
 import { httpSpanName, installTracing } from "./observability/tracing/Tracing.ts"
 import { Policy } from "./policy/Policy.ts"
@@ -91,6 +92,7 @@ const gateway = (config: ManaConfigShape) =>
       SyncClientHttpLive,
       MasterKeys.layer,
       Policy.layerInMemory,
+      AuditLog.layer,
       SessionStore.inMemory
     )
     const app = makeMcpEndpoint(registry).pipe(

@@ -5,6 +5,7 @@
  * pick their ports) is `Upstreams`' job, not this file's.
  */
 import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
+import type { AuditSink } from "../observability/audit/AuditSettings.ts"
 import type { TracingSettings } from "../observability/tracing/TracingSettings.ts"
 import {
   otlpEndpoint,
@@ -25,6 +26,7 @@ import {
   oneOf,
   optionalSetting,
   originList,
+  type Parse,
   port,
   positiveInt,
   setting
@@ -82,6 +84,8 @@ export interface ManaConfigShape {
   readonly conformanceFixtures: boolean
   /** OTLP trace export, from the standard `OTEL_*` variables; off without an endpoint. */
   readonly tracing: TracingSettings
+  /** AUDIT_LOG: where the one-line-per-tool-call audit trail goes. */
+  readonly auditLog: AuditSink
 }
 
 /** The OpenTelemetry SDK environment variables that concern traces (names and defaults per the spec). */
@@ -149,7 +153,25 @@ const oauthIntrospection: Config.Config<Option.Option<IntrospectionConfig>> = Co
   }))
 ))
 
-export const manaConfig: Config.Config<ManaConfigShape> = Config.all({
+
+/** `stdout`, `off` or `file:<path>`; unset means stdout in production mode and off in local mode. */
+const auditSinkKind: Parse<{ readonly _tag: "Stdout" | "Off" } | { readonly _tag: "File"; readonly path: string }> = (
+  raw
+) => {
+  if (raw === "stdout") return Either.right({ _tag: "Stdout" })
+  if (raw === "off") return Either.right({ _tag: "Off" })
+  const path = raw.startsWith("file:") ? raw.slice("file:".length).trim() : ""
+  return path === "" ? Either.left("stdout, off or file:<path>") : Either.right({ _tag: "File", path })
+}
+
+/** AUDIT_LOG with its rotation settings; `None` when AUDIT_LOG is unset (the default depends on the mode). */
+const auditLog = Config.all({
+  kind: optionalSetting("AUDIT_LOG", auditSinkKind),
+  maxBytes: setting("AUDIT_LOG_MAX_BYTES", 50 * 1024 * 1024, positiveInt),
+  maxFiles: setting("AUDIT_LOG_MAX_FILES", 5, positiveInt)
+})
+
+const settingsWithoutAudit = Config.all({
   port: setting("PORT", 3069, port),
   host: setting("HOST", "127.0.0.1", anyString),
   publicUrl: optionalSetting("PUBLIC_URL", httpUrl),
@@ -171,6 +193,19 @@ export const manaConfig: Config.Config<ManaConfigShape> = Config.all({
   conformanceFixtures: setting("MCP_CONFORMANCE_FIXTURES", false, boolean),
   tracing
 })
+
+export const manaConfig: Config.Config<ManaConfigShape> = Config.all({
+  settings: settingsWithoutAudit,
+  audit: auditLog
+}).pipe(
+  Config.map(({ audit: { kind, maxBytes, maxFiles }, settings }): ManaConfigShape => {
+    const chosen = Option.getOrElse(
+      kind,
+      () => ({ _tag: settings.upstreams._tag === "Remote" ? "Stdout" : "Off" }) as const
+    )
+    return { ...settings, auditLog: chosen._tag === "File" ? { ...chosen, maxBytes, maxFiles } : chosen }
+  })
+)
 
 export class ManaConfig extends Context.Tag("mana-mcp/ManaConfig")<ManaConfig, ManaConfigShape>() {
   /** Reads the environment (through the current ConfigProvider). */

@@ -13,6 +13,8 @@ export type PolicyDecisionLabel = "allow" | "deny" | "flagged"
 export type ToolOutcome = "success" | "handler-error" | "input-invalid"
 export type UpstreamName = "mana-auth" | "mana-sync"
 export type UpstreamOutcome = "success" | "client-error" | "server-error" | "network-error" | "timeout"
+/** Why an audit line was lost. */
+export type AuditFailureReason = "queue-full" | "io-error"
 /** Why finished spans did not reach the collector. */
 export type SpanDropReason = "queue-full" | "export-failed"
 
@@ -84,6 +86,12 @@ const make = () => {
     labelNames: ["reason"] as const,
     registers: [registry]
   })
+  const auditWriteFailures = new Prom.Counter({
+    name: "mana_mcp_audit_write_failures_total",
+    help: "Audit lines lost, by reason (queue-full: the sink fell behind; io-error: the write failed)",
+    labelNames: ["reason"] as const,
+    registers: [registry]
+  })
 
   return {
     /** Prometheus text exposition of every metric. */
@@ -103,7 +111,9 @@ const make = () => {
     request: (era: "legacy" | "modern", method: string) => Effect.sync(() => requests.inc({ era, method })),
     traceSpansExported: (count: number) => Effect.sync(() => traceSpansExported.inc(count)),
     traceSpansDropped: (reason: SpanDropReason, count: number) =>
-      Effect.sync(() => traceSpansDropped.inc({ reason }, count))
+      Effect.sync(() => traceSpansDropped.inc({ reason }, count)),
+    auditWriteFailures: (reason: AuditFailureReason, lines: number) =>
+      Effect.sync(() => auditWriteFailures.inc({ reason }, lines))
   } as const
 }
 

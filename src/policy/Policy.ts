@@ -26,6 +26,10 @@ export interface PolicyCall {
 export interface GatePass {
   /** Present when the call was flagged: a reminder the agent must see beside the result. */
   readonly reminder: Option.Option<string>
+  /** For the audit trail: `unchecked` in `POLICY_MODE=off`, `would-deny` for a deny in `log-only`. */
+  readonly decision: "allow" | "flagged" | "would-deny" | "unchecked"
+  /** `clean`, `injection-marker`, the deny reason, or `policy-off`. */
+  readonly reason: string
 }
 
 export interface PolicyShape {
@@ -37,7 +41,11 @@ export interface PolicyShape {
   readonly gate: (call: PolicyCall) => Effect.Effect<GatePass, PolicyDenied>
 }
 
-const pass = (reminder: Option.Option<string>): GatePass => ({ reminder })
+const pass = (reminder: Option.Option<string>, decision: GatePass["decision"], reason: string): GatePass => ({
+  reminder,
+  decision,
+  reason
+})
 
 /** Builds the gate; the mode is read once, at layer construction. */
 const makePolicy = Effect.gen(function*() {
@@ -46,7 +54,7 @@ const makePolicy = Effect.gen(function*() {
   const settings = yield* PolicySettings
   const log = yield* InvocationLog
   if (policyMode === "off") {
-    return { gate: () => Effect.succeed(pass(Option.none())) } satisfies PolicyShape
+    return { gate: () => Effect.succeed(pass(Option.none(), "unchecked", "policy-off")) } satisfies PolicyShape
   }
   const enforce = policyMode === "enforce"
   // Check-then-record must be atomic per (user, tool), or concurrent calls could all see "29" and
@@ -106,11 +114,11 @@ const makePolicy = Effect.gen(function*() {
         case "Deny":
           return enforce
             ? yield* new PolicyDenied({ tool: call.tool.name, reason: decision.reason, reminder: decision.reminder })
-            : pass(Option.none())
+            : pass(Option.none(), "would-deny", decision.reason)
         case "Flagged":
-          return pass(Option.some(decision.reminder))
+          return pass(Option.some(decision.reminder), "flagged", labels.reason)
         case "Clean":
-          return pass(Option.none())
+          return pass(Option.none(), "allow", labels.reason)
       }
     }).pipe(
       Effect.withSpan("Policy.gate", {

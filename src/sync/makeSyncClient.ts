@@ -8,6 +8,7 @@
 import { Clock, DateTime, Effect, Schedule } from "effect"
 import type { CallerShape } from "../domain/Caller.ts"
 import { Ids } from "../domain/Ids.ts"
+import { noteWritten } from "../observability/audit/writtenRecords.ts"
 import { visibleIn } from "./fold.ts"
 import { ReadCache } from "./ReadCache.ts"
 import type { OutgoingChange, SyncClientShape } from "./SyncClient.ts"
@@ -104,6 +105,7 @@ export const makeSyncClient = (transport: SyncTransport) =>
               : error
           )
         )
+        yield* noteWritten(changes.map((change) => ({ app, table: change.table, id: change.id, op: change.op })))
       }).pipe(Effect.withSpan("SyncClient.push", { attributes: { app, tool, changes: changes.length } }))
 
     return { read, push, readerId, writerId } as const

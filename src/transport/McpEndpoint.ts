@@ -12,6 +12,7 @@ import { Auth } from "../auth/Auth.ts"
 import { SpaceDirectory } from "../auth/SpaceDirectory.ts"
 import { ManaConfig } from "../config/Config.ts"
 import { type Caller, CallerEnvelope } from "../domain/Caller.ts"
+import type { AuditLog } from "../observability/audit/AuditLog.ts"
 import { Metrics } from "../observability/Metrics.ts"
 import type { Policy } from "../policy/Policy.ts"
 import { type InvokeOutcome, makeInvoke } from "../tools/invoke.ts"
@@ -45,7 +46,7 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
       const invoke = makeInvoke(registry)
       const hintOf = (tool: string) => registry.exposed.get(tool)?.policyHint
       // Every tool call is a fiber of this set, so draining can wait for them and cut them.
-      const calls = yield* makeToolCalls<InvokeOutcome, Exclude<R, Caller> | Policy | Metrics>()
+      const calls = yield* makeToolCalls<InvokeOutcome, Exclude<R, Caller> | Policy | Metrics | AuditLog>()
       const draining = yield* Ref.make(false)
       const runInvoke = (name: string, args: unknown, caller: Parameters<typeof invoke>[2]) =>
         calls.run(invoke(name, args, caller))

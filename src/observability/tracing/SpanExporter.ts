@@ -9,7 +9,7 @@
 import * as OtlpResource from "@effect/opentelemetry/OtlpResource"
 import * as OtlpSerialization from "@effect/opentelemetry/OtlpSerialization"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Chunk, Effect, Option, Queue, Redacted, type Scope } from "effect"
+import { Chunk, Effect, Fiber, Option, Queue, Redacted, type Scope } from "effect"
 import { Metrics } from "../Metrics.ts"
 import type { OtlpSpan } from "./otlpSpan.ts"
 import type { TraceExport } from "./TracingSettings.ts"
@@ -56,6 +56,8 @@ export const makeSpanExporter = (
             : Effect.fail(`collector answered ${response.status}`)
         ),
         Effect.scoped,
+        // Interruptible even inside the loop's uninterruptible drain, or the timeout could not cut it.
+        Effect.interruptible,
         Effect.timeoutFail({ duration: options.exportTimeoutMillis, onTimeout: () => "collector timed out" }),
         Effect.matchCauseEffect({
           onSuccess: () => metrics.traceSpansExported(spans.length),
@@ -80,18 +82,23 @@ export const makeSpanExporter = (
       yield* drain
     })
 
-    yield* batchFull.await.pipe(
+    // A batch in flight is finished (it has its own timeout), not cut, when the loop stops.
+    const loop = yield* batchFull.await.pipe(
       Effect.timeout(options.scheduleDelayMillis),
       Effect.ignore,
       Effect.zipRight(batchFull.close),
-      Effect.zipRight(drain),
+      Effect.zipRight(Effect.uninterruptible(drain)),
       Effect.forever,
-      Effect.interruptible,
-      Effect.forkScoped
+      Effect.forkDaemon
     )
-    // Runs before the loop is interrupted (finalizers run in reverse): the last spans go out.
+    // On shutdown: stop the loop, then send what is left, within a bound.
     yield* Effect.addFinalizer(() =>
-      drain.pipe(Effect.interruptible, Effect.timeout(shutdownFlushMillis), Effect.ignore)
+      Fiber.interrupt(loop).pipe(
+        Effect.zipRight(drain),
+        Effect.interruptible,
+        Effect.timeout(shutdownFlushMillis),
+        Effect.ignore
+      )
     )
 
     return {

@@ -1,0 +1,114 @@
+/**
+ * AuditLog: one JSON line per tool call, answering "which agent did what, in which space, when,
+ * and was it allowed?" — who (user id, client name, era, session), where (space), what (tool,
+ * ids of the records written), the policy decision and reason, the outcome, the duration and the
+ * trace id. Never arguments, results or record content. `record` never blocks a call: lines go
+ * into a bounded queue that one fiber writes to the sink (stdout, or a size-rotated file); a
+ * line that does not fit or cannot be written is counted in `mana_mcp_audit_write_failures_total`.
+ */
+import { Chunk, Context, DateTime, Effect, Fiber, Layer, Queue, type Scope } from "effect"
+import { ManaConfig } from "../../config/Config.ts"
+import { Metrics } from "../Metrics.ts"
+import type { AuditSink } from "./AuditSettings.ts"
+import { makeRotatingFile } from "./rotatingFile.ts"
+import type { WrittenRecord } from "./writtenRecords.ts"
+
+/** `unchecked`: `POLICY_MODE=off` or the call never reached the gate (invalid input). */
+export type AuditDecision = "allow" | "flagged" | "deny" | "would-deny" | "unchecked"
+
+export interface AuditEntry {
+  readonly userId: string
+  readonly clientName: string | undefined
+  readonly era: "legacy" | "modern" | undefined
+  readonly sessionId: string | undefined
+  readonly spaceId: string
+  readonly tool: string
+  readonly decision: AuditDecision
+  readonly reason: string
+  /** `ok`, or what went wrong: an error tag (`SyncUnavailable`, `PolicyDenied`, …), `input-invalid` or `defect`. */
+  readonly outcome: string
+  readonly records: ReadonlyArray<WrittenRecord>
+  readonly durationMs: number
+  readonly traceId: string | undefined
+}
+
+export interface AuditLogShape {
+  /** Queues the line for the call; never fails and never waits for the sink. */
+  readonly record: (entry: AuditEntry) => Effect.Effect<void>
+}
+
+const queueCapacity = 10_000
+const stop = Symbol("stop")
+const batchLines = 500
+/** How long shutdown waits for the last lines to reach the sink. */
+const shutdownFlushMillis = 2_000
+
+/** The line, with a fixed key order so a human can read a file of them. */
+export const auditLine = (time: string, entry: AuditEntry): string =>
+  JSON.stringify({
+    kind: "audit",
+    time,
+    userId: entry.userId,
+    client: entry.clientName ?? null,
+    era: entry.era ?? null,
+    sessionId: entry.sessionId ?? null,
+    spaceId: entry.spaceId,
+    tool: entry.tool,
+    decision: entry.decision,
+    reason: entry.reason,
+    outcome: entry.outcome,
+    records: entry.records,
+    durationMs: entry.durationMs,
+    traceId: entry.traceId ?? null
+  })
+
+type Write = (text: string) => Effect.Effect<void, unknown>
+
+const writerFor = (sink: Exclude<AuditSink, { _tag: "Off" }>): Effect.Effect<Write> =>
+  sink._tag === "Stdout"
+    ? Effect.succeed((text) => Effect.try(() => void process.stdout.write(text)))
+    : Effect.map(makeRotatingFile(sink), (file): Write => file.append)
+
+export const makeAuditLog = (sink: AuditSink): Effect.Effect<AuditLogShape, never, Metrics | Scope.Scope> =>
+  Effect.gen(function*() {
+    if (sink._tag === "Off") return { record: () => Effect.void }
+    const metrics = yield* Metrics
+    const write = yield* writerFor(sink)
+    // `stop` (offered on shutdown, after every line) ends the writer once the lines before it are written.
+    const queue = yield* Queue.dropping<string | typeof stop>(queueCapacity)
+
+    const writeBatch = (lines: Chunk.Chunk<string>) =>
+      write(Chunk.join(lines, "\n") + "\n").pipe(
+        Effect.catchAll(() => metrics.auditWriteFailures("io-error", lines.length))
+      )
+    const writeLoop: Effect.Effect<void> = Effect.gen(function*() {
+      const taken = yield* Queue.takeBetween(queue, 1, batchLines)
+      const lines = Chunk.filter(taken, (line): line is string => line !== stop)
+      if (Chunk.isNonEmpty(lines)) yield* writeBatch(lines)
+      if (lines.length === taken.length) yield* writeLoop
+    })
+    const writer = yield* Effect.forkDaemon(writeLoop)
+    yield* Effect.addFinalizer(() =>
+      Effect.suspend(() => queue.unsafeOffer(stop) ? Fiber.await(writer) : Effect.void).pipe(
+        Effect.interruptible,
+        Effect.timeout(shutdownFlushMillis),
+        Effect.ignore,
+        Effect.zipRight(Fiber.interrupt(writer))
+      )
+    )
+
+    return {
+      record: (entry) =>
+        Effect.gen(function*() {
+          const time = DateTime.formatIso(yield* DateTime.now)
+          if (!queue.unsafeOffer(auditLine(time, entry))) yield* metrics.auditWriteFailures("queue-full", 1)
+        })
+    }
+  })
+
+export class AuditLog extends Context.Tag("mana-mcp/AuditLog")<AuditLog, AuditLogShape>() {
+  /** Per `ManaConfig.auditLog`; needs ManaConfig and Metrics. */
+  static readonly layer = Layer.scoped(AuditLog, Effect.flatMap(ManaConfig, (config) => makeAuditLog(config.auditLog)))
+  /** Records nothing. */
+  static readonly layerOff = Layer.succeed(AuditLog, { record: () => Effect.void })
+}

@@ -1,0 +1,85 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { type AuditEntry, auditLine, makeAuditLog } from "../../src/observability/audit/AuditLog.ts"
+import { Metrics } from "../../src/observability/Metrics.ts"
+
+const entry = (index: number): AuditEntry => ({
+  userId: "user-1",
+  clientName: "agent-x",
+  era: "modern",
+  sessionId: undefined,
+  spaceId: "space-1",
+  tool: "todo.create",
+  decision: "allow",
+  reason: "clean",
+  outcome: "ok",
+  records: [{ app: "todo", table: "tasks", id: `task-${index}`, op: "insert" }],
+  durationMs: 12,
+  traceId: "4bf92f3577b34da6a3ce929d0e0e4736"
+})
+
+const linesOf = (path: string) =>
+  existsSync(path) ? readFileSync(path, "utf8").split("\n").filter((line) => line !== "") : []
+
+/** Records `count` entries into a file sink and closes it (which flushes the queue). */
+const recordInto = (sink: { path: string; maxBytes: number; maxFiles: number }, count: number) =>
+  Effect.scoped(Effect.gen(function*() {
+    const audit = yield* makeAuditLog({ _tag: "File", ...sink })
+    for (let index = 0; index < count; index++) yield* audit.record(entry(index))
+  }))
+
+describe("AuditLog", () => {
+  it.live("appends one JSON line per call to the file sink, ids and decisions only", () =>
+    Effect.gen(function*() {
+      const path = join(mkdtempSync(join(tmpdir(), "audit-")), "logs", "audit.log")
+      yield* recordInto({ path, maxBytes: 1_000_000, maxFiles: 3 }, 3)
+      const lines = linesOf(path).map((line) => JSON.parse(line))
+      assert.strictEqual(lines.length, 3)
+      assert.deepStrictEqual(Object.keys(lines[0]), [
+        "kind",
+        "time",
+        "userId",
+        "client",
+        "era",
+        "sessionId",
+        "spaceId",
+        "tool",
+        "decision",
+        "reason",
+        "outcome",
+        "records",
+        "durationMs",
+        "traceId"
+      ])
+      assert.deepInclude(lines[2], { kind: "audit", tool: "todo.create", sessionId: null, client: "agent-x" })
+      assert.deepStrictEqual(lines[2].records, [{ app: "todo", table: "tasks", id: "task-2", op: "insert" }])
+      assert.match(lines[0].time, /^\d{4}-\d{2}-\d{2}T/)
+    }).pipe(Effect.provide(Metrics.layer)))
+
+  it.live("rotates by size and keeps maxFiles rotated files", () =>
+    Effect.gen(function*() {
+      const path = join(mkdtempSync(join(tmpdir(), "audit-")), "audit.log")
+      const lineBytes = readLineBytes()
+      // Two lines per file; 9 lines → the live file and 2 kept rotations hold the last 5–6 lines.
+      for (let index = 0; index < 9; index++) yield* recordInto({ path, maxBytes: lineBytes * 2, maxFiles: 2 }, 1)
+      assert.isAtMost(linesOf(path).length, 2)
+      assert.strictEqual(linesOf(`${path}.1`).length, 2)
+      assert.strictEqual(linesOf(`${path}.2`).length, 2)
+      assert.isFalse(existsSync(`${path}.3`))
+    }).pipe(Effect.provide(Metrics.layer)))
+
+  it.live("never fails a call when the file cannot be written: the lost lines are counted", () =>
+    Effect.gen(function*() {
+      const blocker = join(mkdtempSync(join(tmpdir(), "audit-")), "not-a-directory")
+      writeFileSync(blocker, "")
+      yield* recordInto({ path: join(blocker, "audit.log"), maxBytes: 1_000_000, maxFiles: 2 }, 3)
+      const text = yield* Effect.flatMap(Metrics, (metrics) => metrics.render)
+      assert.include(text, `mana_mcp_audit_write_failures_total{reason="io-error",service="mana-mcp"} 3`)
+    }).pipe(Effect.provide(Metrics.layer)))
+})
+
+/** The byte length of one line of `entry(n)` for n < 10, newline included. */
+const readLineBytes = () => Buffer.byteLength(auditLine("2026-01-01T00:00:00.000Z", entry(0)), "utf8") + 1
