@@ -11,6 +11,7 @@ import { Auth } from "../../src/auth/Auth.ts"
 import { ManaConfig, type ManaConfigShape } from "../../src/config/Config.ts"
 import { Upstreams } from "../../src/config/Upstreams.ts"
 import { Crypto } from "../../src/keys/Crypto.ts"
+import { AuditLog } from "../../src/observability/audit/AuditLog.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
 import { Policy } from "../../src/policy/Policy.ts"
 import { SessionStore } from "../../src/sessions/SessionStore.ts"
@@ -59,6 +60,7 @@ export const startInProcessGateway = (
       SyncClientEngine.layerTest({ memberships }),
       fixedMasterKeys,
       Policy.layerInMemory,
+      AuditLog.layer,
       SessionStore.inMemory
     )
     const context = yield* Layer.build(
