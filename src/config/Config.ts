@@ -153,7 +153,6 @@ const oauthIntrospection: Config.Config<Option.Option<IntrospectionConfig>> = Co
   }))
 ))
 
-
 /** `stdout`, `off` or `file:<path>`; unset means stdout in production mode and off in local mode. */
 const auditSinkKind: Parse<{ readonly _tag: "Stdout" | "Off" } | { readonly _tag: "File"; readonly path: string }> = (
   raw
