@@ -54,13 +54,13 @@ export const formatReport = (report: BenchReport): string => {
     lines.push("")
   }
   if (report.throughputs.length > 0) {
-    lines.push("| load | calls | calls/s | median ms | p95 ms |", "|---|---:|---:|---:|---:|")
+    lines.push("| load | calls | calls/s | median ms | p95 ms | p99 ms |", "|---|---:|---:|---:|---:|---:|")
     for (const row of report.throughputs) {
       const t = row.throughput
       lines.push(
         `| ${row.label} | ${t.calls} | ${t.callsPerSecond.toFixed(0)} | ${ms(t.latency.medianMs)} | ${
           ms(t.latency.p95Ms)
-        } |`
+        } | ${ms(t.latency.p99Ms)} |`
       )
     }
     lines.push("")

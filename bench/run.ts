@@ -11,11 +11,21 @@ import { encrypted } from "./encrypted.ts"
 import { eras } from "./eras.ts"
 import type { Benchmark, BenchReport } from "./harness.ts"
 import { metricsScrape } from "./metricsScrape.ts"
+import { peer, peerProfile } from "./peer.ts"
 import { readCache } from "./readCache.ts"
 import { formatMachine, formatReport, machineInfo } from "./report.ts"
 import { toolCall } from "./toolCall.ts"
 
-const all: ReadonlyArray<Benchmark> = [toolCall, readCache, authCache, eras, metricsScrape, encrypted]
+const all: ReadonlyArray<Benchmark> = [
+  peer,
+  peerProfile,
+  toolCall,
+  readCache,
+  authCache,
+  eras,
+  metricsScrape,
+  encrypted
+]
 
 const main = async () => {
   const requested = process.argv.slice(2)

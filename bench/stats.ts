@@ -8,6 +8,7 @@ export interface Summary {
   readonly n: number
   readonly medianMs: number
   readonly p95Ms: number
+  readonly p99Ms: number
   readonly meanMs: number
   readonly minMs: number
 }
@@ -26,6 +27,7 @@ export const summarize = (samples: ReadonlyArray<number>): Summary => {
     n: sorted.length,
     medianMs: percentile(sorted, 50),
     p95Ms: percentile(sorted, 95),
+    p99Ms: percentile(sorted, 99),
     meanMs: sorted.length === 0 ? Number.NaN : total / sorted.length,
     minMs: sorted[0] ?? Number.NaN
   }

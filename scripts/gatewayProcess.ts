@@ -26,6 +26,8 @@ export type ReadyInfo = typeof ReadyLine.Type
 
 export interface Gateway extends ReadyInfo {
   readonly dataDir: string
+  /** The spawned process: `bun` itself with `direct`, else npm (whose child is the gateway). */
+  readonly pid: number | undefined
   readonly output: () => string
   /** Signals the process group and resolves with the entry's exit code once every process is gone. */
   readonly stop: (signal?: NodeJS.Signals) => Promise<number | null>
@@ -36,6 +38,8 @@ export interface GatewayOptions {
   readonly dataDir?: string
   /** Run `bun src/main.ts` without npm in between, to observe the gateway's own exit and timing. */
   readonly direct?: boolean
+  /** Extra `bun` flags before the entry (e.g. `--cpu-prof-md`); only with `direct`. */
+  readonly bunArgs?: ReadonlyArray<string>
   readonly readyTimeoutMs?: number
 }
 
@@ -65,7 +69,9 @@ export const startGateway = async (
   options: GatewayOptions = {}
 ): Promise<Gateway> => {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "mana-mcp-gateway-"))
-  const [command, args] = options.direct === true ? [bunBin, ["src/main.ts"]] : ["npm", ["start", "--silent"]]
+  const [command, args] = options.direct === true
+    ? [bunBin, [...(options.bunArgs ?? []), "src/main.ts"]] :
+    ["npm", ["start", "--silent"]]
   const child = spawn(command, args, {
     cwd: repoRoot,
     detached: true,
@@ -113,5 +119,5 @@ export const startGateway = async (
     await stop("SIGKILL")
     throw error
   })
-  return { ...ready, dataDir, output: () => output, stop }
+  return { ...ready, dataDir, pid: child.pid, output: () => output, stop }
 }

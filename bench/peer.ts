@@ -1,0 +1,217 @@
+/**
+ * Benchmark `peer`: the gateway against the naive SDK-v2 peer (`bench/peerServer.ts`) and the
+ * bare-pull ceiling, in one run, same upstreams, 100 habits per user, closed loops of raw MCP
+ * clients. Loads: 16 users with one session each, and one user with 16 parallel calls; the
+ * gateway in both protocol eras. Reports throughput, p99, and server CPU per call (process CPU
+ * time ÷ calls). The cases alternate round by round so drift and neighbours hit them alike.
+ */
+import { formatBreakdown, readProfileDir } from "./cpuProfile.ts"
+import { type Benchmark, type Ratio, type ThroughputRow } from "./harness.ts"
+import { freshDir, removeDir, type Rig, withPeerRig } from "./peerRig.ts"
+import { processCpuSeconds } from "./processes.ts"
+import { expectList } from "./rawMcp.ts"
+import { closedLoop, type LoopRun, type Throughput, throughputOf } from "./stats.ts"
+import { EPOCH, pullPage } from "./upstream.ts"
+
+const USERS = 16
+const PARALLEL = 16
+const HABITS = 100
+const SECONDS = 4
+const ROUNDS = 3
+const WARMUP_ROUNDS = 3
+
+type CaseName =
+  | "ceiling16"
+  | "peer16"
+  | "legacy16"
+  | "modern16"
+  | "ceiling1"
+  | "peer1"
+  | "legacy1"
+  | "modern1"
+
+interface Case {
+  readonly label: string
+  readonly workers: ReadonlyArray<() => Promise<unknown>>
+  /** The process whose CPU time is charged to this case. */
+  readonly pid: number | undefined
+}
+
+const listed = (call: () => Promise<Record<string, unknown>>) => async () => expectList(await call(), "habits", HABITS)
+
+const casesOf = (rig: Rig): Record<CaseName, Case> => {
+  const { gateway, peer, seats, upstreams } = rig
+  const first = seats[0]
+  if (first === undefined || peer === undefined) throw new Error("rig without users or peer")
+  const bare = (token: string) => () => pullPage(upstreams.syncUrl, token, "habits", "habits", EPOCH)
+  const repeat = <A>(value: A) => Array.from({ length: PARALLEL }, () => value)
+  return {
+    ceiling16: {
+      label: `ceiling: bare pull of 100 rows from epoch, ${USERS} users`,
+      workers: seats.map((seat) => bare(seat.user.accessToken)),
+      pid: upstreams.pid
+    },
+    peer16: {
+      label: `naive peer, ${USERS} users, one 2025 session each`,
+      workers: seats.map((seat) => listed(() => seat.peerLegacy.call("habits.list"))),
+      pid: peer.pid
+    },
+    legacy16: {
+      label: `gateway, ${USERS} users, one 2025 session each`,
+      workers: seats.map((seat) => listed(() => seat.gatewayLegacy.call("habits.list"))),
+      pid: gateway.pid
+    },
+    modern16: {
+      label: `gateway, ${USERS} users, 2026-07-28`,
+      workers: seats.map((seat) => listed(() => seat.gatewayModern.call("habits.list"))),
+      pid: gateway.pid
+    },
+    ceiling1: {
+      label: `ceiling: bare pull of 100 rows, one user, ${PARALLEL} parallel`,
+      workers: repeat(bare(first.user.accessToken)),
+      pid: upstreams.pid
+    },
+    peer1: {
+      label: `naive peer, one user, ${PARALLEL} parallel calls in one session`,
+      workers: repeat(listed(() => first.peerLegacy.call("habits.list"))),
+      pid: peer.pid
+    },
+    legacy1: {
+      label: `gateway, one user, ${PARALLEL} parallel calls in one 2025 session`,
+      workers: repeat(listed(() => first.gatewayLegacy.call("habits.list"))),
+      pid: gateway.pid
+    },
+    modern1: {
+      label: `gateway, one user, ${PARALLEL} parallel calls, 2026-07-28`,
+      workers: repeat(listed(() => first.gatewayModern.call("habits.list"))),
+      pid: gateway.pid
+    }
+  }
+}
+
+interface Measured {
+  readonly throughput: Throughput
+  /** Server CPU milliseconds per call. */
+  readonly cpuMsPerCall: number
+}
+
+const measure = async (cases: Record<CaseName, Case>): Promise<Record<CaseName, Measured>> => {
+  const names = Object.keys(cases) as Array<CaseName>
+  for (let round = 0; round < WARMUP_ROUNDS; round++) {
+    for (const name of names) await Promise.all(cases[name].workers.map((call) => call()))
+  }
+  const runs = new Map<CaseName, Array<LoopRun>>(names.map((name) => [name, []]))
+  const cpu = new Map<CaseName, number>(names.map((name) => [name, 0]))
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(round + i) % names.length]
+      if (name === undefined) continue
+      const before = processCpuSeconds(cases[name].pid)
+      runs.get(name)?.push(await closedLoop(cases[name].workers, SECONDS))
+      cpu.set(name, (cpu.get(name) ?? 0) + processCpuSeconds(cases[name].pid) - before)
+    }
+  }
+  const out = {} as Record<CaseName, Measured>
+  for (const name of names) {
+    const throughput = throughputOf(runs.get(name) ?? [])
+    out[name] = { throughput, cpuMsPerCall: ((cpu.get(name) ?? Number.NaN) * 1000) / throughput.calls }
+  }
+  return out
+}
+
+const rate = (m: Measured) => m.throughput.callsPerSecond
+
+export const peer: Benchmark = {
+  id: "peer",
+  title: "Gateway vs. the naive SDK-v2 peer and the bare pull (remote mode, own processes)",
+  run: () =>
+    withPeerRig({ users: USERS, habits: HABITS, withPeer: true }, async (rig) => {
+      const cases = casesOf(rig)
+      const m = await measure(cases)
+      const rows: Array<ThroughputRow> = (Object.keys(cases) as Array<CaseName>).map((name) => ({
+        label: cases[name].label,
+        throughput: m[name].throughput
+      }))
+      const ratios: Array<Ratio> = [
+        { label: "16 users: gateway 2025 ÷ peer", value: rate(m.legacy16) / rate(m.peer16), meaning: "target ≥ 1.5" },
+        { label: "16 users: gateway 2026 ÷ peer", value: rate(m.modern16) / rate(m.peer16), meaning: "target ≥ 1.5" },
+        {
+          label: "16 users: gateway 2025 ÷ bare pull",
+          value: rate(m.legacy16) / rate(m.ceiling16),
+          meaning: "target ≥ 0.8"
+        },
+        {
+          label: "16 users: gateway 2025 p99 ÷ bare pull p99",
+          value: m.legacy16.throughput.latency.p99Ms / m.ceiling16.throughput.latency.p99Ms,
+          meaning: "target ≤ 1.5"
+        },
+        { label: "1 user × 16: gateway 2025 ÷ peer", value: rate(m.legacy1) / rate(m.peer1), meaning: "target ≥ 1.5" },
+        { label: "1 user × 16: gateway 2026 ÷ peer", value: rate(m.modern1) / rate(m.peer1), meaning: "target ≥ 1.5" },
+        {
+          label: "2026 ÷ 2025, 16 users",
+          value: rate(m.modern16) / rate(m.legacy16),
+          meaning: "target ≥ 1.0"
+        },
+        {
+          label: "2026 ÷ 2025, 1 user × 16",
+          value: rate(m.modern1) / rate(m.legacy1),
+          meaning: "target ≥ 1.0"
+        }
+      ]
+      const cpu = (name: CaseName) => `${m[name].cpuMsPerCall.toFixed(2)} ms`
+      return {
+        params: { users: USERS, parallel: PARALLEL, habitsPerUser: HABITS, secondsPerRun: SECONDS, rounds: ROUNDS },
+        latencies: [],
+        throughputs: rows,
+        ratios,
+        notes: [
+          `server CPU per call (process CPU time ÷ calls): gateway 2025 ${cpu("legacy16")} (16 users) / ${
+            cpu("legacy1")
+          } (1 user × 16); gateway 2026-07-28 ${cpu("modern16")} / ${cpu("modern1")}; peer ${cpu("peer16")} / ${
+            cpu("peer1")
+          }; dev mana-sync per bare pull ${cpu("ceiling16")}`,
+          "gateway in remote mode in its own process; dev mana-auth + mana-sync in a second; the peer in a third; the load generator (raw fetch clients) in a fourth, all on the same cores"
+        ]
+      }
+    })
+}
+
+const PROFILE_SECONDS = 8
+
+/** One era's 16-user load against a profiled gateway; the profile is written when it stops. */
+const profileEra = async (era: "legacy" | "modern") => {
+  const dir = freshDir("mana-mcp-profile-")
+  try {
+    const calls = await withPeerRig({ users: USERS, habits: HABITS, withPeer: false, profileDir: dir }, async (rig) => {
+      const workers = rig.seats.map((seat) =>
+        listed(() => (era === "legacy" ? seat.gatewayLegacy : seat.gatewayModern).call("habits.list"))
+      )
+      for (let i = 0; i < WARMUP_ROUNDS; i++) await Promise.all(workers.map((call) => call()))
+      return (await closedLoop(workers, PROFILE_SECONDS)).latencies.length
+    })
+    const breakdown = readProfileDir(dir)
+    if (breakdown === undefined) throw new Error("the gateway wrote no CPU profile")
+    return { calls, breakdown }
+  } finally {
+    removeDir(dir)
+  }
+}
+
+export const peerProfile: Benchmark = {
+  id: "peer-profile",
+  title: "Where the gateway's CPU goes: 16 users calling habits.list (bun --cpu-prof)",
+  run: async () => {
+    const legacy = await profileEra("legacy")
+    const modern = await profileEra("modern")
+    return {
+      params: { users: USERS, habitsPerUser: HABITS, secondsPerEra: PROFILE_SECONDS },
+      latencies: [],
+      throughputs: [],
+      ratios: [],
+      notes: [
+        ...formatBreakdown(`2025 sessions (${legacy.calls} calls)`, legacy.breakdown),
+        ...formatBreakdown(`2026-07-28 (${modern.calls} calls)`, modern.breakdown)
+      ]
+    }
+  }
+}

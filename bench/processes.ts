@@ -1,0 +1,73 @@
+/**
+ * Processes around the `peer` benchmark: the naive peer (`bench/peerServer.ts`) as its own Bun
+ * process, and a process's CPU time read from `/proc/<pid>/stat` (user + system), so a run can
+ * report server CPU per call. Linux only; elsewhere CPU time reads as NaN and is shown as "–".
+ */
+import { execFileSync, spawn } from "node:child_process"
+import { readFileSync } from "node:fs"
+import { bunBin, repoRoot, signalGroup } from "../scripts/gatewayProcess.ts"
+
+const clockTicks = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100
+  } catch {
+    return 100
+  }
+})()
+
+/** CPU seconds (user + system) the process has used so far; NaN when unreadable. */
+export const processCpuSeconds = (pid: number | undefined): number => {
+  if (pid === undefined) return Number.NaN
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks
+  } catch {
+    return Number.NaN
+  }
+}
+
+export interface Peer {
+  readonly mcpUrl: string
+  readonly pid: number | undefined
+  readonly stop: () => Promise<void>
+}
+
+const readyPrefix = "PEER_READY "
+
+/** Starts the naive peer against the given upstreams and waits for its ready line. */
+export const startPeer = (authUrl: string, syncUrl: string): Promise<Peer> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(bunBin, ["bench/peerServer.ts"], {
+      cwd: repoRoot,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, PEER_AUTH_URL: authUrl, PEER_SYNC_URL: syncUrl }
+    })
+    let output = ""
+    const exited = new Promise<void>((done) => child.once("exit", () => done()))
+    const stop = async () => {
+      signalGroup(child, "SIGKILL")
+      await exited
+    }
+    const timer = setTimeout(() => {
+      void stop()
+      reject(new Error(`peer not ready:\n${output}`))
+    }, 30_000)
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk.toString()
+    })
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString()
+      const line = output.split("\n").find((candidate) => candidate.startsWith(readyPrefix))
+      if (line === undefined) return
+      clearTimeout(timer)
+      const ready = JSON.parse(line.slice(readyPrefix.length)) as { mcpUrl: string }
+      resolve({ mcpUrl: ready.mcpUrl, pid: child.pid, stop })
+    })
+    void exited.then(() => {
+      clearTimeout(timer)
+      reject(new Error(`peer exited before it was ready:\n${output}`))
+    })
+  })
