@@ -5,6 +5,7 @@
  * When full, the oldest insertion is evicted. Not responsible for what the values mean.
  */
 import { Clock, Effect, Option } from "effect"
+import { createHash } from "node:crypto"
 
 export interface ExpiringCache<A> {
   /** The live value for `key`; an expired entry is dropped and reported as None. */
@@ -51,11 +52,10 @@ export const makeExpiringCache = <A>(capacity: number): Effect.Effect<ExpiringCa
     }
   })
 
-const encoder = new TextEncoder()
-
-/** Lowercase hex SHA-256 of `text` (Web Crypto). */
+/**
+ * Lowercase hex SHA-256 of `text`. Synchronous (`node:crypto`, which Bun implements natively):
+ * it runs on every request, and Web Crypto's promise-based digest cost a scheduler round trip
+ * and several times the CPU of the hash itself.
+ */
 export const sha256Hex = (text: string): Effect.Effect<string> =>
-  Effect.tryPromise(() => crypto.subtle.digest("SHA-256", encoder.encode(text))).pipe(
-    Effect.map((digest) => Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("")),
-    Effect.orDie
-  )
+  Effect.sync(() => createHash("sha256").update(text).digest("hex"))

@@ -28,6 +28,18 @@ export interface CryptoShape {
     record: Readonly<Record<string, unknown>>,
     fields: ReadonlyArray<string>
   ) => Effect.Effect<Record<string, unknown>>
+  /**
+   * `decryptFields` over many records, each remembered per (key, record object): the read cache
+   * hands out the same object for a record until it changes, so an unchanged record is decrypted
+   * once, not on every list; only the others go to Web Crypto (8 at a time). Failures are
+   * remembered too. Results are in input order and shared between calls: do not mutate them.
+   * What is kept is reachable only through `key` (docs/security.md, "Decrypted values in memory").
+   */
+  readonly decryptEach: (
+    key: CryptoKey,
+    records: ReadonlyArray<Readonly<Record<string, unknown>>>,
+    fields: ReadonlyArray<string>
+  ) => Effect.Effect<ReadonlyArray<Either.Either<Readonly<Record<string, unknown>>, DecryptError>>>
   /** Returns a copy of `record` with each listed field decrypted. Fails with `DecryptError` naming the field. */
   readonly decryptFields: (
     key: CryptoKey,
@@ -134,7 +146,39 @@ const make = (nextIv: Effect.Effect<Uint8Array>): CryptoShape => {
       return out
     })
 
-  return { importKey, encrypt, decrypt, encryptFields, decryptFields }
+  // Keyed first by the CryptoKey object, held strongly only by MasterKeys' cache entry: when that
+  // entry expires (5 min) or is evicted, every value decrypted with the key becomes unreachable
+  // with it. Keyed then by the read cache's record object: a changed or evicted record drops out.
+  type Decrypted = Either.Either<Readonly<Record<string, unknown>>, DecryptError>
+  const memo = new WeakMap<
+    CryptoKey,
+    WeakMap<object, { readonly fields: ReadonlyArray<string>; readonly result: Decrypted }>
+  >()
+  const decryptEach: CryptoShape["decryptEach"] = (key, records, fields) =>
+    Effect.suspend(() => {
+      let byRecord = memo.get(key)
+      if (byRecord === undefined) {
+        byRecord = new WeakMap()
+        memo.set(key, byRecord)
+      }
+      const known = byRecord
+      const results: Array<Decrypted | undefined> = records.map((record) => {
+        const hit = known.get(record)
+        return hit !== undefined && hit.fields === fields ? hit.result : undefined
+      })
+      const missing = records.flatMap((_, index) => (results[index] === undefined ? [index] : []))
+      const complete = () => results.flatMap((result) => (result === undefined ? [] : [result]))
+      if (missing.length === 0) return Effect.succeed(complete())
+      return Effect.forEach(missing, (index) => {
+        const record = records[index] ?? {}
+        return Effect.map(Effect.either(decryptFields(key, record, fields)), (result) => {
+          known.set(record, { fields, result })
+          results[index] = result
+        })
+      }, { concurrency: 8, discard: true }).pipe(Effect.map(complete))
+    })
+
+  return { importKey, encrypt, decrypt, encryptFields, decryptFields, decryptEach }
 }
 
 const randomIv = Effect.sync(() => crypto.getRandomValues(new Uint8Array(ivBytes)))

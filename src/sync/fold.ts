@@ -124,14 +124,26 @@ const toFolded = (record: RecordState): FoldedRecord => {
   return { id: record.id, data, spaceId: record.spaceId }
 }
 
-/** Records that exist and whose folded `deletedAt` is null or absent, in no particular order. */
-export const liveRecords = (state: FoldState): ReadonlyArray<FoldedRecord> => {
+/**
+ * Records that exist and whose folded `deletedAt` is null or absent, in no particular order.
+ * With `memo` (owned by the caller, e.g. one per cached table), a record whose state did not change
+ * keeps its `FoldedRecord` object, so per-record work downstream (decryption) can be reused.
+ */
+export const liveRecords = (
+  state: FoldState,
+  memo?: WeakMap<RecordState, FoldedRecord>
+): ReadonlyArray<FoldedRecord> => {
   const out: Array<FoldedRecord> = []
   for (const record of HashMap.values(state.records)) {
     if (record.tombstone) continue
     const deletedAt = record.fields["deletedAt"]?.value
     if (deletedAt !== undefined && deletedAt !== null) continue
-    out.push(toFolded(record))
+    let folded = memo?.get(record)
+    if (folded === undefined) {
+      folded = toFolded(record)
+      memo?.set(record, folded)
+    }
+    out.push(folded)
   }
   return out
 }

@@ -9,9 +9,9 @@ import { Clock, DateTime, Effect, Schedule } from "effect"
 import type { CallerShape } from "../domain/Caller.ts"
 import { Ids } from "../domain/Ids.ts"
 import { noteWritten } from "../observability/audit/writtenRecords.ts"
-import { visibleIn } from "./fold.ts"
+import { type FoldedRecord, visibleIn } from "./fold.ts"
 import { ReadCache } from "./ReadCache.ts"
-import type { OutgoingChange, SyncClientShape } from "./SyncClient.ts"
+import type { OutgoingChange, SyncClientShape, SyncRecord } from "./SyncClient.ts"
 import { type SyncError, SyncUnavailable } from "./SyncErrors.ts"
 import type { SyncTransport } from "./SyncTransport.ts"
 
@@ -75,15 +75,32 @@ export const makeSyncClient = (transport: SyncTransport) =>
     const readerId = `mana-mcp-reader-${yield* ids.uuid}`
     const writerId = `mana-mcp-writer-${yield* ids.uuid}`
 
+    // The read cache hands out the same array until the table changes, so the filtered view of
+    // each space is computed once per change, not per read, and downstream memos (decoded tool
+    // outputs, decrypted records) can key on its identity. Keyed weakly: nothing outlives the cache.
+    const views = new WeakMap<ReadonlyArray<FoldedRecord>, Map<string, ReadonlyArray<SyncRecord>>>()
+    const visibleTo = (caller: CallerShape, records: ReadonlyArray<FoldedRecord>): ReadonlyArray<SyncRecord> => {
+      const scope = { userId: caller.principal.userId, spaceId: caller.spaceId, personal: isPersonalSpace(caller) }
+      const scopeKey = `${scope.userId}\u0000${scope.spaceId}\u0000${scope.personal}`
+      let byScope = views.get(records)
+      if (byScope === undefined) {
+        byScope = new Map()
+        views.set(records, byScope)
+      }
+      let visible = byScope.get(scopeKey)
+      if (visible === undefined) {
+        visible = records.filter((record) => visibleIn(record, scope)).map(({ data, id }) => ({ id, data }))
+        byScope.set(scopeKey, visible)
+      }
+      return visible
+    }
+
     const read: SyncClientShape["read"] = (caller, app, table) =>
       cache.read(
         { userId: caller.principal.userId, app, table },
         (since) => transport.pull({ caller, app, table, since, clientId: readerId })
       ).pipe(
-        Effect.map((records) => {
-          const scope = { userId: caller.principal.userId, spaceId: caller.spaceId, personal: isPersonalSpace(caller) }
-          return records.filter((record) => visibleIn(record, scope)).map(({ data, id }) => ({ id, data }))
-        }),
+        Effect.map((records) => visibleTo(caller, records)),
         Effect.withSpan("SyncClient.read", { attributes: { app, table } })
       )
 
@@ -99,6 +116,12 @@ export const makeSyncClient = (transport: SyncTransport) =>
         }
         yield* transport.push({ caller, app, clientId: writerId, body }).pipe(
           Effect.retry({ schedule: pushRetry, while: isTransient }),
+          // Even a failed push may have been stored: later reads must not join an older pull.
+          Effect.ensuring(
+            Effect.forEach(new Set(changes.map((change) => change.table)), (table) => cache.noteWrite(app, table), {
+              discard: true
+            })
+          ),
           Effect.mapError((error) =>
             error._tag === "SyncUnavailable"
               ? new SyncUnavailable({ app: error.app, reason: error.reason, status: error.status, operation: "write" })

@@ -102,6 +102,11 @@ export const defineTool = <I, IE, O, OE, E extends AgentError, R>(
   const decodeInput = Schema.decodeUnknown(spec.input, { errors: "all", onExcessProperty: "error" })
   const encodeOutput = Schema.encode(spec.output)
   const current = { name: spec.name, module: moduleOf(spec.name) }
+  // An output schema without transformations or refinements encodes to the very type the handler
+  // returns (its result is typed by that schema): encoding would only re-validate what the
+  // gateway built, which cost more CPU per list than the rest of the tool. Schemas that do
+  // transform (or refine) are still encoded, and a mismatch is still `ToolOutputInvalid`.
+  const outputNeedsEncoding = SchemaAST.encodedAST(spec.output.ast) !== spec.output.ast
   return {
     name: spec.name,
     title: spec.title,
@@ -117,11 +122,16 @@ export const defineTool = <I, IE, O, OE, E extends AgentError, R>(
         Effect.mapError((error) => new InvalidToolInput({ tool: spec.name, issues: describeParseIssues(error) })),
         Effect.map((input): DecodedCall<Exclude<R, CurrentTool>> => ({
           input,
-          run: spec.handler(input).pipe(
-            Effect.flatMap((output) =>
-              Effect.mapError(encodeOutput(output), () => new ToolOutputInvalid({ tool: spec.name }))
-            ),
-            Effect.provideService(CurrentTool, current)
+          run: Effect.provideService(
+            outputNeedsEncoding
+              ? spec.handler(input).pipe(
+                Effect.flatMap((output): Effect.Effect<unknown, ToolOutputInvalid> =>
+                  Effect.mapError(encodeOutput(output), () => new ToolOutputInvalid({ tool: spec.name }))
+                )
+              )
+              : spec.handler(input),
+            CurrentTool,
+            current
           )
         }))
       )

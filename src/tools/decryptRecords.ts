@@ -32,20 +32,15 @@ export const decryptRecords = (
 ): Effect.Effect<DecryptedRecords, never, Crypto> =>
   Effect.gen(function*() {
     const crypto = yield* Crypto
-    const results = yield* Effect.forEach(
-      records,
-      (record) =>
-        Effect.map(Effect.either(crypto.decryptFields(key, record.data, fields)), (data) => ({ id: record.id, data })),
-      { concurrency: 8 }
-    )
+    // Unchanged records come back from the Crypto service's memo without touching Web Crypto.
+    const results = yield* crypto.decryptEach(key, records.map((record) => record.data), fields)
     const readable: Array<SyncRecord> = []
     const unreadable: Array<UnreadableRecord> = []
-    for (const { data, id } of results) {
-      Either.match(data, {
-        onLeft: () => unreadable.push({ id, reason: "undecryptable" }),
-        onRight: (plain) => readable.push({ id, data: plain })
-      })
-    }
+    records.forEach(({ id }, index) => {
+      const data = results[index]
+      if (data === undefined || Either.isLeft(data)) unreadable.push({ id, reason: "undecryptable" })
+      else readable.push({ id, data: data.right })
+    })
     return { readable, unreadable }
   }).pipe(
     Effect.withSpan("Crypto.decryptBatch", {

@@ -12,7 +12,7 @@ import { Metrics, type ToolOutcome } from "../observability/Metrics.ts"
 import { withToolSpan } from "../observability/tracing/toolSpan.ts"
 import { Policy } from "../policy/Policy.ts"
 import type { Registry } from "./registry.ts"
-import { errorResult, successResult, type ToolResult } from "./toolResult.ts"
+import { errorResult, makeSuccessResult, type ToolResult } from "./toolResult.ts"
 
 export type InvokeOutcome =
   | { readonly _tag: "Result"; readonly result: ToolResult }
@@ -33,7 +33,8 @@ interface Answered {
 const internalErrorMessage = (tool: string) =>
   `Tool ${tool} failed because of an internal gateway error. Nothing secret was exposed; retry once, and report it if it persists.`
 
-export const makeInvoke = <R>(registry: Registry<R>) =>
+/** `successResult` is one per invoke function: it remembers the JSON text of each output object. */
+export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccessResult()) =>
 (
   name: string,
   args: unknown,

@@ -17,10 +17,29 @@ export interface ToolResult {
 const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
-export const successResult = (output: unknown, reminder?: string): ToolResult => {
-  const text = { type: "text", text: JSON.stringify(output, null, 2) } as const
-  const content = reminder === undefined ? [text] : [text, { type: "text", text: reminder } as const]
+export const successResult = (output: unknown, reminder?: string, text = JSON.stringify(output)): ToolResult => {
+  // Compact: the same JSON travels again as structuredContent, and indentation only costs CPU and bytes.
+  const block = { type: "text", text } as const
+  const content = reminder === undefined ? [block] : [block, { type: "text", text: reminder } as const]
   return isRecord(output) ? { content, structuredContent: output } : { content }
+}
+
+/**
+ * `successResult` that serialises each output object once: tools that return the same (shared,
+ * immutable) output for an unchanged table, like `habits.list`, pay `JSON.stringify` once per
+ * change instead of once per call. Keyed weakly by the output object.
+ */
+export const makeSuccessResult = () => {
+  const texts = new WeakMap<object, string>()
+  return (output: unknown, reminder?: string): ToolResult => {
+    if (typeof output !== "object" || output === null) return successResult(output, reminder)
+    let text = texts.get(output)
+    if (text === undefined) {
+      text = JSON.stringify(output)
+      texts.set(output, text)
+    }
+    return successResult(output, reminder, text)
+  }
 }
 
 export const errorResult = (message: string): ToolResult => ({

@@ -24,7 +24,12 @@ const mcpRoute = Effect.gen(function*() {
   if (web === undefined) {
     return HttpServerResponse.fromWeb(errorResponse(400, "bad_request", "The request could not be read"))
   }
-  return HttpServerResponse.fromWeb(yield* endpoint.handle(web))
+  const answer = yield* endpoint.handle(web)
+  // `raw` hands a web Response to Bun as it is; `fromWeb` would pipe every body (SSE included)
+  // through an Effect Stream and back, which cost more CPU than the rest of the call. The fresh
+  // wrapper (same body stream, status and headers; nothing is copied) is needed because Bun
+  // refuses a Response that travelled as an Effect failure value (our refusals do).
+  return HttpServerResponse.raw(new Response(answer.body, answer))
 })
 
 const protectedResource = Effect.gen(function*() {

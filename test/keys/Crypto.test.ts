@@ -4,7 +4,7 @@
  * random round trips and the 32-byte key rule.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Encoding } from "effect"
+import { Effect, Either, Encoding } from "effect"
 import { Crypto } from "../../src/keys/Crypto.ts"
 import { bytes, cryptoVectors, fixtureKey } from "../support/cryptoVectors.ts"
 
@@ -114,4 +114,38 @@ describe("Crypto", () => {
       assert.isFalse(key.extractable)
       assert.deepStrictEqual([...key.usages].sort(), ["decrypt", "encrypt"])
     }).pipe(Effect.provide(Crypto.layer)))
+
+  describe("decryptEach", () => {
+    const fields = ["title"]
+    const raw = new Uint8Array(32).fill(7)
+
+    it.effect("decrypts an unchanged record once per key, in input order, and remembers failures", () =>
+      Effect.gen(function*() {
+        const crypto = yield* Crypto
+        const key = yield* crypto.importKey(raw)
+        const a = yield* crypto.encryptFields(key, { title: "a", done: false }, fields)
+        const b = { title: "enc:1:not-base64.at-all" }
+        const first = yield* crypto.decryptEach(key, [a, b], fields)
+        assert.deepStrictEqual(first[0], Either.right({ title: "a", done: false }))
+        assert.isTrue(first[1] !== undefined && Either.isLeft(first[1]))
+        const second = yield* crypto.decryptEach(key, [b, a], fields)
+        // The very same results: nothing was decrypted again.
+        assert.strictEqual(second[0], first[1])
+        assert.strictEqual(second[1], first[0])
+      }).pipe(Effect.provide(Crypto.layer)))
+
+    it.effect("decrypts again for a changed record object and for another key object", () =>
+      Effect.gen(function*() {
+        const crypto = yield* Crypto
+        const key = yield* crypto.importKey(raw)
+        const a = yield* crypto.encryptFields(key, { title: "a" }, fields)
+        const [first] = yield* crypto.decryptEach(key, [a], fields)
+        const [copy] = yield* crypto.decryptEach(key, [{ ...a }], fields)
+        const refetched = yield* crypto.importKey(raw)
+        const [again] = yield* crypto.decryptEach(refetched, [a], fields)
+        assert.deepStrictEqual([copy, again], [first, first])
+        assert.notStrictEqual(copy, first)
+        assert.notStrictEqual(again, first)
+      }).pipe(Effect.provide(Crypto.layer)))
+  })
 })

@@ -4,8 +4,8 @@
  * observable.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Option, Ref, TestClock } from "effect"
-import { makeReadCache, type ReadCacheOptions } from "../../src/sync/ReadCache.ts"
+import { Deferred, Effect, Fiber, Option, Ref, TestClock } from "effect"
+import { makeReadCache, type PullPage, type ReadCacheOptions } from "../../src/sync/ReadCache.ts"
 import { SyncUnavailable } from "../../src/sync/SyncErrors.ts"
 import { EPOCH, formatInstantMicros, parseInstantMicros, type WireChange } from "../../src/sync/SyncWire.ts"
 
@@ -152,4 +152,95 @@ describe("ReadCache", () => {
       // The failed read did not move the cursor: the retry starts where the last good read ended.
       assert.strictEqual((yield* Ref.get(server.sinces))[sincesBefore], (yield* Ref.get(server.sinces))[1])
     }))
+
+  describe("single-flight", () => {
+    /** The server's pull, held at its start until `release`; `started` counts pulls that began. */
+    const gated = (pull: PullPage) =>
+      Effect.gen(function*() {
+        const gate = yield* Deferred.make<void>()
+        const started = yield* Ref.make(0)
+        const untilStarted = (n: number) =>
+          Effect.gen(function*() {
+            while ((yield* Ref.get(started)) < n) yield* Effect.yieldNow()
+          })
+        return {
+          /** Lets forked readers run until they wait (on the gate or on a shared pull). */
+          settle: Effect.repeatN(Effect.yieldNow(), 20),
+          pull: (since: string) =>
+            Effect.zipRight(Ref.update(started, (k) => k + 1), Effect.zipRight(Deferred.await(gate), pull(since))),
+          release: Deferred.succeed(gate, undefined),
+          started,
+          untilStarted
+        }
+      })
+
+    it.effect("concurrent reads of one key share one in-flight pull", () =>
+      Effect.gen(function*() {
+        const { cache, server } = yield* setup()
+        yield* server.add(T0 - 60 * SECOND, "a")
+        const g = yield* gated(server.pull)
+        const first = yield* Effect.fork(cache.read(key, g.pull))
+        yield* g.untilStarted(1)
+        const others = yield* Effect.fork(Effect.all([cache.read(key, g.pull), cache.read(key, g.pull)], {
+          concurrency: 2
+        }))
+        yield* g.settle
+        yield* g.release
+        const [a, [b, c]] = yield* Effect.all([Fiber.join(first), Fiber.join(others)])
+        assert.deepStrictEqual([titles(a), titles(b), titles(c)], [["a"], ["a"], ["a"]])
+        assert.strictEqual(yield* Ref.get(g.started), 1)
+        assert.strictEqual((yield* Ref.get(server.sinces)).length, 1)
+      }))
+
+    it.effect("a read that starts after a write returned gets a pull sent after it, and sees the write", () =>
+      Effect.gen(function*() {
+        const { cache, server } = yield* setup()
+        yield* server.add(T0 - 60 * SECOND, "a")
+        yield* cache.read(key, server.pull)
+        const g = yield* gated(server.pull)
+        const before = yield* Effect.fork(cache.read(key, g.pull))
+        yield* g.untilStarted(1)
+        // A write lands upstream and returns while that pull is in flight (it was sent earlier).
+        yield* server.add(T0 + SECOND, "written")
+        yield* cache.noteWrite("habits", "habits")
+        const after = yield* Effect.fork(cache.read(key, g.pull))
+        yield* g.release
+        yield* Fiber.join(before)
+        assert.deepStrictEqual(titles(yield* Fiber.join(after)), ["a", "written"])
+        // Two pulls, one after the other: the later read did not join, and pulls never overlap.
+        assert.strictEqual(yield* Ref.get(g.started), 2)
+        assert.strictEqual(yield* Ref.get(server.maxActive), 1)
+      }))
+
+    it.effect("a write to another table does not stop reads from sharing a pull", () =>
+      Effect.gen(function*() {
+        const { cache, server } = yield* setup()
+        yield* server.add(T0 - 60 * SECOND, "a")
+        const g = yield* gated(server.pull)
+        const first = yield* Effect.fork(cache.read(key, g.pull))
+        yield* g.untilStarted(1)
+        yield* cache.noteWrite("todo", "tasks")
+        const second = yield* Effect.fork(cache.read(key, g.pull))
+        yield* g.settle
+        yield* g.release
+        yield* Fiber.join(first)
+        yield* Fiber.join(second)
+        assert.strictEqual(yield* Ref.get(g.started), 1)
+      }))
+
+    it.effect("a reader whose shared pull's owner is interrupted pulls for itself", () =>
+      Effect.gen(function*() {
+        const { cache, server } = yield* setup()
+        yield* server.add(T0 - 60 * SECOND, "a")
+        const g = yield* gated(server.pull)
+        const owner = yield* Effect.fork(cache.read(key, g.pull))
+        yield* g.untilStarted(1)
+        const joiner = yield* Effect.fork(cache.read(key, g.pull))
+        yield* Effect.yieldNow()
+        yield* Fiber.interrupt(owner)
+        yield* g.untilStarted(2)
+        yield* g.release
+        assert.deepStrictEqual(titles(yield* Fiber.join(joiner)), ["a"])
+      }))
+  })
 })

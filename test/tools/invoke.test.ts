@@ -69,6 +69,17 @@ const liar = defineTool({
   handler: () => Effect.succeed({ n: -1 })
 })
 
+const transforming = defineTool({
+  name: "test.transform",
+  title: "Transform",
+  description: "An output schema with a transformation: its result is encoded",
+  scope: "user-space",
+  policyHint: "read",
+  input: Schema.Struct({}),
+  output: Schema.Struct({ n: Schema.NumberFromString }),
+  handler: () => Effect.succeed({ n: 5 })
+})
+
 const traced = defineTool({
   name: "test.trace",
   title: "Trace",
@@ -89,7 +100,7 @@ const deps = (env: Record<string, string>) =>
   )
 
 const setup = Effect.gen(function*() {
-  const registry = yield* makeRegistry([echo, failing, admin, liar, traced])
+  const registry = yield* makeRegistry([echo, failing, admin, liar, transforming, traced])
   return { registry, invoke: makeInvoke(registry) }
 })
 
@@ -104,6 +115,7 @@ describe("registry", () => {
         "test.echo",
         "test.fail",
         "test.liar",
+        "test.transform",
         "test.trace"
       ])
       assert.isTrue(registry.all.has("test.adminWipe"))
@@ -187,6 +199,13 @@ describe("invoke", () => {
       const { invoke } = yield* setup
       const outcome = yield* invoke("test.liar", {}, caller)
       assert.include(textOf(outcome), "does not match its output schema")
+    }).pipe(Effect.provide(deps({}))))
+
+  it.effect("encodes an output whose schema transforms (the wire form goes out, not the handler's value)", () =>
+    Effect.gen(function*() {
+      const { invoke } = yield* setup
+      const outcome = yield* invoke("test.transform", {}, caller)
+      assert.deepStrictEqual(outcome._tag === "Result" ? outcome.result.structuredContent : undefined, { n: "5" })
     }).pipe(Effect.provide(deps({}))))
 
   it.effect("denies the 3rd call over a limit of 2 in enforce mode, without counting it as an invocation", () =>

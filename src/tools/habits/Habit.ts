@@ -7,7 +7,8 @@
  */
 import { Effect, Option, Schema } from "effect"
 import type { CallerShape } from "../../domain/Caller.ts"
-import type { SyncClientShape } from "../../sync/SyncClient.ts"
+import type { SyncClientShape, SyncRecord } from "../../sync/SyncClient.ts"
+import { memoByIdentity } from "../memoByIdentity.ts"
 import { requireRecord } from "../RecordNotFound.ts"
 import { byPosition } from "../recordOrder.ts"
 import { storedOptional, storedOr } from "../storedField.ts"
@@ -68,12 +69,15 @@ const StoredHabit = Schema.Struct({
 export const readHabit = (id: string, data: Readonly<Record<string, unknown>>): Option.Option<Habit> =>
   Schema.decodeUnknownOption(StoredHabit)({ ...data, id })
 
-/** Every live habit (archived included) of the caller's active space, in the web app's order. */
+// Decoded and sorted once per change of the table: the read cache hands out the same records
+// array until then (`SyncClient.read`), so an unchanged list costs no Schema work per call.
+const sortedHabits = memoByIdentity((records: ReadonlyArray<SyncRecord>): ReadonlyArray<Habit> =>
+  records.flatMap((record) => Option.toArray(readHabit(record.id, record.data))).sort(byPosition)
+)
+
+/** Every live habit (archived included) of the caller's active space, in the web app's order (shared: do not mutate). */
 export const readHabits = (sync: SyncClientShape, caller: CallerShape) =>
-  Effect.map(
-    sync.read(caller, habitsApp, habitsTable),
-    (records) => records.flatMap((record) => Option.toArray(readHabit(record.id, record.data))).sort(byPosition)
-  )
+  Effect.map(sync.read(caller, habitsApp, habitsTable), sortedHabits)
 
 /** The live habit `id` of the active space; fails with `RecordNotFound` otherwise. */
 export const findHabit = (sync: SyncClientShape, caller: CallerShape, id: string) =>

@@ -6,6 +6,7 @@ import { Effect, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
+import { memoByIdentity } from "../memoByIdentity.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { Habit, readHabits } from "./Habit.ts"
 
@@ -18,6 +19,12 @@ const Input = Schema.Struct({
 
 const Output = Schema.Struct({ habits: Schema.Array(Habit) })
 
+// Built once per change of the table; identical results let invoke reuse the serialised text too.
+const outputsOf = memoByIdentity((habits: ReadonlyArray<Habit>) => ({
+  all: { habits },
+  active: { habits: habits.filter((h) => !h.isArchived) }
+}))
+
 export const list = defineTool({
   name: "habits.list",
   title: "List habits",
@@ -29,7 +36,7 @@ export const list = defineTool({
   output: Output,
   handler: (input): Effect.Effect<typeof Output.Type, SyncError, Caller | SyncClient> =>
     Effect.gen(function*() {
-      const habits = yield* readHabits(yield* SyncClient, yield* Caller)
-      return { habits: input.includeArchived ? habits : habits.filter((h) => !h.isArchived) }
+      const outputs = outputsOf(yield* readHabits(yield* SyncClient, yield* Caller))
+      return input.includeArchived ? outputs.all : outputs.active
     })
 })

@@ -11,6 +11,7 @@ import type { MasterKeyError } from "../../keys/VaultErrors.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
 import { decryptRecords, UnreadableRecord } from "../decryptRecords.ts"
+import { memoByIdentity } from "../memoByIdentity.ts"
 import { byPosition } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { readTask, Task, tasksTable, todoApp } from "./Task.ts"
@@ -29,6 +30,9 @@ const Input = Schema.Struct({
 })
 
 const Output = Schema.Struct({ tasks: Schema.Array(Task), unreadable: Schema.Array(UnreadableRecord) })
+
+// Decoded once per decrypted record: the Crypto memo returns the same object while it is unchanged.
+const taskOf = memoByIdentity((data: Readonly<Record<string, unknown>>, id: string) => readTask(id, data))
 
 export const list = defineTool({
   name: "todo.list",
@@ -53,7 +57,7 @@ export const list = defineTool({
         : records.filter((record) => record.data["isCompleted"] !== true)
       const { readable, unreadable } = yield* decryptRecords(key, candidates, tasksTable.fields)
       const tasks = readable
-        .flatMap((record) => Option.toArray(readTask(record.id, record.data)))
+        .flatMap((record) => Option.toArray(taskOf(record.data, record.id)))
         .sort(byPosition)
         .slice(0, input.limit)
       return { tasks, unreadable }
