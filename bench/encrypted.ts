@@ -9,9 +9,10 @@ import { connectModern } from "../test/support/mcpClients.ts"
 import { encryptValue, importRawKey, vaultKeyOf } from "../test/support/webCrypto.ts"
 import { type Benchmark, callExpecting, ratio, waitPastOverlap, withGateway } from "./harness.ts"
 import { measureInterleaved, summarize, timeOnce } from "./stats.ts"
-import { EPOCH, habitInserts, noteInserts, pullPage, pushAll } from "./upstream.ts"
+import { EPOCH, habitInserts, noteInserts, pullPage, pushAll, taskInserts } from "./upstream.ts"
 
 const RECORDS = 500
+const TASKS = 100
 const rounds = { warmup: 10, reps: 100 }
 
 export const encrypted: Benchmark = {
@@ -25,9 +26,22 @@ export const encrypted: Benchmark = {
       const notes = await noteInserts(owner, RECORDS, (value) => encryptValue(key, value))
       await pushAll(gateway.syncUrl, user.accessToken, "notes", notes)
       await pushAll(gateway.syncUrl, user.accessToken, "habits", habitInserts(owner, RECORDS, { archived: true }))
+      // A second user: 100 encrypted tasks and 100 habits, both listed whole (the #18 ratio).
+      const lister = await registerUser(gateway.authUrl)
+      const listerOwner = { userId: lister.userId, spaceId: lister.personalSpaceId }
+      const listerKey = await importRawKey(await vaultKeyOf(gateway.authUrl, lister.accessToken))
+      await pushAll(
+        gateway.syncUrl,
+        lister.accessToken,
+        "todo",
+        await taskInserts(listerOwner, TASKS, (value) => encryptValue(listerKey, value))
+      )
+      await pushAll(gateway.syncUrl, lister.accessToken, "habits", habitInserts(listerOwner, TASKS))
       const seededAt = performance.now()
       const client =
         (await connectModern(gateway.mcpUrl, { token: user.accessToken, spaceId: user.personalSpaceId })).client
+      const listerClient =
+        (await connectModern(gateway.mcpUrl, { token: lister.accessToken, spaceId: lister.personalSpaceId })).client
       try {
         await waitPastOverlap(seededAt)
         // Sanity: every note decrypts and is found by an empty query (limit 100).
@@ -36,7 +50,9 @@ export const encrypted: Benchmark = {
         const r = await measureInterleaved({
           pull: () => pullPage(gateway.syncUrl, user.accessToken, "notes", "notes", EPOCH),
           notes: () => callExpecting(client, "notes.search", { query: "no-such-word-anywhere" }, "notes", 0),
-          habits: () => callExpecting(client, "habits.list", {}, "habits", 0)
+          habits: () => callExpecting(client, "habits.list", {}, "habits", 0),
+          todo100: () => callExpecting(listerClient, "todo.list", { limit: TASKS }, "tasks", TASKS),
+          habits100: () => callExpecting(listerClient, "habits.list", {}, "habits", TASKS)
         }, rounds)
 
         // AES-GCM decryption alone, in this process: the 1,000 fields, 8 at a time like the gateway.
@@ -65,10 +81,17 @@ export const encrypted: Benchmark = {
             { label: `ceiling: raw pull of ${RECORDS} notes from epoch`, summary: r.pull },
             { label: `habits.list, ${RECORDS} habits (all archived, returns 0)`, summary: r.habits },
             { label: `notes.search, ${RECORDS} notes (no match, returns 0)`, summary: r.notes },
-            { label: `in-process: AES-GCM decrypt of ${fields.length} fields`, summary: local }
+            { label: `in-process: AES-GCM decrypt of ${fields.length} fields`, summary: local },
+            { label: `habits.list, ${TASKS} habits (returns ${TASKS})`, summary: r.habits100 },
+            { label: `todo.list, ${TASKS} encrypted tasks (returns ${TASKS})`, summary: r.todo100 }
           ],
           throughputs: [],
           ratios: [
+            {
+              label: `todo.list ÷ habits.list, ${TASKS} records each`,
+              value: ratio(r.todo100, r.habits100),
+              meaning: "target ≤ 1.4: unchanged tasks are not decrypted again"
+            },
             {
               label: "notes.search ÷ habits.list",
               value: ratio(r.notes, r.habits),
@@ -88,6 +111,7 @@ export const encrypted: Benchmark = {
         }
       } finally {
         await client.close()
+        await listerClient.close()
       }
     })
 }

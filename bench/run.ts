@@ -14,11 +14,13 @@ import { metricsScrape } from "./metricsScrape.ts"
 import { peer, peerProfile } from "./peer.ts"
 import { readCache } from "./readCache.ts"
 import { formatMachine, formatReport, machineInfo } from "./report.ts"
+import { sessionMemory } from "./sessionMemory.ts"
 import { toolCall } from "./toolCall.ts"
 
 const all: ReadonlyArray<Benchmark> = [
   peer,
   peerProfile,
+  sessionMemory,
   toolCall,
   readCache,
   authCache,

@@ -137,3 +137,33 @@ export const noteInserts = async (owner: Owner, count: number, seal: (value: str
     }
   }))
 }
+
+/** `count` open tasks whose title and description are already `enc:1:` strings from `seal`. */
+export const taskInserts = async (owner: Owner, count: number, seal: (value: string) => Promise<string>) => {
+  const base = Date.now() - 3_600_000
+  return Promise.all(Array.from({ length: count }, async (_, i) => {
+    const id = crypto.randomUUID()
+    return {
+      table: "tasks",
+      id,
+      op: "insert",
+      spaceId: owner.spaceId,
+      data: {
+        id,
+        title: await seal(`Task ${i}`),
+        description: await seal(`Details of task ${i}, a sentence or two like a real one.`),
+        priority: "medium",
+        isCompleted: false,
+        completedAt: null,
+        dueDate: null,
+        order: i,
+        subtasks: null,
+        createdAt: iso(base + i),
+        updatedAt: iso(base + i),
+        spaceId: owner.spaceId,
+        authorId: owner.userId,
+        visibility: "space"
+      }
+    }
+  }))
+}
