@@ -4,7 +4,7 @@
  * between Effect's server and the SDK's web-standard handlers is `toWeb`/`fromWeb`; everything
  * behind it works on web `Request`/`Response`. Serving it on a port is `main.ts`'s job.
  */
-import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { Headers, HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Option } from "effect"
 import { manaScopes } from "../auth/scopes.ts"
 import { ManaConfig } from "../config/Config.ts"
@@ -47,8 +47,20 @@ const protectedResource = Effect.gen(function*() {
     bearer_methods_supported: ["header"],
     resource_name: "Mana MCP gateway",
     resource_documentation: "https://github.com/mana/mana-mcp#readme"
-  })
+  }, { headers: Headers.fromInput(metadataCors) })
 })
+
+// Public metadata: browser-based MCP clients (MCP Inspector) must be able to read it from any origin.
+const metadataCors = { "access-control-allow-origin": "*" }
+const metadataPreflight = Effect.succeed(HttpServerResponse.empty({
+  status: 204,
+  headers: Headers.fromInput({
+    ...metadataCors,
+    "access-control-allow-methods": "GET, OPTIONS",
+    "access-control-allow-headers": "mcp-protocol-version",
+    "access-control-max-age": "600"
+  })
+}))
 
 export const makeHttpApp = (toolCount: number) =>
   HttpRouter.empty.pipe(
@@ -69,5 +81,7 @@ export const makeHttpApp = (toolCount: number) =>
       })
     ),
     HttpRouter.get(resourceMetadataPath, protectedResource),
-    HttpRouter.get(`${resourceMetadataPath}/mcp`, protectedResource)
+    HttpRouter.get(`${resourceMetadataPath}/mcp`, protectedResource),
+    HttpRouter.options(resourceMetadataPath, metadataPreflight),
+    HttpRouter.options(`${resourceMetadataPath}/mcp`, metadataPreflight)
   )

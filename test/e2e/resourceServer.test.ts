@@ -88,11 +88,17 @@ const connectWith = async (token: string, space?: string) => {
 }
 
 describe("the gateway as an OAuth resource server", () => {
-  it("lists the scopes in its RFC 9728 document", async () => {
-    const document = (await (await fetch(`${gateway.baseUrl}/.well-known/oauth-protected-resource`)).json()) as Record<
-      string,
-      unknown
-    >
+  it("lists the scopes in its RFC 9728 document, readable from any browser origin", async () => {
+    const url = `${gateway.baseUrl}/.well-known/oauth-protected-resource`
+    const response = await fetch(url, { headers: { origin: "http://localhost:6274" } })
+    expect(response.headers.get("access-control-allow-origin")).toBe("*")
+    const preflight = await fetch(url, {
+      method: "OPTIONS",
+      headers: { origin: "http://localhost:6274", "access-control-request-headers": "mcp-protocol-version" }
+    })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get("access-control-allow-headers")).toContain("mcp-protocol-version")
+    const document = (await response.json()) as Record<string, unknown>
     expect(document["resource"]).toBe(gateway.mcpUrl)
     expect(document["scopes_supported"]).toEqual(["mana.read", "mana.write", "mana.destructive"])
     expect(document["authorization_servers"]).toEqual([gateway.authUrl])

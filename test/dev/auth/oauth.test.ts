@@ -63,6 +63,34 @@ describe("dev authorization server", () => {
       assert.strictEqual(metadata["client_id_metadata_document_supported"], true)
     }))
 
+  it.effect("refuses to register unusable clients (RFC 7591 errors)", () =>
+    Effect.gen(function*() {
+      const { send } = yield* setup
+      const register = (body: string) =>
+        promise(async () => {
+          const response = await send(
+            new Request(`${authUrl}/oauth/register`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body
+            })
+          )
+          return [response.status, ((await response.json()) as { error: string }).error] as const
+        })
+      assert.deepStrictEqual(yield* register(JSON.stringify({ redirect_uris: ["http://app.example/cb"] })), [
+        400,
+        "invalid_redirect_uri"
+      ])
+      assert.deepStrictEqual(yield* register(JSON.stringify({ redirect_uris: [] })), [400, "invalid_redirect_uri"])
+      assert.deepStrictEqual(
+        yield* register(
+          JSON.stringify({ redirect_uris: [redirectUri], token_endpoint_auth_method: "client_secret_basic" })
+        ),
+        [400, "invalid_client_metadata"]
+      )
+      assert.deepStrictEqual(yield* register("{not json"), [400, "invalid_client_metadata"])
+    }))
+
   it.effect("signs in, lets the user pick a shared space and a scope, and issues tokens for the resource", () =>
     Effect.gen(function*() {
       const { auth, clientId, flow, pkce, send } = yield* setup
@@ -119,6 +147,9 @@ describe("dev authorization server", () => {
       const [code1, code2] = [yield* codeFor(), yield* codeFor()]
       const missing = yield* promise(() => tokenRequest(send, authUrl, codeGrant(clientId, "x", undefined)))
       assert.deepStrictEqual([missing.status, missing.body["error"]], [400, "invalid_grant"])
+      // An id from before a restart: the client must register again, not retry forever.
+      const stale = yield* promise(() => tokenRequest(send, authUrl, codeGrant("mana-client-gone", "x", pkce.verifier)))
+      assert.deepStrictEqual([stale.status, stale.body["error"]], [401, "invalid_client"])
       const noVerifier = yield* promise(() => tokenRequest(send, authUrl, codeGrant(clientId, code1, undefined)))
       assert.deepStrictEqual([noVerifier.status, noVerifier.body["error"]], [400, "invalid_grant"])
       const other = yield* promise(pkcePair)

@@ -284,6 +284,12 @@ export const makeOAuthRoutes = (options: OAuthServerOptions) =>
       if (clientId === undefined) {
         return yield* new TokenError({ error: "invalid_request", description: "client_id is missing" })
       }
+      if (!(yield* clients.isKnown(clientId))) {
+        return yield* new TokenError({
+          error: "invalid_client",
+          description: "Unknown client_id (registrations do not survive a restart of the dev server); register again"
+        })
+      }
       const grantType = fields.get("grant_type")
       const issued = grantType === "authorization_code"
         ? yield* grants.exchangeCode({
@@ -305,7 +311,13 @@ export const makeOAuthRoutes = (options: OAuthServerOptions) =>
           description: "grant_type must be authorization_code or refresh_token"
         })
       return jsonResponse(issued, 200)
-    }).pipe(Effect.catchTag("TokenError", (error) => Effect.succeed(oauthError(error.error, error.description))))
+    }).pipe(
+      Effect.catchTag("TokenError", (error) =>
+        Effect.succeed(
+          // RFC 6749 §5.2: a client that failed authentication gets 401.
+          oauthError(error.error, error.description, error.error === "invalid_client" ? 401 : 400)
+        ))
+    )
 
     const revoke = Effect.gen(function*() {
       const form = yield* formBody

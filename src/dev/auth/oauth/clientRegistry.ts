@@ -154,7 +154,15 @@ export const makeClientRegistry = Effect.gen(function*() {
       } satisfies OAuthClient
     })
 
-  return { register, find }
+  /**
+   * Whether `/token` may serve `clientId` without fetching anything: registered here, or a
+   * metadata document URL. After a restart a registered id is unknown, and `invalid_client`
+   * tells the client to register again rather than send the user to an error page.
+   */
+  const isKnown = (clientId: string) =>
+    Effect.map(Ref.get(registered), (map) => map.has(clientId) || Option.isSome(metadataDocumentUrl(clientId)))
+
+  return { register, find, isKnown }
 })
 
 export type ClientRegistry = Effect.Effect.Success<typeof makeClientRegistry>

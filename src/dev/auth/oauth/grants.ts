@@ -47,6 +47,7 @@ export class TokenError extends Data.TaggedError("TokenError")<{
     | "invalid_target"
     | "unsupported_grant_type"
     | "unauthorized_client"
+    | "invalid_client"
   readonly description: string
 }> {}
 
