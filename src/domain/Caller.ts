@@ -12,7 +12,7 @@ export interface CallerShape {
   readonly spaceId: string
   /**
    * The caller's personal space, when mana-auth lists one. Reads in the personal space also
-   * include `_personal:<userId>` sentinel rows and legacy rows without a space (upstreams.md 2.8).
+   * include `_personal:<userId>` sentinel rows and legacy rows without a space (docs/upstreams.md §3.6).
    */
   readonly personalSpaceId?: string | undefined
   /** The caller's own JWT, forwarded to mana-sync and the vault; never logged. */

@@ -1,5 +1,5 @@
 /**
- * Crypto: the field-encryption wire format shared with the Mana web app (upstreams.md §4),
+ * Crypto: the field-encryption wire format shared with the Mana web app (docs/upstreams.md §5),
  * byte for byte: `enc:1:` + base64(iv) + `.` + base64(ciphertext‖tag), AES-GCM-256, 12-byte IV,
  * no AAD, plaintext = UTF-8 `JSON.stringify(value)`, standard base64 with padding. Only Web Crypto
  * (`crypto.subtle`) does cryptography here. This file does not know where keys come from

@@ -1,6 +1,6 @@
 /**
  * MasterKeys: the caller's AES-256 master key from the mana-auth encryption vault
- * (`GET /api/v1/me/encryption-vault/key`, upstreams.md §1.8), fetched with the caller's own JWT
+ * (`GET /api/v1/me/encryption-vault/key`, docs/upstreams.md §2.4), fetched with the caller's own JWT
  * and imported non-extractable. Keys are cached per user id for a short TTL driven by the Effect
  * Clock, bounded (least recently used evicted first), and single-flight: concurrent calls for a
  * cold user share one fetch. Failures are never cached. A 404 is reported, never answered with

@@ -1,6 +1,6 @@
 /**
  * The typed failures of obtaining a user's master key from the mana-auth encryption vault
- * (upstreams.md §1.8), each with a message written for the agent. They carry an HTTP status or a
+ * (docs/upstreams.md §2.4), each with a message written for the agent. They carry an HTTP status or a
  * coarse reason at most: never the response body, the token or key material. Raised by
  * `MasterKeys.ts`; encrypted tools keep them in their error types.
  */

@@ -1,5 +1,5 @@
 /**
- * Prompt-injection markers: the five patterns of the original gateway (upstreams.md §5.2) and a
+ * Prompt-injection markers: the five patterns of the original gateway (docs/upstreams.md §6.1) and a
  * scan that walks every string nested in a decoded tool input. Pure and synchronous; it only
  * says which marker matched first. Deciding what a match means (flag, never block) is
  * `rules.ts`' job.

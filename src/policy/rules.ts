@@ -1,7 +1,7 @@
 /**
  * The policy rules as one pure function: given a tool, its decoded input, the user's settings
  * and how often the user called this tool recently, decide deny / flagged / clean. The first
- * rule that applies decides (upstreams.md §5.2). No Effect, no clock, no state: modes, metrics,
+ * rule that applies decides (docs/upstreams.md §6.1). No Effect, no clock, no state: modes, metrics,
  * logging and the invocation log are `Policy.ts`' job, which makes every rule testable with
  * plain values.
  */

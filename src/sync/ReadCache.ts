@@ -1,8 +1,8 @@
 /**
  * ReadCache: per (user, app, table) the folded state of everything the user can see plus the pull
- * cursor, so a read pulls and folds only the delta since the last read (upstreams.md T9). The next
- * pull starts `overlap` before the cursor and deduplicates by eventId, covering boundary ties and
- * clock skew (2.5). Concurrent reads of one key share one in-flight pull (single-flight) as long
+ * cursor, so a read pulls and folds only the delta since the last read (docs/upstreams.md §3.4).
+ * The next pull starts `overlap` before the cursor and deduplicates by eventId, covering boundary
+ * ties and clock skew. Concurrent reads of one key share one in-flight pull (single-flight) as long
  * as none of this gateway's writes to that table returned after the pull was started: a read that
  * starts after a write returned always gets a pull sent after it, so it sees the write. Pulls of
  * one key never overlap. Memory is bounded by evicting the least recently used user. Space

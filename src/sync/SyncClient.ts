@@ -1,7 +1,7 @@
 /**
  * SyncClient: the contract between tools and mana-sync. Reads return folded, live records of one
  * table in the caller's active space (field-level LWW, deletes applied, space/visibility filtered;
- * see upstreams.md 2.8–2.9). Pushes stamp `origin: "agent"`, an actor naming mana-mcp and the
+ * see docs/upstreams.md §3.6–3.7). Pushes stamp `origin: "agent"`, an actor naming mana-mcp and the
  * tool, the `at` of every field change, and space/author on inserts. Layers: `SyncClientHttp.ts`
  * (live) and the in-memory engine layer used by tests.
  */

@@ -38,6 +38,6 @@ export interface PushRequest {
 export interface SyncTransport {
   /** One page of `GET /sync/{app}/pull`. */
   readonly pull: (request: PullPageRequest) => Effect.Effect<PullResponse, SyncError>
-  /** `POST /sync/{app}`; the response's server delta is ignored (upstreams.md 2.4 step 6). */
+  /** `POST /sync/{app}`; the response's server delta is ignored (docs/upstreams.md §3.3). */
   readonly push: (request: PushRequest) => Effect.Effect<void, SyncError>
 }

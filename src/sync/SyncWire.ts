@@ -1,6 +1,6 @@
 /**
  * The mana-sync wire format shared by the client layers and the dev engine: the change object
- * as the server emits it on pull (upstreams.md 2.3/2.5), the pull response, and instant parsing.
+ * as the server emits it on pull (docs/upstreams.md §3.2, §3.4), the pull response, and instant parsing.
  * Timestamps are compared as instants, never as strings, because JS `toISOString()` and Go
  * RFC3339Nano strings do not sort alike. Folding and transport live elsewhere.
  */

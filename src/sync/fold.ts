@@ -1,6 +1,6 @@
 /**
- * Folding a mana-sync change stream into current records (upstreams.md 2.9) and the per-space
- * read filter (2.8). Pure functions over persistent data (`HashMap`), so applying a delta costs
+ * Folding a mana-sync change stream into current records (docs/upstreams.md §3.7) and the per-space
+ * read filter (§3.6). Pure functions over persistent data (`HashMap`), so applying a delta costs
  * O(changes in it), not O(history). No I/O, no clock; pulling, caching and decoding to tool
  * shapes are elsewhere. Partial records (e.g. an update with no insert) are kept; tools skip
  * records that miss required fields.
@@ -158,7 +158,7 @@ export interface ReadScope {
 const nonEmpty = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined)
 
 /**
- * upstreams.md 2.8: in space S if `data.spaceId` or the top-level change space is S; the personal
+ * docs/upstreams.md §3.6: in space S if `data.spaceId` or the top-level change space is S; the personal
  * space also shows `_personal:<userId>` and space-less legacy rows; `private` records only to their author.
  */
 export const visibleIn = (record: FoldedRecord, scope: ReadScope): boolean => {

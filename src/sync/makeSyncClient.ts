@@ -35,7 +35,7 @@ const isPersonalSpace = (caller: CallerShape): boolean => caller.personalSpaceId
 
 const nowIso = Effect.map(Clock.currentTimeMillis, (millis) => DateTime.formatIso(DateTime.unsafeMake(millis)))
 
-/** Adds the stamps every agent-written change carries (upstreams.md 2.3, 2.8). */
+/** Adds the stamps every agent-written change carries (docs/upstreams.md §3.3). */
 export const stampChange =
   (caller: CallerShape, tool: string, now: string) => (change: OutgoingChange): Record<string, unknown> => {
     const common = {

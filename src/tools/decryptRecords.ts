@@ -1,6 +1,6 @@
 /**
  * Decrypts folded records one by one, so that one corrupt or foreign-key record cannot fail a
- * whole list (upstreams.md T9): readable records come back with their fields in plaintext, the
+ * whole list (docs/upstreams.md §3.7): readable records come back with their fields in plaintext, the
  * others are reported by id only. Also the shared shape of that report in tool outputs. It does
  * not decide which records to read or how to filter them; the list and search tools do.
  */

@@ -1,6 +1,6 @@
 /**
  * An independent implementation of the `enc:1:` wire format for end-to-end checks (Web Crypto,
- * written from upstreams.md §4, not from the gateway's Crypto service), so a test can confirm
+ * written from docs/upstreams.md §5, not from the gateway's Crypto service), so a test can confirm
  * that what the gateway wrote is what the web app would read.
  */
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64")

@@ -95,7 +95,7 @@ describe("ReadCache", () => {
       const { cache, server } = yield* setup()
       yield* server.add(T0 - 2 * SECOND, "a", "same")
       assert.deepStrictEqual(titles(yield* cache.read(key, server.pull)), ["a"])
-      // Committed after the pull but stamped before its cursor (clock skew, upstreams.md 2.5).
+      // Committed after the pull but stamped before its cursor (clock skew, docs/upstreams.md §3.4).
       yield* server.add(T0 - 1 * SECOND, "late")
       const records = yield* cache.read(key, server.pull)
       assert.deepStrictEqual(titles(records), ["a", "late"])

@@ -1,5 +1,5 @@
 /**
- * The fold (upstreams.md 2.9) and the space filter (2.8): pure functions, so plain data in and out.
+ * The fold (docs/upstreams.md §3.7) and the space filter (§3.6): pure functions, so plain data in and out.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { applyChanges, emptyFold, liveRecords, type ReadScope, visibleIn } from "../../src/sync/fold.ts"

@@ -24,7 +24,7 @@ const fresh = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.provide(effect, SyncClientEngine.layerTest({ memberships }))
 
 describe("habits tools", () => {
-  it("are named, hinted and scoped as upstreams.md 3.2 says", () => {
+  it("are named, hinted and scoped as docs/upstreams.md §4 says", () => {
     assert.deepStrictEqual(habitsTools.map((t) => [t.name, t.policyHint, t.scope, t.module]), [
       ["habits.create", "write", "user-space", "habits"],
       ["habits.list", "read", "user-space", "habits"],

@@ -1,5 +1,5 @@
 /**
- * HTTP plumbing shared by the dev mana-auth routes: the three error envelopes of upstreams.md
+ * HTTP plumbing shared by the dev mana-auth routes: the three error envelopes of docs/upstreams.md
  * 1.1 (`/api/v1/auth/*`, `/api/v1/me/*`, Better Auth's `/api/auth/*`), JSON body decoding that
  * turns bad JSON or bad fields into a readable 400 instead of a 500, and bearer extraction.
  * Not responsible for what any route does.

@@ -1,5 +1,5 @@
 /**
- * The HTTP surface of the dev mana-auth stand-in, in the real wire format (upstreams.md §1):
+ * The HTTP surface of the dev mana-auth stand-in, in the real wire format (docs/upstreams.md §2):
  * register/login/refresh under `/api/v1/auth/*`, the JWKS at both paths, and Better Auth's
  * organization list/create/add-member accepting a bearer JWT. Vault routes are in
  * DevAuthVaultRoutes.ts. Every refusal is rendered in its route family's envelope; bad input is a

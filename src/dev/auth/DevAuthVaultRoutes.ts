@@ -1,5 +1,5 @@
 /**
- * The dev mana-auth encryption vault (`/api/v1/me/encryption-vault/*`, upstreams.md 1.8) with
+ * The dev mana-auth encryption vault (`/api/v1/me/encryption-vault/*`, docs/upstreams.md §2.4) with
  * all outcomes: standard key, zero-knowledge recovery wrap, not initialised, 401. Also the
  * internal memberships endpoint mana-sync uses and `GET /dev/stats`, which exposes fetch counters
  * so end-to-end tests can prove the gateway caches keys. Not responsible for key escrow crypto.

@@ -1,6 +1,6 @@
 /**
  * DevSync: the embedded mana-sync stand-in for local mode — the `SyncEngine` behind the real HTTP
- * contract (upstreams.md 2.1–2.5): `POST /sync/:appId`, `GET /sync/:appId/pull`, `GET /health`,
+ * contract (docs/upstreams.md §3.1–3.5): `POST /sync/:appId`, `GET /sync/:appId/pull`, `GET /health`,
  * plus the dev-only `POST /dev/billing/:userId`. JWTs are verified like mana-sync does it
  * (JWKS key by `kid`, exp/nbf, non-empty `sub`; no aud/iss). Serving the app is `main.ts`' job.
  */

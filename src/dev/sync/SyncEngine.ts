@@ -1,6 +1,6 @@
 /**
  * SyncEngine: the semantics of mana-sync without HTTP or JWTs — push validation and storage,
- * paginated pull with visibility and echo suppression, the billing gate (upstreams.md 2.2–2.5).
+ * paginated pull with visibility and echo suppression, the billing gate (docs/upstreams.md §3.3–3.5).
  * The caller is already authenticated (a user id). Used by `DevSync` behind the real HTTP
  * contract and directly by the engine-backed SyncClient in tests. Persistence is a hook.
  */

@@ -1,7 +1,7 @@
 /**
  * The body of `POST /sync/{appId}` as the dev mana-sync reads it: lenient like Go's JSON decoding
  * (missing or null keys are zero values), and how one change is split into the stored `data` and
- * `field_meta` columns (upstreams.md 2.4 step 4). Validation of ops, tables and ids is the
+ * `field_meta` columns (docs/upstreams.md §3.3). Validation of ops, tables and ids is the
  * engine's, because it must report the index of the first bad change.
  */
 import { Schema } from "effect"
@@ -34,7 +34,7 @@ export const PushBody = Schema.Struct({
 })
 export type PushChange = typeof PushChange.Type
 
-/** Splits a change into the stored `data` and `field_meta` columns (upstreams.md 2.4 step 4). */
+/** Splits a change into the stored `data` and `field_meta` columns (docs/upstreams.md §3.3). */
 export const columns = (change: PushChange): Pick<StoredRow, "data" | "fieldMeta"> => {
   switch (change.op) {
     case "update": {

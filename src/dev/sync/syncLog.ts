@@ -1,7 +1,7 @@
 /**
  * The dev mana-sync's storage: the stored row (the `sync_changes` table of the real service, one
  * row per pushed change), its JSON form for the local-mode journal, the in-memory append-only
- * log indexed by app and table, and how a row is emitted on the wire (upstreams.md 2.5). Owned by
+ * log indexed by app and table, and how a row is emitted on the wire (docs/upstreams.md §3.4). Owned by
  * one SyncEngine, which serialises writes; it holds no HTTP or auth logic.
  */
 import { Schema } from "effect"

@@ -1,6 +1,6 @@
 /**
  * `habits.create`: adds a habit to the caller's active space. Its `order` puts it after every live
- * habit of that space (max + 1, archived ones included), not after a count of events (T8).
+ * habit of that space (max + 1, archived ones included), not after a count of events (docs/upstreams.md §4).
  * The full record goes out as one insert; the SyncClient adds space, author and visibility.
  */
 import { DateTime, Effect, Schema } from "effect"

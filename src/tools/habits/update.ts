@@ -2,7 +2,7 @@
  * `habits.update`: changes some fields of an existing habit. Only the given fields are pushed,
  * each stamped with `at` by the SyncClient (so the change wins field-level LWW on every device),
  * plus `updatedAt`. The habit must exist in the active space first, so a wrong id fails with
- * `RecordNotFound` instead of creating a partial record elsewhere (upstreams.md 6.13).
+ * `RecordNotFound` instead of creating a partial record elsewhere (docs/upstreams.md §4).
  */
 import { DateTime, Effect, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"

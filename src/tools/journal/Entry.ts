@@ -1,7 +1,7 @@
 /**
  * The journal module's data: the `journalEntries` record as `journal.add` returns it (plaintext),
  * the mood enum with the web app's exact German strings, the encrypted-field registry entry
- * (upstreams.md §3.6, §3.7) and the word count rule. No I/O here.
+ * (docs/upstreams.md §4.4, §4.5) and the word count rule. No I/O here.
  */
 import { Schema } from "effect"
 

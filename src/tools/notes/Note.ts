@@ -1,7 +1,7 @@
 /**
  * The notes module's data: the `notes` record as tools return it (plaintext), the lenient reading
  * of stored web-app records (missing flags get their defaults, unknown fields are dropped) and the
- * encrypted-field registry entry (upstreams.md §3.5, §3.7). No I/O here.
+ * encrypted-field registry entry (docs/upstreams.md §4.3, §4.5). No I/O here.
  */
 import { type Option, Schema } from "effect"
 
@@ -22,7 +22,7 @@ export const Note = Schema.Struct({
 }).annotations({ identifier: "Note", description: "A note, decrypted; content is markdown" })
 export type Note = typeof Note.Type
 
-// A row without a string title is a partial record and is skipped (upstreams.md 2.9).
+// A row without a string title is a partial record and is skipped (docs/upstreams.md §3.7).
 const StoredNote = Schema.Struct({
   id: Schema.String,
   title: Schema.String,

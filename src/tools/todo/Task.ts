@@ -1,7 +1,7 @@
 /**
  * The todo module's data: the `tasks` record as tools return it (plaintext), the lenient reading
  * of stored records written by the web app (missing flags get their defaults, unknown fields are
- * dropped from output) and the encrypted-field registry entry (upstreams.md §3.4, §3.7). No I/O here.
+ * dropped from output) and the encrypted-field registry entry (docs/upstreams.md §4.2, §4.5). No I/O here.
  */
 import { type Option, Schema } from "effect"
 
@@ -35,7 +35,7 @@ export const Task = Schema.Struct({
 export type Task = typeof Task.Type
 
 // Web-app rows often lack flags and timestamps; a row without a string title is a partial
-// record (an update whose insert we never saw) and is skipped, per upstreams.md 2.9.
+// record (an update whose insert we never saw) and is skipped, per docs/upstreams.md §3.7.
 const StoredTask = Schema.Struct({
   id: Schema.String,
   title: Schema.String,

@@ -2,7 +2,7 @@
  * `todo.complete`: marks a task done. Only plaintext fields change (`isCompleted`, `completedAt`,
  * `updatedAt`), so it needs no master key and works for zero-knowledge users too. The id must be a
  * live task in the active space, so an unknown id never creates a ghost record on other devices
- * (upstreams.md §6.13). Completing a completed task changes nothing and succeeds.
+ * (docs/upstreams.md §4). Completing a completed task changes nothing and succeeds.
  */
 import { DateTime, Effect, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"

@@ -1,7 +1,7 @@
 /**
  * `todo.create`: adds a task to the active space. The title, description, subtasks and metadata
  * are encrypted with the caller's master key before they leave the gateway; `order` puts the task
- * after every live task in the space (max + 1, upstreams.md T8).
+ * after every live task in the space (max + 1, docs/upstreams.md §4).
  */
 import { DateTime, Effect, Schema } from "effect"
 import type { Caller } from "../../domain/Caller.ts"
@@ -16,7 +16,7 @@ import { callerKey, insertEncrypted } from "../encryptedInsert.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { Priority, Task, tasksTable, todoApp } from "./Task.ts"
 
-// zod's `.datetime()` accepted only UTC `Z` timestamps; offsets are rejected (upstreams.md 3.1).
+// zod's `.datetime()` accepted only UTC `Z` timestamps; offsets are rejected (docs/upstreams.md §4).
 const UtcDateTime = Schema.String.pipe(
   Schema.pattern(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/),
   Schema.filter((text) => !Number.isNaN(Date.parse(text)), { message: () => "not a real date and time" })

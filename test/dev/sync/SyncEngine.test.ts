@@ -1,5 +1,5 @@
 /**
- * SyncEngine: mana-sync's push/pull semantics (upstreams.md 2.2–2.5) without HTTP.
+ * SyncEngine: mana-sync's push/pull semantics (docs/upstreams.md §3.3–3.5) without HTTP.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema, TestClock } from "effect"
