@@ -5,8 +5,11 @@
  * not decide which records to read or how to filter them; the list and search tools do.
  */
 import { Effect, Either, Schema } from "effect"
+import { Caller } from "../domain/Caller.ts"
 import { Crypto } from "../keys/Crypto.ts"
-import type { SyncRecord } from "../sync/SyncClient.ts"
+import { MasterKeys } from "../keys/MasterKeys.ts"
+import { SyncClient, type SyncRecord } from "../sync/SyncClient.ts"
+import type { EncryptedFields } from "./ToolSpec.ts"
 
 /** A record the gateway could not decrypt: named so the agent can tell the user, never shown. */
 export const UnreadableRecord = Schema.Struct({
@@ -48,3 +51,20 @@ export const decryptRecords = (
       captureStackTrace: false
     })
   )
+
+/**
+ * The read every encrypted list or search tool does: the caller's key first (a zero-knowledge
+ * user fails before any sync traffic), the live records of `table`, only those `keep` accepts on
+ * their plaintext fields (so filtered-out records cost no decryption), decrypted one by one.
+ */
+export const readDecrypted = (
+  app: string,
+  table: EncryptedFields,
+  keep: (data: Readonly<Record<string, unknown>>) => boolean
+) =>
+  Effect.gen(function*() {
+    const caller = yield* Caller
+    const key = yield* Effect.flatMap(MasterKeys, (keys) => keys.forCaller(caller))
+    const records = yield* Effect.flatMap(SyncClient, (sync) => sync.read(caller, app, table.table))
+    return yield* decryptRecords(key, records.filter((record) => keep(record.data)), table.fields)
+  })

@@ -1,31 +1,44 @@
 /**
- * What every encrypted create tool does once its plaintext record is built: fetch the caller's
- * master key (first, so a zero-knowledge user fails before any write), encrypt exactly the
- * table's encrypted fields, push one insert. Returns nothing the agent sees; the tool answers
- * with its plaintext record.
+ * What every encrypted create tool does: fetch the caller's master key first (a zero-knowledge
+ * user fails before any sync traffic), build the plaintext record with a fresh id and `now`,
+ * encrypt exactly the table's encrypted fields, push one insert, and hand the plaintext record
+ * back for the tool's answer.
  */
-import { Effect } from "effect"
+import { DateTime, Effect } from "effect"
 import { Caller } from "../domain/Caller.ts"
+import { Ids } from "../domain/Ids.ts"
 import { Crypto } from "../keys/Crypto.ts"
 import { MasterKeys } from "../keys/MasterKeys.ts"
+import type { MasterKeyError } from "../keys/VaultErrors.ts"
+import type { SyncClient } from "../sync/SyncClient.ts"
+import type { SyncError } from "../sync/SyncErrors.ts"
+import type { CurrentTool } from "./CurrentTool.ts"
 import { pushChanges } from "./pushChanges.ts"
 import type { EncryptedFields } from "./ToolSpec.ts"
 
-/** The caller of this call and their master key. Fails with a `MasterKeyError` (zero-knowledge, no vault, fetch failed). */
-export const callerKey = Effect.gen(function*() {
-  const caller = yield* Caller
-  const key = yield* Effect.flatMap(MasterKeys, (keys) => keys.forCaller(caller))
-  return { caller, key }
-})
+/** A new record's id and creation instant (its `createdAt` and `updatedAt`). */
+export interface Fresh {
+  readonly id: string
+  readonly now: string
+}
 
-/** Encrypts `record`'s encrypted fields with `key` and pushes it to `app` as one insert. */
-export const insertEncrypted = (
-  key: CryptoKey,
+/** An encrypted create tool's handler result: what it can fail with and what it needs, said once. */
+export type EncryptedCreate<A> = Effect.Effect<
+  A,
+  SyncError | MasterKeyError,
+  Caller | SyncClient | MasterKeys | Crypto | Ids | CurrentTool
+>
+
+export const createEncrypted = <A extends { readonly id: string } & Readonly<Record<string, unknown>>, E, R>(
   app: string,
   table: EncryptedFields,
-  record: { readonly id: string } & Readonly<Record<string, unknown>>
+  build: (fresh: Fresh) => Effect.Effect<A, E, R>
 ) =>
   Effect.gen(function*() {
+    const key = yield* Effect.flatMap(MasterKeys, (keys) => Effect.flatMap(Caller, keys.forCaller))
+    const fresh = { id: yield* Effect.flatMap(Ids, (ids) => ids.uuid), now: DateTime.formatIso(yield* DateTime.now) }
+    const record = yield* build(fresh)
     const data = yield* Effect.flatMap(Crypto, (crypto) => crypto.encryptFields(key, record, table.fields))
     yield* pushChanges(app, [{ op: "insert", table: table.table, id: record.id, data }])
+    return record
   })

@@ -17,6 +17,13 @@ interface Touched {
   readonly updatedAt?: string | undefined
 }
 
+/** The `order` that puts a new record after every live one: max + 1 over the finite orders, 0 for none. */
+export const nextOrder = (orders: Iterable<unknown>): number => {
+  let max = -1
+  for (const order of orders) if (typeof order === "number" && Number.isFinite(order)) max = Math.max(max, order)
+  return Math.floor(max) + 1
+}
+
 /** The web app's order: `order` ascending, then creation time, then id. */
 export const byPosition = (a: Positioned, b: Positioned): number =>
   a.order - b.order || instantOf(a.createdAt) - instantOf(b.createdAt) || a.id.localeCompare(b.id)

@@ -10,6 +10,7 @@ import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
 import type { CurrentTool } from "../CurrentTool.ts"
 import { pushChanges } from "../pushChanges.ts"
+import { nextOrder } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
 import {
   Color,
@@ -47,7 +48,6 @@ export const create = defineTool({
   handler: (input): Effect.Effect<typeof Output.Type, SyncError, Caller | SyncClient | Ids | CurrentTool> =>
     Effect.gen(function*() {
       const existing = yield* readHabits(yield* SyncClient, yield* Caller)
-      const order = existing.reduce((max, h) => Math.max(max, h.order + 1), 0)
       const now = DateTime.formatIso(yield* DateTime.now)
       const habit: Habit = {
         id: yield* Effect.flatMap(Ids, (ids) => ids.uuid),
@@ -56,7 +56,7 @@ export const create = defineTool({
         color: input.color,
         targetPerDay: input.targetPerDay,
         defaultDuration: input.defaultDuration,
-        order,
+        order: nextOrder(existing.map((h) => h.order)),
         isArchived: false,
         createdAt: now,
         updatedAt: now

@@ -3,16 +3,8 @@
  * the caller's master key before they leave the gateway; date, mood, tags and the word count stay
  * plaintext, as the web app stores them. The default date is today in UTC by the Effect Clock.
  */
-import { DateTime, Effect, Schema } from "effect"
-import type { Caller } from "../../domain/Caller.ts"
-import { Ids } from "../../domain/Ids.ts"
-import type { Crypto } from "../../keys/Crypto.ts"
-import type { MasterKeys } from "../../keys/MasterKeys.ts"
-import type { MasterKeyError } from "../../keys/VaultErrors.ts"
-import type { SyncClient } from "../../sync/SyncClient.ts"
-import type { SyncError } from "../../sync/SyncErrors.ts"
-import type { CurrentTool } from "../CurrentTool.ts"
-import { callerKey, insertEncrypted } from "../encryptedInsert.ts"
+import { Effect, Schema } from "effect"
+import { createEncrypted, type EncryptedCreate } from "../encryptedInsert.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { countWords, Entry, IsoDate, journalApp, journalTable, Mood } from "./Entry.ts"
 
@@ -54,18 +46,10 @@ export const add = defineTool({
   input: Input,
   output: Output,
   encryptedFields: journalTable,
-  handler: (
-    input
-  ): Effect.Effect<
-    typeof Output.Type,
-    SyncError | MasterKeyError,
-    Caller | SyncClient | MasterKeys | Crypto | Ids | CurrentTool
-  > =>
-    Effect.gen(function*() {
-      const { key } = yield* callerKey
-      const now = DateTime.formatIso(yield* DateTime.now)
-      const entry: Entry = {
-        id: yield* Effect.flatMap(Ids, (ids) => ids.uuid),
+  handler: (input): EncryptedCreate<typeof Output.Type> =>
+    createEncrypted(journalApp, journalTable, ({ id, now }) =>
+      Effect.succeed<Entry>({
+        id,
         title: input.title,
         content: input.content,
         entryDate: input.entryDate ?? now.slice(0, 10),
@@ -77,8 +61,5 @@ export const add = defineTool({
         isArchived: false,
         createdAt: now,
         updatedAt: now
-      }
-      yield* insertEncrypted(key, journalApp, journalTable, entry)
-      return { entry }
-    })
+      })).pipe(Effect.map((entry) => ({ entry })))
 })

@@ -3,16 +3,8 @@
  * caller's master key before they leave the gateway; colour and flags stay plaintext, as the web
  * app stores them.
  */
-import { DateTime, Effect, Schema } from "effect"
-import type { Caller } from "../../domain/Caller.ts"
-import { Ids } from "../../domain/Ids.ts"
-import type { Crypto } from "../../keys/Crypto.ts"
-import type { MasterKeys } from "../../keys/MasterKeys.ts"
-import type { MasterKeyError } from "../../keys/VaultErrors.ts"
-import type { SyncClient } from "../../sync/SyncClient.ts"
-import type { SyncError } from "../../sync/SyncErrors.ts"
-import type { CurrentTool } from "../CurrentTool.ts"
-import { callerKey, insertEncrypted } from "../encryptedInsert.ts"
+import { Effect, Schema } from "effect"
+import { createEncrypted, type EncryptedCreate } from "../encryptedInsert.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { HexColor, Note, notesApp, notesTable } from "./Note.ts"
 
@@ -47,18 +39,10 @@ export const create = defineTool({
   input: Input,
   output: Output,
   encryptedFields: notesTable,
-  handler: (
-    input
-  ): Effect.Effect<
-    typeof Output.Type,
-    SyncError | MasterKeyError,
-    Caller | SyncClient | MasterKeys | Crypto | Ids | CurrentTool
-  > =>
-    Effect.gen(function*() {
-      const { key } = yield* callerKey
-      const now = DateTime.formatIso(yield* DateTime.now)
-      const note: Note = {
-        id: yield* Effect.flatMap(Ids, (ids) => ids.uuid),
+  handler: (input): EncryptedCreate<typeof Output.Type> =>
+    createEncrypted(notesApp, notesTable, ({ id, now }) =>
+      Effect.succeed<Note>({
+        id,
         title: input.title,
         content: input.content,
         color: input.color,
@@ -66,8 +50,5 @@ export const create = defineTool({
         isArchived: false,
         createdAt: now,
         updatedAt: now
-      }
-      yield* insertEncrypted(key, notesApp, notesTable, note)
-      return { note }
-    })
+      })).pipe(Effect.map((note) => ({ note })))
 })

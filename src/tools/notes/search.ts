@@ -5,13 +5,13 @@
  * instead of failing the search.
  */
 import { Effect, Option, Schema } from "effect"
-import { Caller } from "../../domain/Caller.ts"
+import { type Caller } from "../../domain/Caller.ts"
 import type { Crypto } from "../../keys/Crypto.ts"
-import { MasterKeys } from "../../keys/MasterKeys.ts"
+import { type MasterKeys } from "../../keys/MasterKeys.ts"
 import type { MasterKeyError } from "../../keys/VaultErrors.ts"
-import { SyncClient } from "../../sync/SyncClient.ts"
+import { type SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
-import { decryptRecords, UnreadableRecord } from "../decryptRecords.ts"
+import { readDecrypted, UnreadableRecord } from "../decryptRecords.ts"
 import { byLastTouched } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { Note, notesApp, notesTable, readNote } from "./Note.ts"
@@ -52,14 +52,11 @@ export const search = defineTool({
     input
   ): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto> =>
     Effect.gen(function*() {
-      const caller = yield* Caller
-      const key = yield* Effect.flatMap(MasterKeys, (keys) => keys.forCaller(caller))
-      const records = yield* Effect.flatMap(SyncClient, (sync) => sync.read(caller, notesApp, notesTable.table))
-      // `isArchived` is plaintext, so archived notes are dropped before paying for decryption.
-      const candidates = input.includeArchived
-        ? records
-        : records.filter((record) => record.data["isArchived"] !== true)
-      const { readable, unreadable } = yield* decryptRecords(key, candidates, notesTable.fields)
+      const { readable, unreadable } = yield* readDecrypted(
+        notesApp,
+        notesTable,
+        (data) => input.includeArchived || data["isArchived"] !== true
+      )
       const needle = input.query.trim().toLowerCase()
       const notes = readable
         .flatMap((record) => Option.toArray(readNote(record.id, record.data)))

@@ -3,16 +3,11 @@
  * are encrypted with the caller's master key before they leave the gateway; `order` puts the task
  * after every live task in the space (max + 1, docs/upstreams.md §4).
  */
-import { DateTime, Effect, Schema } from "effect"
-import type { Caller } from "../../domain/Caller.ts"
-import { Ids } from "../../domain/Ids.ts"
-import type { Crypto } from "../../keys/Crypto.ts"
-import type { MasterKeys } from "../../keys/MasterKeys.ts"
-import type { MasterKeyError } from "../../keys/VaultErrors.ts"
+import { Effect, Schema } from "effect"
+import { Caller } from "../../domain/Caller.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
-import type { SyncError } from "../../sync/SyncErrors.ts"
-import type { CurrentTool } from "../CurrentTool.ts"
-import { callerKey, insertEncrypted } from "../encryptedInsert.ts"
+import { createEncrypted, type EncryptedCreate } from "../encryptedInsert.ts"
+import { nextOrder } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { Priority, Task, tasksTable, todoApp } from "./Task.ts"
 
@@ -55,37 +50,24 @@ export const create = defineTool({
   input: Input,
   output: Output,
   encryptedFields: tasksTable,
-  handler: (
-    input
-  ): Effect.Effect<
-    typeof Output.Type,
-    SyncError | MasterKeyError,
-    Caller | SyncClient | MasterKeys | Crypto | Ids | CurrentTool
-  > =>
-    Effect.gen(function*() {
-      // The key first: a zero-knowledge user fails before anything touches mana-sync.
-      const { caller, key } = yield* callerKey
-      const sync = yield* SyncClient
-      const existing = yield* sync.read(caller, todoApp, tasksTable.table)
-      const last = existing.reduce((max, record) => {
-        const order = record.data["order"]
-        return typeof order === "number" && Number.isFinite(order) ? Math.max(max, order) : max
-      }, -1)
-      const now = DateTime.formatIso(yield* DateTime.now)
-      const task: Task = {
-        id: yield* Effect.flatMap(Ids, (ids) => ids.uuid),
-        title: input.title,
-        ...(input.description === undefined ? {} : { description: input.description }),
-        priority: input.priority,
-        isCompleted: false,
-        completedAt: null,
-        dueDate: input.dueDate,
-        order: Math.floor(last) + 1,
-        subtasks: null,
-        createdAt: now,
-        updatedAt: now
-      }
-      yield* insertEncrypted(key, todoApp, tasksTable, task)
-      return { task }
-    })
+  handler: (input): EncryptedCreate<typeof Output.Type> =>
+    // The key is fetched first: a zero-knowledge user fails before anything touches mana-sync.
+    createEncrypted(todoApp, tasksTable, ({ id, now }) =>
+      Effect.gen(function*() {
+        const existing = yield* (yield* SyncClient).read(yield* Caller, todoApp, tasksTable.table)
+        const task: Task = {
+          id,
+          title: input.title,
+          ...(input.description === undefined ? {} : { description: input.description }),
+          priority: input.priority,
+          isCompleted: false,
+          completedAt: null,
+          dueDate: input.dueDate,
+          order: nextOrder(existing.map((record) => record.data["order"])),
+          subtasks: null,
+          createdAt: now,
+          updatedAt: now
+        }
+        return task
+      })).pipe(Effect.map((task) => ({ task })))
 })

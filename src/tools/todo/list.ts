@@ -4,13 +4,13 @@
  * is reported by id in `unreadable` instead of failing the whole list.
  */
 import { Effect, Option, Schema } from "effect"
-import { Caller } from "../../domain/Caller.ts"
+import { type Caller } from "../../domain/Caller.ts"
 import type { Crypto } from "../../keys/Crypto.ts"
-import { MasterKeys } from "../../keys/MasterKeys.ts"
+import { type MasterKeys } from "../../keys/MasterKeys.ts"
 import type { MasterKeyError } from "../../keys/VaultErrors.ts"
-import { SyncClient } from "../../sync/SyncClient.ts"
+import { type SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
-import { decryptRecords, UnreadableRecord } from "../decryptRecords.ts"
+import { readDecrypted, UnreadableRecord } from "../decryptRecords.ts"
 import { memoByIdentity } from "../memoByIdentity.ts"
 import { byPosition } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
@@ -48,14 +48,11 @@ export const list = defineTool({
     input
   ): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto> =>
     Effect.gen(function*() {
-      const caller = yield* Caller
-      const key = yield* Effect.flatMap(MasterKeys, (keys) => keys.forCaller(caller))
-      const records = yield* Effect.flatMap(SyncClient, (sync) => sync.read(caller, todoApp, tasksTable.table))
-      // `isCompleted` is plaintext, so completed tasks are dropped before paying for decryption.
-      const candidates = input.includeCompleted
-        ? records
-        : records.filter((record) => record.data["isCompleted"] !== true)
-      const { readable, unreadable } = yield* decryptRecords(key, candidates, tasksTable.fields)
+      const { readable, unreadable } = yield* readDecrypted(
+        todoApp,
+        tasksTable,
+        (data) => input.includeCompleted || data["isCompleted"] !== true
+      )
       const tasks = readable
         .flatMap((record) => Option.toArray(taskOf(record.data, record.id)))
         .sort(byPosition)
