@@ -1,7 +1,8 @@
 /**
  * Both protocol eras on one `/mcp`, against one gateway started with `npm start` in enforce
- * mode: a 2026-07-28 client (pinned) and a 2025 session client share one registry, one auth path,
- * one policy gate, one set of metrics, and each other's data. Modern traffic holds no session.
+ * mode: the banner's `.mcp.json` works with the SDK client; a 2026-07-28 client (pinned) and a 2025
+ * session client share one registry, one auth path, one policy gate, one set of metrics, and each
+ * other's data. The transport's rules are tested in-process in `test/transport/`.
  */
 import type { Client } from "@modelcontextprotocol/client"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -28,6 +29,21 @@ afterAll(async () => {
   await modern?.close()
   await legacy?.close()
   await gateway?.stop()
+})
+
+describe("the banner", () => {
+  it("prints a working .mcp.json: the SDK client connects with the printed token and space, pings and lists tools", async () => {
+    expect(gateway.output()).toContain("\"mcpServers\"")
+    expect(gateway.devToken).toBeTruthy()
+    const { client } = await connectLegacy(gateway.mcpUrl, {
+      token: gateway.devToken ?? "",
+      spaceId: gateway.devSpaceId ?? ""
+    })
+    await client.ping()
+    const { tools } = await client.listTools()
+    expect(tools.map((tool) => tool.name)).toContain("spaces.list")
+    await client.close()
+  })
 })
 
 describe("both eras on one /mcp", () => {

@@ -1,41 +1,14 @@
 /**
- * The real `npm start` entry in local mode: the banner's `.mcp.json` works with the MCP SDK client
- * over Streamable HTTP, and start-up failures are one line naming what to fix. The transport's
- * rules (auth, spaces, sessions, Origin/Host, bad requests, eras) are tested in-process in
- * `test/transport/`.
+ * Start-up failures of the real entry (`bun src/main.ts`): each is one line on stderr naming what
+ * to fix, and exit code 1. (The banner is checked in `eras.test.ts`, against a running gateway; the
+ * transport's rules are tested in-process in `test/transport/`.)
  */
 import { spawnSync } from "node:child_process"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { createServer } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type Gateway, startGateway } from "../support/gateway.ts"
-import { connectLegacy } from "../support/mcpClients.ts"
-
-let gateway: Gateway
-
-beforeAll(async () => {
-  gateway = await startGateway()
-})
-afterAll(async () => {
-  await gateway?.stop()
-})
-
-describe("gateway core (npm start, local mode)", () => {
-  it("prints a working .mcp.json: the SDK client connects with the printed token and space, pings and lists tools", async () => {
-    expect(gateway.output()).toContain("\"mcpServers\"")
-    expect(gateway.devToken).toBeTruthy()
-    const { client } = await connectLegacy(gateway.mcpUrl, {
-      token: gateway.devToken ?? "",
-      spaceId: gateway.devSpaceId ?? ""
-    })
-    await client.ping()
-    const { tools } = await client.listTools()
-    expect(tools.map((tool) => tool.name)).toContain("spaces.list")
-    await client.close()
-  })
-})
+import { describe, expect, it } from "vitest"
 
 describe("start-up configuration", () => {
   const bun = join(import.meta.dirname, "..", "..", "node_modules", ".bin", "bun")
