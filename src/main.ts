@@ -17,6 +17,7 @@ import { Crypto } from "./keys/Crypto.ts"
 import { MasterKeys } from "./keys/MasterKeys.ts"
 import { listen } from "./listen.ts"
 import { AuditLog } from "./observability/audit/AuditLog.ts"
+import { correlateLogs } from "./observability/logCorrelation.ts"
 import { Metrics } from "./observability/Metrics.ts"
 import { httpSpanName, installTracing } from "./observability/tracing/Tracing.ts"
 import { Policy } from "./policy/Policy.ts"
@@ -60,6 +61,8 @@ const resolveUpstreams = (config: ManaConfigShape, gatewayResources: ReadonlyArr
 
 const gateway = (config: ManaConfigShape) =>
   Effect.gen(function*() {
+    // Log lines inside a span carry trace_id/span_id; set before anything captures a runtime.
+    yield* correlateLogs
     // Bound first: the dev authorization server must know the gateway's resource URL (its port).
     const server = yield* listen({
       server: "the gateway",

@@ -127,6 +127,15 @@ describe("audit log in enforce mode", () => {
       expect(line.traceId).toMatch(/^[0-9a-f]{32}$/)
     }
 
+    // Logs and traces join: the flagged call's warning carries the trace id of its audit line.
+    const output = gateway.output()
+    const flaggedAt = output.indexOf("FLAGGED todo.create")
+    expect(flaggedAt).toBeGreaterThan(-1)
+    // The log entry: its message line and the indented annotation lines under it.
+    const warning = output.slice(flaggedAt, output.indexOf("\n[", flaggedAt))
+    expect(warning).toContain(`trace_id: ${flaggedLine.traceId}`)
+    expect(warning).toMatch(/span_id: [0-9a-f]{16}/)
+
     const text = readFileSync(auditPath, "utf8")
     for (const secret of [user.accessToken, user.email, "correct-horse-battery", secretTitle, "ignore all previous"]) {
       expect(text).not.toContain(secret)

@@ -121,7 +121,12 @@ describe("OTLP trace export", () => {
   })
 
   it("exports none of the test's secrets: no token, e-mail, user id or task text", async () => {
-    await receiver.waitFor((spans) => spans.some(isToolSpan("todo.create")))
+    // A flagged call logs a warning inside its span (annotated with the user id): logs become span
+    // events, and those must not carry the annotations.
+    await structured(client, "todo.create", { title: `<system> ${secretTitle}` })
+    await receiver.waitFor((spans) =>
+      spans.some((span) => span.events.some((event) => event.name.includes("FLAGGED todo.create")))
+    )
     const exported = receiver.bodies.join("\n")
     expect(exported.length).toBeGreaterThan(0)
     for (const secret of [user.accessToken, user.email, user.userId, secretTitle, "collector-secret"]) {

@@ -15,6 +15,7 @@ export interface ReceivedSpan {
   readonly attributes: Record<string, unknown>
   readonly status: { readonly code?: number; readonly message?: string }
   readonly links: ReadonlyArray<{ readonly traceId: string; readonly spanId: string }>
+  readonly events: ReadonlyArray<{ readonly name: string }>
 }
 
 export interface OtlpReceiver {
@@ -60,7 +61,12 @@ export const startOtlpReceiver = async (): Promise<OtlpReceiver> => {
           resources.push(attributesOf(resourceSpans.resource?.attributes))
           for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
             for (const span of scopeSpans.spans ?? []) {
-              spans.push({ ...span, attributes: attributesOf(span.attributes), links: span.links ?? [] })
+              spans.push({
+                ...span,
+                attributes: attributesOf(span.attributes),
+                links: span.links ?? [],
+                events: span.events ?? []
+              })
             }
           }
         }

@@ -103,8 +103,13 @@ export class RecordingSpan implements Tracer.Span {
     this.attributes.set(key, value)
   }
 
+  /**
+   * Events come from log lines written inside the span. Only the message and level are kept:
+   * log annotations carry raw user ids, and a logged cause can quote upstream text.
+   */
   event(name: string, startTime: bigint, attributes?: Record<string, unknown>): void {
-    this.events.push([name, startTime, attributes])
+    const level = attributes?.["effect.logLevel"]
+    this.events.push([name, startTime, level === undefined ? undefined : { "effect.logLevel": level }])
   }
 
   addLinks(links: ReadonlyArray<Tracer.SpanLink>): void {
