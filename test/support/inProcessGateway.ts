@@ -31,7 +31,7 @@ export const mcpUrl = `${gatewayBase}/mcp`
 
 export interface InProcessGateway {
   readonly endpoint: McpEndpointShape
-  /** `McpEndpoint.handle`, as a promise. */
+  /** `McpEndpoint.handle`. */
   readonly mcp: (request: Request) => Effect.Effect<Response>
   /** The whole router: `/mcp`, `/health`, `/metrics`, the protected-resource document. */
   readonly http: (request: Request) => Effect.Effect<Response>

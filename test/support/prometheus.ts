@@ -1,4 +1,4 @@
-/** Reading the gateway's Prometheus text in tests. */
+/** Reading the gateway's Prometheus text in tests: one series's value by name and labels. */
 
 /** The value of the first series of `name` carrying all of `labels`, 0 when absent. */
 export const metricValue = (text: string, name: string, labels: Record<string, string> = {}): number => {
