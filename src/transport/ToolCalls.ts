@@ -6,7 +6,7 @@
  * nor retries blindly.
  */
 import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server"
-import { Cause, type Duration, Effect, Exit, Fiber, FiberSet } from "effect"
+import { Cause, type Duration, Effect, Exit, FiberSet } from "effect"
 
 export const unconfirmedOutcomeMessage =
   "the gateway shut down before this call finished; its outcome is unconfirmed — check with the list tool before retrying"
@@ -38,8 +38,9 @@ export const makeToolCalls = <A, R>() =>
       )
     }
 
+    // The fiber's own observer settles the promise: no second fiber per call just to await it.
     const run = (call: Effect.Effect<A, never, R>): Promise<A> =>
-      Effect.runPromise(Fiber.await(fork(call))).then(settle)
+      new Promise<Exit.Exit<A>>((resolve) => fork(call).addObserver(resolve)).then(settle)
 
     const drain = (grace: Duration.DurationInput) =>
       Effect.gen(function*() {

@@ -6,7 +6,7 @@
  * exported) and the per-request HTTP server span is switched off, so tracing costs next to
  * nothing. Either way only `/mcp` requests get an HTTP span: probes and scrapes are not traces.
  */
-import { type HttpClient, HttpMiddleware, type HttpServerRequest } from "@effect/platform"
+import { HttpClient, HttpMiddleware, type HttpServerRequest } from "@effect/platform"
 import { Effect, type Scope, Tracer } from "effect"
 import type { Metrics } from "../Metrics.ts"
 import { type OtlpSpan, randomHexId, RecordingSpan, UnsampledSpan } from "./otlpSpan.ts"
@@ -36,6 +36,10 @@ export const installTracing = (
   Effect.gen(function*() {
     if (settings._tag === "Off") {
       yield* Effect.locallyScoped(HttpMiddleware.currentTracerDisabledWhen, () => true)
+      // Nothing is exported, so the HTTP client's own span (URL, redacted headers, propagation
+      // headers) would be built and dropped on every upstream call. The agent's `traceparent`
+      // still reaches mana-sync: SyncClientHttp forwards the caller's header itself.
+      yield* Effect.locallyScoped(HttpClient.currentTracerDisabledWhen, () => true)
       return
     }
     yield* Effect.locallyScoped(HttpMiddleware.currentTracerDisabledWhen, notMcp)
