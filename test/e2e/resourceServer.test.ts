@@ -111,6 +111,10 @@ describe("the gateway as an OAuth resource server", () => {
     await structured(client, "habits.create", { title })
     const listed = await structured(client, "habits.list")
     expect(listed["habits"].map((habit: { title: string }) => habit.title)).toContain(title)
+    // The other spaces were not granted: the agent does not even see them.
+    const spaces = await structured(client, "spaces.list")
+    expect(spaces["spaces"].map((space: { id: string }) => space.id)).toEqual([sharedSpaceId])
+    expect(spaces["activeSpaceId"]).toBe(sharedSpaceId)
     await client.close()
     // It landed in the shared space, not the personal one.
     const personal = await connectWith(gateway.devToken ?? "", personalSpaceId)

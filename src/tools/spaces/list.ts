@@ -1,6 +1,7 @@
 /**
  * `spaces.list`: the caller's spaces from mana-auth (through the cached SpaceDirectory) and which
- * one is active for this request. Reads mana-auth, not mana-sync; never needs a key.
+ * one is active for this request. A token the user granted for one space (OAuth `mana_space`)
+ * sees only that space: the agent was not given the others. Reads mana-auth, not mana-sync.
  */
 import { Effect, Schema } from "effect"
 import { SpaceDirectory, SpaceType } from "../../auth/SpaceDirectory.ts"
@@ -20,7 +21,8 @@ export const spacesList = defineTool({
   title: "List spaces",
   description:
     "Lists the Mana spaces (personal, family, team, …) the user belongs to, with id, name, slug and type, and " +
-    "`activeSpaceId`: the space every other tool reads and writes in (the X-Mana-Space header of this request).",
+    "`activeSpaceId`: the space every other tool reads and writes in (the X-Mana-Space header of this request). " +
+    "When the user granted access to one space only, that is the only space listed.",
   scope: "user-space",
   policyHint: "read",
   input: Schema.Struct({}),
@@ -29,7 +31,9 @@ export const spacesList = defineTool({
     Effect.gen(function*() {
       const caller = yield* Caller
       const directory = yield* SpaceDirectory
-      const spaces = yield* directory.spacesOf(caller.principal, caller.token)
+      const all = yield* directory.spacesOf(caller.principal, caller.token)
+      const granted = caller.principal.space
+      const spaces = granted === undefined ? all : all.filter((space) => space.id === granted)
       return {
         spaces: spaces.map((space) => ({
           id: space.id,
