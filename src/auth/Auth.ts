@@ -19,6 +19,7 @@ import { AuthFailed, AuthUnavailable } from "./AuthErrors.ts"
 import { introspect } from "./Introspection.ts"
 import { parseScope } from "./scopes.ts"
 import { makeExpiringCache, sha256Hex } from "./TokenCache.ts"
+import { tokenClaimFields } from "./tokenClaims.ts"
 
 export interface Verified {
   readonly principal: Principal
@@ -46,17 +47,7 @@ export interface AuthOptions {
   readonly tokenCacheCapacity?: number
 }
 
-const Claims = Schema.Struct({
-  sub: Schema.optional(Schema.String),
-  email: Schema.optional(Schema.String),
-  role: Schema.optional(Schema.String),
-  tier: Schema.optional(Schema.String),
-  scope: Schema.optional(Schema.String),
-  client_id: Schema.optional(Schema.String),
-  mana_space: Schema.optional(Schema.String),
-  aud: Schema.optional(Schema.Union(Schema.String, Schema.Array(Schema.String))),
-  exp: Schema.Number
-})
+const Claims = Schema.Struct({ ...tokenClaimFields, exp: Schema.Number })
 type Claims = typeof Claims.Type
 
 /** What a verification established, cached per token: the caller and the audiences it may be used at. */

@@ -8,19 +8,13 @@
  */
 import { Duration, Effect, Either, Redacted, Schema } from "effect"
 import { AuthFailed, AuthUnavailable } from "./AuthErrors.ts"
+import { tokenClaimFields } from "./tokenClaims.ts"
 
 const Introspected = Schema.Struct({
   active: Schema.Boolean,
-  sub: Schema.optional(Schema.String),
-  email: Schema.optional(Schema.String),
-  role: Schema.optional(Schema.String),
-  tier: Schema.optional(Schema.String),
-  scope: Schema.optional(Schema.String),
-  client_id: Schema.optional(Schema.String),
-  mana_space: Schema.optional(Schema.String),
+  ...tokenClaimFields,
   exp: Schema.optional(Schema.Number),
-  iss: Schema.optional(Schema.String),
-  aud: Schema.optional(Schema.Union(Schema.String, Schema.Array(Schema.String)))
+  iss: Schema.optional(Schema.String)
 })
 export type Introspected = typeof Introspected.Type
 
