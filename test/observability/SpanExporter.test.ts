@@ -103,4 +103,26 @@ describe("SpanExporter", () => {
       assert.strictEqual(sent.length, 1)
       assert.strictEqual(counter(yield* metrics.render, "mana_mcp_trace_spans_exported_total"), 1)
     }).pipe(Effect.provide(Metrics.layer)))
+
+  it.scoped("sends OTLP protobuf when asked: binary body whose trace id is the span's", () =>
+    Effect.gen(function*() {
+      const bodies: Array<{ readonly contentType: string; readonly bytes: Uint8Array }> = []
+      const client = Layer.succeed(
+        HttpClient.HttpClient,
+        HttpClient.make((request) =>
+          Effect.sync(() => {
+            if (request.body._tag === "Uint8Array") {
+              bodies.push({ contentType: request.body.contentType, bytes: request.body.body })
+            }
+            return HttpClientResponse.fromWeb(request, new Response("", { status: 200 }))
+          })
+        )
+      )
+      const exporter = yield* makeSpanExporter({ ...settings, protocol: "http/protobuf" }).pipe(Effect.provide(client))
+      exporter.push(span(1))
+      yield* TestClock.adjust(settings.scheduleDelayMillis)
+      assert.strictEqual(bodies.length, 1)
+      assert.strictEqual(bodies[0]?.contentType, "application/x-protobuf")
+      assert.isTrue(Buffer.from(bodies[0]?.bytes ?? []).includes(Buffer.from(span(1).traceId, "hex")))
+    }).pipe(Effect.provide(Metrics.layer)))
 })
