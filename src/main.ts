@@ -20,6 +20,7 @@ import { AuditLog } from "./observability/audit/AuditLog.ts"
 import { correlateLogs } from "./observability/logCorrelation.ts"
 import { Metrics } from "./observability/Metrics.ts"
 import { httpSpanName, installTracing } from "./observability/tracing/Tracing.ts"
+import { ConfirmationSigner } from "./policy/ConfirmationSigner.ts"
 import { Policy } from "./policy/Policy.ts"
 import { SessionStore } from "./sessions/SessionStore.ts"
 import { SyncClientHttpLive } from "./sync/SyncClientHttp.ts"
@@ -96,6 +97,7 @@ const gateway = (config: ManaConfigShape) =>
       MasterKeys.layer,
       Policy.layerInMemory,
       AuditLog.layer,
+      ConfirmationSigner.layer,
       SessionStore.inMemory
     )
     const app = makeMcpEndpoint(registry).pipe(

@@ -86,6 +86,11 @@ export interface ManaConfigShape {
   readonly tracing: TracingSettings
   /** AUDIT_LOG: where the one-line-per-tool-call audit trail goes. */
   readonly auditLog: AuditSink
+  /**
+   * HMAC key for the signed state of confirmation prompts (2026-07-28 `requestState`), shared by
+   * every instance behind one load balancer; `None` means a random key per process.
+   */
+  readonly confirmationSigningKey: Option.Option<Redacted.Redacted<string>>
 }
 
 /** The OpenTelemetry SDK environment variables that concern traces (names and defaults per the spec). */
@@ -110,6 +115,25 @@ const tracing: Config.Config<TracingSettings> = Config.all({
     })
   )
 )
+
+/** A secret: never echoed in the error (unlike `setting`), at least 32 bytes. */
+const signingKey = (name: string): Config.Config<Option.Option<Redacted.Redacted<string>>> =>
+  Config.option(Config.redacted(name)).pipe(
+    Config.mapOrFail((raw) =>
+      Option.match(Option.filter(raw, (value) => Redacted.value(value).trim() !== ""), {
+        onNone: () => Either.right(Option.none()),
+        onSome: (value) =>
+          new TextEncoder().encode(Redacted.value(value)).length >= 32
+            ? Either.right(Option.some(value))
+            : Either.left(
+              ConfigError.InvalidData(
+                [],
+                `${name} is too short; accepted: a random secret of at least 32 bytes, the same on every instance (e.g. openssl rand -base64 48)`
+              )
+            )
+      })
+    )
+  )
 
 const upstreams: Config.Config<UpstreamMode> = Config.all({
   authUrl: optionalSetting("MANA_AUTH_URL", httpUrl),
@@ -190,7 +214,8 @@ const settingsWithoutAudit = Config.all({
   upstreamTimeout: setting("UPSTREAM_TIMEOUT", Duration.seconds(10), duration),
   shutdownGrace: setting("SHUTDOWN_GRACE", Duration.seconds(8), duration),
   conformanceFixtures: setting("MCP_CONFORMANCE_FIXTURES", false, boolean),
-  tracing
+  tracing,
+  confirmationSigningKey: signingKey("CONFIRMATION_SIGNING_KEY")
 })
 
 export const manaConfig: Config.Config<ManaConfigShape> = Config.all({

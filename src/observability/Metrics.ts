@@ -9,7 +9,7 @@ import * as Prom from "prom-client"
 
 const durationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-export type PolicyDecisionLabel = "allow" | "deny" | "flagged"
+export type PolicyDecisionLabel = "allow" | "deny" | "flagged" | "asked" | "confirmed" | "declined"
 export type ToolOutcome = "success" | "handler-error" | "input-invalid"
 export type UpstreamName = "mana-auth" | "mana-sync"
 export type UpstreamOutcome = "success" | "client-error" | "server-error" | "network-error" | "timeout"

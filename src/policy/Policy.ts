@@ -11,6 +11,7 @@ import { Clock, Context, Duration, Effect, Hash, Layer, Option } from "effect"
 import { ManaConfig } from "../config/Config.ts"
 import { Metrics } from "../observability/Metrics.ts"
 import type { PolicyHint, ToolScope } from "../tools/ToolSpec.ts"
+import { type Confirmation, ConfirmationDeclined, ConfirmationNeeded } from "./Confirmation.ts"
 import { InvocationLog } from "./InvocationLog.ts"
 import { PolicyDenied } from "./PolicyDenied.ts"
 import { PolicySettings } from "./PolicySettings.ts"
@@ -21,13 +22,15 @@ export interface PolicyCall {
   readonly userId: string
   /** The decoded input (defaults applied): every nested string is scanned for injection markers. */
   readonly input: unknown
+  /** Whether the user can be asked to confirm, or their answer; absent means they cannot be asked. */
+  readonly confirmation?: Confirmation
 }
 
 export interface GatePass {
   /** Present when the call was flagged: a reminder the agent must see beside the result. */
   readonly reminder: Option.Option<string>
   /** For the audit trail: `unchecked` in `POLICY_MODE=off`, `would-deny` for a deny in `log-only`. */
-  readonly decision: "allow" | "flagged" | "would-deny" | "unchecked"
+  readonly decision: "allow" | "flagged" | "would-deny" | "unchecked" | "confirmed"
   /** `clean`, `injection-marker`, the deny reason, or `policy-off`. */
   readonly reason: string
 }
@@ -38,7 +41,17 @@ export interface PolicyShape {
    * logged as WOULD-DENY and counted, and the call proceeds. A call that proceeds is appended to
    * the invocation log (that is what rate limits count).
    */
-  readonly gate: (call: PolicyCall) => Effect.Effect<GatePass, PolicyDenied>
+  readonly gate: (
+    call: PolicyCall
+  ) => Effect.Effect<GatePass, PolicyDenied | ConfirmationNeeded | ConfirmationDeclined>
+}
+
+/** A verdict: the rules' decision plus whether the user is to be asked, or confirmed it. */
+interface Verdict {
+  readonly decision: Decision
+  /** Enforce mode, a destructive call not allowed, a client that can ask: ask instead of denying. */
+  readonly ask: boolean
+  readonly confirmed: boolean
 }
 
 const pass = (reminder: Option.Option<string>, decision: GatePass["decision"], reason: string): GatePass => ({
@@ -53,8 +66,18 @@ const makePolicy = Effect.gen(function*() {
   const metrics = yield* Metrics
   const settings = yield* PolicySettings
   const log = yield* InvocationLog
+  const declinedBy = (call: PolicyCall) =>
+    call.confirmation?._tag === "Answered" && call.confirmation.answer !== "confirmed"
+      ? Option.some(new ConfirmationDeclined({ tool: call.tool.name, answer: call.confirmation.answer }))
+      : Option.none()
   if (policyMode === "off") {
-    return { gate: () => Effect.succeed(pass(Option.none(), "unchecked", "policy-off")) } satisfies PolicyShape
+    // Nothing is evaluated, but a user's "no" is still a no.
+    const gate: PolicyShape["gate"] = (call) =>
+      Option.match(declinedBy(call), {
+        onNone: () => Effect.succeed(pass(Option.none(), "unchecked", "policy-off")),
+        onSome: Effect.fail
+      })
+    return { gate } satisfies PolicyShape
   }
   const enforce = policyMode === "enforce"
   // Check-then-record must be atomic per (user, tool), or concurrent calls could all see "29" and
@@ -66,9 +89,13 @@ const makePolicy = Effect.gen(function*() {
     return stripe === undefined ? Effect.die("no lock stripe") : Effect.succeed(stripe)
   }
 
-  const decide = (call: PolicyCall): Effect.Effect<Decision> =>
+  const decide = (call: PolicyCall): Effect.Effect<Verdict> =>
     Effect.gen(function*() {
       const user = yield* settings.forUser(call.userId)
+      const confirmed = call.confirmation?._tag === "Answered" && call.confirmation.answer === "confirmed" &&
+        call.tool.policyHint === "destructive"
+      // A confirmed call is allowed past the destructive rule only; rate limits and scans still apply.
+      const allowDestructive = confirmed ? new Set([...user.allowDestructive, call.tool.name]) : user.allowDestructive
       // Counts saturate at the log's capacity, so a higher limit could never trigger.
       const rateLimit = Math.min(user.rateLimit, log.capacity)
       const recent = yield* log.recentCalls(call.userId, call.tool.name, user.rateWindow)
@@ -76,21 +103,35 @@ const makePolicy = Effect.gen(function*() {
       const decision = evaluate({
         tool: call.tool,
         input: call.input,
-        allowDestructive: user.allowDestructive,
+        allowDestructive,
         rateLimit,
         rateWindowMillis: Duration.toMillis(user.rateWindow),
         recent,
         now
       })
+      const ask = enforce && decision._tag === "Deny" && decision.reason === "destructive-not-allowed" &&
+        call.confirmation?._tag === "CanAsk"
       const proceeds = decision._tag !== "Deny" || !enforce
       if (proceeds) yield* log.record(call.userId, call.tool.name)
-      return decision
+      return { decision, ask, confirmed }
     }).pipe((decision) => Effect.flatMap(lockFor(call), (lock) => lock.withPermits(1)(decision)))
 
-  const report = (call: PolicyCall, decision: Decision) => {
-    const labels = decisionLabels(decision)
+  const labelsOf = ({ ask, confirmed, decision }: Verdict) =>
+    ask
+      ? { decision: "asked", reason: "destructive-not-allowed" } as const
+      : confirmed && decision._tag !== "Deny"
+      ? { decision: "confirmed", reason: "user-confirmed" } as const
+      : decisionLabels(decision)
+
+  const report = (call: PolicyCall, verdict: Verdict) => {
+    const { ask, confirmed, decision } = verdict
+    const labels = labelsOf(verdict)
     const counted = metrics.policyDecision(labels.decision, labels.reason, policyMode)
-    const logged = decision._tag === "Deny"
+    const logged = ask
+      ? Effect.logInfo(`ASK ${call.tool.name} destructive-not-allowed: asking the user to confirm`)
+      : confirmed && decision._tag !== "Deny"
+      ? Effect.logInfo(`CONFIRMED ${call.tool.name} by the user`)
+      : decision._tag === "Deny"
       ? Effect.logWarning(`${enforce ? "DENY" : "WOULD-DENY"} ${call.tool.name} ${decision.reason}`)
       : decision._tag === "Flagged"
       ? Effect.logWarning(`FLAGGED ${call.tool.name} injection-marker ${decision.marker} at ${decision.path}`)
@@ -101,24 +142,41 @@ const makePolicy = Effect.gen(function*() {
     )
   }
 
-  const gate = (call: PolicyCall): Effect.Effect<GatePass, PolicyDenied> =>
+  const reportDeclined = (declined: ConfirmationDeclined) =>
+    Effect.zipRight(
+      metrics.policyDecision("declined", `user-${declined.answer}`, policyMode),
+      Effect.logInfo(`DECLINED ${declined.tool} by the user (${declined.answer})`)
+    )
+
+  const gate: PolicyShape["gate"] = (call) =>
     Effect.gen(function*() {
-      const decision = yield* decide(call)
-      yield* report(call, decision)
-      const labels = decisionLabels(decision)
+      const declined = declinedBy(call)
+      if (Option.isSome(declined)) {
+        yield* reportDeclined(declined.value).pipe(Effect.annotateLogs({ userId: call.userId, tool: call.tool.name }))
+        yield* Effect.annotateCurrentSpan({
+          "mana.policy.decision": "declined",
+          "mana.policy.reason": `user-${declined.value.answer}`
+        })
+        return yield* declined.value
+      }
+      const verdict = yield* decide(call)
+      yield* report(call, verdict)
+      const labels = labelsOf(verdict)
       yield* Effect.annotateCurrentSpan({
         "mana.policy.decision": labels.decision,
         "mana.policy.reason": labels.reason
       })
+      if (verdict.ask) return yield* new ConfirmationNeeded({ tool: call.tool.name })
+      const decision = verdict.decision
       switch (decision._tag) {
         case "Deny":
           return enforce
             ? yield* new PolicyDenied({ tool: call.tool.name, reason: decision.reason, reminder: decision.reminder })
             : pass(Option.none(), "would-deny", decision.reason)
         case "Flagged":
-          return pass(Option.some(decision.reminder), "flagged", labels.reason)
+          return pass(Option.some(decision.reminder), verdict.confirmed ? "confirmed" : "flagged", labels.reason)
         case "Clean":
-          return pass(Option.none(), "allow", labels.reason)
+          return pass(Option.none(), verdict.confirmed ? "confirmed" : "allow", labels.reason)
       }
     }).pipe(
       Effect.withSpan("Policy.gate", {

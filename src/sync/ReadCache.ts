@@ -11,6 +11,7 @@
 import { Clock, Context, Deferred, Duration, Effect, Exit, FiberId, HashSet, Layer, Option } from "effect"
 import {
   applyChanges,
+  deletedRecords,
   emptyFold,
   type FoldedRecord,
   type FoldState,
@@ -189,6 +190,13 @@ export const makeReadCache = (options: ReadCacheOptions) =>
     return {
       /** Live records of the key (all spaces), after folding in the delta. Fails with the pull's `SyncError`. */
       read,
+      /** Soft-deleted records of the key (the trash), after the same refresh as `read`. */
+      readDeleted: (key: ReadKey, pull: PullPage): Effect.Effect<ReadonlyArray<FoldedRecord>, SyncError> =>
+        Effect.flatMap(read(key, pull), () =>
+          Effect.sync(() => {
+            const state = entryFor(key).state
+            return state === undefined ? [] : deletedRecords(state.fold)
+          })),
       /**
        * Records that one of this gateway's writes to `app`/`table` has returned: reads that start
        * from now on do not join a pull started earlier.

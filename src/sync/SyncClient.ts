@@ -40,6 +40,12 @@ export interface SyncClientShape {
     app: string,
     table: string
   ) => Effect.Effect<ReadonlyArray<SyncRecord>, SyncError>
+  /** Soft-deleted records of `table` in the caller's active space (the trash), freshly pulled; their `data.deletedAt` is set. */
+  readonly readTrash: (
+    caller: CallerShape,
+    app: string,
+    table: string
+  ) => Effect.Effect<ReadonlyArray<SyncRecord>, SyncError>
   /** Pushes changes on behalf of `tool`. Fails with a `SyncError`; nothing is retried unless safe. */
   readonly push: (
     caller: CallerShape,

@@ -93,7 +93,7 @@ export const SyncClientHttp = Layer.effect(
   SyncClient,
   Effect.gen(function*() {
     const client = yield* makeSyncClient(yield* httpTransport)
-    return { read: client.read, push: client.push }
+    return { read: client.read, readTrash: client.readTrash, push: client.push }
   })
 )
 

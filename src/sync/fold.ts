@@ -148,6 +148,17 @@ export const liveRecords = (
   return out
 }
 
+/** Soft-deleted records (folded `deletedAt` set; hard deletes excluded): the trash, in no particular order. */
+export const deletedRecords = (state: FoldState): ReadonlyArray<FoldedRecord> => {
+  const out: Array<FoldedRecord> = []
+  for (const record of HashMap.values(state.records)) {
+    if (record.tombstone) continue
+    const deletedAt = record.fields["deletedAt"]?.value
+    if (deletedAt !== undefined && deletedAt !== null) out.push(toFolded(record))
+  }
+  return out
+}
+
 /** Who reads, and in which space. `personal`: the space is the caller's personal space. */
 export interface ReadScope {
   readonly userId: string

@@ -104,6 +104,18 @@ export const makeSyncClient = (transport: SyncTransport) =>
         Effect.withSpan("SyncClient.read", { attributes: { app, table } })
       )
 
+    const readTrash: SyncClientShape["readTrash"] = (caller, app, table) =>
+      cache.readDeleted(
+        { userId: caller.principal.userId, app, table },
+        (since) => transport.pull({ caller, app, table, since, clientId: readerId })
+      ).pipe(
+        Effect.map((records) => {
+          const scope = { userId: caller.principal.userId, spaceId: caller.spaceId, personal: isPersonalSpace(caller) }
+          return records.filter((record) => visibleIn(record, scope)).map(({ data, id }) => ({ id, data }))
+        }),
+        Effect.withSpan("SyncClient.readTrash", { attributes: { app, table } })
+      )
+
     const push: SyncClientShape["push"] = (caller, app, tool, changes) =>
       Effect.gen(function*() {
         if (changes.length === 0) return
@@ -131,5 +143,5 @@ export const makeSyncClient = (transport: SyncTransport) =>
         yield* noteWritten(changes.map((change) => ({ app, table: change.table, id: change.id, op: change.op })))
       }).pipe(Effect.withSpan("SyncClient.push", { attributes: { app, tool, changes: changes.length } }))
 
-    return { read, push, readerId, writerId } as const
+    return { read, readTrash, push, readerId, writerId } as const
   })

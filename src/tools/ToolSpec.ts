@@ -29,6 +29,16 @@ export interface ToolSpec<I, IE, O, OE, E extends AgentError, R> {
   readonly input: Schema.Schema<I, IE>
   readonly output: Schema.Schema<O, OE>
   readonly encryptedFields?: EncryptedFields
+  /**
+   * For destructive tools: how the user is asked before the call runs (enforce mode, a client
+   * that can elicit). `prompt` names the record — e.g. its title, decrypted for display only —
+   * and its failures (say, the record does not exist) end the call before anyone is asked;
+   * `declined` is the tool's own output when the user says no, so it matches the output schema.
+   */
+  readonly confirmation?: {
+    readonly prompt: (input: I) => Effect.Effect<string, E, R>
+    readonly declined: (answer: "declined" | "cancelled") => O
+  }
   /** Runs with `CurrentTool` (this tool) provided; the span around it is opened by `invoke.ts`. */
   readonly handler: (input: I) => Effect.Effect<O, E, R>
 }
@@ -56,6 +66,13 @@ export class ToolOutputInvalid extends Schema.TaggedError<ToolOutputInvalid>()("
 export interface DecodedCall<R> {
   readonly input: unknown
   readonly run: Effect.Effect<unknown, AgentError, R>
+  /** A destructive tool's confirmation: the question, and its encoded output when the user says no. */
+  readonly confirmation:
+    | {
+      readonly prompt: Effect.Effect<string, AgentError, R>
+      readonly declined: (answer: "declined" | "cancelled") => Effect.Effect<unknown, ToolOutputInvalid>
+    }
+    | undefined
 }
 
 /** A tool with its types erased, as the registry and MCP adapter see it. */
@@ -107,6 +124,7 @@ export const defineTool = <I, IE, O, OE, E extends AgentError, R>(
   // gateway built, which cost more CPU per list than the rest of the tool. Schemas that do
   // transform (or refine) are still encoded, and a mismatch is still `ToolOutputInvalid`.
   const outputNeedsEncoding = SchemaAST.encodedAST(spec.output.ast) !== spec.output.ast
+  const confirmation = spec.confirmation
   return {
     name: spec.name,
     title: spec.title,
@@ -122,6 +140,14 @@ export const defineTool = <I, IE, O, OE, E extends AgentError, R>(
         Effect.mapError((error) => new InvalidToolInput({ tool: spec.name, issues: describeParseIssues(error) })),
         Effect.map((input): DecodedCall<Exclude<R, CurrentTool>> => ({
           input,
+          confirmation: confirmation === undefined ? undefined : {
+            prompt: Effect.provideService(confirmation.prompt(input), CurrentTool, current),
+            declined: (answer) =>
+              Effect.mapError(
+                encodeOutput(confirmation.declined(answer)),
+                () => new ToolOutputInvalid({ tool: spec.name })
+              )
+          },
           run: Effect.provideService(
             outputNeedsEncoding
               ? spec.handler(input).pipe(

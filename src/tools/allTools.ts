@@ -15,6 +15,7 @@ import { notesTools } from "./notes/index.ts"
 import { spacesList } from "./spaces/list.ts"
 import { todoTools } from "./todo/index.ts"
 import type { Tool } from "./ToolSpec.ts"
+import { trashTools } from "./trash/index.ts"
 
 /** Everything a tool handler may require; `main.ts` provides each of these once. */
 export type ToolRequirements = Caller | SyncClient | MasterKeys | Crypto | Ids | SpaceDirectory
@@ -24,5 +25,6 @@ export const allTools: ReadonlyArray<Tool<ToolRequirements>> = [
   ...todoTools,
   ...notesTools,
   ...journalTools,
+  ...trashTools,
   spacesList
 ]

@@ -1,8 +1,10 @@
 /**
  * Decrypts folded records one by one, so that one corrupt or foreign-key record cannot fail a
  * whole list (docs/upstreams.md §3.7): readable records come back with their fields in plaintext, the
- * others are reported by id only. Also the shared shape of that report in tool outputs. It does
- * not decide which records to read or how to filter them; the list and search tools do.
+ * others are reported by id only. A record in a shared space written by another member is
+ * encrypted with that member's key, so it is reported as theirs rather than as corrupt. Also the
+ * shared shape of that report in tool outputs and the single-record variant for get/update
+ * tools. It does not decide which records to read or how to filter them; the tools do.
  */
 import { Effect, Either, Schema } from "effect"
 import { Caller } from "../domain/Caller.ts"
@@ -11,15 +13,27 @@ import { MasterKeys } from "../keys/MasterKeys.ts"
 import { SyncClient, type SyncRecord } from "../sync/SyncClient.ts"
 import type { EncryptedFields } from "./ToolSpec.ts"
 
+export const UnreadableReason = Schema.Literal("encrypted-by-another-member", "undecryptable")
+export type UnreadableReason = typeof UnreadableReason.Type
+
 /** A record the gateway could not decrypt: named so the agent can tell the user, never shown. */
 export const UnreadableRecord = Schema.Struct({
   id: Schema.String,
-  reason: Schema.Literal("undecryptable")
+  reason: UnreadableReason,
+  authorId: Schema.optional(Schema.String)
 }).annotations({
   description:
-    "A record that exists but could not be decrypted (corrupt, or encrypted with another key); its content is not shown"
+    "A record that exists but could not be decrypted; its content is not shown. reason encrypted-by-another-member: a record of a shared space that another member (authorId) wrote, encrypted with that member's own key, so only they can read it. reason undecryptable: corrupt, or encrypted with a key the user no longer has."
 })
 export type UnreadableRecord = typeof UnreadableRecord.Type
+
+/** Why `record` cannot be read by `userId`: another member's record, or plain undecryptable. */
+export const unreadableFor = (record: SyncRecord, userId: string): UnreadableRecord => {
+  const authorId = record.data["authorId"]
+  return typeof authorId === "string" && authorId !== "" && authorId !== userId
+    ? { id: record.id, reason: "encrypted-by-another-member", authorId }
+    : { id: record.id, reason: "undecryptable" }
+}
 
 export interface DecryptedRecords {
   /** Records with every listed field decrypted, in input order. */
@@ -31,7 +45,8 @@ export interface DecryptedRecords {
 export const decryptRecords = (
   key: CryptoKey,
   records: ReadonlyArray<SyncRecord>,
-  fields: ReadonlyArray<string>
+  fields: ReadonlyArray<string>,
+  userId: string
 ): Effect.Effect<DecryptedRecords, never, Crypto> =>
   Effect.gen(function*() {
     const crypto = yield* Crypto
@@ -41,8 +56,9 @@ export const decryptRecords = (
     const unreadable: Array<UnreadableRecord> = []
     records.forEach(({ id }, index) => {
       const data = results[index]
-      if (data === undefined || Either.isLeft(data)) unreadable.push({ id, reason: "undecryptable" })
-      else readable.push({ id, data: data.right })
+      if (data === undefined || Either.isLeft(data)) {
+        unreadable.push(unreadableFor(records[index] ?? { id, data: {} }, userId))
+      } else readable.push({ id, data: data.right })
     })
     return { readable, unreadable }
   }).pipe(
@@ -66,5 +82,10 @@ export const readDecrypted = (
     const caller = yield* Caller
     const key = yield* Effect.flatMap(MasterKeys, (keys) => keys.forCaller(caller))
     const records = yield* Effect.flatMap(SyncClient, (sync) => sync.read(caller, app, table.table))
-    return yield* decryptRecords(key, records.filter((record) => keep(record.data)), table.fields)
+    return yield* decryptRecords(
+      key,
+      records.filter((record) => keep(record.data)),
+      table.fields,
+      caller.principal.userId
+    )
   })

@@ -3,6 +3,10 @@
  * reported) → policy gate → handler with the per-request Caller → output encoded against its
  * schema. It is the only place where typed tool errors become MCP results, and where
  * `mana_mcp_tool_invocations_total` / `_duration_seconds` and the call's audit line are recorded.
+ * When the gate wants the user to confirm a destructive call, the outcome is
+ * `ConfirmationRequired` (the question and a signed state) and the transport asks; the round with
+ * the answer comes back through here, its state verified against this very call before the gate
+ * sees the answer.
  */
 import { Cause, Clock, Effect, Option } from "effect"
 import { Caller, type CallerShape } from "../domain/Caller.ts"
@@ -10,6 +14,8 @@ import { type AuditDecision, AuditLog } from "../observability/audit/AuditLog.ts
 import { withWrittenRecords } from "../observability/audit/writtenRecords.ts"
 import { Metrics, type ToolOutcome } from "../observability/Metrics.ts"
 import { withToolSpan } from "../observability/tracing/toolSpan.ts"
+import { type Confirmation, type ConfirmationRound, noConfirmationRound } from "../policy/Confirmation.ts"
+import { ConfirmationSigner } from "../policy/ConfirmationSigner.ts"
 import { Policy } from "../policy/Policy.ts"
 import type { Registry } from "./registry.ts"
 import { errorResult, makeSuccessResult, type ToolResult } from "./toolResult.ts"
@@ -17,6 +23,8 @@ import { errorResult, makeSuccessResult, type ToolResult } from "./toolResult.ts
 export type InvokeOutcome =
   | { readonly _tag: "Result"; readonly result: ToolResult }
   | { readonly _tag: "UnknownTool"; readonly name: string }
+  /** Ask the user `message` (Confirm/Cancel), then call again with the answer and `state`. */
+  | { readonly _tag: "ConfirmationRequired"; readonly message: string; readonly state: string }
 
 /** What the audit line says about a call besides who, where and when. */
 interface Verdict {
@@ -26,9 +34,14 @@ interface Verdict {
 }
 
 interface Answered {
-  readonly result: ToolResult
+  readonly outcome: InvokeOutcome
   readonly verdict: Verdict
 }
+
+const answered = (result: ToolResult, verdict: Verdict): Answered => ({
+  outcome: { _tag: "Result", result },
+  verdict
+})
 
 const internalErrorMessage = (tool: string) =>
   `Tool ${tool} failed because of an internal gateway error. Nothing secret was exposed; retry once, and report it if it persists.`
@@ -38,20 +51,22 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
 (
   name: string,
   args: unknown,
-  caller: CallerShape
-): Effect.Effect<InvokeOutcome, never, Exclude<R, Caller> | Policy | Metrics | AuditLog> => {
+  caller: CallerShape,
+  round: ConfirmationRound = noConfirmationRound
+): Effect.Effect<InvokeOutcome, never, Exclude<R, Caller> | Policy | Metrics | AuditLog | ConfirmationSigner> => {
   const tool = registry.exposed.get(name)
   if (tool === undefined) return Effect.succeed({ _tag: "UnknownTool", name })
 
   const call = Effect.gen(function*() {
     const metrics = yield* Metrics
     const policy = yield* Policy
+    const signer = yield* ConfirmationSigner
     const started = yield* Clock.currentTimeMillis
     const finish = (outcome: ToolOutcome, result: ToolResult, verdict: Verdict) =>
       Effect.flatMap(
         Clock.currentTimeMillis,
         (now): Effect.Effect<Answered> =>
-          Effect.as(metrics.toolInvocation(tool.name, outcome, (now - started) / 1000), { result, verdict })
+          Effect.as(metrics.toolInvocation(tool.name, outcome, (now - started) / 1000), answered(result, verdict))
       )
 
     const decoded = yield* Effect.either(tool.decode(args))
@@ -62,20 +77,64 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
         outcome: "input-invalid"
       })
     }
+    const { confirmation: confirming, input, run } = decoded.right
+    const claim = { tool: tool.name, userId: caller.principal.userId, spaceId: caller.spaceId, input }
+
+    // An answer counts only if its signed state was minted for exactly this call, unexpired.
+    const confirmation: Confirmation = round.answer === undefined
+      ? { _tag: round.canAsk && confirming !== undefined ? "CanAsk" : "CannotAsk" }
+      : { _tag: "Answered", answer: round.answer.answer }
+    if (round.answer !== undefined) {
+      const verified = yield* Effect.either(signer.verify(round.answer.state, claim))
+      if (verified._tag === "Left") {
+        return answered(errorResult(verified.left.message), {
+          decision: "deny",
+          reason: `confirmation-${verified.left.reason}`,
+          outcome: verified.left._tag
+        })
+      }
+    }
 
     const pass = yield* Effect.either(
-      policy.gate({ tool, userId: caller.principal.userId, input: decoded.right.input })
+      policy.gate({ tool, userId: caller.principal.userId, input, confirmation })
     )
-    // Denied calls are reported to the agent but not counted as invocations (a metrics contract).
+    // Refused, asked and declined calls are not counted as invocations (a metrics contract).
     if (pass._tag === "Left") {
-      return {
-        result: errorResult(pass.left.message),
-        verdict: { decision: "deny", reason: pass.left.reason, outcome: pass.left._tag }
-      } satisfies Answered
+      const refusal = pass.left
+      switch (refusal._tag) {
+        case "PolicyDenied":
+          return answered(errorResult(refusal.message), {
+            decision: "deny",
+            reason: refusal.reason,
+            outcome: refusal._tag
+          })
+        case "ConfirmationDeclined": {
+          const verdict: Verdict = { decision: "declined", reason: `user-${refusal.answer}`, outcome: "ok" }
+          if (confirming === undefined) return answered(errorResult(internalErrorMessage(tool.name)), verdict)
+          const declined = yield* Effect.either(confirming.declined(refusal.answer))
+          return answered(
+            declined._tag === "Left" ? errorResult(declined.left.message) : successResult(declined.right),
+            verdict
+          )
+        }
+        case "ConfirmationNeeded": {
+          const verdict: Verdict = { decision: "asked", reason: "destructive-not-allowed", outcome: "asked" }
+          if (confirming === undefined) return answered(errorResult(internalErrorMessage(tool.name)), verdict)
+          const prompt = yield* Effect.either(Effect.provideService(confirming.prompt, Caller, caller))
+          if (prompt._tag === "Left") {
+            return yield* finish("handler-error", errorResult(`Tool ${tool.name} failed: ${prompt.left.message}`), {
+              ...verdict,
+              outcome: prompt.left._tag
+            })
+          }
+          const state = yield* signer.mint(claim)
+          return { outcome: { _tag: "ConfirmationRequired", message: prompt.right, state }, verdict } satisfies Answered
+        }
+      }
     }
     const gate = { decision: pass.right.decision, reason: pass.right.reason }
 
-    return yield* decoded.right.run.pipe(
+    return yield* run.pipe(
       Effect.provideService(Caller, caller),
       Effect.matchCauseEffect({
         onSuccess: (output) =>
@@ -108,7 +167,7 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
   const audited = withWrittenRecords((written) =>
     Effect.gen(function*() {
       const started = yield* Clock.currentTimeMillis
-      const { result, verdict } = yield* call
+      const { outcome, verdict } = yield* call
       const durationMs = (yield* Clock.currentTimeMillis) - started
       const span = yield* Effect.option(Effect.currentSpan)
       yield* Effect.flatMap(AuditLog, (audit) =>
@@ -124,12 +183,11 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
           durationMs,
           traceId: Option.getOrUndefined(Option.map(span, (current) => current.traceId))
         }))
-      return result
+      return outcome
     })
   )
 
   return audited.pipe(
-    Effect.map((result): InvokeOutcome => ({ _tag: "Result", result })),
     withToolSpan(tool.name, caller),
     Effect.annotateLogs({ tool: tool.name, userId: caller.principal.userId })
   )

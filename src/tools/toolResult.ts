@@ -1,6 +1,8 @@
 /**
  * The MCP `CallToolResult` shapes the gateway produces: a success carries `structuredContent`
- * plus one text block with the same JSON (for clients that ignore structured content); an error
+ * plus one text block with the same JSON, compact (no indentation: the spec asks for the text
+ * block for clients that ignore structured content, and it should not double a large result
+ * with whitespace); an error
  * is `isError: true` with one agent-readable text block. Pure constructors, no I/O.
  */
 export interface TextBlock {

@@ -14,13 +14,14 @@ import { ManaConfig } from "../config/Config.ts"
 import { type Caller, CallerEnvelope } from "../domain/Caller.ts"
 import type { AuditLog } from "../observability/audit/AuditLog.ts"
 import { Metrics } from "../observability/Metrics.ts"
+import type { ConfirmationSigner } from "../policy/ConfirmationSigner.ts"
 import type { Policy } from "../policy/Policy.ts"
 import { type InvokeOutcome, makeInvoke } from "../tools/invoke.ts"
 import type { Registry } from "../tools/registry.ts"
 import { authInfoOf, insufficientScopeChallenge, makeAuthenticate, publicBaseOf } from "./authenticate.ts"
 import { errorResponse } from "./httpResponses.ts"
 import { makeLegacySessions } from "./LegacySessions.ts"
-import { makeServerFactory } from "./mcpServer.ts"
+import { makeServerFactory, type RunInvoke } from "./mcpServer.ts"
 import { corsHeaders, makeOriginPolicy, preflightResponse, rejectForeignOrigin, withHeaders } from "./originGuard.ts"
 import { maxRequestBodySize, methodLabel, readJsonBody } from "./requestBody.ts"
 import { missingScope } from "./scopeCheck.ts"
@@ -46,10 +47,12 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
       const invoke = makeInvoke(registry)
       const hintOf = (tool: string) => registry.exposed.get(tool)?.policyHint
       // Every tool call is a fiber of this set, so draining can wait for them and cut them.
-      const calls = yield* makeToolCalls<InvokeOutcome, Exclude<R, Caller> | Policy | Metrics | AuditLog>()
+      const calls = yield* makeToolCalls<
+        InvokeOutcome,
+        Exclude<R, Caller> | Policy | Metrics | AuditLog | ConfirmationSigner
+      >()
       const draining = yield* Ref.make(false)
-      const runInvoke = (name: string, args: unknown, caller: Parameters<typeof invoke>[2]) =>
-        calls.run(invoke(name, args, caller))
+      const runInvoke: RunInvoke = (name, args, caller, round) => calls.run(invoke(name, args, caller, round))
       const makeServer = makeServerFactory(registry.descriptors, runInvoke)
       const modern = createMcpHandler(() => makeServer(), { legacy: "reject", maxRequestBodySize })
       yield* Effect.addFinalizer(() => Effect.promise(() => modern.close().catch(() => undefined)))

@@ -2,11 +2,16 @@
  * Builds the MCP SDK `Server` instances both eras use: one per 2025 session, one per 2026-07-28
  * request. Each instance only wires two handlers onto data computed once at start-up (the
  * registry's descriptors) and a callback into the Effect runtime, so construction is cheap.
- * The caller comes from the HTTP request that carries each call (`authInfo.extra.caller`).
+ * The caller comes from the HTTP request that carries each call (`authInfo.extra.caller`). A
+ * destructive call the user must confirm returns an `input_required` result with one elicitation
+ * (Confirm/Cancel) and the signed state; the SDK carries it to the client in either era.
  */
 import {
   type CallToolResult,
   CLIENT_INFO_META_KEY,
+  inputRequired,
+  type InputRequiredResult,
+  inputResponse,
   ProtocolError,
   ProtocolErrorCode,
   Server,
@@ -14,6 +19,7 @@ import {
   TRACEPARENT_META_KEY
 } from "@modelcontextprotocol/server"
 import { CallerEnvelope, type CallerShape } from "../domain/Caller.ts"
+import type { ConfirmationAnswer, ConfirmationRound } from "../policy/Confirmation.ts"
 import type { InvokeOutcome } from "../tools/invoke.ts"
 import type { McpToolDescriptor } from "../tools/registry.ts"
 
@@ -26,7 +32,45 @@ const instructions =
 /** How long clients may cache `tools/list` (2026-07-28 cache hints): the list changes only with a deploy. */
 const toolListTtlMs = 10 * 60_000
 
-export type RunInvoke = (name: string, args: unknown, caller: CallerShape) => Promise<InvokeOutcome>
+export type RunInvoke = (
+  name: string,
+  args: unknown,
+  caller: CallerShape,
+  round: ConfirmationRound
+) => Promise<InvokeOutcome>
+
+/** The key of the one embedded request of a confirmation round. */
+const confirmKey = "confirm"
+
+/** Confirm/Cancel as a form: accepting with `confirm: true` runs the call; anything else does not. */
+const confirmationSchema = () => ({
+  type: "object" as const,
+  properties: {
+    confirm: { type: "boolean" as const, title: "Confirm", description: "Yes, do it", default: true }
+  },
+  required: ["confirm"]
+})
+
+/**
+ * This round of a tools/call as far as confirmation goes: can the client be asked (it declared
+ * elicitation — on a 2026-07-28 request in its envelope, on a 2025 session at initialize), and,
+ * when the call comes back with `requestState`, what the user answered. The state is checked by
+ * the invoke pipeline, not here.
+ */
+const confirmationRoundOf = (ctx: ServerContext, server: Server): ConfirmationRound => {
+  const canAsk = server.getClientCapabilities()?.elicitation !== undefined
+  const state = ctx.mcpReq.requestState()
+  if (typeof state !== "string") return { canAsk }
+  const response = inputResponse(ctx.mcpReq.inputResponses, confirmKey)
+  const answer: ConfirmationAnswer = response.kind !== "elicit"
+    ? "cancelled"
+    : response.action === "accept"
+    ? response.content?.["confirm"] === true ? "confirmed" : "declined"
+    : response.action === "decline"
+    ? "declined"
+    : "cancelled"
+  return { canAsk, answer: { state, answer } }
+}
 
 /**
  * The caller attached by the transport to this HTTP request. A `traceparent` in the request's
@@ -81,16 +125,27 @@ export const makeServerFactory = (descriptors: ReadonlyArray<McpToolDescriptor>,
     server.setRequestHandler("prompts/list", () => ({ prompts: [] }))
     server.setRequestHandler("resources/list", () => ({ resources: [] }))
     server.setRequestHandler("resources/templates/list", () => ({ resourceTemplates: [] }))
-    server.setRequestHandler("tools/call", async (request, ctx): Promise<CallToolResult> => {
+    server.setRequestHandler("tools/call", async (request, ctx): Promise<CallToolResult | InputRequiredResult> => {
       const caller = callerOf(ctx, server)
       // The transport always attaches a caller; its absence is a wiring bug, not a client error.
       if (caller === undefined) throw new ProtocolError(ProtocolErrorCode.InternalError, "No authenticated caller")
-      const outcome = await runInvoke(request.params.name, request.params.arguments ?? {}, caller)
+      const round = confirmationRoundOf(ctx, server)
+      const outcome = await runInvoke(request.params.name, request.params.arguments ?? {}, caller, round)
       if (outcome._tag === "UnknownTool") {
         throw new ProtocolError(
           ProtocolErrorCode.InvalidParams,
           `Unknown tool: ${outcome.name}. Call tools/list for the available tools.`
         )
+      }
+      // Both eras: a 2026-07-28 client answers the input_required result and calls again; on a
+      // 2025 session the SDK's shim sends elicitation/create and re-enters this handler.
+      if (outcome._tag === "ConfirmationRequired") {
+        return inputRequired({
+          inputRequests: {
+            [confirmKey]: inputRequired.elicit({ message: outcome.message, requestedSchema: confirmationSchema() })
+          },
+          requestState: outcome.state
+        })
       }
       const { content, isError, structuredContent } = outcome.result
       return {

@@ -41,7 +41,7 @@ describe("encrypted tools end to end", () => {
     expect(task).toMatchObject({ title: "Buy oat milk", priority: "high", isCompleted: false, completedAt: null })
     const open = (await structured(client, "todo.list")).tasks
     expect(open.map((t: { id: string }) => t.id)).toContain(task.id)
-    expect(open.find((t: { id: string }) => t.id === task.id).description).toBe("the barista one")
+    expect(open.find((t: { id: string }) => t.id === task.id).descriptionPreview).toBe("the barista one")
 
     expect(await structured(client, "todo.complete", { id: task.id })).toEqual({ ok: true })
     expect(await structured(client, "todo.complete", { id: task.id })).toEqual({ ok: true })
@@ -55,7 +55,7 @@ describe("encrypted tools end to end", () => {
     await structured(client, "notes.create", { title: "Ideas", content: "A garden shed" })
     const found = (await structured(client, "notes.search", { query: "pomegranate" })).notes
     expect(found.map((n: { title: string }) => n.title)).toEqual(["Groceries"])
-    expect(found[0].content).toContain("Pomegranate")
+    expect(found[0].contentPreview).toContain("Pomegranate")
   })
 
   it("journal: add with defaults (today in UTC, word count)", async () => {

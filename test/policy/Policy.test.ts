@@ -2,8 +2,10 @@ import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Logger, Option, TestClock } from "effect"
 import { ManaConfig, type ManaConfigShape, type PolicyMode } from "../../src/config/Config.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
+import { type Confirmation, type ConfirmationDeclined, type ConfirmationNeeded } from "../../src/policy/Confirmation.ts"
 import { InvocationLog, type InvocationLogShape } from "../../src/policy/InvocationLog.ts"
 import { Policy, type PolicyCall } from "../../src/policy/Policy.ts"
+import type { PolicyDenied } from "../../src/policy/PolicyDenied.ts"
 import { PolicySettings } from "../../src/policy/PolicySettings.ts"
 import { alice, bob } from "../support/users.ts"
 
@@ -57,6 +59,14 @@ const yieldingLog = Layer.effect(
   }))
 ).pipe(Layer.provide(InvocationLog.layer))
 
+/** The gate's failure, which the caller expects to be `PolicyDenied`. */
+const denied = <A, R>(effect: Effect.Effect<A, PolicyDenied | ConfirmationNeeded | ConfirmationDeclined, R>) =>
+  Effect.flatMap(
+    Effect.flip(effect),
+    (error) =>
+      error._tag === "PolicyDenied" ? Effect.succeed(error) : Effect.die(`expected PolicyDenied, got ${error._tag}`)
+  )
+
 const gateN = (n: number, policyCall: PolicyCall) =>
   Effect.flatMap(Policy, (policy) => Effect.replicateEffect(policy.gate(policyCall), n))
 
@@ -64,7 +74,7 @@ describe("Policy gate, enforce", () => {
   it.effect("denies admin tools and counts the deny", () =>
     Effect.gen(function*() {
       const policy = yield* Policy
-      const error = yield* Effect.flip(policy.gate(call(admin)))
+      const error = yield* denied(policy.gate(call(admin)))
       assert.strictEqual(error._tag, "PolicyDenied")
       assert.strictEqual(error.reason, "admin-scope-not-invokable")
       assert.strictEqual(yield* decisions("deny", "admin-scope-not-invokable", "enforce"), 1)
@@ -73,7 +83,7 @@ describe("Policy gate, enforce", () => {
   it.effect("denies destructive tools unless POLICY_ALLOW_DESTRUCTIVE lists them", () =>
     Effect.gen(function*() {
       const policy = yield* Policy
-      const error = yield* Effect.flip(policy.gate(call(remove)))
+      const error = yield* denied(policy.gate(call(remove)))
       assert.strictEqual(error.reason, "destructive-not-allowed")
     }).pipe(withGate("enforce")))
 
@@ -91,16 +101,16 @@ describe("Policy gate, enforce", () => {
       yield* policy.gate(call(search)) // t = 0
       yield* TestClock.adjust("1 second")
       yield* gateN(29, call(search)) // t = 1 s: calls 2..30
-      const error = yield* Effect.flip(policy.gate(call(search)))
+      const error = yield* denied(policy.gate(call(search)))
       assert.strictEqual(error.reason, "rate-limit-exceeded")
       assert.include(error.reminder, "30 times in the last 60 s")
       assert.include(error.reminder, "Wait about 59 s")
       // The window includes its start edge: at t = 60 s the call at t = 0 still counts.
       yield* TestClock.adjust("59 seconds")
-      assert.strictEqual((yield* Effect.flip(policy.gate(call(search)))).reason, "rate-limit-exceeded")
+      assert.strictEqual((yield* denied(policy.gate(call(search)))).reason, "rate-limit-exceeded")
       yield* TestClock.adjust("1 millis")
       yield* policy.gate(call(search)) // 29 in the window, so this is the 30th
-      assert.strictEqual((yield* Effect.flip(policy.gate(call(search)))).reason, "rate-limit-exceeded")
+      assert.strictEqual((yield* denied(policy.gate(call(search)))).reason, "rate-limit-exceeded")
       // Denied calls were not recorded: after the 1 s batch ages out, only one call remains.
       yield* TestClock.adjust("1 second")
       yield* gateN(29, call(search))
@@ -112,7 +122,7 @@ describe("Policy gate, enforce", () => {
     Effect.gen(function*() {
       const policy = yield* Policy
       yield* gateN(30, call(search, alice))
-      assert.strictEqual((yield* Effect.flip(policy.gate(call(search, alice)))).reason, "rate-limit-exceeded")
+      assert.strictEqual((yield* denied(policy.gate(call(search, alice)))).reason, "rate-limit-exceeded")
       yield* policy.gate(call(search, bob))
       yield* policy.gate(call(getNote, alice))
     }).pipe(withGate("enforce")))
@@ -121,7 +131,7 @@ describe("Policy gate, enforce", () => {
     Effect.gen(function*() {
       const policy = yield* Policy
       yield* gateN(2, call(search))
-      assert.strictEqual((yield* Effect.flip(policy.gate(call(search)))).reason, "rate-limit-exceeded")
+      assert.strictEqual((yield* denied(policy.gate(call(search)))).reason, "rate-limit-exceeded")
       yield* TestClock.adjust("10001 millis")
       yield* gateN(2, call(search))
     }).pipe(withGate("enforce", { policyRateLimit: 2, policyRateWindow: Duration.seconds(10) })))
@@ -194,5 +204,82 @@ describe("Policy gate, off", () => {
       assert.isTrue(Option.isNone(pass.reminder))
       const text = yield* (yield* Metrics).render
       assert.notInclude(text, "mana_mcp_policy_decisions_total{")
+    }).pipe(withGate("off")))
+})
+
+describe("Policy gate, confirmation of destructive calls", () => {
+  const asking = (confirmation: Confirmation): PolicyCall => ({ ...call(remove), confirmation })
+  const flipped = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.flip(effect)
+
+  it.effect("enforce: asks a client that can ask, instead of denying; the ask is not an invocation", () =>
+    Effect.gen(function*() {
+      const policy = yield* Policy
+      const error = yield* flipped(policy.gate(asking({ _tag: "CanAsk" })))
+      assert.strictEqual(error._tag, "ConfirmationNeeded")
+      assert.strictEqual(yield* decisions("asked", "destructive-not-allowed", "enforce"), 1)
+      assert.strictEqual(yield* decisions("deny", "destructive-not-allowed", "enforce"), 0)
+      // Asking again and then running it fits a limit of one call: the asks were not invocations.
+      yield* flipped(policy.gate(asking({ _tag: "CanAsk" })))
+      yield* policy.gate(asking({ _tag: "Answered", answer: "confirmed" }))
+    }).pipe(withGate("enforce", { policyRateLimit: 1 })))
+
+  it.effect("enforce: a confirmed call passes, is recorded and counted as confirmed", () =>
+    Effect.gen(function*() {
+      const policy = yield* Policy
+      const pass = yield* policy.gate(asking({ _tag: "Answered", answer: "confirmed" }))
+      assert.isTrue(Option.isNone(pass.reminder))
+      assert.strictEqual(yield* decisions("confirmed", "user-confirmed", "enforce"), 1)
+    }).pipe(withGate("enforce")))
+
+  it.effect("enforce: declined and cancelled answers end the call and are counted", () =>
+    Effect.gen(function*() {
+      const policy = yield* Policy
+      for (const answer of ["declined", "cancelled"] as const) {
+        const error = yield* flipped(policy.gate(asking({ _tag: "Answered", answer })))
+        assert.deepInclude(error, { _tag: "ConfirmationDeclined", answer })
+      }
+      assert.strictEqual(yield* decisions("declined", "user-declined", "enforce"), 1)
+      assert.strictEqual(yield* decisions("declined", "user-cancelled", "enforce"), 1)
+      yield* policy.gate(asking({ _tag: "Answered", answer: "confirmed" }))
+    }).pipe(withGate("enforce", { policyRateLimit: 1 })))
+
+  it.effect("enforce: without elicitation the call is denied with the reminder, as before", () =>
+    Effect.gen(function*() {
+      const policy = yield* Policy
+      const error = yield* denied(policy.gate(asking({ _tag: "CannotAsk" })))
+      assert.strictEqual(error.reason, "destructive-not-allowed")
+      assert.include(error.reminder, "Do not retry it")
+    }).pipe(withGate("enforce")))
+
+  it.effect("enforce: a confirmation does not lift the rate limit", () =>
+    Effect.gen(function*() {
+      const policy = yield* Policy
+      yield* policy.gate(asking({ _tag: "Answered", answer: "confirmed" }))
+      const error = yield* denied(policy.gate(asking({ _tag: "Answered", answer: "confirmed" })))
+      assert.strictEqual(error.reason, "rate-limit-exceeded")
+    }).pipe(withGate("enforce", { policyRateLimit: 1 })))
+
+  it.effect("enforce: a destructive tool the account allows runs without asking", () =>
+    Effect.gen(function*() {
+      const policy = yield* Policy
+      yield* policy.gate(asking({ _tag: "CanAsk" }))
+      assert.strictEqual(yield* decisions("allow", "clean", "enforce"), 1)
+      assert.strictEqual(yield* decisions("asked", "destructive-not-allowed", "enforce"), 0)
+    }).pipe(withGate("enforce", { policyAllowDestructive: [remove.name] })))
+
+  it.effect("log-only never asks (the call proceeds, logged as WOULD-DENY); off never asks", () =>
+    Effect.gen(function*() {
+      const policy = yield* Policy
+      yield* policy.gate(asking({ _tag: "CanAsk" }))
+      assert.strictEqual(yield* decisions("deny", "destructive-not-allowed", "log-only"), 1)
+      assert.strictEqual(yield* decisions("asked", "destructive-not-allowed", "log-only"), 0)
+    }).pipe(withGate("log-only")))
+
+  it.effect("off: a user's no is still a no", () =>
+    Effect.gen(function*() {
+      const policy = yield* Policy
+      yield* policy.gate(asking({ _tag: "CanAsk" }))
+      const error = yield* flipped(policy.gate(asking({ _tag: "Answered", answer: "declined" })))
+      assert.strictEqual(error._tag, "ConfirmationDeclined")
     }).pipe(withGate("off")))
 })

@@ -67,7 +67,7 @@ const layer = (options: EngineTransportOptions = {}) =>
     Effect.gen(function*() {
       const engine = yield* SyncEngine
       const client = yield* makeSyncClient(engineTransport(engine, options))
-      return { read: client.read, push: client.push }
+      return { read: client.read, readTrash: client.readTrash, push: client.push }
     })
   )
 

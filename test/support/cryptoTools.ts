@@ -64,3 +64,17 @@ export const seedInsert = (
         }]
       }
     })))
+
+/** Pushes raw changes as the web app would (its own client id), e.g. an update before its insert. */
+export const seedChanges = (
+  app: string,
+  changes: ReadonlyArray<Record<string, unknown>>,
+  caller: CallerShape = aliceCaller
+) =>
+  Effect.flatMap(SyncEngine, (engine) =>
+    Effect.orDie(engine.push({
+      userId: caller.principal.userId,
+      appId: app,
+      clientIdHeader: "web-app",
+      body: { clientId: "web-app", changes: changes.map((change) => ({ spaceId: caller.spaceId, ...change })) }
+    })))

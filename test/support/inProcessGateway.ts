@@ -13,6 +13,7 @@ import { Upstreams } from "../../src/config/Upstreams.ts"
 import { Crypto } from "../../src/keys/Crypto.ts"
 import { AuditLog } from "../../src/observability/audit/AuditLog.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
+import { ConfirmationSigner } from "../../src/policy/ConfirmationSigner.ts"
 import { Policy } from "../../src/policy/Policy.ts"
 import { SessionStore } from "../../src/sessions/SessionStore.ts"
 import { allTools } from "../../src/tools/allTools.ts"
@@ -61,6 +62,7 @@ export const startInProcessGateway = (
       fixedMasterKeys,
       Policy.layerInMemory,
       AuditLog.layer,
+      ConfirmationSigner.layer,
       SessionStore.inMemory
     )
     const context = yield* Layer.build(

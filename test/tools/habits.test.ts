@@ -29,7 +29,10 @@ describe("habits tools", () => {
       ["habits.create", "write", "user-space", "habits"],
       ["habits.list", "read", "user-space", "habits"],
       ["habits.update", "write", "user-space", "habits"],
-      ["habits.archive", "write", "user-space", "habits"]
+      ["habits.archive", "write", "user-space", "habits"],
+      ["habits.log", "write", "user-space", "habits"],
+      ["habits.logs", "read", "user-space", "habits"],
+      ["habits.delete", "destructive", "user-space", "habits"]
     ])
     assert.include(JSON.stringify(create.inputJsonSchema), "#RRGGBB")
   })

@@ -8,6 +8,7 @@ import { ConfigProvider, Effect, Layer, Schema } from "effect"
 import { ManaConfig } from "../../src/config/Config.ts"
 import { Caller } from "../../src/domain/Caller.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
+import { ConfirmationSigner } from "../../src/policy/ConfirmationSigner.ts"
 import { Policy } from "../../src/policy/Policy.ts"
 import { makeInvoke } from "../../src/tools/invoke.ts"
 import { makeRegistry } from "../../src/tools/registry.ts"
@@ -94,7 +95,7 @@ const traced = defineTool({
 const caller = aliceCaller
 
 const deps = (env: Record<string, string>) =>
-  Layer.merge(Policy.layerInMemory, auditCaptureLayer).pipe(
+  Layer.mergeAll(Policy.layerInMemory, auditCaptureLayer, ConfirmationSigner.layer).pipe(
     Layer.provideMerge(Layer.mergeAll(ManaConfig.layer, Metrics.layer)),
     Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))))
   )

@@ -17,8 +17,15 @@ import { runTool } from "../support/runTool.ts"
 const Added = Schema.Struct({ entry: Entry })
 
 describe("journal tools", () => {
-  it("exports add, encrypting title and content", () => {
-    assert.deepStrictEqual(journalTools.map((tool) => tool.name), ["journal.add"])
+  it("exports add, list, search, get, update and delete; add encrypts title and content", () => {
+    assert.deepStrictEqual(journalTools.map((tool) => tool.name), [
+      "journal.add",
+      "journal.list",
+      "journal.search",
+      "journal.get",
+      "journal.update",
+      "journal.delete"
+    ])
     assert.deepStrictEqual(add.encryptedFields, { table: "journalEntries", fields: ["title", "content"] })
   })
 

@@ -11,7 +11,7 @@ import { SyncClient } from "../../src/sync/SyncClient.ts"
 import { UnreadableRecord } from "../../src/tools/decryptRecords.ts"
 import { create } from "../../src/tools/notes/create.ts"
 import { notesTools } from "../../src/tools/notes/index.ts"
-import { Note } from "../../src/tools/notes/Note.ts"
+import { Note, NoteSummary } from "../../src/tools/notes/Note.ts"
 import { search } from "../../src/tools/notes/search.ts"
 import { seedInsert, storedChanges, toolLayer, zeroKnowledgeToolLayer } from "../support/cryptoTools.ts"
 import { cryptoVectors, fixtureKey } from "../support/cryptoVectors.ts"
@@ -19,7 +19,12 @@ import { runTool } from "../support/runTool.ts"
 import { aliceCaller } from "../support/users.ts"
 
 const Created = Schema.Struct({ note: Note })
-const Found = Schema.Struct({ notes: Schema.Array(Note), unreadable: Schema.Array(UnreadableRecord) })
+const Found = Schema.Struct({
+  notes: Schema.Array(NoteSummary),
+  unreadable: Schema.Array(UnreadableRecord),
+  nextCursor: Schema.NullOr(Schema.String),
+  total: Schema.Number
+})
 const titles = (found: typeof Found.Type) => found.notes.map((note) => note.title)
 
 const seedThree = Effect.gen(function*() {
@@ -36,8 +41,15 @@ const seedThree = Effect.gen(function*() {
 })
 
 describe("notes tools", () => {
-  it("exports create and search", () => {
-    assert.deepStrictEqual(notesTools.map((tool) => tool.name), ["notes.create", "notes.search"])
+  it("exports create, list, search, get, update and delete", () => {
+    assert.deepStrictEqual(notesTools.map((tool) => tool.name), [
+      "notes.create",
+      "notes.list",
+      "notes.search",
+      "notes.get",
+      "notes.update",
+      "notes.delete"
+    ])
     assert.deepStrictEqual(search.encryptedFields, { table: "notes", fields: ["title", "content"] })
   })
 
@@ -49,7 +61,8 @@ describe("notes tools", () => {
       const one = yield* runTool(search, { query: "sauerteig" }, Found)
       assert.deepStrictEqual(titles(one), ["Brotrezept"])
       assert.deepInclude(one.notes[0], {
-        content: "Sauerteig ansetzen",
+        contentPreview: "Sauerteig ansetzen",
+        contentLength: 18,
         color: "#ff8800",
         isPinned: true,
         isArchived: false

@@ -13,7 +13,7 @@ import { complete } from "../../src/tools/todo/complete.ts"
 import { create } from "../../src/tools/todo/create.ts"
 import { todoTools } from "../../src/tools/todo/index.ts"
 import { list } from "../../src/tools/todo/list.ts"
-import { Task } from "../../src/tools/todo/Task.ts"
+import { summarizeTask, Task, TaskSummary } from "../../src/tools/todo/Task.ts"
 import { seedInsert, storedChanges, toolLayer, zeroKnowledgeToolLayer } from "../support/cryptoTools.ts"
 import { KeyLookups } from "../support/cryptoVault.ts"
 import { cryptoVectors, fixtureKey } from "../support/cryptoVectors.ts"
@@ -21,14 +21,27 @@ import { runTool } from "../support/runTool.ts"
 import { aliceCaller } from "../support/users.ts"
 
 const Created = Schema.Struct({ task: Task })
-const Listed = Schema.Struct({ tasks: Schema.Array(Task), unreadable: Schema.Array(UnreadableRecord) })
+const Listed = Schema.Struct({
+  tasks: Schema.Array(TaskSummary),
+  unreadable: Schema.Array(UnreadableRecord),
+  nextCursor: Schema.NullOr(Schema.String),
+  total: Schema.Number
+})
 const Ok = Schema.Struct({ ok: Schema.Literal(true) })
 
-const titles = (tasks: ReadonlyArray<Task>) => tasks.map((task) => task.title)
+const titles = (tasks: ReadonlyArray<TaskSummary>) => tasks.map((task) => task.title)
 
 describe("todo tools", () => {
-  it("exports create, list and complete in that order", () => {
-    assert.deepStrictEqual(todoTools.map((tool) => tool.name), ["todo.create", "todo.list", "todo.complete"])
+  it("exports create, list, get, update, complete, reopen and delete in that order", () => {
+    assert.deepStrictEqual(todoTools.map((tool) => tool.name), [
+      "todo.create",
+      "todo.list",
+      "todo.get",
+      "todo.update",
+      "todo.complete",
+      "todo.reopen",
+      "todo.delete"
+    ])
     assert.deepStrictEqual(create.encryptedFields, {
       table: "tasks",
       fields: ["title", "description", "subtasks", "metadata"]
@@ -50,7 +63,7 @@ describe("todo tools", () => {
 
       const before = yield* runTool(list, {}, Listed)
       assert.deepStrictEqual(titles(before.tasks), ["Walk", "Call mum"])
-      assert.deepStrictEqual(before.tasks[0], walk)
+      assert.deepStrictEqual(before.tasks[0], summarizeTask(walk))
       assert.deepStrictEqual(before.unreadable, [])
 
       yield* TestClock.adjust("1 minute")
@@ -84,8 +97,9 @@ describe("todo tools", () => {
       const { task } = yield* runTool(create, {
         title: "Steuer",
         description: "Belege sammeln",
-        dueDate: "2026-06-01T08:00:00Z"
+        dueDate: "2026-06-01T08:00:00+02:00"
       }, Created)
+      assert.strictEqual(task.dueDate, "2026-06-01T06:00:00.000Z")
       const [insert] = yield* storedChanges("todo", "tasks")
       const data = insert?.data ?? {}
       for (const field of ["title", "description"]) assert.match(String(data[field]), /^enc:1:/)
@@ -95,7 +109,7 @@ describe("todo tools", () => {
         priority: "medium",
         isCompleted: false,
         order: 0,
-        dueDate: "2026-06-01T08:00:00Z",
+        dueDate: "2026-06-01T06:00:00.000Z",
         spaceId: aliceCaller.spaceId
       })
       const plain = yield* crypto.decryptFields(key, data, ["title", "description"])
@@ -112,7 +126,9 @@ describe("todo tools", () => {
           { title: "x".repeat(501) },
           { title: "ok", description: "x".repeat(10_001) },
           { title: "ok", priority: "asap" },
-          { title: "ok", dueDate: "2026-06-01T08:00:00+02:00" }
+          { title: "ok", dueDate: "2026-06-01T08:00:00" },
+          { title: "ok", dueDate: "1850-06-01T08:00:00Z" },
+          { title: "ok", dueDate: "2026-02-30T08:00:00Z" }
         ]
       ) {
         const error = yield* Effect.flip(runTool(create, args, Created))

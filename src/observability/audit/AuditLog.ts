@@ -14,7 +14,16 @@ import { makeRotatingFile } from "./rotatingFile.ts"
 import type { WrittenRecord } from "./writtenRecords.ts"
 
 /** `unchecked`: `POLICY_MODE=off` or the call never reached the gate (invalid input). */
-export type AuditDecision = "allow" | "flagged" | "deny" | "would-deny" | "unchecked"
+export type AuditDecision =
+  | "allow"
+  | "flagged"
+  | "deny"
+  | "would-deny"
+  | "unchecked"
+  /** Destructive calls the user was asked about (docs/tools.md "Confirmation of destructive calls"). */
+  | "asked"
+  | "confirmed"
+  | "declined"
 
 export interface AuditEntry {
   readonly userId: string

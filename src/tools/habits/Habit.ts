@@ -9,12 +9,21 @@ import { Effect, Option, Schema } from "effect"
 import type { CallerShape } from "../../domain/Caller.ts"
 import type { SyncClientShape, SyncRecord } from "../../sync/SyncClient.ts"
 import { memoByIdentity } from "../memoByIdentity.ts"
+import { type RecordKind, titleLabel } from "../RecordKind.ts"
 import { requireRecord } from "../RecordNotFound.ts"
 import { byPosition } from "../recordOrder.ts"
 import { storedOptional, storedOr } from "../storedField.ts"
 
 export const habitsApp = "habits"
 export const habitsTable = "habits"
+export const habitKind: RecordKind = {
+  module: "habits",
+  app: habitsApp,
+  table: { table: habitsTable, fields: [] },
+  noun: "habit",
+  listTool: "habits.list",
+  labelOf: titleLabel
+}
 export const defaultIcon = "star"
 export const defaultColor = "#6366f1"
 

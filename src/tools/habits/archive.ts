@@ -1,6 +1,6 @@
 /**
  * `habits.archive`: archives or unarchives a habit (the `isArchived` field plus `updatedAt`).
- * Archiving is the reversible alternative to deleting, which the tools do not offer. The habit
+ * Archiving is the reversible alternative to deleting (habits.delete). The habit
  * must exist in the active space first (`RecordNotFound` otherwise).
  */
 import { DateTime, Effect, Schema } from "effect"

@@ -4,7 +4,10 @@
  */
 import { archive } from "./archive.ts"
 import { create } from "./create.ts"
+import { deleteHabit } from "./delete.ts"
 import { list } from "./list.ts"
+import { log } from "./log.ts"
+import { logs } from "./logs.ts"
 import { update } from "./update.ts"
 
-export const habitsTools = [create, list, update, archive] as const
+export const habitsTools = [create, list, update, archive, log, logs, deleteHabit] as const

@@ -40,7 +40,7 @@ export const add = defineTool({
   name: "journal.add",
   title: "Add journal entry",
   description:
-    "Adds an entry to the user's journal in the active space. Returns { entry } with its id and word count. Content 1–200000 characters, optional title (≤500), date YYYY-MM-DD (default today, UTC), optional mood (German words: dankbar, glücklich, zufrieden, neutral, nachdenklich, traurig, gestresst, wütend) and tags. Title and content are encrypted; date, mood and tags are not. There is no tool to read the journal. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.",
+    "Adds an entry to the user's journal in the active space. Returns { entry } with its id and word count. Content 1–200000 characters, optional title (≤500), date YYYY-MM-DD (default today, UTC), optional mood (German words: dankbar, glücklich, zufrieden, neutral, nachdenklich, traurig, gestresst, wütend) and tags. Title and content are encrypted; date, mood and tags are not. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.",
   scope: "user-space",
   policyHint: "write",
   input: Input,

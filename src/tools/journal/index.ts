@@ -1,7 +1,12 @@
 /**
- * The journal module's tools (write-only: the original has no journal read tool). Registration
- * happens in the tool barrel, not here.
+ * The journal module's tools, in the order `tools/list` shows them. Registration happens in the
+ * tool barrel, not here.
  */
 import { add } from "./add.ts"
+import { deleteEntry } from "./delete.ts"
+import { get } from "./get.ts"
+import { list } from "./list.ts"
+import { search } from "./search.ts"
+import { update } from "./update.ts"
 
-export const journalTools = [add] as const
+export const journalTools = [add, list, search, get, update, deleteEntry] as const

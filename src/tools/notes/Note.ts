@@ -4,9 +4,22 @@
  * encrypted-field registry entry (docs/upstreams.md §4.3, §4.5). No I/O here.
  */
 import { type Option, Schema } from "effect"
+import { lengthOf, PreviewLength, previewOf } from "../preview.ts"
+import { type RecordKind, titleLabel } from "../RecordKind.ts"
 
 export const notesApp = "notes"
 export const notesTable = { table: "notes", fields: ["title", "content"] } as const
+
+export const noteKind: RecordKind = {
+  module: "notes",
+  app: notesApp,
+  table: notesTable,
+  noun: "note",
+  listTool: "notes.list",
+  labelOf: titleLabel
+}
+
+export const NoteId = Schema.UUID.annotations({ description: "The note's id (a UUID from notes.list or notes.search)" })
 
 export const HexColor = Schema.String.pipe(Schema.pattern(/^#[0-9a-fA-F]{6}$/))
 
@@ -21,6 +34,26 @@ export const Note = Schema.Struct({
   updatedAt: Schema.optional(Schema.String)
 }).annotations({ identifier: "Note", description: "A note, decrypted; content is markdown" })
 export type Note = typeof Note.Type
+
+/** A note in list and search results: the content cut to a preview, with its full length. */
+export const NoteSummary = Schema.Struct({
+  id: Schema.String,
+  title: Schema.String,
+  contentPreview: Schema.String,
+  contentLength: PreviewLength,
+  color: Schema.NullOr(Schema.String),
+  isPinned: Schema.Boolean,
+  isArchived: Schema.Boolean,
+  createdAt: Schema.optional(Schema.String),
+  updatedAt: Schema.optional(Schema.String)
+}).annotations({ identifier: "NoteSummary", description: "A note, decrypted; call notes.get for the full content" })
+export type NoteSummary = typeof NoteSummary.Type
+
+export const summarizeNote = ({ content, ...rest }: Note): NoteSummary => ({
+  ...rest,
+  contentPreview: previewOf(content),
+  contentLength: lengthOf(content)
+})
 
 // A row without a string title is a partial record and is skipped (docs/upstreams.md §3.7).
 const StoredNote = Schema.Struct({

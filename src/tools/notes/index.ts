@@ -3,6 +3,10 @@
  * tool barrel, not here.
  */
 import { create } from "./create.ts"
+import { deleteNote } from "./delete.ts"
+import { get } from "./get.ts"
+import { list } from "./list.ts"
 import { search } from "./search.ts"
+import { update } from "./update.ts"
 
-export const notesTools = [create, search] as const
+export const notesTools = [create, list, search, get, update, deleteNote] as const

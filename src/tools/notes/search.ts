@@ -1,20 +1,19 @@
 /**
  * `notes.search`: finds notes in the active space whose decrypted title or content contains the
- * query (case-insensitive), most recently updated first. Matching has to happen after decryption,
- * so every note of the space is decrypted; a note that cannot be is reported by id in `unreadable`
- * instead of failing the search.
+ * query (case-insensitive), most recently updated first, paged, with content previews.
+ * Matching has to happen after decryption, so every note of the space is decrypted; a note that
+ * cannot be is reported in `unreadable` instead of failing the search.
  */
-import { Effect, Option, Schema } from "effect"
-import { type Caller } from "../../domain/Caller.ts"
-import type { Crypto } from "../../keys/Crypto.ts"
-import { type MasterKeys } from "../../keys/MasterKeys.ts"
-import type { MasterKeyError } from "../../keys/VaultErrors.ts"
-import { type SyncClient } from "../../sync/SyncClient.ts"
-import type { SyncError } from "../../sync/SyncErrors.ts"
-import { readDecrypted, UnreadableRecord } from "../decryptRecords.ts"
+import { Effect, Schema } from "effect"
+import { UnreadableRecord } from "../decryptRecords.ts"
+import { pageFields, PageInfo, paginate } from "../paging.ts"
 import { byLastTouched } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { Note, notesApp, notesTable, readNote } from "./Note.ts"
+import { notesTable, NoteSummary, summarizeNote } from "./Note.ts"
+import { readNotes } from "./readNotes.ts"
+
+const defaultPage = 20
+const maxPage = 100
 
 const Input = Schema.Struct({
   query: Schema.optionalWith(
@@ -28,41 +27,33 @@ const Input = Schema.Struct({
     Schema.Boolean.annotations({ description: "Also search archived notes; default false" }),
     { default: () => false }
   ),
-  limit: Schema.optionalWith(
-    Schema.Int.pipe(Schema.between(1, 100)).annotations({
-      description: "Maximum number of notes to return (1–100); default 20"
-    }),
-    { default: () => 20 }
-  )
+  ...pageFields(defaultPage, maxPage)
 })
 
-const Output = Schema.Struct({ notes: Schema.Array(Note), unreadable: Schema.Array(UnreadableRecord) })
+const Output = Schema.Struct({
+  notes: Schema.Array(NoteSummary),
+  unreadable: Schema.Array(UnreadableRecord),
+  ...PageInfo
+})
 
 export const search = defineTool({
   name: "notes.search",
   title: "Search notes",
   description:
-    "Searches the notes in the user's active space for text in the title or content (case-insensitive substring; an empty query matches all notes). Returns { notes, unreadable }: at most `limit` notes (default 20, max 100), most recently updated first, archived notes only if includeArchived is true; `unreadable` lists ids of notes that could not be decrypted. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.",
+    `Searches the notes in the user's active space for text in the title or content (case-insensitive substring; an empty query matches all notes). Returns { notes, unreadable, nextCursor, total }: most recently updated first, archived notes only if includeArchived is true; content is a preview of about 280 characters with contentLength (notes.get returns the whole note). Paged: limit default ${defaultPage}, max ${maxPage}; pass nextCursor back as cursor. unreadable lists notes that could not be decrypted (for instance another member's, in a shared space). Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.`,
   scope: "user-space",
   policyHint: "read",
   input: Input,
   output: Output,
   encryptedFields: notesTable,
-  handler: (
-    input
-  ): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto> =>
+  handler: (input) =>
     Effect.gen(function*() {
-      const { readable, unreadable } = yield* readDecrypted(
-        notesApp,
-        notesTable,
-        (data) => input.includeArchived || data["isArchived"] !== true
-      )
+      const { notes, unreadable } = yield* readNotes(input.includeArchived)
       const needle = input.query.trim().toLowerCase()
-      const notes = readable
-        .flatMap((record) => Option.toArray(readNote(record.id, record.data)))
+      const found = notes
         .filter((note) => note.title.toLowerCase().includes(needle) || note.content.toLowerCase().includes(needle))
         .sort(byLastTouched)
-        .slice(0, input.limit)
-      return { notes, unreadable }
+      const page = yield* paginate("notes.search", found, input, { q: needle, a: input.includeArchived })
+      return { notes: page.items.map(summarizeNote), unreadable, nextCursor: page.nextCursor, total: page.total }
     })
 })

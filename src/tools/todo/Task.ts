@@ -4,9 +4,22 @@
  * dropped from output) and the encrypted-field registry entry (docs/upstreams.md §4.2, §4.5). No I/O here.
  */
 import { type Option, Schema } from "effect"
+import { lengthOf, PreviewLength, previewOf } from "../preview.ts"
+import { type RecordKind, titleLabel } from "../RecordKind.ts"
 
 export const todoApp = "todo"
 export const tasksTable = { table: "tasks", fields: ["title", "description", "subtasks", "metadata"] } as const
+
+export const taskKind: RecordKind = {
+  module: "todo",
+  app: todoApp,
+  table: tasksTable,
+  noun: "task",
+  listTool: "todo.list",
+  labelOf: titleLabel
+}
+
+export const TaskId = Schema.UUID.annotations({ description: "The task's id (a UUID from todo.list or todo.create)" })
 
 export const Priority = Schema.Literal("low", "medium", "high", "urgent")
 
@@ -17,6 +30,7 @@ export const Subtask = Schema.Struct({
   completedAt: Schema.optional(Schema.NullOr(Schema.String)),
   order: Schema.Number
 })
+export type Subtask = typeof Subtask.Type
 
 export const Task = Schema.Struct({
   id: Schema.String,
@@ -33,6 +47,30 @@ export const Task = Schema.Struct({
   updatedAt: Schema.optional(Schema.String)
 }).annotations({ identifier: "Task", description: "A task, decrypted" })
 export type Task = typeof Task.Type
+
+/** A task in list results: the description cut to a preview, with its full length. */
+export const TaskSummary = Schema.Struct({
+  id: Schema.String,
+  title: Schema.String,
+  descriptionPreview: Schema.optional(Schema.String),
+  descriptionLength: Schema.optional(PreviewLength),
+  priority: Priority,
+  isCompleted: Schema.Boolean,
+  completedAt: Schema.NullOr(Schema.String),
+  dueDate: Schema.NullOr(Schema.String),
+  order: Schema.Number,
+  subtasks: Schema.NullOr(Schema.Array(Subtask)),
+  createdAt: Schema.optional(Schema.String),
+  updatedAt: Schema.optional(Schema.String)
+}).annotations({ identifier: "TaskSummary", description: "A task, decrypted; call todo.get for the full description" })
+export type TaskSummary = typeof TaskSummary.Type
+
+export const summarizeTask = ({ description, metadata: _metadata, ...rest }: Task): TaskSummary => ({
+  ...rest,
+  ...(description === undefined
+    ? {}
+    : { descriptionPreview: previewOf(description), descriptionLength: lengthOf(description) })
+})
 
 // Web-app rows often lack flags and timestamps; a row without a string title is a partial
 // record (an update whose insert we never saw) and is skipped, per docs/upstreams.md §3.7.

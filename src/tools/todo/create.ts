@@ -7,15 +7,10 @@ import { Effect, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import { createEncrypted, type EncryptedCreate } from "../encryptedInsert.ts"
+import { DateTimeInput } from "../fields/dates.ts"
 import { nextOrder } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { Priority, Task, tasksTable, todoApp } from "./Task.ts"
-
-// zod's `.datetime()` accepted only UTC `Z` timestamps; offsets are rejected (docs/upstreams.md §4).
-const UtcDateTime = Schema.String.pipe(
-  Schema.pattern(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/),
-  Schema.filter((text) => !Number.isNaN(Date.parse(text)), { message: () => "not a real date and time" })
-)
 
 const Input = Schema.Struct({
   title: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(500)).annotations({
@@ -30,9 +25,9 @@ const Input = Schema.Struct({
     default: () => "medium" as const
   }),
   dueDate: Schema.optionalWith(
-    Schema.NullOr(UtcDateTime).annotations({
+    Schema.NullOr(DateTimeInput).annotations({
       description:
-        "Due date and time in UTC ISO-8601 ending in Z, e.g. 2026-05-01T17:00:00.000Z; null or omitted for none"
+        "Due date and time, RFC 3339 with an offset (e.g. 2026-05-01T17:00:00+02:00 or 2026-05-01T15:00:00Z; stored in UTC); null or omitted for none"
     }),
     { default: () => null }
   )
@@ -44,7 +39,7 @@ export const create = defineTool({
   name: "todo.create",
   title: "Create task",
   description:
-    "Creates a task in the user's active space, placed after the existing tasks. Returns { task } with the new task's id. Title 1–500 characters, description up to 10000, priority low|medium|high|urgent (default medium), optional UTC due date. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.",
+    "Creates a task in the user's active space, placed after the existing tasks. Returns { task } with the new task's id. Title 1–500 characters, description up to 10000, priority low|medium|high|urgent (default medium), optional due date (RFC 3339 with offset, stored in UTC). Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.",
   scope: "user-space",
   policyHint: "write",
   input: Input,

@@ -4,6 +4,10 @@
  */
 import { complete } from "./complete.ts"
 import { create } from "./create.ts"
+import { deleteTask } from "./delete.ts"
+import { get } from "./get.ts"
 import { list } from "./list.ts"
+import { reopen } from "./reopen.ts"
+import { update } from "./update.ts"
 
-export const todoTools = [create, list, complete] as const
+export const todoTools = [create, list, get, update, complete, reopen, deleteTask] as const

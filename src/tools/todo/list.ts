@@ -1,62 +1,93 @@
 /**
  * `todo.list`: the active space's tasks, decrypted, in the web app's order (by `order`, then by
- * creation time). Completed tasks are left out unless asked for. A task that cannot be decrypted
- * is reported by id in `unreadable` instead of failing the whole list.
+ * creation time), filtered and paged. Plaintext filters (completion, priority, due dates) run
+ * before decryption; the text query runs over the decrypted title and description. Descriptions
+ * come as previews (`todo.get` has the whole task). A task that cannot be decrypted is reported
+ * in `unreadable` instead of failing the whole list.
  */
 import { Effect, Option, Schema } from "effect"
-import { type Caller } from "../../domain/Caller.ts"
-import type { Crypto } from "../../keys/Crypto.ts"
-import { type MasterKeys } from "../../keys/MasterKeys.ts"
-import type { MasterKeyError } from "../../keys/VaultErrors.ts"
-import { type SyncClient } from "../../sync/SyncClient.ts"
-import type { SyncError } from "../../sync/SyncErrors.ts"
+import { instantOf } from "../../sync/SyncWire.ts"
 import { readDecrypted, UnreadableRecord } from "../decryptRecords.ts"
-import { memoByIdentity } from "../memoByIdentity.ts"
+import { DateTimeInput } from "../fields/dates.ts"
+import { pageFields, PageInfo, paginate } from "../paging.ts"
 import { byPosition } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { readTask, Task, tasksTable, todoApp } from "./Task.ts"
+import { Priority, readTask, summarizeTask, tasksTable, TaskSummary, todoApp } from "./Task.ts"
+
+const defaultPage = 50
+const maxPage = 500
 
 const Input = Schema.Struct({
   includeCompleted: Schema.optionalWith(
     Schema.Boolean.annotations({ description: "Also return completed tasks; default false" }),
     { default: () => false }
   ),
-  limit: Schema.optionalWith(
-    Schema.Int.pipe(Schema.between(1, 500)).annotations({
-      description: "Maximum number of tasks to return (1–500); default 50"
-    }),
-    { default: () => 50 }
-  )
+  dueBefore: Schema.optional(DateTimeInput.annotations({
+    description: "Only tasks due before this instant (RFC 3339 with offset); tasks without a due date are left out"
+  })),
+  dueAfter: Schema.optional(DateTimeInput.annotations({
+    description: "Only tasks due at or after this instant (RFC 3339 with offset); tasks without a due date are left out"
+  })),
+  priority: Schema.optional(
+    Schema.Array(Priority).pipe(Schema.minItems(1)).annotations({
+      description: "Only tasks with one of these priorities, e.g. [\"high\", \"urgent\"]"
+    })
+  ),
+  query: Schema.optional(
+    Schema.String.pipe(Schema.maxLength(500)).annotations({
+      description: "Text to find in the title or description, case-insensitive (at most 500 characters)"
+    })
+  ),
+  ...pageFields(defaultPage, maxPage)
 })
 
-const Output = Schema.Struct({ tasks: Schema.Array(Task), unreadable: Schema.Array(UnreadableRecord) })
+const Output = Schema.Struct({
+  tasks: Schema.Array(TaskSummary),
+  unreadable: Schema.Array(UnreadableRecord),
+  ...PageInfo
+})
 
-// Decoded once per decrypted record: the Crypto memo returns the same object while it is unchanged.
-const taskOf = memoByIdentity((data: Readonly<Record<string, unknown>>, id: string) => readTask(id, data))
+const plaintextFilter = (input: typeof Input.Type) => (data: Readonly<Record<string, unknown>>) => {
+  if (!input.includeCompleted && data["isCompleted"] === true) return false
+  if (
+    input.priority !== undefined && !input.priority.includes(Option.getOrElse(
+      Schema.decodeUnknownOption(Priority)(data["priority"]),
+      () => "medium" as const
+    ))
+  ) return false
+  if (input.dueBefore !== undefined || input.dueAfter !== undefined) {
+    const due = instantOf(data["dueDate"])
+    if (due === Number.NEGATIVE_INFINITY) return false
+    if (input.dueBefore !== undefined && !(due < instantOf(input.dueBefore))) return false
+    if (input.dueAfter !== undefined && !(due >= instantOf(input.dueAfter))) return false
+  }
+  return true
+}
 
 export const list = defineTool({
   name: "todo.list",
   title: "List tasks",
   description:
-    "Lists the tasks in the user's active space, decrypted, ordered as in the Mana app (by position, then creation time). Returns { tasks, unreadable }: at most `limit` tasks (default 50, max 500), open tasks only unless includeCompleted is true; `unreadable` lists ids of tasks that could not be decrypted. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.",
+    `Lists the tasks in the user's active space, decrypted, ordered as in the Mana app (by position, then creation time). Filters: includeCompleted (default false: open tasks only), dueBefore / dueAfter (RFC 3339 with offset), priority (a list), query (text in title or description). Paged: limit default ${defaultPage}, max ${maxPage}; pass nextCursor back as cursor for the next page. Returns { tasks, unreadable, nextCursor, total }; descriptions are previews of about 280 characters with descriptionLength (todo.get returns the whole task); unreadable lists tasks that could not be decrypted (for instance another member's, in a shared space). Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.`,
   scope: "user-space",
   policyHint: "read",
   input: Input,
   output: Output,
   encryptedFields: tasksTable,
-  handler: (
-    input
-  ): Effect.Effect<typeof Output.Type, SyncError | MasterKeyError, Caller | SyncClient | MasterKeys | Crypto> =>
+  handler: (input) =>
     Effect.gen(function*() {
-      const { readable, unreadable } = yield* readDecrypted(
-        todoApp,
-        tasksTable,
-        (data) => input.includeCompleted || data["isCompleted"] !== true
-      )
+      const keep = plaintextFilter(input)
+      const { readable, unreadable } = yield* readDecrypted(todoApp, tasksTable, (data) => keep(data))
+      const needle = input.query?.trim().toLowerCase() ?? ""
       const tasks = readable
-        .flatMap((record) => Option.toArray(taskOf(record.data, record.id)))
+        .flatMap((record) => Option.toArray(readTask(record.id, record.data)))
+        .filter((task) =>
+          needle === "" || task.title.toLowerCase().includes(needle) ||
+          (task.description ?? "").toLowerCase().includes(needle)
+        )
         .sort(byPosition)
-        .slice(0, input.limit)
-      return { tasks, unreadable }
+      const { cursor: _cursor, limit: _limit, ...filters } = input
+      const page = yield* paginate("todo.list", tasks, input, filters)
+      return { tasks: page.items.map(summarizeTask), unreadable, nextCursor: page.nextCursor, total: page.total }
     })
 })

@@ -1,0 +1,78 @@
+/**
+ * Date inputs as agents send them. A date-time is any RFC 3339 timestamp with an offset
+ * (`Z`, `+02:00`, …) and is stored as UTC `Z` with millisecond precision, the form the web app
+ * writes; a date-only field is `YYYY-MM-DD`. Both refuse implausible years (before 1900 or after
+ * 2200), which are almost always a model's arithmetic slip. Parsing only: no clock here.
+ */
+import { DateTime, Effect, ParseResult, Schema } from "effect"
+
+export const minYear = 1900
+export const maxYear = 2200
+
+const rfc3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})$/
+
+const daysIn = (year: number, month: number) => {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0
+}
+
+const plausibleDate = (year: number, month: number, day: number) =>
+  year >= minYear && year <= maxYear && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month)
+
+/** The UTC `Z` form of an RFC 3339 date-time with offset, or `undefined` if it is not one (or implausible). */
+export const toUtcIso = (text: string): string | undefined => {
+  const match = rfc3339.exec(text)
+  if (match === null) return undefined
+  const [, y, mo, d, h, mi, s] = match.map(Number)
+  if (y === undefined || mo === undefined || d === undefined || !plausibleDate(y, mo, d)) return undefined
+  if ((h ?? 99) > 23 || (mi ?? 99) > 59 || (Number.isNaN(s) ? 0 : (s ?? 0)) > 59) return undefined
+  const millis = Date.parse(text.toUpperCase())
+  if (Number.isNaN(millis)) return undefined
+  const utc = DateTime.formatIso(DateTime.unsafeMake(millis))
+  const year = Number(utc.slice(0, 4))
+  return year >= minYear && year <= maxYear ? utc : undefined
+}
+
+/**
+ * An RFC 3339 date-time with offset, decoded to the UTC `Z` string that is stored. Encoding
+ * returns the stored form unchanged.
+ */
+export const DateTimeInput = Schema.transformOrFail(
+  Schema.String.annotations({ jsonSchema: { type: "string", format: "date-time" } }),
+  Schema.String,
+  {
+    strict: true,
+    decode: (text, _, ast) => {
+      const utc = toUtcIso(text.trim())
+      return utc === undefined
+        ? ParseResult.fail(
+          new ParseResult.Type(
+            ast,
+            text,
+            `expected an RFC 3339 date-time with an offset between the years ${minYear} and ${maxYear}, e.g. 2026-05-01T17:00:00+02:00 or 2026-05-01T15:00:00Z`
+          )
+        )
+        : ParseResult.succeed(utc)
+    },
+    encode: ParseResult.succeed
+  }
+)
+
+/** `YYYY-MM-DD`, a real calendar date between 1900 and 2200. */
+export const DateOnly = Schema.String.pipe(
+  Schema.pattern(/^\d{4}-\d{2}-\d{2}$/),
+  Schema.filter((text) => {
+    const [year = 0, month = 0, day = 0] = text.split("-").map(Number)
+    return plausibleDate(year, month, day)
+  }, {
+    message: () => `not a real calendar date between ${minYear} and ${maxYear} (expected YYYY-MM-DD)`,
+    jsonSchema: { format: "date" }
+  })
+)
+
+/** Today's date in UTC (`YYYY-MM-DD`) by the Effect clock. */
+export const todayUtc = Effect.map(DateTime.now, (now) => DateTime.formatIso(now).slice(0, 10))
+
+/** The UTC date `days` after (or before, if negative) `date`. */
+export const addDays = (date: string, days: number): string =>
+  DateTime.formatIso(DateTime.add(DateTime.unsafeMake(`${date}T00:00:00Z`), { days })).slice(0, 10)

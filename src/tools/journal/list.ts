@@ -1,0 +1,76 @@
+/**
+ * `journal.list`: the journal of the active space, newest first, filtered by a date range, moods
+ * and tags (all plaintext, so filtered before decryption), paged, with content previews.
+ */
+import { Effect, Schema } from "effect"
+import type { SyncRecord } from "../../sync/SyncClient.ts"
+import { UnreadableRecord } from "../decryptRecords.ts"
+import { pageFields, PageInfo, paginate } from "../paging.ts"
+import { defineTool } from "../ToolSpec.ts"
+import { EntrySummary, IsoDate, journalTable, Mood, summarizeEntry } from "./Entry.ts"
+import { readEntries } from "./readEntries.ts"
+
+const defaultPage = 20
+const maxPage = 100
+
+const Input = Schema.Struct({
+  from: Schema.optional(IsoDate.annotations({ description: "First day to include, YYYY-MM-DD (inclusive)" })),
+  to: Schema.optional(IsoDate.annotations({ description: "Last day to include, YYYY-MM-DD (inclusive)" })),
+  moods: Schema.optional(
+    Schema.Array(Mood).pipe(Schema.minItems(1)).annotations({
+      description: "Only entries with one of these moods (German words, e.g. [\"traurig\", \"gestresst\"])"
+    })
+  ),
+  tags: Schema.optional(
+    Schema.Array(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(64))).pipe(
+      Schema.minItems(1),
+      Schema.maxItems(50)
+    )
+      .annotations({ description: "Only entries carrying at least one of these tags (exact, case-insensitive)" })
+  ),
+  includeArchived: Schema.optionalWith(
+    Schema.Boolean.annotations({ description: "Also list archived entries; default false" }),
+    { default: () => false }
+  ),
+  ...pageFields(defaultPage, maxPage)
+})
+
+const Output = Schema.Struct({
+  entries: Schema.Array(EntrySummary),
+  unreadable: Schema.Array(UnreadableRecord),
+  ...PageInfo
+})
+
+const plaintextFilter = (input: typeof Input.Type) => (record: SyncRecord) => {
+  const data = record.data
+  const date = typeof data["entryDate"] === "string" ? data["entryDate"] : ""
+  if (input.from !== undefined && date < input.from) return false
+  if (input.to !== undefined && date > input.to) return false
+  if (!input.includeArchived && data["isArchived"] === true) return false
+  if (input.moods !== undefined && !input.moods.some((mood) => mood === data["mood"])) return false
+  if (input.tags !== undefined) {
+    const wanted = new Set(input.tags.map((tag) => tag.toLowerCase()))
+    const tags = Array.isArray(data["tags"]) ? data["tags"] : []
+    if (!tags.some((tag) => typeof tag === "string" && wanted.has(tag.toLowerCase()))) return false
+  }
+  return true
+}
+
+export const list = defineTool({
+  name: "journal.list",
+  title: "List journal entries",
+  description:
+    `Lists the journal entries of the user's active space, newest first (by entry date). Filters: from / to (YYYY-MM-DD, inclusive; entry dates are calendar days as the user wrote them, "today" is the current UTC date), moods (German mood words), tags (any of them), includeArchived. Returns { entries, unreadable, nextCursor, total }; content is a preview of about 280 characters with contentLength (journal.get returns the whole entry). Paged: limit default ${defaultPage}, max ${maxPage}; pass nextCursor back as cursor. To find entries by words use journal.search. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.`,
+  scope: "user-space",
+  policyHint: "read",
+  input: Input,
+  output: Output,
+  encryptedFields: journalTable,
+  handler: (input) =>
+    Effect.gen(function*() {
+      const { entries, unreadable } = yield* readEntries(plaintextFilter(input))
+      const { cursor: _cursor, limit: _limit, ...filters } = input
+      const page = yield* paginate("journal.list", entries, input, filters)
+      return { entries: page.items.map(summarizeEntry), unreadable, nextCursor: page.nextCursor, total: page.total }
+    })
+})

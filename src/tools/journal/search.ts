@@ -1,0 +1,54 @@
+/**
+ * `journal.search`: journal entries of the active space whose decrypted title or content
+ * contains the query (case-insensitive), newest first, paged, with content previews.
+ */
+import { Effect, Schema } from "effect"
+import { UnreadableRecord } from "../decryptRecords.ts"
+import { pageFields, PageInfo, paginate } from "../paging.ts"
+import { defineTool } from "../ToolSpec.ts"
+import { EntrySummary, journalTable, summarizeEntry } from "./Entry.ts"
+import { readEntries } from "./readEntries.ts"
+
+const defaultPage = 20
+const maxPage = 100
+
+const Input = Schema.Struct({
+  query: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(500)).annotations({
+    description: "Text to look for in titles and contents, case-insensitive (1–500 characters)"
+  }),
+  includeArchived: Schema.optionalWith(
+    Schema.Boolean.annotations({ description: "Also search archived entries; default false" }),
+    { default: () => false }
+  ),
+  ...pageFields(defaultPage, maxPage)
+})
+
+const Output = Schema.Struct({
+  entries: Schema.Array(EntrySummary),
+  unreadable: Schema.Array(UnreadableRecord),
+  ...PageInfo
+})
+
+export const search = defineTool({
+  name: "journal.search",
+  title: "Search journal",
+  description:
+    `Searches the journal entries of the user's active space for text in the title or content (case-insensitive substring). Returns { entries, unreadable, nextCursor, total }, newest first; content is a preview of about 280 characters with contentLength (journal.get returns the whole entry). Paged: limit default ${defaultPage}, max ${maxPage}; pass nextCursor back as cursor. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.`,
+  scope: "user-space",
+  policyHint: "read",
+  input: Input,
+  output: Output,
+  encryptedFields: journalTable,
+  handler: (input) =>
+    Effect.gen(function*() {
+      const { entries, unreadable } = yield* readEntries((record) =>
+        input.includeArchived || record.data["isArchived"] !== true
+      )
+      const needle = input.query.trim().toLowerCase()
+      const found = entries.filter((entry) =>
+        (entry.title ?? "").toLowerCase().includes(needle) || entry.content.toLowerCase().includes(needle)
+      )
+      const page = yield* paginate("journal.search", found, input, { q: needle, a: input.includeArchived })
+      return { entries: page.items.map(summarizeEntry), unreadable, nextCursor: page.nextCursor, total: page.total }
+    })
+})
