@@ -82,14 +82,17 @@ describe.each(["modern", "legacy"] as const)("tools end to end, %s era", (era) =
     const { task } = await structured(client, "todo.create", { title: "Soon in the trash" })
     const deleted = await structured(client, "todo.delete", { id: task.id })
     expect(deleted).toMatchObject({ outcome: "deleted", deleted: { table: "tasks", title: "Soon in the trash" } })
-    const ids = async () => (await structured(client, "todo.list", { includeCompleted: true })).tasks.map((t: { id: string }) => t.id)
+    const ids = async () =>
+      (await structured(client, "todo.list", { includeCompleted: true })).tasks.map((t: { id: string }) => t.id)
     expect(await ids()).not.toContain(task.id)
     const missing = await client.callTool({ name: "todo.get", arguments: { id: task.id } })
     expect(missing.isError).toBe(true)
     expect(JSON.stringify(missing.content)).toContain("No task with id")
 
     const trash = await structured(client, "trash.list", {})
-    expect(trash.items).toContainEqual(expect.objectContaining({ table: "tasks", id: task.id, title: "Soon in the trash" }))
+    expect(trash.items).toContainEqual(
+      expect.objectContaining({ table: "tasks", id: task.id, title: "Soon in the trash" })
+    )
     expect(await structured(client, "trash.restore", { table: "tasks", id: task.id })).toMatchObject({
       restored: { id: task.id, title: "Soon in the trash" }
     })
@@ -143,10 +146,24 @@ describe("tools/list", () => {
       for (const name of ["habits.delete", "todo.delete", "notes.delete", "journal.delete"]) {
         expect(byName.get(name)?.annotations).toMatchObject({ destructiveHint: true, readOnlyHint: false })
       }
-      for (const name of ["todo.get", "todo.list", "notes.list", "notes.get", "journal.list", "journal.search", "journal.get", "habits.logs", "trash.list"]) {
+      for (
+        const name of [
+          "todo.get",
+          "todo.list",
+          "notes.list",
+          "notes.get",
+          "journal.list",
+          "journal.search",
+          "journal.get",
+          "habits.logs",
+          "trash.list"
+        ]
+      ) {
         expect(byName.get(name)?.annotations, name).toMatchObject({ readOnlyHint: true, destructiveHint: false })
       }
-      for (const name of ["todo.update", "todo.reopen", "notes.update", "journal.update", "habits.log", "trash.restore"]) {
+      for (
+        const name of ["todo.update", "todo.reopen", "notes.update", "journal.update", "habits.log", "trash.restore"]
+      ) {
         expect(byName.get(name)?.annotations, name).toMatchObject({ readOnlyHint: false, destructiveHint: false })
       }
       expect(byName.get("todo.list")?.description).toMatch(/default 50, max 500/)
