@@ -52,7 +52,10 @@ describe("habits end to end", () => {
     const listed = (await structured(client, "habits.list")).habits
     expect(listed.map((h: { title: string }) => h.title)).toEqual(["Walk", "Read"])
 
-    expect(await structured(client, "habits.update", { id: habit.id, title: "Walk the dog" })).toEqual({ ok: true })
+    expect((await structured(client, "habits.update", { id: habit.id, title: "Walk the dog" })).habit).toMatchObject({
+      id: habit.id,
+      title: "Walk the dog"
+    })
     const afterUpdate = (await structured(client, "habits.list")).habits
     expect(afterUpdate.find((h: { id: string }) => h.id === habit.id).title).toBe("Walk the dog")
     expect(afterUpdate.find((h: { id: string }) => h.id === habit.id).icon).toBe("star")

@@ -55,8 +55,13 @@ describe("habits tools", () => {
   it.effect("update changes only the given fields", () =>
     fresh(Effect.gen(function*() {
       const { habit } = yield* createHabit({ title: "Walk", color: "#112233" })
-      yield* runTool(update, { id: habit.id, title: "Walk 10k steps", defaultDuration: 1800 }, Schema.Unknown)
+      const returned = yield* runTool(
+        update,
+        { id: habit.id, title: "Walk 10k steps", defaultDuration: 1800 },
+        Schema.Struct({ habit: Habit })
+      )
       const [updated] = (yield* listHabits()).habits
+      assert.deepStrictEqual(returned.habit, updated)
       assert.strictEqual(updated?.title, "Walk 10k steps")
       assert.strictEqual(updated?.defaultDuration, 1800)
       assert.strictEqual(updated?.color, "#112233")
@@ -65,7 +70,8 @@ describe("habits tools", () => {
   it.effect("archive hides a habit, includeArchived shows it, unarchive restores it", () =>
     fresh(Effect.gen(function*() {
       const { habit } = yield* createHabit({ title: "Walk" })
-      yield* runTool(archive, { id: habit.id }, Schema.Unknown)
+      const archived = yield* runTool(archive, { id: habit.id }, Schema.Struct({ habit: Habit }))
+      assert.isTrue(archived.habit.isArchived)
       assert.strictEqual((yield* listHabits()).habits.length, 0)
       const all = (yield* listHabits({ includeArchived: true })).habits
       assert.deepStrictEqual(all.map((h) => [h.id, h.isArchived]), [[habit.id, true]])

@@ -11,7 +11,7 @@ import type { CurrentTool } from "../CurrentTool.ts"
 import { pushChanges } from "../pushChanges.ts"
 import type { RecordNotFound } from "../RecordNotFound.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { findHabit, HabitId, habitsApp, habitsTable } from "./Habit.ts"
+import { findHabit, Habit, HabitId, habitsApp, habitsTable } from "./Habit.ts"
 
 const Input = Schema.Struct({
   id: HabitId,
@@ -21,13 +21,13 @@ const Input = Schema.Struct({
   )
 })
 
-const Output = Schema.Struct({ ok: Schema.Literal(true) })
+const Output = Schema.Struct({ habit: Habit })
 
 export const archive = defineTool({
   name: "habits.archive",
   title: "Archive habit",
   description:
-    "Archives one habit of the user's active Mana space (hidden from habits.list unless includeArchived is true, history kept), or unarchives it with archived: false. Returns { ok: true }. Fails with RecordNotFound if the id is not a habit of the active space (use habits.list with includeArchived: true to find ids).",
+    "Archives one habit of the user's active Mana space (hidden from habits.list unless includeArchived is true, history kept), or unarchives it with archived: false. Returns { habit }: the habit after the change. Fails with RecordNotFound if the id is not a habit of the active space (use habits.list with includeArchived: true to find ids).",
   scope: "user-space",
   policyHint: "write",
   input: Input,
@@ -38,7 +38,7 @@ export const archive = defineTool({
     Effect.gen(function*() {
       const caller = yield* Caller
       const sync = yield* SyncClient
-      yield* findHabit(sync, caller, id)
+      const habit = yield* findHabit(sync, caller, id)
       const now = DateTime.formatIso(yield* DateTime.now)
       yield* pushChanges(habitsApp, [{
         op: "update",
@@ -46,6 +46,6 @@ export const archive = defineTool({
         id,
         fields: { isArchived: archived, updatedAt: now }
       }])
-      return { ok: true as const }
+      return { habit: { ...habit, isArchived: archived, updatedAt: now } }
     })
 })

@@ -16,6 +16,7 @@ import {
   Color,
   DefaultDuration,
   findHabit,
+  Habit,
   HabitId,
   habitsApp,
   habitsTable,
@@ -33,13 +34,13 @@ const Input = Schema.Struct({
   defaultDuration: Schema.optional(DefaultDuration)
 })
 
-const Output = Schema.Struct({ ok: Schema.Literal(true) })
+const Output = Schema.Struct({ habit: Habit })
 
 export const update = defineTool({
   name: "habits.update",
   title: "Update habit",
   description:
-    "Changes fields of one habit in the user's active Mana space: any of title, icon, color, targetPerDay, defaultDuration. Fields you leave out keep their values; pass null to clear targetPerDay or defaultDuration. Returns { ok: true }. Fails with RecordNotFound if the id is not a habit of the active space (use habits.list to find ids). To archive, use habits.archive.",
+    "Changes fields of one habit in the user's active Mana space: any of title, icon, color, targetPerDay, defaultDuration. Fields you leave out keep their values; pass null to clear targetPerDay or defaultDuration. Returns { habit }: the habit after the change. Fails with RecordNotFound if the id is not a habit of the active space (use habits.list to find ids). To archive, use habits.archive.",
   scope: "user-space",
   policyHint: "write",
   input: Input,
@@ -50,12 +51,22 @@ export const update = defineTool({
     Effect.gen(function*() {
       const caller = yield* Caller
       const sync = yield* SyncClient
-      yield* findHabit(sync, caller, id)
+      const habit = yield* findHabit(sync, caller, id)
       const fields: Record<string, unknown> = {}
       for (const [key, value] of Object.entries(changes)) if (value !== undefined) fields[key] = value
-      if (Object.keys(fields).length === 0) return { ok: true as const }
-      fields["updatedAt"] = DateTime.formatIso(yield* DateTime.now)
+      if (Object.keys(fields).length === 0) return { habit }
+      const updatedAt = DateTime.formatIso(yield* DateTime.now)
+      fields["updatedAt"] = updatedAt
       yield* pushChanges(habitsApp, [{ op: "update", table: habitsTable, id, fields }])
-      return { ok: true as const }
+      const updated: Habit = {
+        ...habit,
+        ...(changes.title === undefined ? {} : { title: changes.title }),
+        ...(changes.icon === undefined ? {} : { icon: changes.icon }),
+        ...(changes.color === undefined ? {} : { color: changes.color }),
+        ...(changes.targetPerDay === undefined ? {} : { targetPerDay: changes.targetPerDay }),
+        ...(changes.defaultDuration === undefined ? {} : { defaultDuration: changes.defaultDuration }),
+        updatedAt
+      }
+      return { habit: updated }
     })
 })
