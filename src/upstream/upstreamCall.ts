@@ -6,7 +6,7 @@
  * status means and how a body is read is the caller's: it maps them to its own typed errors.
  */
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
-import { Cause, Clock, type Context, Effect, Exit, Option, type Redacted, Runtime, type Schedule } from "effect"
+import { Cause, Clock, type Context, Effect, Exit, Option, type Redacted, Runtime, Schedule } from "effect"
 import { ManaConfig } from "../config/Config.ts"
 import { Upstreams } from "../config/Upstreams.ts"
 import { Metrics, type UpstreamName, type UpstreamOutcome } from "../observability/Metrics.ts"
@@ -68,13 +68,35 @@ const measured = <A, E>(
   effect: Effect.Effect<A, E>,
   outcomeOf: (exit: Exit.Exit<A, E>) => UpstreamOutcome
 ) =>
-  Effect.gen(function*() {
-    const started = yield* Clock.currentTimeMillis
-    const exit = yield* Effect.exit(effect)
-    const seconds = ((yield* Clock.currentTimeMillis) - started) / 1000
-    yield* metrics.upstreamRequest(upstream, outcomeOf(exit), seconds)
-    return yield* exit
-  })
+  Effect.flatMap(
+    Clock.currentTimeMillis,
+    (started) =>
+      Effect.flatMap(Effect.exit(effect), (exit) =>
+        Effect.flatMap(Clock.currentTimeMillis, (ended) =>
+          Effect.zipRight(metrics.upstreamRequest(upstream, outcomeOf(exit), (ended - started) / 1000), exit)))
+  )
+
+/**
+ * `Effect.retry(first, { schedule, while: transient })`, but the schedule's driver is only built
+ * once an attempt has failed transiently: the common first-attempt success costs no retry machinery.
+ */
+const retryAfterFailure = <A, E>(
+  attempt: Effect.Effect<A, AttemptFailed<E>>,
+  schedule: Schedule.Schedule<unknown, unknown>
+): Effect.Effect<A, AttemptFailed<E>> =>
+  Effect.catchAll(attempt, (first) =>
+    first.transient
+      ? Effect.flatMap(Schedule.driver(schedule), (driver) => {
+        const again = (failed: AttemptFailed<E>): Effect.Effect<A, AttemptFailed<E>> =>
+          failed.transient
+            ? Effect.matchEffect(driver.next(failed), {
+              onFailure: () => Effect.fail(failed),
+              onSuccess: () => Effect.catchAll(attempt, again)
+            })
+            : Effect.fail(failed)
+        return again(first)
+      })
+      : Effect.fail(first))
 
 /** The call function for one upstream. Needs `HttpClient`, `Upstreams`, `ManaConfig` and `Metrics`. */
 export const makeUpstreamCall = (upstream: UpstreamName) =>
@@ -127,7 +149,7 @@ export const makeUpstreamCall = (upstream: UpstreamName) =>
       const retry = spec.method === "GET" ? spec.retry : undefined
       return (retry === undefined
         ? attempt(spec, request)
-        : Effect.retry(attempt(spec, request), { schedule: retry, while: (failed) => failed.transient })).pipe(
+        : retryAfterFailure(attempt(spec, request), retry)).pipe(
           Effect.mapError((failed) => failed.error),
           Effect.withSpan(spec.span, {
             attributes: {
