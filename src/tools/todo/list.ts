@@ -9,6 +9,7 @@ import { Effect, Option, Schema } from "effect"
 import { instantOf } from "../../sync/SyncWire.ts"
 import { readDecrypted, UnreadableRecord } from "../decryptRecords.ts"
 import { DateTimeInput } from "../fields/dates.ts"
+import { memoByIdentity } from "../memoByIdentity.ts"
 import { pageFields, PageInfo, paginate } from "../paging.ts"
 import { byPosition } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
@@ -47,6 +48,9 @@ const Output = Schema.Struct({
   ...PageInfo
 })
 
+// Decoded once per decrypted record: the Crypto memo returns the same object while it is unchanged.
+const taskOf = memoByIdentity((data: Readonly<Record<string, unknown>>, id: string) => readTask(id, data))
+
 const plaintextFilter = (input: typeof Input.Type) => (data: Readonly<Record<string, unknown>>) => {
   if (!input.includeCompleted && data["isCompleted"] === true) return false
   if (
@@ -80,7 +84,7 @@ export const list = defineTool({
       const { readable, unreadable } = yield* readDecrypted(todoApp, tasksTable, (data) => keep(data))
       const needle = input.query?.trim().toLowerCase() ?? ""
       const tasks = readable
-        .flatMap((record) => Option.toArray(readTask(record.id, record.data)))
+        .flatMap((record) => Option.toArray(taskOf(record.data, record.id)))
         .filter((task) =>
           needle === "" || task.title.toLowerCase().includes(needle) ||
           (task.description ?? "").toLowerCase().includes(needle)
