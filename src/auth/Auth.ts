@@ -7,7 +7,10 @@
  * was addressed to (RFC 8707: OAuth tokens minted for this gateway, never for another). Delegated
  * tokens carry `scope`, `client_id` and `mana_space` into the Principal. Verified tokens are
  * cached under their SHA-256 until `exp` (introspected ones at most 30 s), so a busy session pays
- * one verification per token, not per request. Not responsible for spaces or HTTP codes.
+ * one verification per token, not per request. A cached JWT remembers the key id that verified
+ * it and stops working once the key set no longer holds that key: the key set is re-read at
+ * least once per refresh interval even when every token is cached, so a removed key is honoured
+ * within one interval. Not responsible for spaces or HTTP codes.
  */
 import { Clock, Context, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
 import * as Jose from "jose"
@@ -43,6 +46,13 @@ export interface AuthShape {
 export interface AuthOptions {
   /** How long jose keeps the fetched JWKS (default 10 minutes). */
   readonly jwksCacheMaxAge?: Duration.DurationInput
+  /**
+   * How often cached tokens' keys are checked against a freshly fetched JWKS (default: the JWKS
+   * max age, 10 minutes). A key removed from the JWKS stops working within this interval.
+   */
+  readonly keySetRefresh?: Duration.DurationInput
+  /** Minimum time between JWKS fetches for unknown key ids (jose's cooldown, default 30 s). */
+  readonly jwksCooldown?: Duration.DurationInput
   /** Verified tokens remembered at most (default 10 000). */
   readonly tokenCacheCapacity?: number
 }
@@ -54,6 +64,8 @@ type Claims = typeof Claims.Type
 interface VerifiedToken {
   readonly principal: Principal
   readonly audiences: ReadonlyArray<string>
+  /** The JWKS key that verified a JWT; `undefined` for introspected tokens. */
+  readonly kid?: string | undefined
 }
 
 /** How long an introspection answer is trusted before the authorization server is asked again. */
@@ -132,10 +144,40 @@ export const makeAuth = (options: AuthOptions = {}) =>
     const jwks = Jose.createRemoteJWKSet(new URL(`${upstreams.authUrl}/api/auth/jwks`), {
       timeoutDuration: Math.max(1, Math.round(Duration.toMillis(config.upstreamTimeout))),
       cacheMaxAge: Duration.toMillis(options.jwksCacheMaxAge ?? Duration.minutes(10)),
+      cooldownDuration: Duration.toMillis(options.jwksCooldown ?? Duration.seconds(30)),
       [Jose.customFetch]: webFetch
     })
     const accepted = { audience: config.jwtAudience, issuers: upstreams.issuers }
     const cache = yield* makeExpiringCache<VerifiedToken>(options.tokenCacheCapacity ?? 10_000)
+    const refreshMillis = Duration.toMillis(options.keySetRefresh ?? options.jwksCacheMaxAge ?? Duration.minutes(10))
+    // The key ids of the last key set jose fetched, and when this layer last made sure it was
+    // fresh. Mutated only in Effect.sync steps below.
+    const keySet = { kids: new Set<string>(), checkedAt: Number.NEGATIVE_INFINITY }
+    const observeKeySet = (now: number) =>
+      Effect.sync(() => {
+        const current = jwks.jwks()
+        if (current === undefined) return
+        keySet.kids = new Set(current.keys.flatMap((key) => typeof key.kid === "string" ? [key.kid] : []))
+        keySet.checkedAt = now
+      })
+    // Cached tokens never reach jose, so nothing would refetch the key set: re-read it once per
+    // refresh interval. If mana-auth is unreachable, the last known keys stay in force.
+    const refreshKeySet = Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      if (now - keySet.checkedAt < refreshMillis) return
+      yield* Effect.sync(() => {
+        keySet.checkedAt = now
+      })
+      yield* Effect.tryPromise(() => jwks.reload()).pipe(
+        Effect.zipRight(observeKeySet(now)),
+        Effect.catchAll(() => Effect.logWarning("JWKS refresh failed; keeping the last known keys"))
+      )
+    })
+    /** A cached JWT whose key left the key set must be verified again (and then fails). */
+    const keyStillPublished = (verified: VerifiedToken) =>
+      verified.kid === undefined
+        ? Effect.succeed(true)
+        : Effect.zipRight(refreshKeySet, Effect.sync(() => verified.kid !== undefined && keySet.kids.has(verified.kid)))
     const tolerance = Duration.toSeconds(config.jwtClockTolerance)
     const introspection = Option.map(config.oauthIntrospection, (settings) =>
       introspect({ ...settings, timeout: config.upstreamTimeout }, webFetch))
@@ -144,7 +186,7 @@ export const makeAuth = (options: AuthOptions = {}) =>
       Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
         // The audience is checked by `verify`, against the request's resource URL too.
-        const { payload } = yield* Effect.tryPromise({
+        const { payload, protectedHeader } = yield* Effect.tryPromise({
           try: () =>
             Jose.jwtVerify(token, jwks, {
               algorithms: ["EdDSA"],
@@ -159,7 +201,8 @@ export const makeAuth = (options: AuthOptions = {}) =>
         const claims = yield* Schema.decodeUnknown(Claims)(payload).pipe(
           Effect.orElseFail(() => failed("malformed", "its claims have unexpected types"))
         )
-        const verified = yield* principalOf(claims)
+        const verified = { ...(yield* principalOf(claims)), kid: protectedHeader.kid }
+        yield* observeKeySet(now)
         const expiresAt = claims.exp * 1000
         // Inside the clock tolerance a token may verify after exp; such a token is not cached.
         return { verified, cacheUntil: expiresAt > now ? Option.some(expiresAt) : Option.none() }
@@ -185,7 +228,9 @@ export const makeAuth = (options: AuthOptions = {}) =>
     const verify = Effect.fn("Auth.verify")(function*(authorization: string | undefined, resource?: string) {
       const token = yield* bearer(authorization)
       const key = yield* sha256Hex(token)
-      const cached = yield* cache.get(key)
+      const hit = yield* cache.get(key)
+      const cached = Option.isSome(hit) && !(yield* keyStillPublished(hit.value)) ? Option.none() : hit
+      if (Option.isSome(hit) && Option.isNone(cached)) yield* cache.invalidate(key)
       const verified = Option.isSome(cached) ? cached.value : yield* Effect.gen(function*() {
         const fresh = yield* (isJwtShaped(token) ? verifyJwt(token) : verifyOpaque(token))
         if (Option.isSome(fresh.cacheUntil)) yield* cache.set(key, fresh.verified, fresh.cacheUntil.value)

@@ -50,6 +50,12 @@ const make = () => {
     buckets: durationBuckets,
     registers: [registry]
   })
+  const toolDefects = new Prom.Counter({
+    name: "mana_mcp_tool_defects_total",
+    help: "Tool calls that hit an unexpected failure (a gateway bug); each is logged once with its reference id",
+    labelNames: ["tool"] as const,
+    registers: [registry]
+  })
   const sessionsActive = new Prom.Gauge({
     name: "mana_mcp_sessions_active",
     help: "Open MCP sessions (2025-era clients)",
@@ -104,6 +110,7 @@ const make = () => {
         toolInvocations.inc({ tool, outcome })
         toolDuration.observe({ tool, outcome }, seconds)
       }),
+    toolDefect: (tool: string) => Effect.sync(() => toolDefects.inc({ tool })),
     setSessionsActive: (count: number) => Effect.sync(() => sessionsActive.set(count)),
     upstreamRequest: (upstream: UpstreamName, outcome: UpstreamOutcome, seconds: number) =>
       Effect.sync(() => upstreamDuration.observe({ upstream, outcome }, seconds)),

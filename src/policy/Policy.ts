@@ -33,6 +33,11 @@ export interface GatePass {
   readonly decision: "allow" | "flagged" | "would-deny" | "unchecked" | "confirmed"
   /** `clean`, `injection-marker`, the deny reason, or `policy-off`. */
   readonly reason: string
+  /**
+   * Present when the gate has something to say that does not block the call (a flagged marker, a
+   * log-only would-deny): sent to the client as a `warning` log notification.
+   */
+  readonly warning: Option.Option<string>
 }
 
 export interface PolicyShape {
@@ -54,10 +59,16 @@ interface Verdict {
   readonly confirmed: boolean
 }
 
-const pass = (reminder: Option.Option<string>, decision: GatePass["decision"], reason: string): GatePass => ({
+const pass = (
+  reminder: Option.Option<string>,
+  decision: GatePass["decision"],
+  reason: string,
+  warning: Option.Option<string> = Option.none()
+): GatePass => ({
   reminder,
   decision,
-  reason
+  reason,
+  warning
 })
 
 /** Builds the gate; the mode is read once, at layer construction. */
@@ -172,9 +183,21 @@ const makePolicy = Effect.gen(function*() {
         case "Deny":
           return enforce
             ? yield* new PolicyDenied({ tool: call.tool.name, reason: decision.reason, reminder: decision.reminder })
-            : pass(Option.none(), "would-deny", decision.reason)
+            : pass(
+              Option.none(),
+              "would-deny",
+              decision.reason,
+              Option.some(
+                `Policy (log-only): ${call.tool.name} would be refused in enforce mode (${decision.reason}): ${decision.reminder}`
+              )
+            )
         case "Flagged":
-          return pass(Option.some(decision.reminder), verdict.confirmed ? "confirmed" : "flagged", labels.reason)
+          return pass(
+            Option.some(decision.reminder),
+            verdict.confirmed ? "confirmed" : "flagged",
+            labels.reason,
+            Option.some(`Policy: ${call.tool.name} was flagged (injection marker "${decision.marker}"); it ran`)
+          )
         case "Clean":
           return pass(Option.none(), verdict.confirmed ? "confirmed" : "allow", labels.reason)
       }

@@ -53,6 +53,16 @@ export interface SyncClientShape {
     tool: string,
     changes: ReadonlyArray<OutgoingChange>
   ) => Effect.Effect<void, SyncError>
+  /**
+   * Runs `effect` while no other `exclusive` effect of the same (user, space, app, table) runs in
+   * this process: a create that reads the table to place its record (`order` = max + 1) and then
+   * pushes must not interleave with another one, or both would pick the same place.
+   */
+  readonly exclusive: (
+    caller: CallerShape,
+    app: string,
+    table: string
+  ) => <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 }
 
 export class SyncClient extends Context.Tag("mana-mcp/SyncClient")<SyncClient, SyncClientShape>() {}

@@ -36,6 +36,14 @@ const refused = (app: string) => (response: HttpClientResponse.HttpClientRespons
   if (status >= 500) return Effect.succeed(new SyncUnavailable({ app, reason: "server-error", status }))
   if (status === 401) return Effect.succeed(new SyncUnauthorized({ app }))
   if (status === 402) return Effect.succeed(new SyncPaymentRequired({ app }))
+  if (status === 429) {
+    // Not retried here: hammering a rate-limited upstream only prolongs the limit. The agent is told how long to wait.
+    const retryAfter = /^\d{1,5}$/.exec(response.headers["retry-after"] ?? "")?.[0]
+    const wait = retryAfter === undefined ? "a minute" : `${retryAfter} seconds`
+    return Effect.succeed(
+      new SyncRejected({ app, status, detail: `too many requests for this user; wait ${wait} before retrying` })
+    )
+  }
   return response.text.pipe(
     Effect.orElseSucceed(() => ""),
     Effect.map((text) => new SyncRejected({ app, status, detail: truncate(text) }))
@@ -66,9 +74,16 @@ export const httpTransport = Effect.gen(function*() {
         refused: refused(app),
         // A 200 whose body is not the pull shape is a mana-sync bug, not something an agent can act on.
         // The parse error is dropped: it would quote record values (ciphertext, plaintext fields) into the logs.
+        // A body cut off on the wire is a network failure (retried like one), not a bug.
         read: (response) =>
-          Effect.flatMap(response.json, Schema.decodeUnknown(PullResponse)).pipe(
-            Effect.orDieWith(() => new Error(`mana-sync pull response for ${app} does not match the protocol`))
+          response.text.pipe(
+            Effect.mapError(() => new SyncUnavailable({ app, reason: "network" })),
+            Effect.flatMap((text) =>
+              Effect.try(() => JSON.parse(text) as unknown).pipe(
+                Effect.flatMap(Schema.decodeUnknown(PullResponse)),
+                Effect.orDieWith(() => new Error(`mana-sync pull response for ${app} does not match the protocol`))
+              )
+            )
           )
       }),
     push: ({ app, body, caller, clientId }) =>
@@ -93,7 +108,7 @@ export const SyncClientHttp = Layer.effect(
   SyncClient,
   Effect.gen(function*() {
     const client = yield* makeSyncClient(yield* httpTransport)
-    return { read: client.read, readTrash: client.readTrash, push: client.push }
+    return { read: client.read, readTrash: client.readTrash, push: client.push, exclusive: client.exclusive }
   })
 )
 

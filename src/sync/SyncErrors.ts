@@ -33,13 +33,25 @@ export class SyncRejected extends Schema.TaggedError<SyncRejected>()("SyncReject
   }
 }
 
-/** Network failure, timeout or 5xx after retries. Nothing was confirmed written. */
+/** The tool that shows whether a record of `app` exists, for "check before you retry" advice. */
+const listToolOf: Readonly<Record<string, string>> = {
+  habits: "habits.list",
+  todo: "todo.list",
+  notes: "notes.search",
+  journal: "journal.list"
+}
+
+/**
+ * Network failure, timeout or 5xx after retries. Nothing was confirmed written. A failed create
+ * may still have been stored (mana-sync is not atomic, a timeout says nothing), and repeating it
+ * would store a second record with a new id; a failed update repeats harmlessly (same fields,
+ * LWW), so the advice differs.
+ */
 export class SyncUnavailable extends Schema.TaggedError<SyncUnavailable>()("SyncUnavailable", {
   app: Schema.String,
   reason: Schema.Literal("network", "timeout", "server-error"),
   status: Schema.optional(Schema.Number),
-  /** A failed write may still have been stored (mana-sync is not atomic, a timeout says nothing). */
-  operation: Schema.optional(Schema.Literal("read", "write"))
+  operation: Schema.optional(Schema.Literal("read", "create", "update"))
 }) {
   override get message() {
     const what = this.reason === "timeout"
@@ -47,9 +59,16 @@ export class SyncUnavailable extends Schema.TaggedError<SyncUnavailable>()("Sync
       : this.reason === "network"
       ? "could not be reached"
       : `answered with a server error (HTTP ${this.status ?? "5xx"})`
-    return this.operation === "write"
-      ? `mana-sync ${what}, so this write is unconfirmed: it may or may not have been stored. Before retrying, check with the matching list or search tool, so a retry does not create a duplicate.`
-      : `mana-sync ${what}. This is temporary: retry the call in a moment.`
+    switch (this.operation) {
+      case "create":
+        return `mana-sync ${what}, so this create is unconfirmed: the record may or may not have been stored. Do not simply retry: first call ${
+          listToolOf[this.app] ?? "the matching list or search tool"
+        } to see whether it exists, and create it again only if it does not (a repeated create stores a second record).`
+      case "update":
+        return `mana-sync ${what}, so this change is unconfirmed: it may or may not have been stored. Repeating the same call is safe (an update applied twice changes nothing more); retry it in a moment.`
+      default:
+        return `mana-sync ${what}. Nothing was changed. This is temporary: retry the call in a moment.`
+    }
   }
 }
 

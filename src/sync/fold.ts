@@ -4,6 +4,13 @@
  * O(changes in it), not O(history). No I/O, no clock; pulling, caching and decoding to tool
  * shapes are elsewhere. Partial records (e.g. an update with no insert) are kept; tools skip
  * records that miss required fields.
+ *
+ * Where a record lives is decided by its insert and never changes afterwards (upstreams.md 2.8:
+ * the web app treats `spaceId` and `authorId` as immutable). A pull returns other members'
+ * changes too, and a change does not say who wrote it, so a later change — an update, a delete,
+ * or a repeated insert of the same id — cannot move a record to another space or re-author it:
+ * a member of a shared space who knows the id of someone's personal record cannot pull it out
+ * of that personal space by writing to it with the shared space id.
  */
 import { HashMap, HashSet, Option } from "effect"
 import { instantOf as instant, type WireChange } from "./SyncWire.ts"
@@ -18,8 +25,13 @@ export interface RecordState {
   readonly fields: Readonly<Record<string, FieldState>>
   /** Hard-deleted (delete without `deletedAt`): later partial updates are ignored. */
   readonly tombstone: boolean
-  /** The last non-empty top-level `spaceId` of a change to this record. */
+  /**
+   * The record's space: the top-level `spaceId` of its insert; before any insert was seen (a
+   * partial record), the last non-empty one of its changes.
+   */
   readonly spaceId: string | undefined
+  /** An insert was applied: `spaceId` and the `spaceId`/`authorId` fields are now fixed. */
+  readonly inserted: boolean
 }
 
 export interface FoldState {
@@ -37,7 +49,16 @@ export interface FoldedRecord {
 
 export const emptyFold: FoldState = { records: HashMap.empty(), seen: HashSet.empty() }
 
-const freshRecord = (id: string): RecordState => ({ id, fields: {}, tombstone: false, spaceId: undefined })
+const freshRecord = (id: string): RecordState => ({
+  id,
+  fields: {},
+  tombstone: false,
+  spaceId: undefined,
+  inserted: false
+})
+
+/** Fields that place a record; set by its (first) insert, never changed by later changes. */
+const placement = new Set(["spaceId", "authorId"])
 
 /** Sets `key` when `at` is at least its current stamp (ties: the later event wins). */
 const lww = (fields: Record<string, FieldState>, key: string, value: unknown, at: number): void => {
@@ -46,7 +67,9 @@ const lww = (fields: Record<string, FieldState>, key: string, value: unknown, at
 }
 
 const applyToRecord = (existing: RecordState | undefined, change: WireChange): RecordState | undefined => {
-  const spaceId = change.spaceId !== undefined && change.spaceId !== "" ? change.spaceId : existing?.spaceId
+  const changeSpace = change.spaceId !== undefined && change.spaceId !== "" ? change.spaceId : undefined
+  // Once inserted, a record stays where its insert put it.
+  const spaceId = existing?.inserted === true ? existing.spaceId : changeSpace ?? existing?.spaceId
   switch (change.op) {
     case "insert": {
       // An insert is an upsert: it (re)creates the record, even after a hard delete.
@@ -55,22 +78,30 @@ const applyToRecord = (existing: RecordState | undefined, change: WireChange): R
       const at = instant(data["updatedAt"] ?? data["createdAt"])
       const fields = { ...base.fields }
       for (const [key, value] of Object.entries(data)) {
-        if (key !== "id") lww(fields, key, value, at)
+        if (key === "id" || (base.inserted && placement.has(key) && fields[key] !== undefined)) continue
+        lww(fields, key, value, at)
       }
-      return { ...base, fields, tombstone: false, spaceId }
+      return {
+        ...base,
+        fields,
+        tombstone: false,
+        spaceId: base.inserted ? base.spaceId : changeSpace ?? base.spaceId,
+        inserted: true
+      }
     }
     case "update": {
       if (existing?.tombstone === true) return existing
       const base = existing ?? freshRecord(change.id)
       const fields = { ...base.fields }
       for (const [key, field] of Object.entries(change.fields ?? {})) {
+        if (placement.has(key) && fields[key] !== undefined) continue
         lww(fields, key, field.value ?? null, instant(field.at))
       }
       return { ...base, fields, spaceId }
     }
     case "delete": {
       if (change.deletedAt === undefined) {
-        return { id: change.id, fields: {}, tombstone: true, spaceId }
+        return { id: change.id, fields: {}, tombstone: true, spaceId, inserted: false }
       }
       if (existing?.tombstone === true) return existing
       const base = existing ?? freshRecord(change.id)

@@ -5,7 +5,7 @@
  * `SyncTransport` differs between layers, so tests of the engine-backed layer exercise the same
  * code paths as production.
  */
-import { Clock, DateTime, Effect, Schedule } from "effect"
+import { Clock, DateTime, Effect, Hash, Schedule } from "effect"
 import type { CallerShape } from "../domain/Caller.ts"
 import { Ids } from "../domain/Ids.ts"
 import { noteWritten } from "../observability/audit/writtenRecords.ts"
@@ -136,12 +136,26 @@ export const makeSyncClient = (transport: SyncTransport) =>
           ),
           Effect.mapError((error) =>
             error._tag === "SyncUnavailable"
-              ? new SyncUnavailable({ app: error.app, reason: error.reason, status: error.status, operation: "write" })
+              ? new SyncUnavailable({
+                app: error.app,
+                reason: error.reason,
+                status: error.status,
+                operation: changes.some((change) => change.op === "insert") ? "create" : "update"
+              })
               : error
           )
         )
         yield* noteWritten(changes.map((change) => ({ app, table: change.table, id: change.id, op: change.op })))
       }).pipe(Effect.withSpan("SyncClient.push", { attributes: { app, tool, changes: changes.length } }))
 
-    return { read, readTrash, push, readerId, writerId } as const
+    // Striped, so the lock table stays fixed-size; unrelated tables rarely share a stripe, and
+    // sharing one only serialises, never deadlocks (an exclusive effect takes one stripe).
+    const stripes = yield* Effect.forEach(Array.from({ length: 64 }), () => Effect.makeSemaphore(1))
+    const exclusive: SyncClientShape["exclusive"] = (caller, app, table) => (effect) => {
+      const key = `${caller.principal.userId}\u0000${caller.spaceId}\u0000${app}\u0000${table}`
+      const stripe = stripes[Math.abs(Hash.string(key)) % stripes.length]
+      return stripe === undefined ? effect : stripe.withPermits(1)(effect)
+    }
+
+    return { read, readTrash, push, exclusive, readerId, writerId } as const
   })

@@ -3,9 +3,12 @@
  * handler whose errors and requirements stay in its signature. `defineTool` erases the input and
  * output types behind `Tool<R>` so a registry can hold many tools; it does not run anything.
  */
-import { Effect, JSONSchema, ParseResult, Schema, SchemaAST } from "effect"
+import { Effect, JSONSchema, Schema, SchemaAST } from "effect"
 import type { AgentError } from "../domain/AgentError.ts"
 import { CurrentTool, moduleOf } from "./CurrentTool.ts"
+import { type InputIssue, maxListedIssues, renderIssue, renderIssues } from "./input/InputIssue.ts"
+import { inputIssuesOf } from "./input/inputIssues.ts"
+import { shapeIssues, splitUnknown, unknownKeyIssue } from "./input/inputShape.ts"
 import { cleanJsonSchema, type JsonObject } from "./jsonSchema.ts"
 import { defaultsOf, withDefaults } from "./schemaDefaults.ts"
 
@@ -43,15 +46,24 @@ export interface ToolSpec<I, IE, O, OE, E extends AgentError, R> {
   readonly handler: (input: I) => Effect.Effect<O, E, R>
 }
 
-/** Arguments failed the input schema; the message names every bad path and why. */
+/**
+ * Arguments failed the input checks. `issues` holds at most ten rendered problems (path, what is
+ * wrong, what is accepted, a preview of what was sent); `unlisted` counts the rest. The message
+ * is never longer than 2 KB whatever was sent.
+ */
 export class InvalidToolInput extends Schema.TaggedError<InvalidToolInput>()("InvalidToolInput", {
   tool: Schema.String,
-  issues: Schema.Array(Schema.String)
+  issues: Schema.Array(Schema.String),
+  unlisted: Schema.Number,
+  footer: Schema.optional(Schema.String)
 }) {
   override get message() {
-    return `Invalid input for ${this.tool}: ${this.issues.join("; ")}`
+    return renderIssues(this.tool, this.issues, this.unlisted, this.footer)
   }
 }
+
+const invalidInput = (tool: string, issues: ReadonlyArray<InputIssue>, unlisted: number, footer?: string) =>
+  new InvalidToolInput({ tool, issues: issues.map(renderIssue), unlisted, ...(footer === undefined ? {} : { footer }) })
 
 /** The handler's result did not match the tool's own output schema: a gateway bug, reported plainly. */
 export class ToolOutputInvalid extends Schema.TaggedError<ToolOutputInvalid>()("ToolOutputInvalid", {
@@ -90,11 +102,11 @@ export interface Tool<R> {
   readonly decode: (args: unknown) => Effect.Effect<DecodedCall<R>, InvalidToolInput>
 }
 
-/** Every issue as `path: message`, so the agent can fix all bad fields in one retry. */
-export const describeParseIssues = (error: ParseResult.ParseError): ReadonlyArray<string> =>
-  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) =>
-    `${issue.path.length === 0 ? "(arguments)" : issue.path.map(String).join(".")}: ${issue.message}`
-  )
+/** The property names of a tool's input object as the agent sends them. */
+const propertyNames = (schema: Schema.Schema.Any): ReadonlySet<string> => {
+  const ast = SchemaAST.encodedAST(schema.ast)
+  return new Set(SchemaAST.isTypeLiteral(ast) ? ast.propertySignatures.map((p) => String(p.name)) : [])
+}
 
 /**
  * JSON Schema 2020-12 for a tool's input or output. Effect renders an empty struct as "any
@@ -125,6 +137,37 @@ export const defineTool = <I, IE, O, OE, E extends AgentError, R>(
   // transform (or refine) are still encoded, and a mismatch is still `ToolOutputInvalid`.
   const outputNeedsEncoding = SchemaAST.encodedAST(spec.output.ast) !== spec.output.ast
   const confirmation = spec.confirmation
+  const properties = propertyNames(spec.input)
+  const accepted = `Accepted properties: ${properties.size === 0 ? "none" : [...properties].join(", ")}.`
+  // Limits before work: depth and reserved keys first, unknown properties counted (not decoded),
+  // then the schema with every issue, of which the agent sees the first few.
+  const check = (args: unknown): Effect.Effect<I, InvalidToolInput> =>
+    Effect.suspend(() => {
+      const shape = shapeIssues(args)
+      if (shape.length > 0) return Effect.fail(invalidInput(spec.name, shape, 0))
+      const split = splitUnknown(args, properties, maxListedIssues)
+      const record = split.unknownCount === 0 ? {} : (args as Readonly<Record<string, unknown>>)
+      const unknown = split.unknownKeys.map((key) => unknownKeyIssue(spec.name, key, record[key]))
+      const unknownUnlisted = split.unknownCount - unknown.length
+      return decodeInput(split.known).pipe(
+        Effect.flatMap((input) =>
+          unknown.length === 0
+            ? Effect.succeed(input)
+            : Effect.fail(invalidInput(spec.name, unknown, unknownUnlisted, accepted))
+        ),
+        Effect.catchTag("ParseError", (error) => {
+          const { issues, skipped } = inputIssuesOf(error, maxListedIssues)
+          return Effect.fail(
+            invalidInput(
+              spec.name,
+              [...unknown, ...issues],
+              unknownUnlisted + skipped,
+              unknown.length === 0 ? undefined : accepted
+            )
+          )
+        })
+      )
+    })
   return {
     name: spec.name,
     title: spec.title,
@@ -136,8 +179,7 @@ export const defineTool = <I, IE, O, OE, E extends AgentError, R>(
     inputJsonSchema: withDefaults(toolJsonSchema(spec.input), defaultsOf(spec.input)),
     outputJsonSchema: toolJsonSchema(spec.output),
     decode: (args) =>
-      decodeInput(args ?? {}).pipe(
-        Effect.mapError((error) => new InvalidToolInput({ tool: spec.name, issues: describeParseIssues(error) })),
+      check(args ?? {}).pipe(
         Effect.map((input): DecodedCall<Exclude<R, CurrentTool>> => ({
           input,
           confirmation: confirmation === undefined ? undefined : {

@@ -8,7 +8,7 @@
  * the answer comes back through here, its state verified against this very call before the gate
  * sees the answer.
  */
-import { Cause, Clock, Effect, Option } from "effect"
+import { Cause, Clock, Effect, Option, Random, Ref } from "effect"
 import { Caller, type CallerShape } from "../domain/Caller.ts"
 import { type AuditDecision, AuditLog } from "../observability/audit/AuditLog.ts"
 import { withWrittenRecords } from "../observability/audit/writtenRecords.ts"
@@ -21,7 +21,12 @@ import type { Registry } from "./registry.ts"
 import { errorResult, makeSuccessResult, type ToolResult } from "./toolResult.ts"
 
 export type InvokeOutcome =
-  | { readonly _tag: "Result"; readonly result: ToolResult }
+  | {
+    readonly _tag: "Result"
+    readonly result: ToolResult
+    /** Non-blocking policy notes, sent to the client as `warning` log notifications. */
+    readonly warnings?: ReadonlyArray<string>
+  }
   | { readonly _tag: "UnknownTool"; readonly name: string }
   /** Ask the user `message` (Confirm/Cancel), then call again with the answer and `state`. */
   | { readonly _tag: "ConfirmationRequired"; readonly message: string; readonly state: string }
@@ -43,8 +48,18 @@ const answered = (result: ToolResult, verdict: Verdict): Answered => ({
   verdict
 })
 
-const internalErrorMessage = (tool: string) =>
-  `Tool ${tool} failed because of an internal gateway error. Nothing secret was exposed; retry once, and report it if it persists.`
+const internalErrorMessage = (tool: string, reference?: string) =>
+  `Tool ${tool} failed because of an internal gateway error${
+    reference === undefined ? "" : ` (reference ${reference})`
+  }. Nothing secret was exposed; retry once, and if it persists report it${
+    reference === undefined ? "" : " with the reference"
+  }.`
+
+/** A short id that ties the agent's message to the one log line with the stack. */
+const referenceId = Effect.map(
+  Effect.all([Random.nextIntBetween(0, 0x10000), Random.nextIntBetween(0, 0x10000)]),
+  ([high, low]) => `${high.toString(16).padStart(4, "0")}${low.toString(16).padStart(4, "0")}`
+)
 
 /** `successResult` is one per invoke function: it remembers the JSON text of each output object. */
 export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccessResult()) =>
@@ -57,137 +72,160 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
   const tool = registry.exposed.get(name)
   if (tool === undefined) return Effect.succeed({ _tag: "UnknownTool", name })
 
-  const call = Effect.gen(function*() {
-    const metrics = yield* Metrics
-    const policy = yield* Policy
-    const signer = yield* ConfirmationSigner
-    const started = yield* Clock.currentTimeMillis
-    const finish = (outcome: ToolOutcome, result: ToolResult, verdict: Verdict) =>
-      Effect.flatMap(
-        Clock.currentTimeMillis,
-        (now): Effect.Effect<Answered> =>
-          Effect.as(metrics.toolInvocation(tool.name, outcome, (now - started) / 1000), answered(result, verdict))
-      )
+  // Any unexpected failure — in decoding, the gate, a confirmation or the handler — is a defect:
+  // one generic answer with a reference, one log line with the stack, one count. Never a raw
+  // JSON-RPC error.
+  const defect = (cause: Cause.Cause<unknown>, gate: Omit<Verdict, "outcome">) =>
+    Effect.gen(function*() {
+      const reference = yield* referenceId
+      yield* Effect.logError("tool defect", { tool: tool.name, reference }, cause)
+      const metrics = yield* Metrics
+      yield* metrics.toolDefect(tool.name)
+      yield* metrics.toolInvocation(tool.name, "handler-error", 0)
+      return answered(errorResult(internalErrorMessage(tool.name, reference)), { ...gate, outcome: "defect" })
+    })
 
-    const decoded = yield* Effect.either(tool.decode(args))
-    if (decoded._tag === "Left") {
-      return yield* finish("input-invalid", errorResult(decoded.left.message), {
-        decision: "unchecked",
-        reason: "input-invalid",
-        outcome: "input-invalid"
-      })
-    }
-    const { confirmation: confirming, input, run } = decoded.right
-    const claim = { tool: tool.name, userId: caller.principal.userId, spaceId: caller.spaceId, input }
+  const call = (warnings: Ref.Ref<ReadonlyArray<string>>) =>
+    Effect.gen(function*() {
+      const metrics = yield* Metrics
+      const policy = yield* Policy
+      const signer = yield* ConfirmationSigner
+      const started = yield* Clock.currentTimeMillis
+      const finish = (outcome: ToolOutcome, result: ToolResult, verdict: Verdict) =>
+        Effect.flatMap(
+          Clock.currentTimeMillis,
+          (now): Effect.Effect<Answered> =>
+            Effect.as(metrics.toolInvocation(tool.name, outcome, (now - started) / 1000), answered(result, verdict))
+        )
 
-    // An answer counts only if its signed state was minted for exactly this call, unexpired.
-    const confirmation: Confirmation = round.answer === undefined
-      ? { _tag: round.canAsk && confirming !== undefined ? "CanAsk" : "CannotAsk" }
-      : { _tag: "Answered", answer: round.answer.answer }
-    if (round.answer !== undefined) {
-      const verified = yield* Effect.either(signer.verify(round.answer.state, claim))
-      if (verified._tag === "Left") {
-        return answered(errorResult(verified.left.message), {
-          decision: "deny",
-          reason: `confirmation-${verified.left.reason}`,
-          outcome: verified.left._tag
+      const decoded = yield* Effect.either(tool.decode(args))
+      if (decoded._tag === "Left") {
+        return yield* finish("input-invalid", errorResult(decoded.left.message), {
+          decision: "unchecked",
+          reason: "input-invalid",
+          outcome: "input-invalid"
         })
       }
-    }
+      const { confirmation: confirming, input, run } = decoded.right
+      const claim = { tool: tool.name, userId: caller.principal.userId, spaceId: caller.spaceId, input }
 
-    const pass = yield* Effect.either(
-      policy.gate({ tool, userId: caller.principal.userId, input, confirmation })
-    )
-    // Refused, asked and declined calls are not counted as invocations (a metrics contract).
-    if (pass._tag === "Left") {
-      const refusal = pass.left
-      switch (refusal._tag) {
-        case "PolicyDenied":
-          return answered(errorResult(refusal.message), {
+      // An answer counts only if its signed state was minted for exactly this call, unexpired.
+      const confirmation: Confirmation = round.answer === undefined
+        ? { _tag: round.canAsk && confirming !== undefined ? "CanAsk" : "CannotAsk" }
+        : { _tag: "Answered", answer: round.answer.answer }
+      if (round.answer !== undefined) {
+        const verified = yield* Effect.either(signer.verify(round.answer.state, claim))
+        if (verified._tag === "Left") {
+          return answered(errorResult(verified.left.message), {
             decision: "deny",
-            reason: refusal.reason,
-            outcome: refusal._tag
+            reason: `confirmation-${verified.left.reason}`,
+            outcome: verified.left._tag
           })
-        case "ConfirmationDeclined": {
-          const verdict: Verdict = { decision: "declined", reason: `user-${refusal.answer}`, outcome: "ok" }
-          if (confirming === undefined) return answered(errorResult(internalErrorMessage(tool.name)), verdict)
-          const declined = yield* Effect.either(confirming.declined(refusal.answer))
-          return answered(
-            declined._tag === "Left" ? errorResult(declined.left.message) : successResult(declined.right),
-            verdict
-          )
-        }
-        case "ConfirmationNeeded": {
-          const verdict: Verdict = { decision: "asked", reason: "destructive-not-allowed", outcome: "asked" }
-          if (confirming === undefined) return answered(errorResult(internalErrorMessage(tool.name)), verdict)
-          const prompt = yield* Effect.either(Effect.provideService(confirming.prompt, Caller, caller))
-          if (prompt._tag === "Left") {
-            return yield* finish("handler-error", errorResult(`Tool ${tool.name} failed: ${prompt.left.message}`), {
-              ...verdict,
-              outcome: prompt.left._tag
-            })
-          }
-          const state = yield* signer.mint(claim)
-          return { outcome: { _tag: "ConfirmationRequired", message: prompt.right, state }, verdict } satisfies Answered
         }
       }
-    }
-    const gate = { decision: pass.right.decision, reason: pass.right.reason }
 
-    return yield* run.pipe(
-      Effect.provideService(Caller, caller),
-      Effect.matchCauseEffect({
-        onSuccess: (output) =>
-          finish("success", successResult(output, Option.getOrUndefined(pass.right.reminder)), {
-            ...gate,
-            outcome: "ok"
-          }),
-        onFailure: (cause) =>
-          Option.match(Cause.failureOption(cause), {
-            onSome: (error) =>
-              Effect.zipRight(
-                Effect.logInfo("tool failed", { tool: tool.name, error: error._tag }),
-                finish("handler-error", errorResult(`Tool ${tool.name} failed: ${error.message}`), {
-                  ...gate,
-                  outcome: error._tag
-                })
-              ),
-            // Defects (bugs) are logged with their cause for operators; the agent gets a generic message.
-            onNone: () =>
-              Effect.zipRight(
-                Effect.logError("tool defect", { tool: tool.name }, cause),
-                finish("handler-error", errorResult(internalErrorMessage(tool.name)), { ...gate, outcome: "defect" })
-              )
-          })
-      })
+      const pass = yield* Effect.either(
+        policy.gate({ tool, userId: caller.principal.userId, input, confirmation })
+      )
+      // Refused, asked and declined calls are not counted as invocations (a metrics contract).
+      if (pass._tag === "Left") {
+        const refusal = pass.left
+        switch (refusal._tag) {
+          case "PolicyDenied":
+            return answered(errorResult(refusal.message), {
+              decision: "deny",
+              reason: refusal.reason,
+              outcome: refusal._tag
+            })
+          case "ConfirmationDeclined": {
+            const verdict: Verdict = { decision: "declined", reason: `user-${refusal.answer}`, outcome: "ok" }
+            if (confirming === undefined) return answered(errorResult(internalErrorMessage(tool.name)), verdict)
+            const declined = yield* Effect.either(confirming.declined(refusal.answer))
+            return answered(
+              declined._tag === "Left" ? errorResult(declined.left.message) : successResult(declined.right),
+              verdict
+            )
+          }
+          case "ConfirmationNeeded": {
+            const verdict: Verdict = { decision: "asked", reason: "destructive-not-allowed", outcome: "asked" }
+            if (confirming === undefined) return answered(errorResult(internalErrorMessage(tool.name)), verdict)
+            const prompt = yield* Effect.either(Effect.provideService(confirming.prompt, Caller, caller))
+            if (prompt._tag === "Left") {
+              return yield* finish("handler-error", errorResult(`Tool ${tool.name} failed: ${prompt.left.message}`), {
+                ...verdict,
+                outcome: prompt.left._tag
+              })
+            }
+            const state = yield* signer.mint(claim)
+            return {
+              outcome: { _tag: "ConfirmationRequired", message: prompt.right, state },
+              verdict
+            } satisfies Answered
+          }
+        }
+      }
+      const gate = { decision: pass.right.decision, reason: pass.right.reason }
+      yield* Ref.set(warnings, Option.toArray(pass.right.warning))
+
+      return yield* run.pipe(
+        Effect.provideService(Caller, caller),
+        Effect.matchCauseEffect({
+          onSuccess: (output) =>
+            finish("success", successResult(output, Option.getOrUndefined(pass.right.reminder)), {
+              ...gate,
+              outcome: "ok"
+            }),
+          onFailure: (cause) =>
+            Option.match(Cause.failureOption(cause), {
+              onSome: (error) =>
+                Effect.zipRight(
+                  Effect.logInfo("tool failed", { tool: tool.name, error: error._tag }),
+                  finish("handler-error", errorResult(`Tool ${tool.name} failed: ${error.message}`), {
+                    ...gate,
+                    outcome: error._tag
+                  })
+                ),
+              onNone: () => Cause.isInterruptedOnly(cause) ? Effect.interrupt : defect(cause, gate)
+            })
+        })
+      )
+    }).pipe(
+      Effect.catchAllCause((cause) =>
+        Cause.isInterruptedOnly(cause) ? Effect.interrupt : defect(cause, { decision: "unchecked", reason: "defect" })
+      )
     )
-  })
 
   /** The call and its audit line: who, where, what was decided and written, how long, which trace. */
-  const audited = withWrittenRecords((written) =>
-    Effect.gen(function*() {
-      const started = yield* Clock.currentTimeMillis
-      const { outcome, verdict } = yield* call
-      const durationMs = (yield* Clock.currentTimeMillis) - started
-      const span = yield* Effect.option(Effect.currentSpan)
-      yield* Effect.flatMap(AuditLog, (audit) =>
-        audit.record({
-          userId: caller.principal.userId,
-          clientName: caller.clientName,
-          era: caller.era,
-          sessionId: caller.sessionId,
-          spaceId: caller.spaceId,
-          tool: tool.name,
-          ...verdict,
-          records: written(),
-          durationMs,
-          traceId: Option.getOrUndefined(Option.map(span, (current) => current.traceId))
-        }))
-      return outcome
-    })
-  )
+  const audited = (warnings: Ref.Ref<ReadonlyArray<string>>) =>
+    withWrittenRecords((written) =>
+      Effect.gen(function*() {
+        const started = yield* Clock.currentTimeMillis
+        const { outcome, verdict } = yield* call(warnings)
+        const durationMs = (yield* Clock.currentTimeMillis) - started
+        const span = yield* Effect.option(Effect.currentSpan)
+        yield* Effect.flatMap(AuditLog, (audit) =>
+          audit.record({
+            userId: caller.principal.userId,
+            clientName: caller.clientName,
+            era: caller.era,
+            sessionId: caller.sessionId,
+            spaceId: caller.spaceId,
+            tool: tool.name,
+            ...verdict,
+            records: written(),
+            durationMs,
+            traceId: Option.getOrUndefined(Option.map(span, (current) => current.traceId))
+          }))
+        return outcome
+      })
+    )
 
-  return audited.pipe(
+  return Effect.gen(function*() {
+    const warnings = yield* Ref.make<ReadonlyArray<string>>([])
+    const outcome = yield* audited(warnings)
+    const notes = yield* Ref.get(warnings)
+    return outcome._tag === "Result" && notes.length > 0 ? { ...outcome, warnings: notes } : outcome
+  }).pipe(
     withToolSpan(tool.name, caller),
     Effect.annotateLogs({ tool: tool.name, userId: caller.principal.userId })
   )

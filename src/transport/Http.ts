@@ -45,8 +45,8 @@ const protectedResource = Effect.gen(function*() {
     authorization_servers: [upstreams.authUrl],
     scopes_supported: manaScopes,
     bearer_methods_supported: ["header"],
-    resource_name: "Mana MCP gateway",
-    resource_documentation: "https://github.com/mana/mana-mcp#readme"
+    // No `resource_documentation`: the gateway serves no documentation page, and RFC 9728 makes it optional.
+    resource_name: "Mana MCP gateway"
   }, { headers: Headers.fromInput(metadataCors) })
 })
 

@@ -24,6 +24,7 @@ import { makeLegacySessions } from "./LegacySessions.ts"
 import { makeServerFactory, type RunInvoke } from "./mcpServer.ts"
 import { corsHeaders, makeOriginPolicy, preflightResponse, rejectForeignOrigin, withHeaders } from "./originGuard.ts"
 import { maxRequestBodySize, methodLabel, readJsonBody } from "./requestBody.ts"
+import { refuseBatch, refuseOversized } from "./requestLimits.ts"
 import { missingScope } from "./scopeCheck.ts"
 import { makeToolCalls } from "./ToolCalls.ts"
 
@@ -89,6 +90,8 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
           const publicBase = publicBaseOf(config.publicUrl, request.url)
           const authenticated = yield* authenticate(request, publicBase)
           const parsedBody = method === "POST" ? yield* readJsonBody(request) : undefined
+          const refused = refuseBatch(request, parsedBody) ?? refuseOversized(parsedBody)
+          if (refused !== undefined) return refused
           const lacking = missingScope(parsedBody, authenticated.principal.scopes, hintOf)
           if (lacking !== undefined) {
             const message =

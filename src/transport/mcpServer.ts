@@ -109,6 +109,8 @@ export const makeServerFactory = (descriptors: ReadonlyArray<McpToolDescriptor>,
       // hints) get a clean answer instead of -32601; the gateway's surface is its tools.
       capabilities: {
         tools: { listChanged: false },
+        // logging/setLevel is answered by the SDK; policy warnings go out as `warning` messages.
+        logging: {},
         prompts: { listChanged: false },
         resources: { listChanged: false }
       },
@@ -146,6 +148,9 @@ export const makeServerFactory = (descriptors: ReadonlyArray<McpToolDescriptor>,
           },
           requestState: outcome.state
         })
+      }
+      for (const warning of outcome.warnings ?? []) {
+        await ctx.mcpReq.log("warning", warning, "mana-mcp/policy").catch(() => undefined)
       }
       const { content, isError, structuredContent } = outcome.result
       return {

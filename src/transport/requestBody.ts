@@ -2,7 +2,7 @@
  * Reads and parses a `/mcp` POST body once, under a size bound, so both protocol legs (and the
  * era classifier and the request metric) share one parse. Refusals are the HTTP answers the MCP
  * transports would give: 415 for a non-JSON media type, 413 over the bound, 400 with a JSON-RPC
- * parse error for invalid JSON.
+ * parse error for invalid JSON. The bound holds while the body streams in, chunked bodies included.
  */
 import { isJsonContentType } from "@modelcontextprotocol/server"
 import { Effect, Either } from "effect"
@@ -12,6 +12,39 @@ export const maxRequestBodySize = 4 * 1024 * 1024
 
 const parseError = (message: string) =>
   jsonResponse(400, { jsonrpc: "2.0", id: null, error: { code: -32700, message } })
+
+type BoundedRead =
+  | { readonly _tag: "Body"; readonly bytes: Uint8Array }
+  | { readonly _tag: "TooLarge" }
+
+/**
+ * Reads the body chunk by chunk and stops at the bound, so a chunked upload without
+ * `Content-Length` (or one that lies about it) never costs more than `max` bytes of memory.
+ */
+const readBounded = async (body: ReadableStream<Uint8Array> | null, max: number): Promise<BoundedRead> => {
+  if (body === null) return { _tag: "Body", bytes: new Uint8Array(0) }
+  const reader = body.getReader()
+  const chunks: Array<Uint8Array> = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > max) {
+      await reader.cancel().catch(() => undefined)
+      return { _tag: "TooLarge" }
+    }
+    chunks.push(value)
+  }
+  if (chunks.length === 1) return { _tag: "Body", bytes: chunks[0]! }
+  const bytes = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return { _tag: "Body", bytes }
+}
 
 export const readJsonBody = (request: Request): Effect.Effect<unknown, Response> =>
   Effect.gen(function*() {
@@ -27,12 +60,12 @@ export const readJsonBody = (request: Request): Effect.Effect<unknown, Response>
       `Request bodies are limited to ${maxRequestBodySize} bytes`
     )
     if (declared > maxRequestBodySize) return yield* Effect.fail(tooLarge)
-    const bytes = yield* Effect.tryPromise({
-      try: () => request.arrayBuffer(),
+    const read = yield* Effect.tryPromise({
+      try: () => readBounded(request.body, maxRequestBodySize),
       catch: () => errorResponse(400, "bad_request", "The request body could not be read")
     })
-    if (bytes.byteLength > maxRequestBodySize) return yield* Effect.fail(tooLarge)
-    const text = new TextDecoder().decode(bytes)
+    if (read._tag === "TooLarge") return yield* Effect.fail(tooLarge)
+    const text = new TextDecoder().decode(read.bytes)
     return yield* Either.try({
       try: (): unknown => JSON.parse(text),
       catch: () => parseError("Parse error: the body is not valid JSON")

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Layer, Redacted, TestClock } from "effect"
+import { Duration, Effect, Exit, Layer, Redacted, Scope, TestClock } from "effect"
 import * as Jose from "jose"
 import { Auth } from "../../src/auth/Auth.ts"
 import { ManaConfig } from "../../src/config/Config.ts"
@@ -10,9 +10,10 @@ import { startJwksServer } from "../support/jwksServer.ts"
 import { alice, principalFor } from "../support/users.ts"
 
 // jwksCacheMaxAge 0 makes jose fetch the JWKS for every real verification, so the JWKS request
-// counter counts verifications and proves what the token cache saves.
+// counter counts verifications and proves what the token cache saves (the key-set check of cached
+// tokens is pushed out of these tests' time range).
 const authAgainst = (authUrl: string, upstreamTimeout = Duration.seconds(5)) =>
-  Auth.layerWith({ jwksCacheMaxAge: 0 }).pipe(
+  Auth.layerWith({ jwksCacheMaxAge: 0, keySetRefresh: Duration.hours(1) }).pipe(
     Layer.provideMerge(Metrics.layer),
     Layer.provide(Layer.succeed(Upstreams, { authUrl, syncUrl: "http://127.0.0.1:1", issuers: [authUrl] })),
     Layer.provide(ManaConfig.layerWith({ jwtAudience: "mana", upstreamTimeout }))
@@ -184,4 +185,59 @@ describe("Auth", () => {
         assert.strictEqual(yield* server.requests, 1)
       })
     ))
+})
+
+describe("Auth and the key set", () => {
+  const authWithRefresh = (authUrl: string) =>
+    Auth.layerWith({ jwksCacheMaxAge: Duration.minutes(10), jwksCooldown: 0 }).pipe(
+      Layer.provideMerge(Metrics.layer),
+      Layer.provide(Layer.succeed(Upstreams, { authUrl, syncUrl: "http://127.0.0.1:1", issuers: [authUrl] })),
+      Layer.provide(ManaConfig.layerWith({ jwtAudience: "mana", upstreamTimeout: Duration.seconds(5) }))
+    )
+
+  it.effect("a cached token stops working within one refresh interval once its key left the JWKS", () =>
+    Effect.gen(function*() {
+      const server = yield* startJwksServer
+      yield* Effect.gen(function*() {
+        const auth = yield* Auth
+        const token = yield* server.sign()
+        yield* auth.verify(`Bearer ${token}`)
+        yield* server.rotate(true)
+        // Inside the interval the cached verification stands (no key-set traffic per request)…
+        yield* TestClock.adjust("9 minutes")
+        yield* auth.verify(`Bearer ${token}`)
+        // …and at the next refresh the removed key is noticed.
+        yield* TestClock.adjust("1 minute")
+        assert.strictEqual(yield* reasonOf(`Bearer ${token}`), "unknown-key")
+      }).pipe(Effect.provide(authWithRefresh(server.url)))
+    }).pipe(Effect.scoped))
+
+  it.effect("an unknown-kid refresh (a new token's key) also retires cached tokens of removed keys", () =>
+    Effect.gen(function*() {
+      const server = yield* startJwksServer
+      yield* Effect.gen(function*() {
+        const auth = yield* Auth
+        const old = yield* server.sign()
+        yield* auth.verify(`Bearer ${old}`)
+        const signNew = yield* server.rotate(true)
+        const fresh = yield* signNew()
+        // The new key is fetched for the new token; the cached old one goes with the old key.
+        assert.strictEqual((yield* auth.verify(`Bearer ${fresh}`)).principal.userId, alice)
+        assert.strictEqual(yield* reasonOf(`Bearer ${old}`), "unknown-key")
+      }).pipe(Effect.provide(authWithRefresh(server.url)))
+    }).pipe(Effect.scoped))
+
+  it.effect("while mana-auth is down, cached tokens keep working on the last known keys", () =>
+    Effect.gen(function*() {
+      const scope = yield* Scope.make()
+      const server = yield* Scope.extend(startJwksServer, scope)
+      yield* Effect.gen(function*() {
+        const auth = yield* Auth
+        const token = yield* server.sign()
+        yield* auth.verify(`Bearer ${token}`)
+        yield* Scope.close(scope, Exit.void)
+        yield* TestClock.adjust("11 minutes")
+        assert.strictEqual((yield* auth.verify(`Bearer ${token}`)).principal.userId, alice)
+      }).pipe(Effect.provide(authWithRefresh(server.url)))
+    }).pipe(Effect.scoped))
 })

@@ -18,6 +18,8 @@ import { PullResponse } from "../../src/sync/SyncWire.ts"
 export interface EngineTransportOptions {
   /** Maps a bearer token to its `sub`, or `None` for a 401. Default: trust `caller.principal.userId`. */
   readonly verifyToken?: (token: string) => Option.Option<string>
+  /** Let other fibers run before each push, as a network round trip would (exposes read-then-push races). */
+  readonly yieldBeforePush?: boolean
 }
 
 const mapEngineError = (app: string) => (error: { readonly _tag: string; readonly message: string }) => {
@@ -51,12 +53,15 @@ export const engineTransport = (engine: SyncEngineShape, options: EngineTranspor
         Effect.flatMap((response) => Effect.orDie(Schema.decodeUnknown(PullResponse)(response)))
       ),
     push: ({ app, body, caller, clientId }) =>
-      userOf(caller, app).pipe(
-        Effect.flatMap((userId) =>
-          engine.push({ userId, appId: app, clientIdHeader: clientId, body }).pipe(Effect.mapError(mapEngineError(app)))
-        ),
-        Effect.asVoid
-      )
+      (options.yieldBeforePush === true ? Effect.zipRight(Effect.yieldNow(), userOf(caller, app)) : userOf(caller, app))
+        .pipe(
+          Effect.flatMap((userId) =>
+            engine.push({ userId, appId: app, clientIdHeader: clientId, body }).pipe(
+              Effect.mapError(mapEngineError(app))
+            )
+          ),
+          Effect.asVoid
+        )
   }
 }
 
@@ -67,7 +72,7 @@ const layer = (options: EngineTransportOptions = {}) =>
     Effect.gen(function*() {
       const engine = yield* SyncEngine
       const client = yield* makeSyncClient(engineTransport(engine, options))
-      return { read: client.read, readTrash: client.readTrash, push: client.push }
+      return { read: client.read, readTrash: client.readTrash, push: client.push, exclusive: client.exclusive }
     })
   )
 

@@ -30,6 +30,11 @@ export interface JwksServer {
   readonly sign: (options?: SignOptions) => Effect.Effect<string>
   /** A good token for `userId`. */
   readonly tokenFor: (userId: string) => Effect.Effect<string>
+  /**
+   * Key rotation: publishes a fresh key (`test-key-2`, …) and, with `dropOld`, stops publishing
+   * the previous ones. Returns a signer for the new key.
+   */
+  readonly rotate: (dropOld: boolean) => Effect.Effect<(options?: SignOptions) => Effect.Effect<string>>
 }
 
 export const jwksPath = "/api/auth/jwks"
@@ -38,12 +43,13 @@ export const startJwksServer: Effect.Effect<JwksServer, never, Scope.Scope> = Ef
   const pair = yield* Effect.promise(() => Jose.generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true }))
   const jwk = yield* Effect.promise(() => Jose.exportJWK(pair.publicKey))
   const kid = "test-key-1"
-  const body = JSON.stringify({ keys: [{ ...jwk, kid, alg: "EdDSA" }] })
-  const counter = { requests: 0 }
+  // The published keys; replaced (never mutated) by `rotate`.
+  const published = { keys: [{ ...jwk, kid, alg: "EdDSA" }] as ReadonlyArray<Record<string, unknown>> }
+  const counter = { requests: 0, keys: 1 }
   const url = yield* serveNode((request, response) => {
     if (request.url === jwksPath) {
       counter.requests++
-      response.writeHead(200, { "content-type": "application/json" }).end(body)
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: published.keys }))
     } else {
       response.writeHead(404).end()
     }
@@ -76,6 +82,16 @@ export const startJwksServer: Effect.Effect<JwksServer, never, Scope.Scope> = Ef
     publicKeyBytes: Jose.base64url.decode(jwk.x ?? ""),
     requests: Effect.sync(() => counter.requests),
     sign,
-    tokenFor: (userId) => sign({ claims: { sub: userId, email: emailOf(userId) } })
+    tokenFor: (userId) => sign({ claims: { sub: userId, email: emailOf(userId) } }),
+    rotate: (dropOld) =>
+      Effect.gen(function*() {
+        const next = yield* Effect.promise(() => Jose.generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true }))
+        const nextJwk = yield* Effect.promise(() => Jose.exportJWK(next.publicKey))
+        counter.keys++
+        const nextKid = `test-key-${counter.keys}`
+        const entry = { ...nextJwk, kid: nextKid, alg: "EdDSA" }
+        published.keys = dropOld ? [entry] : [...published.keys, entry]
+        return (options: SignOptions = {}) => sign({ ...options, kid: nextKid, key: next.privateKey })
+      })
   }
 })

@@ -127,9 +127,26 @@ describe("SyncClientHttp", () => {
       yield* TestClock.adjust("1 minute")
       const error = yield* Fiber.join(fiber)
       assert.strictEqual(error._tag, "SyncUnavailable")
-      if (error._tag === "SyncUnavailable") assert.strictEqual(error.operation, "write")
-      assert.include(error.message, "unconfirmed")
+      if (error._tag === "SyncUnavailable") assert.strictEqual(error.operation, "create")
+      assert.include(error.message, "this create is unconfirmed")
+      assert.include(error.message, "first call habits.list to see whether it exists")
+      assert.notInclude(error.message, "retry it in a moment")
       assert.strictEqual((yield* Ref.get(seen)).length, 3)
+    }))
+
+  it.effect("tells the agent an unconfirmed update may simply be retried", () =>
+    Effect.gen(function*() {
+      const { layer } = yield* scripted([new Response("boom", { status: 503 })])
+      const push = Effect.flatMap(
+        SyncClient,
+        (sync) =>
+          sync.push(me, "habits", "habits.update", [{ op: "update", table: "habits", id: "x", fields: { title: "t" } }])
+      )
+      const fiber = yield* Effect.fork(Effect.flip(Effect.provide(push, layer)))
+      yield* TestClock.adjust("1 minute")
+      const error = yield* Fiber.join(fiber)
+      assert.isTrue(error._tag === "SyncUnavailable" && error.operation === "update")
+      assert.include(error.message, "Repeating the same call is safe")
     }))
 
   it.effect("turns a malformed pull answer into a defect that does not quote record values", () =>

@@ -105,6 +105,32 @@ describe("fold", () => {
     )
   })
 
+  it("keeps a record where its insert put it: later changes cannot move or re-author it", () => {
+    const [record] = fold([
+      { table: "t", id: "r", op: "insert", spaceId: "P", data: { title: "x", spaceId: "P", authorId: "u1" } },
+      {
+        table: "t",
+        id: "r",
+        op: "update",
+        spaceId: "S",
+        fields: {
+          spaceId: { value: "S", at: "2030-01-01T00:00:00Z" },
+          authorId: { value: "u2", at: "2030-01-01T00:00:00Z" },
+          title: { value: "y", at: "2030-01-01T00:00:00Z" }
+        }
+      },
+      {
+        table: "t",
+        id: "r",
+        op: "insert",
+        spaceId: "S",
+        data: { spaceId: "S", authorId: "u2", updatedAt: "2031-01-01T00:00:00Z" }
+      }
+    ])
+    assert.strictEqual(record?.spaceId, "P")
+    assert.deepStrictEqual([record?.data["spaceId"], record?.data["authorId"], record?.data["title"]], ["P", "u1", "y"])
+  })
+
   it("keeps the top-level spaceId of the record's changes", () => {
     const [record] = fold([{
       table: "t",

@@ -10,7 +10,7 @@ import { Habit } from "../../src/tools/habits/Habit.ts"
 import { habitsTools } from "../../src/tools/habits/index.ts"
 import { runTool } from "../support/runTool.ts"
 import { SyncClientEngine } from "../support/SyncClientEngine.ts"
-import { alice, aliceCaller, callerFor, memberships, spaceA, spaceShared } from "../support/users.ts"
+import { alice, aliceCaller, bob, callerFor, memberships, spaceA, spaceShared } from "../support/users.ts"
 
 const [create, list, update, archive] = habitsTools
 
@@ -88,6 +88,47 @@ describe("habits tools", () => {
       assert.deepStrictEqual((yield* listHabits({}, callerFor(alice, spaceShared))).habits.map((h) => h.title), [
         "Family walk"
       ])
+    })))
+
+  it.effect("another member's change cannot move a habit out of its owner's space (the trial's fold hazard)", () =>
+    fresh(Effect.gen(function*() {
+      const engine = yield* SyncEngine
+      const { habit } = yield* createHabit({ title: "Private walk" })
+      // Bob shares a space with Alice and knows the id: he writes to it under the shared space.
+      yield* engine.push({
+        userId: bob,
+        appId: "habits",
+        clientIdHeader: "bobs-device",
+        body: {
+          changes: [
+            {
+              table: "habits",
+              id: habit.id,
+              op: "update",
+              spaceId: spaceShared,
+              fields: {
+                spaceId: { value: spaceShared, at: "2030-01-01T00:00:00.000Z" },
+                authorId: { value: bob, at: "2030-01-01T00:00:00.000Z" }
+              }
+            },
+            {
+              table: "habits",
+              id: habit.id,
+              op: "insert",
+              spaceId: spaceShared,
+              data: {
+                id: habit.id,
+                title: "Moved",
+                spaceId: spaceShared,
+                authorId: bob,
+                updatedAt: "2030-01-01T00:00:00.000Z"
+              }
+            }
+          ]
+        }
+      })
+      assert.deepStrictEqual((yield* listHabits()).habits.map((h) => h.id), [habit.id])
+      assert.deepStrictEqual((yield* listHabits({}, callerFor(alice, spaceShared))).habits, [])
     })))
 
   it.effect("skips partial records that have no title", () =>
@@ -185,6 +226,21 @@ describe("habits tools", () => {
         createdAt: "2026-01-01T09:30:00+02:00"
       })
     })))
+
+  it.effect("gives 10 concurrent creates in one space distinct, increasing orders", () =>
+    Effect.provide(
+      Effect.gen(function*() {
+        const created = yield* Effect.all(
+          Array.from({ length: 10 }, (_, i) => createHabit({ title: `Habit ${i}` })),
+          { concurrency: "unbounded" }
+        )
+        const orders = created.map(({ habit }) => habit.order).sort((a, b) => a - b)
+        assert.deepStrictEqual(orders, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+        const listed = (yield* listHabits()).habits.map((habit) => habit.order)
+        assert.deepStrictEqual(listed, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+      }),
+      SyncClientEngine.layerTest({ memberships, yieldBeforePush: true })
+    ))
 
   it.effect("rejects an invalid color in the input schema, naming the field", () =>
     Effect.gen(function*() {

@@ -28,11 +28,14 @@ describe("authentication", () => {
 
       const document = yield* gateway.http(httpGet("/.well-known/oauth-protected-resource"))
       assert.strictEqual(document.status, 200)
-      assert.deepInclude(yield* bodyOf(document), {
+      const metadata = yield* bodyOf(document)
+      assert.deepInclude(metadata, {
         resource: `${gatewayBase}/mcp`,
         authorization_servers: [gateway.issuer.url],
         bearer_methods_supported: ["header"]
       })
+      // No made-up documentation link: the gateway serves no such page.
+      assert.notProperty(metadata, "resource_documentation")
     }))
 
   it.scoped("names PUBLIC_URL in the challenge when it is set", () =>

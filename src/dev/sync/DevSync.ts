@@ -124,8 +124,11 @@ export const makeDevSync = (options: DevSyncOptions) =>
       })
     })
 
+    // Dev-only, but still a write: only the user themself (their own JWT) may switch their billing.
     const billing = Effect.gen(function*() {
+      const caller = yield* authenticate
       const { userId } = yield* HttpRouter.params
+      if (userId !== caller) return yield* plain(403, "forbidden: a token may only switch its own user's billing")
       const request = yield* HttpServerRequest.HttpServerRequest
       const text = yield* Effect.orElseSucceed(request.text, () => "")
       const decoded = Schema.decodeUnknownOption(BillingBody)(text)
@@ -141,7 +144,7 @@ export const makeDevSync = (options: DevSyncOptions) =>
       HttpRouter.post("/sync/:appId", Effect.zipRight(delay, Effect.catchAll(push, toResponse))),
       HttpRouter.get("/sync/:appId/pull", Effect.zipRight(delay, Effect.catchAll(pull, toResponse))),
       HttpRouter.get("/health", health),
-      HttpRouter.post("/dev/billing/:userId", billing),
+      HttpRouter.post("/dev/billing/:userId", Effect.catchAll(billing, toResponse)),
       Effect.catchTag("RouteNotFound", () => plain(404, "404 page not found"))
     )
     return { app, engine, setPaid: engine.setPaid } as const

@@ -5,7 +5,7 @@
  * promises, which Bun and Node both provide. Knows nothing about HTTP or sync semantics.
  */
 import { Data, Effect, Option, Schema } from "effect"
-import { appendFile, mkdir, readFile, truncate } from "node:fs/promises"
+import { appendFile, chmod, mkdir, readFile, truncate } from "node:fs/promises"
 import { join } from "node:path"
 import { EngineStorageFailed } from "./SyncEngine.ts"
 import { type StoredRow, StoredRowJson } from "./syncLog.ts"
@@ -33,7 +33,12 @@ export const openSyncJournal = (dataDir: string): Effect.Effect<SyncJournal, Syn
   Effect.gen(function*() {
     const path = join(dataDir, "sync.jsonl")
     const fail = (cause: unknown) => new SyncJournalError({ path, cause })
-    yield* Effect.tryPromise({ try: () => mkdir(dataDir, { recursive: true }), catch: fail })
+    yield* Effect.tryPromise({ try: () => mkdir(dataDir, { recursive: true, mode: 0o700 }), catch: fail })
+    // Records are user data: owner-only, like the dev auth data (an older journal is tightened too).
+    yield* Effect.tryPromise({ try: () => chmod(path, 0o600), catch: (cause) => cause }).pipe(
+      Effect.catchIf(isMissingFile, () => Effect.void),
+      Effect.mapError(fail)
+    )
     const content = yield* Effect.tryPromise({
       try: () => readFile(path, "utf8"),
       catch: (cause) => cause
@@ -54,7 +59,11 @@ export const openSyncJournal = (dataDir: string): Effect.Effect<SyncJournal, Syn
       rows,
       append: (batch) =>
         batch.length === 0 ? Effect.void : Effect.tryPromise({
-          try: () => appendFile(path, batch.map((row) => JSON.stringify(row)).join("\n") + "\n", "utf8"),
+          try: () =>
+            appendFile(path, batch.map((row) => JSON.stringify(row)).join("\n") + "\n", {
+              encoding: "utf8",
+              mode: 0o600
+            }),
           catch: (cause) => new EngineStorageFailed({ message: String(cause) })
         })
     }

@@ -5,6 +5,7 @@
  * 2200), which are almost always a model's arithmetic slip. Parsing only: no clock here.
  */
 import { DateTime, Effect, ParseResult, Schema } from "effect"
+import { AcceptsId } from "./accepts.ts"
 
 export const minYear = 1900
 export const maxYear = 2200
@@ -76,3 +77,49 @@ export const todayUtc = Effect.map(DateTime.now, (now) => DateTime.formatIso(now
 /** The UTC date `days` after (or before, if negative) `date`. */
 export const addDays = (date: string, days: number): string =>
   DateTime.formatIso(DateTime.add(DateTime.unsafeMake(`${date}T00:00:00Z`), { days })).slice(0, 10)
+export const plausibleYears = { min: 1900, max: 2100 } as const
+
+const isCalendarDay = (year: number, month: number, day: number) => {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0
+  return day >= 1 && day <= days
+}
+
+const dateProblem = (year: number, month: number, day: number) =>
+  year < plausibleYears.min || year > plausibleYears.max
+    ? `is outside the years ${plausibleYears.min}–${plausibleYears.max}`
+    : isCalendarDay(year, month, day)
+    ? undefined
+    : "is not a real calendar date"
+
+const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/
+
+/** `YYYY-MM-DD`, a real day in a plausible year. */
+export const calendarDate = (description: string) =>
+  Schema.String.pipe(
+    Schema.filter((value) => {
+      const match = value.length === 10 ? datePattern.exec(value) : null
+      if (match === null) return "is not in the form YYYY-MM-DD"
+      return dateProblem(Number(match[1]), Number(match[2]), Number(match[3])) ?? true
+    }, { jsonSchema: { format: "date" } })
+  ).annotations({
+    description,
+    [AcceptsId]: `a date as YYYY-MM-DD, years ${plausibleYears.min}–${plausibleYears.max}`
+  })
+
+// zod's `.datetime()` accepted only UTC `Z` timestamps; offsets are refused (upstreams.md 3.1).
+const dateTimePattern = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?Z$/
+
+/** A UTC ISO-8601 date and time ending in `Z`, in a plausible year. */
+export const utcDateTime = (description: string) =>
+  Schema.String.pipe(
+    Schema.filter((value) => {
+      const match = value.length <= 40 ? dateTimePattern.exec(value) : null
+      if (match === null) return "is not a UTC date and time such as 2026-05-01T17:00:00.000Z"
+      return dateProblem(Number(match[1]), Number(match[2]), Number(match[3])) ?? true
+    }, { jsonSchema: { format: "date-time" } })
+  ).annotations({
+    description,
+    [AcceptsId]:
+      `a UTC date and time ending in Z, e.g. 2026-05-01T17:00:00.000Z, years ${plausibleYears.min}–${plausibleYears.max}`
+  })

@@ -8,6 +8,7 @@
 import { Effect, Option, Schema } from "effect"
 import type { CallerShape } from "../../domain/Caller.ts"
 import type { SyncClientShape, SyncRecord } from "../../sync/SyncClient.ts"
+import { hexColor, orNull, recordId, text, title, wholeNumber } from "../fields/index.ts"
 import { memoByIdentity } from "../memoByIdentity.ts"
 import { type RecordKind, titleLabel } from "../RecordKind.ts"
 import { requireRecord } from "../RecordNotFound.ts"
@@ -27,25 +28,22 @@ export const habitKind: RecordKind = {
 export const defaultIcon = "star"
 export const defaultColor = "#6366f1"
 
-export const Title = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(120)).annotations({
-  description: "The habit's name, 1–120 characters"
-})
-export const Icon = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(40)).annotations({
+export const Title = title(120, "The habit's name, 1–120 characters")
+export const Icon = text({
+  min: 1,
+  max: 40,
   description: "Icon name shown in the Mana app, 1–40 characters (e.g. \"star\", \"book\", \"run\")"
 })
-export const Color = Schema.String.pipe(Schema.pattern(/^#[0-9a-fA-F]{6}$/)).annotations({
-  description: "Colour as #RRGGBB hex, e.g. \"#6366f1\""
-})
-const PositiveInt = Schema.Int.pipe(Schema.positive())
-export const TargetPerDay = Schema.NullOr(PositiveInt).annotations({
-  description: "How many times per day the habit should be done (a positive integer), or null for no daily goal"
-})
-export const DefaultDuration = Schema.NullOr(PositiveInt).annotations({
-  description: "Default duration of one session in seconds (a positive integer), or null"
-})
-export const HabitId = Schema.UUID.annotations({
-  description: "The habit's id (a UUID from habits.list or habits.create)"
-})
+export const Color = hexColor("Colour as #RRGGBB hex, e.g. \"#6366f1\"")
+export const TargetPerDay = orNull(
+  wholeNumber(1, 1000, "Times per day"),
+  "How many times per day the habit should be done (1–1000), or null for no daily goal"
+)
+export const DefaultDuration = orNull(
+  wholeNumber(1, 86_400, "Seconds"),
+  "Default duration of one session in seconds (1–86400), or null"
+)
+export const HabitId = recordId("The habit's id (a UUID from habits.list or habits.create)")
 
 export const Habit = Schema.Struct({
   id: Schema.String,

@@ -8,6 +8,7 @@ import { Caller } from "../../domain/Caller.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
 import type { CurrentTool } from "../CurrentTool.ts"
+import { flag } from "../fields/index.ts"
 import { pushChanges } from "../pushChanges.ts"
 import type { RecordNotFound } from "../RecordNotFound.ts"
 import { defineTool } from "../ToolSpec.ts"
@@ -16,7 +17,7 @@ import { findHabit, Habit, HabitId, habitsApp, habitsTable } from "./Habit.ts"
 const Input = Schema.Struct({
   id: HabitId,
   archived: Schema.optionalWith(
-    Schema.Boolean.annotations({ description: "true to archive (default), false to unarchive" }),
+    flag("true to archive (default), false to unarchive"),
     { default: () => true }
   )
 })

@@ -47,21 +47,27 @@ export const create = defineTool({
   output: Output,
   handler: (input): Effect.Effect<typeof Output.Type, SyncError, Caller | SyncClient | Ids | CurrentTool> =>
     Effect.gen(function*() {
-      const existing = yield* readHabits(yield* SyncClient, yield* Caller)
-      const now = DateTime.formatIso(yield* DateTime.now)
-      const habit: Habit = {
-        id: yield* Effect.flatMap(Ids, (ids) => ids.uuid),
-        title: input.title,
-        icon: input.icon,
-        color: input.color,
-        targetPerDay: input.targetPerDay,
-        defaultDuration: input.defaultDuration,
-        order: nextOrder(existing.map((h) => h.order)),
-        isArchived: false,
-        createdAt: now,
-        updatedAt: now
-      }
-      yield* pushChanges(habitsApp, [{ op: "insert", table: habitsTable, id: habit.id, data: habit }])
-      return { habit }
+      const caller = yield* Caller
+      const sync = yield* SyncClient
+      const id = yield* Effect.flatMap(Ids, (ids) => ids.uuid)
+      // Place and push under the table's lock: concurrent creates get distinct, increasing orders.
+      return yield* sync.exclusive(caller, habitsApp, habitsTable)(Effect.gen(function*() {
+        const existing = yield* readHabits(sync, caller)
+        const now = DateTime.formatIso(yield* DateTime.now)
+        const habit: Habit = {
+          id,
+          title: input.title,
+          icon: input.icon,
+          color: input.color,
+          targetPerDay: input.targetPerDay,
+          defaultDuration: input.defaultDuration,
+          order: nextOrder(existing.map((h) => h.order)),
+          isArchived: false,
+          createdAt: now,
+          updatedAt: now
+        }
+        yield* pushChanges(habitsApp, [{ op: "insert", table: habitsTable, id: habit.id, data: habit }])
+        return { habit }
+      }))
     })
 })

@@ -36,7 +36,7 @@ export const journalKind: RecordKind = {
   labelOf: labelOfEntry
 }
 
-export const Mood = Schema.Literal(
+export const moods = [
   "dankbar",
   "glücklich",
   "zufrieden",
@@ -45,7 +45,8 @@ export const Mood = Schema.Literal(
   "traurig",
   "gestresst",
   "wütend"
-)
+] as const
+export const Mood = Schema.Literal(...moods)
 
 /** `YYYY-MM-DD`, a real calendar date between 1900 and 2200 (shared date field). */
 export const IsoDate = DateOnly

@@ -5,31 +5,29 @@
  */
 import { Effect, Schema } from "effect"
 import { createEncrypted, type EncryptedCreate } from "../encryptedInsert.ts"
+import { calendarDate, oneOf, orNull, tags, text, title } from "../fields/index.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { countWords, Entry, IsoDate, journalApp, journalTable, Mood } from "./Entry.ts"
+import { countWords, Entry, journalApp, journalTable, moods } from "./Entry.ts"
 
 const Input = Schema.Struct({
   title: Schema.optionalWith(
-    Schema.NullOr(Schema.String.pipe(Schema.maxLength(500))).annotations({
-      description: "Optional title (at most 500 characters); default null"
-    }),
+    orNull(title(500, "Title"), "Optional title (1–500 characters, not blank); default null"),
     { default: () => null }
   ),
-  content: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200_000)).annotations({
-    description: "The entry's text (1–200000 characters)"
-  }),
-  entryDate: Schema.optional(IsoDate.annotations({
-    description: "The day the entry is about, YYYY-MM-DD; default today (UTC)"
-  })),
+  content: text({ min: 1, max: 200_000, multiline: true, description: "The entry's text (1–200000 characters)" }),
+  entryDate: Schema.optionalWith(
+    calendarDate("The day the entry is about, YYYY-MM-DD; default today (UTC)"),
+    { exact: true }
+  ),
   mood: Schema.optionalWith(
-    Schema.NullOr(Mood).annotations({
-      description:
-        "The user's mood, one of the German words dankbar, glücklich, zufrieden, neutral, nachdenklich, traurig, gestresst, wütend; or null"
-    }),
+    orNull(
+      oneOf(...moods),
+      "The user's mood, one of the German words dankbar, glücklich, zufrieden, neutral, nachdenklich, traurig, gestresst, wütend; or null"
+    ),
     { default: () => null }
   ),
   tags: Schema.optionalWith(
-    Schema.Array(Schema.String).annotations({ description: "Plain-text tags (not encrypted); default none" }),
+    tags("Plain-text tags (not encrypted), at most 50 of 1–64 characters; default none"),
     { default: () => [] }
   )
 })

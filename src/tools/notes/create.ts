@@ -5,26 +5,26 @@
  */
 import { Effect, Schema } from "effect"
 import { createEncrypted, type EncryptedCreate } from "../encryptedInsert.ts"
+import { flag, hexColor, orNull, text, title } from "../fields/index.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { HexColor, Note, notesApp, notesTable } from "./Note.ts"
+import { Note, notesApp, notesTable } from "./Note.ts"
 
 const Input = Schema.Struct({
-  title: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(500)).annotations({
-    description: "The note's title (1–500 characters)"
-  }),
+  title: title(500, "The note's title (1–500 characters)"),
   content: Schema.optionalWith(
-    Schema.String.pipe(Schema.maxLength(200_000)).annotations({
+    text({
+      min: 0,
+      max: 200_000,
+      multiline: true,
       description: "Markdown body (at most 200000 characters); default empty"
     }),
     { default: () => "" }
   ),
   color: Schema.optionalWith(
-    Schema.NullOr(HexColor).annotations({ description: "Colour as #RRGGBB, or null for none; default null" }),
+    orNull(hexColor("Colour as #RRGGBB"), "Colour as #RRGGBB, or null for none; default null"),
     { default: () => null }
   ),
-  isPinned: Schema.optionalWith(Schema.Boolean.annotations({ description: "Pin the note to the top; default false" }), {
-    default: () => false
-  })
+  isPinned: Schema.optionalWith(flag("Pin the note to the top; default false"), { default: () => false })
 })
 
 const Output = Schema.Struct({ note: Note })

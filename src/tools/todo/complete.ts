@@ -9,13 +9,14 @@ import { Caller } from "../../domain/Caller.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
 import type { CurrentTool } from "../CurrentTool.ts"
+import { recordId } from "../fields/index.ts"
 import { pushChanges } from "../pushChanges.ts"
 import { type RecordNotFound, requireRecord } from "../RecordNotFound.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { tasksTable, todoApp } from "./Task.ts"
 
 const Input = Schema.Struct({
-  id: Schema.UUID.annotations({ description: "The task's id (a UUID from todo.list or todo.create)" })
+  id: recordId("The task's id (a UUID from todo.list or todo.create)")
 })
 
 const Output = Schema.Struct({ ok: Schema.Literal(true) })

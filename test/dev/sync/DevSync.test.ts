@@ -5,7 +5,7 @@
 import { HttpApp } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
-import { appendFile, mkdtemp, readFile } from "node:fs/promises"
+import { appendFile, mkdtemp, readFile, stat } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { makeDevSync } from "../../../src/dev/sync/DevSync.ts"
@@ -55,7 +55,20 @@ describe("DevSync", () => {
       const malformed = yield* request("/sync/habits", { ...auth, method: "POST", body: "{not json" })
       assert.strictEqual(malformed.status, 400)
       assert.match(malformed.text, /^invalid JSON: /)
+      const anonymous = yield* request(`/dev/billing/${alice}`, {
+        method: "POST",
+        body: JSON.stringify({ active: false })
+      })
+      assert.strictEqual(anonymous.status, 401)
+      const someoneElse = yield* request(`/dev/billing/${alice}`, {
+        ...bearer(yield* issuer.tokenFor("mallory")),
+        method: "POST",
+        body: JSON.stringify({ active: false })
+      })
+      assert.strictEqual(someoneElse.status, 403)
+      assert.strictEqual((yield* request(pullPath, auth)).status, 200)
       const billing = yield* request(`/dev/billing/${alice}`, {
+        ...auth,
         method: "POST",
         body: JSON.stringify({ active: false })
       })
@@ -77,6 +90,8 @@ describe("DevSync", () => {
       const dir = yield* Effect.promise(() => mkdtemp(join(tmpdir(), "devsync-")))
       const first = yield* start(issuer.jwksUrl, Option.some(dir))
       assert.strictEqual((yield* first("/sync/habits", { ...auth, method: "POST", body: pushBody("one") })).status, 200)
+      // User data: owner-only, like the dev auth data.
+      assert.strictEqual((yield* Effect.promise(() => stat(join(dir, "sync.jsonl")))).mode & 0o777, 0o600)
       yield* Effect.promise(() => appendFile(join(dir, "sync.jsonl"), `{"eventId":"torn`))
 
       const second = yield* start(issuer.jwksUrl, Option.some(dir))

@@ -1,0 +1,11 @@
+/** The shared input-field kit: every tool builds its input from these (see README.md). */
+export { AcceptsId, acceptsOf } from "./accepts.ts"
+export { oneOf } from "./choice.ts"
+export { hexColor } from "./color.ts"
+export { calendarDate, plausibleYears, utcDateTime } from "./dates.ts"
+export { flag } from "./flag.ts"
+export { recordId } from "./ids.ts"
+export { orNull } from "./nullable.ts"
+export { wholeNumber } from "./numbers.ts"
+export { maxTagLength, maxTags, tags } from "./tags.ts"
+export { text, textAccepts, textProblem, title } from "./text.ts"
