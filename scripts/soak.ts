@@ -1,0 +1,128 @@
+/**
+ * `npm run soak`: a long mixed load against the real `npm start` entry (local mode, POLICY_MODE
+ * enforce with a rate limit high enough not to trip): SOAK_CALLS tool calls (default 50 000) over
+ * SOAK_SESSIONS clients (default 200, half 2025-era sessions, half 2026-07-28), with session churn
+ * (every client reconnects every SOAK_CHURN calls). Reports unexpected errors (target 0), p50/p99
+ * per tenth of the run, and RSS at the end against RSS after the warm-up (target within 10 %).
+ * Not part of `npm test`. Results go into docs/reliability.md ("Soak").
+ */
+import type { Client } from "@modelcontextprotocol/client"
+import { registerUser } from "../test/support/devUsers.ts"
+import { connectLegacy, connectModern } from "../test/support/mcpClients.ts"
+import { startGateway } from "./gatewayProcess.ts"
+
+const totalCalls = Number(process.env["SOAK_CALLS"] ?? 50_000)
+const sessions = Number(process.env["SOAK_SESSIONS"] ?? 200)
+const churnEvery = Number(process.env["SOAK_CHURN"] ?? 50)
+const concurrency = Number(process.env["SOAK_CONCURRENCY"] ?? 32)
+const users = Number(process.env["SOAK_USERS"] ?? 20)
+
+const quantile = (sorted: ReadonlyArray<number>, q: number) =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
+
+const gateway = await startGateway({
+  POLICY_MODE: "enforce",
+  POLICY_RATE_LIMIT: "1000000",
+  MAX_SESSIONS_PER_USER: "64"
+})
+const residentMb = async () => {
+  const metrics = await (await fetch(`${gateway.baseUrl}/metrics`)).text()
+  return Number(/^mana_mcp_process_resident_memory_bytes\{[^}]*\} (\d+)/m.exec(metrics)?.[1] ?? 0) / 1048576
+}
+
+try {
+  const accounts = await Promise.all(Array.from({ length: users }, () => registerUser(gateway.authUrl)))
+  interface Slot {
+    client: Client
+    readonly modern: boolean
+    readonly credentials: { token: string; spaceId: string }
+    calls: number
+  }
+  const connect = (modern: boolean, credentials: { token: string; spaceId: string }) =>
+    (modern ? connectModern : connectLegacy)(gateway.mcpUrl, credentials).then((connected) => connected.client)
+  const slots: Array<Slot> = []
+  for (let i = 0; i < sessions; i++) {
+    const account = accounts[i % accounts.length]!
+    const credentials = { token: account.accessToken, spaceId: account.personalSpaceId }
+    slots.push({ client: await connect(i % 2 === 1, credentials), modern: i % 2 === 1, credentials, calls: 0 })
+  }
+
+  const mix: ReadonlyArray<(n: number) => { name: string; arguments: Record<string, unknown> }> = [
+    () => ({ name: "habits.list", arguments: {} }),
+    (n) => ({ name: "habits.create", arguments: { title: `Soak habit ${n}` } }),
+    () => ({ name: "todo.list", arguments: {} }),
+    (n) => ({ name: "todo.create", arguments: { title: `Soak task ${n}` } }),
+    () => ({ name: "notes.search", arguments: { query: "soak" } }),
+    (n) => ({ name: "notes.create", arguments: { title: `Soak note ${n}`, content: "soak" } }),
+    () => ({ name: "spaces.list", arguments: {} }),
+    // Expected refusals: bad input must stay a clean input error, never a defect.
+    () => ({ name: "habits.create", arguments: { title: "", extra: 1 } })
+  ]
+
+  const latencies: Array<{ at: number; ms: number }> = []
+  const unexpected: Array<string> = []
+  let next = 0
+  let warmRss = 0
+  const warmUp = Math.min(2_000, Math.floor(totalCalls / 10))
+  const started = performance.now()
+  const worker = async (w: number) => {
+    for (;;) {
+      const n = next++
+      if (n >= totalCalls) return
+      if (n === warmUp) warmRss = await residentMb()
+      const slot = slots[(n * 7 + w) % slots.length]!
+      if (++slot.calls % churnEvery === 0) {
+        await slot.client.close().catch(() => undefined)
+        slot.client = await connect(slot.modern, slot.credentials)
+      }
+      const call = mix[n % mix.length]!(n)
+      const t0 = performance.now()
+      try {
+        const result = await slot.client.callTool(call)
+        const text = JSON.stringify(result.content)
+        const expectedError = call.arguments["extra"] !== undefined
+        if (result.isError === true && !(expectedError && text.includes("Invalid input"))) {
+          unexpected.push(`${call.name}: ${text.slice(0, 200)}`)
+        }
+      } catch (error) {
+        unexpected.push(`${call.name}: ${String(error).slice(0, 200)}`)
+      }
+      latencies.push({ at: n, ms: performance.now() - t0 })
+      if (n % 5_000 === 0) console.log(`… ${n} calls, ${((performance.now() - started) / 1000).toFixed(0)} s`)
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)))
+  const seconds = (performance.now() - started) / 1000
+  const endRss = await residentMb()
+  const tenth = Math.ceil(totalCalls / 10)
+  console.log(
+    `\nsoak: ${totalCalls} calls, ${sessions} sessions (both eras), ${users} users, churn every ${churnEvery} calls per session, concurrency ${concurrency}, ${
+      seconds.toFixed(0)
+    } s (${(totalCalls / seconds).toFixed(0)} calls/s)`
+  )
+  console.log("| calls | p50 ms | p99 ms |\n|---|---|---|")
+  for (let i = 0; i < 10; i++) {
+    const window = latencies.filter((l) => l.at >= i * tenth && l.at < (i + 1) * tenth).map((l) => l.ms).sort((a, b) =>
+      a - b
+    )
+    console.log(
+      `| ${i * tenth}–${Math.min(totalCalls, (i + 1) * tenth)} | ${quantile(window, 0.5).toFixed(1)} | ${
+        quantile(window, 0.99).toFixed(1)
+      } |`
+    )
+  }
+  console.log(
+    `RSS after warm-up (${warmUp} calls): ${warmRss.toFixed(0)} MB; at the end: ${endRss.toFixed(0)} MB (${
+      (((endRss - warmRss) / warmRss) * 100).toFixed(1)
+    } %)`
+  )
+  console.log(`unexpected errors: ${unexpected.length}`)
+  for (const line of unexpected.slice(0, 10)) console.log(`  ${line}`)
+  const defects = /^mana_mcp_tool_defects_total\{[^}]*\} (\d+)/m.exec(
+    await (await fetch(`${gateway.baseUrl}/metrics`)).text()
+  )
+  console.log(`tool defects counted: ${defects?.[1] ?? 0}`)
+  process.exitCode = unexpected.length === 0 ? 0 : 1
+} finally {
+  await gateway.stop()
+}
