@@ -38,6 +38,14 @@ try {
     readonly credentials: { token: string; spaceId: string }
     calls: number
   }
+  // Calls in flight per client: a churned client is closed only once they are done, or churn
+  // would cut off calls of other workers (a harness artifact, not a gateway error).
+  const inFlight = new Map<Client, number>()
+  const closeWhenIdle = async (client: Client) => {
+    while ((inFlight.get(client) ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, 20))
+    inFlight.delete(client)
+    await client.close().catch(() => undefined)
+  }
   const connect = (modern: boolean, credentials: { token: string; spaceId: string }) =>
     (modern ? connectModern : connectLegacy)(gateway.mcpUrl, credentials).then((connected) => connected.client)
   const slots: Array<Slot> = []
@@ -72,13 +80,17 @@ try {
       if (n === warmUp) warmRss = await residentMb()
       const slot = slots[(n * 7 + w) % slots.length]!
       if (++slot.calls % churnEvery === 0) {
-        await slot.client.close().catch(() => undefined)
+        // Churn: this client goes away (its session ends) and a new one connects in its place.
+        const old = slot.client
         slot.client = await connect(slot.modern, slot.credentials)
+        void closeWhenIdle(old)
       }
+      const client = slot.client
+      inFlight.set(client, (inFlight.get(client) ?? 0) + 1)
       const call = mix[n % mix.length]!(n)
       const t0 = performance.now()
       try {
-        const result = await slot.client.callTool(call)
+        const result = await client.callTool(call)
         const text = JSON.stringify(result.content)
         const expectedError = call.arguments["extra"] !== undefined
         if (result.isError === true && !(expectedError && text.includes("Invalid input"))) {
@@ -87,6 +99,7 @@ try {
       } catch (error) {
         unexpected.push(`${call.name}: ${String(error).slice(0, 200)}`)
       }
+      inFlight.set(client, (inFlight.get(client) ?? 1) - 1)
       latencies.push({ at: n, ms: performance.now() - t0 })
       if (n % 5_000 === 0) console.log(`… ${n} calls, ${((performance.now() - started) / 1000).toFixed(0)} s`)
     }
