@@ -37,7 +37,7 @@ export class SyncRejected extends Schema.TaggedError<SyncRejected>()("SyncReject
 const listToolOf: Readonly<Record<string, string>> = {
   habits: "habits.list",
   todo: "todo.list",
-  notes: "notes.search",
+  notes: "notes.list",
   journal: "journal.list"
 }
 
