@@ -21,8 +21,13 @@ import { correlateLogs } from "./observability/logCorrelation.ts"
 import { Metrics } from "./observability/Metrics.ts"
 import { httpSpanName, installTracing } from "./observability/tracing/Tracing.ts"
 import { ConfirmationSigner } from "./policy/ConfirmationSigner.ts"
+import { InvocationLog } from "./policy/InvocationLog.ts"
 import { Policy } from "./policy/Policy.ts"
+import { PolicySettings } from "./policy/PolicySettings.ts"
+import { SessionBus } from "./sessions/SessionBus.ts"
 import { SessionStore } from "./sessions/SessionStore.ts"
+import { RedisConnection } from "./state/RedisConnection.ts"
+import { EventStore } from "./streams/EventStore.ts"
 import { SyncClientHttpLive } from "./sync/SyncClientHttp.ts"
 import { allTools } from "./tools/allTools.ts"
 import { conformanceFixtureTools } from "./tools/conformanceFixtures.ts"
@@ -60,6 +65,18 @@ const resolveUpstreams = (config: ManaConfigShape, gatewayResources: ReadonlyArr
     return { upstreams, dev: Option.some(dev) }
   })
 
+/** Sessions, rate-limit window, stream events and the inter-instance bus: here, or shared in Redis. */
+const stateLayers = (config: ManaConfigShape) =>
+  config.stateStore._tag === "Memory"
+    ? Layer.mergeAll(
+      SessionStore.layerMemory,
+      InvocationLog.layerMemory,
+      EventStore.layerMemory,
+      SessionBus.layerMemory
+    )
+    : Layer.mergeAll(SessionStore.layerRedis, InvocationLog.layerRedis, EventStore.layerRedis, SessionBus.layerRedis)
+      .pipe(Layer.provideMerge(RedisConnection.layer({ url: config.stateStore.url })))
+
 const gateway = (config: ManaConfigShape) =>
   Effect.gen(function*() {
     // Log lines inside a span carry trace_id/span_id; set before anything captures a runtime.
@@ -95,13 +112,13 @@ const gateway = (config: ManaConfigShape) =>
       SpaceDirectory.layer,
       SyncClientHttpLive,
       MasterKeys.layer,
-      Policy.layerInMemory,
+      Policy.layer.pipe(Layer.provide(PolicySettings.layer)),
       AuditLog.layer,
-      ConfirmationSigner.layer,
-      SessionStore.inMemory
+      ConfirmationSigner.layer
     )
     const app = makeMcpEndpoint(registry).pipe(
       Layer.provideMerge(services),
+      Layer.provideMerge(stateLayers(config)),
       Layer.provideMerge(Layer.succeedContext(base))
     )
     const context = yield* Layer.build(app)
@@ -135,7 +152,8 @@ const main = Effect.gen(function*() {
     Effect.catchTags({
       ListenFailed: (error) => exitWith(error.message),
       DevAuthDataError: (error) => exitWith(error.message),
-      SyncJournalError: (error) => exitWith(error.message)
+      SyncJournalError: (error) => exitWith(error.message),
+      RedisUnreachable: (error) => exitWith(error.message)
     })
   )
 })

@@ -18,6 +18,7 @@ import {
 } from "./otel.ts"
 import {
   anyString,
+  base64Key32,
   boolean,
   duration,
   httpUrl,
@@ -29,11 +30,29 @@ import {
   type Parse,
   port,
   positiveInt,
+  redisUrl,
   setting
 } from "./settings.ts"
 
 export const policyModes = ["off", "log-only", "enforce"] as const
 export type PolicyMode = (typeof policyModes)[number]
+
+export const stateStoreKinds = ["memory", "redis"] as const
+export const storeErrorModes = ["open", "closed"] as const
+export type StoreErrorMode = (typeof storeErrorModes)[number]
+
+/**
+ * Where shared state (sessions, rate-limit window, resumable stream events) lives: this process
+ * (one instance), or Redis (several instances). Both secrets stay `Redacted`: the URL may carry a
+ * password, the key encrypts stream events.
+ */
+export type StateStoreMode =
+  | { readonly _tag: "Memory" }
+  | {
+    readonly _tag: "Redis"
+    readonly url: Redacted.Redacted<URL>
+    readonly encryptionKey: Redacted.Redacted<Uint8Array>
+  }
 
 /** Where mana-auth and mana-sync live: real services, or the embedded dev stand-ins. */
 export type UpstreamMode =
@@ -80,6 +99,9 @@ export interface ManaConfigShape {
   readonly maxSessionsPerUser: number
   readonly upstreamTimeout: Duration.Duration
   readonly shutdownGrace: Duration.Duration
+  readonly stateStore: StateStoreMode
+  /** What the rate limit does when its store fails: let calls through (`open`) or deny them. */
+  readonly rateLimitOnStoreError: StoreErrorMode
   /** Registers the MCP conformance suite's fixture tool (conformance runs only). */
   readonly conformanceFixtures: boolean
   /** OTLP trace export, from the standard `OTEL_*` variables; off without an endpoint. */
@@ -194,6 +216,26 @@ const auditLog = Config.all({
   maxFiles: setting("AUDIT_LOG_MAX_FILES", 5, positiveInt)
 })
 
+const stateStore: Config.Config<StateStoreMode> = Config.all({
+  kind: setting("STATE_STORE", "memory", oneOf(stateStoreKinds)),
+  url: optionalSetting("REDIS_URL", redisUrl),
+  key: optionalSetting("STATE_ENCRYPTION_KEY", base64Key32)
+}).pipe(
+  Config.mapOrFail(({ key, kind, url }): Either.Either<StateStoreMode, ConfigError.ConfigError> => {
+    if (kind === "memory") return Either.right({ _tag: "Memory" })
+    if (Option.isNone(url)) {
+      return Either.left(ConfigError.InvalidData([], "STATE_STORE=redis needs REDIS_URL, e.g. redis://127.0.0.1:6379"))
+    }
+    if (Option.isNone(key)) {
+      return Either.left(ConfigError.InvalidData(
+        [],
+        "STATE_STORE=redis needs STATE_ENCRYPTION_KEY (32 random bytes, base64: `openssl rand -base64 32`)"
+      ))
+    }
+    return Either.right({ _tag: "Redis", url: Redacted.make(url.value), encryptionKey: Redacted.make(key.value) })
+  })
+)
+
 const settingsWithoutAudit = Config.all({
   port: setting("PORT", 3069, port),
   host: setting("HOST", "127.0.0.1", anyString),
@@ -213,6 +255,8 @@ const settingsWithoutAudit = Config.all({
   maxSessionsPerUser: setting("MAX_SESSIONS_PER_USER", 16, positiveInt),
   upstreamTimeout: setting("UPSTREAM_TIMEOUT", Duration.seconds(10), duration),
   shutdownGrace: setting("SHUTDOWN_GRACE", Duration.seconds(8), duration),
+  stateStore,
+  rateLimitOnStoreError: setting("RATE_LIMIT_ON_STORE_ERROR", "open", oneOf(storeErrorModes)),
   conformanceFixtures: setting("MCP_CONFORMANCE_FIXTURES", false, boolean),
   tracing,
   confirmationSigningKey: signingKey("CONFIRMATION_SIGNING_KEY")

@@ -94,3 +94,22 @@ export const boolean: Parse<boolean> = (raw) => {
   if (value === "false" || value === "0") return Either.right(false)
   return Either.left("true, false, 1 or 0")
 }
+
+/** A Redis URL: `redis://` or `rediss://` (TLS), with host, optional credentials and db number. */
+export const redisUrl: Parse<URL> = (raw) => {
+  const accepted = "a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0"
+  if (!URL.canParse(raw)) return Either.left(accepted)
+  const url = new URL(raw)
+  const db = url.pathname.replace(/^\//, "")
+  return (url.protocol === "redis:" || url.protocol === "rediss:") && url.hostname !== "" && /^\d*$/.test(db)
+    ? Either.right(url)
+    : Either.left(accepted)
+}
+
+/** Exactly 32 bytes, base64 (standard or URL-safe alphabet), e.g. from `openssl rand -base64 32`. */
+export const base64Key32: Parse<Uint8Array> = (raw) => {
+  const accepted = "32 random bytes in base64 (44 characters), e.g. from `openssl rand -base64 32`"
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(raw)) return Either.left(accepted)
+  const bytes = Buffer.from(raw.replace(/-/g, "+").replace(/_/g, "/"), "base64")
+  return bytes.length === 32 ? Either.right(new Uint8Array(bytes)) : Either.left(accepted)
+}

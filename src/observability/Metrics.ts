@@ -74,6 +74,12 @@ const make = () => {
     labelNames: ["result"] as const,
     registers: [registry]
   })
+  const stateStoreErrors = new Prom.Counter({
+    name: "mana_mcp_state_store_errors_total",
+    help: "Failed operations of the shared state stores (STATE_STORE=redis), by store",
+    labelNames: ["store"] as const,
+    registers: [registry]
+  })
   const requests = new Prom.Counter({
     name: "mana_mcp_requests_total",
     help: "MCP HTTP requests by protocol era and JSON-RPC method",
@@ -120,7 +126,8 @@ const make = () => {
     traceSpansDropped: (reason: SpanDropReason, count: number) =>
       Effect.sync(() => traceSpansDropped.inc({ reason }, count)),
     auditWriteFailures: (reason: AuditFailureReason, lines: number) =>
-      Effect.sync(() => auditWriteFailures.inc({ reason }, lines))
+      Effect.sync(() => auditWriteFailures.inc({ reason }, lines)),
+    stateStoreError: (store: string) => Effect.sync(() => stateStoreErrors.inc({ store }))
   } as const
 }
 

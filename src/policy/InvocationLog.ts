@@ -6,11 +6,16 @@
  * window count is a binary search over at most `perKeyCapacity` entries. Memory is bounded
  * twice: each ring holds at most `perKeyCapacity` timestamps (older ones are overwritten, so
  * counts saturate there), and at most `maxKeys` (user, tool) pairs are kept, least recently
- * recorded dropped first, idle pairs dropped as they age out of `retention`. The interface is
- * plain Effects with no shared structures, so a Redis-backed layer can replace this one.
+ * recorded dropped first, idle pairs dropped as they age out of `retention`. `admit` counts and
+ * records in one atomic step, so a shared layer (invocationLogRedis.ts: a sorted set and one Lua
+ * script per check) gives several instances one window with the same semantics; one contract suite
+ * (test/policy/invocationLogContract.ts) runs against both layers.
  */
 import { Clock, Context, Duration, Effect, Layer, Option } from "effect"
 import { ManaConfig } from "../config/Config.ts"
+import { RedisConnection } from "../state/RedisConnection.ts"
+import type { StateStoreUnavailable } from "../state/StateStoreUnavailable.ts"
+import { makeInvocationLogRedis } from "./invocationLogRedis.ts"
 
 export interface RecentCalls {
   /** Recorded calls with a timestamp within the window (now − window ≤ t ≤ now). */
@@ -19,13 +24,35 @@ export interface RecentCalls {
   readonly oldestAt: Option.Option<number>
 }
 
+/** Whether `admit` records the call it counted: always, only while under `limit`, or never. */
+export type RecordWhen = "always" | "under-limit" | "never"
+
+export interface Admission {
+  readonly window: Duration.Duration
+  readonly limit: number
+  readonly record: RecordWhen
+}
+
 export interface InvocationLogShape {
   /** Most calls remembered per user and tool; `recentCalls` never reports more. */
   readonly capacity: number
+  /**
+   * Atomically: counts `userId`'s calls of `tool` within the window (before this one), then
+   * records this call now as `record` says. Returns the count.
+   */
+  readonly admit: (
+    userId: string,
+    tool: string,
+    admission: Admission
+  ) => Effect.Effect<RecentCalls, StateStoreUnavailable>
   /** Records that `userId` called `tool` now. */
-  readonly record: (userId: string, tool: string) => Effect.Effect<void>
+  readonly record: (userId: string, tool: string) => Effect.Effect<void, StateStoreUnavailable>
   /** Calls of `tool` by `userId` within the last `window`. */
-  readonly recentCalls: (userId: string, tool: string, window: Duration.Duration) => Effect.Effect<RecentCalls>
+  readonly recentCalls: (
+    userId: string,
+    tool: string,
+    window: Duration.Duration
+  ) => Effect.Effect<RecentCalls, StateStoreUnavailable>
 }
 
 export interface InvocationLogOptions {
@@ -118,27 +145,38 @@ const make = (options: InvocationLogOptions): Effect.Effect<InvocationLogShape> 
       }
     }
 
+    const append = (userId: string, tool: string, now: number) => {
+      const key = keyOf(userId, tool)
+      const ring = rings.get(key) ?? new TimestampRing(options.perKeyCapacity)
+      rings.delete(key)
+      rings.set(key, ring)
+      ring.pruneBefore(now - retentionMillis)
+      ring.push(now)
+      dropIdleAndOverflow(now)
+    }
+
+    const count = (userId: string, tool: string, window: Duration.Duration, now: number): RecentCalls => {
+      const ring = rings.get(keyOf(userId, tool))
+      if (ring === undefined) return { count: 0, oldestAt: Option.none() }
+      ring.pruneBefore(now - retentionMillis)
+      return ring.since(now - Duration.toMillis(window))
+    }
+
     return {
       capacity: options.perKeyCapacity,
-      record: (userId, tool) =>
+      admit: (userId, tool, admission) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) =>
           Effect.sync(() => {
-            const key = keyOf(userId, tool)
-            const ring = rings.get(key) ?? new TimestampRing(options.perKeyCapacity)
-            rings.delete(key)
-            rings.set(key, ring)
-            ring.pruneBefore(now - retentionMillis)
-            ring.push(now)
-            dropIdleAndOverflow(now)
+            const recent = count(userId, tool, admission.window, now)
+            const records = admission.record === "always" ||
+              (admission.record === "under-limit" && recent.count < admission.limit)
+            if (records) append(userId, tool, now)
+            return recent
           })),
+      record: (userId, tool) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => append(userId, tool, now))),
       recentCalls: (userId, tool, window) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          Effect.sync((): RecentCalls => {
-            const ring = rings.get(keyOf(userId, tool))
-            if (ring === undefined) return { count: 0, oldestAt: Option.none() }
-            ring.pruneBefore(now - retentionMillis)
-            return ring.since(now - Duration.toMillis(window))
-          }))
+        Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => count(userId, tool, window, now)))
     }
   })
 
@@ -146,9 +184,22 @@ export class InvocationLog extends Context.Tag("mana-mcp/InvocationLog")<Invocat
   static readonly defaults = { perKeyCapacity: 512, maxKeys: 20_000 } as const
 
   /** In memory; retention is POLICY_RATE_WINDOW (the only window the ManaConfig settings use). */
-  static readonly layer = Layer.effect(
+  static readonly layerMemory = Layer.effect(
     InvocationLog,
     Effect.flatMap(ManaConfig, (config) => make({ ...InvocationLog.defaults, retention: config.policyRateWindow }))
+  )
+
+  /** In Redis, shared by every instance; needs ManaConfig and RedisConnection. */
+  static readonly layerRedis = Layer.effect(
+    InvocationLog,
+    Effect.gen(function*() {
+      const config = yield* ManaConfig
+      const connection = yield* RedisConnection
+      return makeInvocationLogRedis(connection, {
+        perKeyCapacity: InvocationLog.defaults.perKeyCapacity,
+        retention: config.policyRateWindow
+      })
+    })
   )
 
   static readonly layerWith = (options: InvocationLogOptions) => Layer.effect(InvocationLog, make(options))

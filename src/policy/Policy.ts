@@ -7,15 +7,15 @@
  * so rate limits count only calls that ran. Metric labels never carry a user id; the user id
  * appears only as a log annotation.
  */
-import { Clock, Context, Duration, Effect, Hash, Layer, Option } from "effect"
+import { Clock, Context, Duration, Effect, Either, Layer, Option } from "effect"
 import { ManaConfig } from "../config/Config.ts"
 import { Metrics } from "../observability/Metrics.ts"
 import type { PolicyHint, ToolScope } from "../tools/ToolSpec.ts"
 import { type Confirmation, ConfirmationDeclined, ConfirmationNeeded } from "./Confirmation.ts"
-import { InvocationLog } from "./InvocationLog.ts"
+import { InvocationLog, type RecordWhen } from "./InvocationLog.ts"
 import { PolicyDenied } from "./PolicyDenied.ts"
 import { PolicySettings } from "./PolicySettings.ts"
-import { type Decision, decisionLabels, evaluate } from "./rules.ts"
+import { type Decision, decisionLabels, evaluate, rateLimitUnavailable, staticDenial } from "./rules.ts"
 
 export interface PolicyCall {
   readonly tool: { readonly name: string; readonly scope: ToolScope; readonly policyHint: PolicyHint }
@@ -73,7 +73,7 @@ const pass = (
 
 /** Builds the gate; the mode is read once, at layer construction. */
 const makePolicy = Effect.gen(function*() {
-  const { policyMode } = yield* ManaConfig
+  const { policyMode, rateLimitOnStoreError } = yield* ManaConfig
   const metrics = yield* Metrics
   const settings = yield* PolicySettings
   const log = yield* InvocationLog
@@ -91,14 +91,7 @@ const makePolicy = Effect.gen(function*() {
     return { gate } satisfies PolicyShape
   }
   const enforce = policyMode === "enforce"
-  // Check-then-record must be atomic per (user, tool), or concurrent calls could all see "29" and
-  // all proceed. Striped locks keep that atomic without serialising unrelated users' calls (the
-  // critical section includes the input scan); a shared-log layer would move this into the log.
-  const stripes = yield* Effect.forEach(Array.from({ length: 64 }), () => Effect.makeSemaphore(1))
-  const lockFor = (call: PolicyCall) => {
-    const stripe = stripes[Math.abs(Hash.string(`${call.userId}\u0000${call.tool.name}`)) % stripes.length]
-    return stripe === undefined ? Effect.die("no lock stripe") : Effect.succeed(stripe)
-  }
+  const noCalls = { count: 0, oldestAt: Option.none<number>() }
 
   const decide = (call: PolicyCall): Effect.Effect<Verdict> =>
     Effect.gen(function*() {
@@ -109,7 +102,16 @@ const makePolicy = Effect.gen(function*() {
       const allowDestructive = confirmed ? new Set([...user.allowDestructive, call.tool.name]) : user.allowDestructive
       // Counts saturate at the log's capacity, so a higher limit could never trigger.
       const rateLimit = Math.min(user.rateLimit, log.capacity)
-      const recent = yield* log.recentCalls(call.userId, call.tool.name, user.rateWindow)
+      const denied = staticDenial(call.tool, allowDestructive)
+      // Only calls that proceed are recorded. Count-and-record is one atomic step of the log, so
+      // concurrent calls (on any instance, with a shared log) cannot all see "29" and all proceed.
+      const record: RecordWhen = !enforce ? "always" : denied !== undefined ? "never" : "under-limit"
+      const admitted = yield* Effect.either(
+        log.admit(call.userId, call.tool.name, { window: user.rateWindow, limit: rateLimit, record })
+      )
+      if (Either.isLeft(admitted) && denied === undefined && rateLimitOnStoreError === "closed") {
+        return { decision: rateLimitUnavailable(call.tool.name), ask: false, confirmed }
+      }
       const now = yield* Clock.currentTimeMillis
       const decision = evaluate({
         tool: call.tool,
@@ -117,15 +119,14 @@ const makePolicy = Effect.gen(function*() {
         allowDestructive,
         rateLimit,
         rateWindowMillis: Duration.toMillis(user.rateWindow),
-        recent,
+        // RATE_LIMIT_ON_STORE_ERROR=open: an unreachable store counts as no recent calls.
+        recent: Either.getOrElse(admitted, () => noCalls),
         now
       })
       const ask = enforce && decision._tag === "Deny" && decision.reason === "destructive-not-allowed" &&
         call.confirmation?._tag === "CanAsk"
-      const proceeds = decision._tag !== "Deny" || !enforce
-      if (proceeds) yield* log.record(call.userId, call.tool.name)
       return { decision, ask, confirmed }
-    }).pipe((decision) => Effect.flatMap(lockFor(call), (lock) => lock.withPermits(1)(decision)))
+    })
 
   const labelsOf = ({ ask, confirmed, decision }: Verdict) =>
     ask
@@ -216,6 +217,6 @@ export class Policy extends Context.Tag("mana-mcp/Policy")<Policy, PolicyShape>(
   static readonly layer = Layer.effect(Policy, makePolicy)
   /** The gate with settings from ManaConfig and an in-memory invocation log; needs ManaConfig and Metrics. */
   static readonly layerInMemory = Policy.layer.pipe(
-    Layer.provide(Layer.merge(PolicySettings.layer, InvocationLog.layer))
+    Layer.provide(Layer.merge(PolicySettings.layer, InvocationLog.layerMemory))
   )
 }

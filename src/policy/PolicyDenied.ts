@@ -4,7 +4,13 @@
  */
 import { Schema } from "effect"
 
-export const DenyReason = Schema.Literal("admin-scope-not-invokable", "destructive-not-allowed", "rate-limit-exceeded")
+export const DenyReason = Schema.Literal(
+  "admin-scope-not-invokable",
+  "destructive-not-allowed",
+  "rate-limit-exceeded",
+  // RATE_LIMIT_ON_STORE_ERROR=closed and the shared rate-limit store (Redis) is unreachable.
+  "rate-limit-unavailable"
+)
 export type DenyReason = typeof DenyReason.Type
 
 export class PolicyDenied extends Schema.TaggedError<PolicyDenied>()("PolicyDenied", {

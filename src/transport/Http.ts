@@ -10,6 +10,8 @@ import { manaScopes } from "../auth/scopes.ts"
 import { ManaConfig } from "../config/Config.ts"
 import { Upstreams } from "../config/Upstreams.ts"
 import { Metrics } from "../observability/Metrics.ts"
+import { RedisConnection } from "../state/RedisConnection.ts"
+import { stateStoreNames } from "../state/StateStoreUnavailable.ts"
 import { publicBaseOf, resourceMetadataPath } from "./authenticate.ts"
 import { errorResponse } from "./httpResponses.ts"
 import { McpEndpoint } from "./McpEndpoint.ts"
@@ -62,17 +64,31 @@ const metadataPreflight = Effect.succeed(HttpServerResponse.empty({
   })
 }))
 
+/**
+ * `/health`: 503 while draining (load balancers stop routing here); `degraded` (still 200: the
+ * 2026-07-28 era and everything but 2025 sessions keep working) while the shared store is down.
+ */
+const health = (toolCount: number) =>
+  Effect.gen(function*() {
+    const draining = yield* Effect.flatMap(McpEndpoint, (endpoint) => endpoint.isDraining)
+    const redis = yield* Effect.serviceOption(RedisConnection)
+    const redisUp = Option.isNone(redis) ? true : yield* redis.value.isUp
+    const stateStore = Option.isNone(redis)
+      ? { kind: "memory", status: "ok" }
+      : redisUp
+      ? { kind: "redis", status: "ok" }
+      : { kind: "redis", status: "unreachable", stores: stateStoreNames }
+    const status = draining ? "draining" : redisUp ? "ok" : "degraded"
+    return HttpServerResponse.unsafeJson(
+      { status, service: "mana-mcp", registry: { loaded: true, tools: toolCount }, stateStore },
+      { status: draining ? 503 : 200 }
+    )
+  })
+
 export const makeHttpApp = (toolCount: number) =>
   HttpRouter.empty.pipe(
     HttpRouter.all("/mcp", mcpRoute),
-    HttpRouter.get(
-      "/health",
-      Effect.map(Effect.flatMap(McpEndpoint, (endpoint) => endpoint.isDraining), (draining) =>
-        HttpServerResponse.unsafeJson(
-          { status: draining ? "draining" : "ok", service: "mana-mcp", registry: { loaded: true, tools: toolCount } },
-          { status: draining ? 503 : 200 }
-        ))
-    ),
+    HttpRouter.get("/health", health(toolCount)),
     HttpRouter.get(
       "/metrics",
       Effect.gen(function*() {

@@ -1,20 +1,36 @@
 /**
  * The 2025-era (sessionful) leg of `/mcp`: one SDK `WebStandardStreamableHTTPServerTransport` and
- * `Server` per `Mcp-Session-Id`. Session rules (owner 403, unknown/idle 404, per-user cap, idle
- * eviction) are decided by `SessionStore`; this module keeps the live transports that belong to
- * those ids in this process, closes them when the store drops their session, and keeps the
- * `mana_mcp_sessions_active` gauge true.
+ * `Server` per `Mcp-Session-Id` *on this instance*. Session rules (owner 403, unknown/idle 404,
+ * per-user cap, idle expiry) are decided by `SessionStore`, which may be shared by several
+ * instances: a request for a live session this instance has not seen rebuilds it here
+ * (`sessionRebuild.ts`), a client's answer to another instance's server→client request is
+ * forwarded there (`SessionBus`), and a session closed anywhere is closed everywhere. SSE events go
+ * to the `EventStore`, so a broken stream resumes with `Last-Event-ID` on any instance.
  */
-import { type AuthInfo, type Server, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server"
-import { Duration, Effect, Schedule } from "effect"
+import {
+  type AuthInfo,
+  type JSONRPCMessage,
+  type Server,
+  WebStandardStreamableHTTPServerTransport
+} from "@modelcontextprotocol/server"
+import { Deferred, Duration, Effect, FiberId, Schedule } from "effect"
 import { ManaConfig } from "../config/Config.ts"
 import { Metrics } from "../observability/Metrics.ts"
+import { SessionBus } from "../sessions/SessionBus.ts"
+import type { SessionRecord } from "../sessions/SessionRecord.ts"
 import { SessionStore } from "../sessions/SessionStore.ts"
+import type { StateStoreUnavailable } from "../state/StateStoreUnavailable.ts"
+import { EventStore } from "../streams/EventStore.ts"
 import { errorResponse } from "./httpResponses.ts"
+import { responseOwner, RoutedTransport } from "./RoutedTransport.ts"
+import { makeSdkEventStore, type SessionEventStore } from "./sdkEventStore.ts"
+import { handshakeOf, type RebuildFailed, replayHandshake } from "./sessionRebuild.ts"
 
 interface LiveSession {
   readonly transport: WebStandardStreamableHTTPServerTransport
+  readonly routed: RoutedTransport
   readonly server: Server
+  readonly events: SessionEventStore
 }
 
 export interface LegacyRequest {
@@ -26,46 +42,91 @@ export interface LegacyRequest {
 
 export interface LegacySessions {
   readonly handle: (input: LegacyRequest) => Effect.Effect<Response>
-  /** Closes every session (graceful shutdown). */
+  /** Closes this instance's sessions (graceful shutdown); a shared store keeps them for other instances. */
   readonly closeAll: Effect.Effect<void>
 }
+
+/** How long a resume on this instance waits for a result another instance is still producing. */
+const resumeTailMillis = 30_000
+/** The SSE `retry:` the SDK sends in priming events (clients ≥ 2025-11-25): reconnect after 1 s. */
+const sseRetryMillis = 1_000
 
 const transportFailure = (cause: unknown) =>
   errorResponse(
     500,
     "transport_error",
     "The MCP transport failed to handle this request; retry, or re-initialize the session",
-    {
-      detail: cause instanceof Error ? cause.name : "unknown"
-    }
+    { detail: cause instanceof Error ? cause.name : "unknown" }
   )
+
+const storeUnavailable = (error: StateStoreUnavailable) =>
+  errorResponse(503, "state_store_unavailable", error.message, { store: error.store }, { "retry-after": "2" })
+
+const rebuildFailed = (_: RebuildFailed) =>
+  errorResponse(
+    503,
+    "session_unavailable",
+    "This gateway instance could not restore the session; retry in a moment, or start a new session with an initialize request",
+    {},
+    { "retry-after": "1" }
+  )
+
+const isMessage = (value: unknown): value is JSONRPCMessage =>
+  typeof value === "object" && value !== null && (value as { jsonrpc?: unknown }).jsonrpc === "2.0"
 
 export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize: number) =>
   Effect.gen(function*() {
     const store = yield* SessionStore
+    const bus = yield* SessionBus
+    const eventStore = yield* EventStore
     const metrics = yield* Metrics
     const { sessionIdleTimeout } = yield* ManaConfig
+    const runtime = yield* Effect.runtime<never>()
     // Live SDK objects cannot leave this process; the store decides which ids are valid.
     const live = new Map<string, LiveSession>()
+    const building = new Map<string, Deferred.Deferred<LiveSession, RebuildFailed>>()
 
-    const publishCount = Effect.flatMap(store.count, metrics.setSessionsActive)
+    const publishCount = Effect.suspend(() => metrics.setSessionsActive(live.size))
 
-    const close = (ids: ReadonlyArray<string>) =>
+    const closeLocal = (ids: ReadonlyArray<string>) =>
       Effect.forEach(ids, (id) => {
         const session = live.get(id)
         live.delete(id)
         return session === undefined
           ? Effect.void
           : Effect.promise(() => session.transport.close().then(() => session.server.close()).catch(() => undefined))
-      }, { discard: true })
+      }, { discard: true }).pipe(Effect.zipRight(publishCount))
 
-    const sweepEvery = Duration.millis(Math.min(Duration.toMillis(sessionIdleTimeout) / 2, 60_000))
-    yield* store.sweep.pipe(
-      Effect.flatMap(close),
-      Effect.zipRight(publishCount),
-      Effect.repeat(Schedule.spaced(sweepEvery)),
-      Effect.forkScoped
-    )
+    /** A session ended (DELETE, cap eviction): gone from the store, every instance and its events. */
+    const endEverywhere = (ids: ReadonlyArray<string>) =>
+      Effect.all([
+        bus.announceClosed(ids).pipe(Effect.ignore),
+        Effect.forEach(ids, (id) => Effect.ignore(eventStore.removeSession(id)), { discard: true }),
+        closeLocal(ids)
+      ], { discard: true })
+
+    const makeSession = (id: string) =>
+      Effect.gen(function*() {
+        const events = makeSdkEventStore(eventStore, runtime, {
+          sessionId: id,
+          instanceId: bus.instanceId,
+          tailMillis: resumeTailMillis,
+          pollMillis: 100
+        })
+        const transport = new WebStandardStreamableHTTPServerTransport({
+          sessionIdGenerator: () => id,
+          maxRequestBodySize,
+          eventStore: events,
+          retryInterval: sseRetryMillis
+        })
+        const routed = new RoutedTransport(transport, bus.instanceId)
+        const server = makeServer()
+        yield* Effect.tryPromise({ try: () => server.connect(routed), catch: transportFailure })
+        return { transport, routed, server, events } satisfies LiveSession
+      })
+
+    const discard = (session: LiveSession) =>
+      Effect.promise(() => session.transport.close().then(() => session.server.close()).catch(() => undefined))
 
     const handleRequest = (session: LiveSession, input: LegacyRequest) =>
       Effect.tryPromise({
@@ -77,51 +138,83 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
     const open = (input: LegacyRequest) =>
       Effect.gen(function*() {
         const id = crypto.randomUUID()
-        const transport = new WebStandardStreamableHTTPServerTransport({
-          sessionIdGenerator: () => id,
-          maxRequestBodySize
-        })
-        const server = makeServer()
-        const session = { transport, server }
-        yield* Effect.tryPromise({ try: () => server.connect(transport), catch: transportFailure })
+        const session = yield* makeSession(id)
         const response = yield* handleRequest(session, input)
-        if (transport.sessionId !== id) {
+        const handshake = handshakeOf(input.parsedBody)
+        if (session.transport.sessionId !== id || handshake === undefined) {
           // Not an initialize (or a failed one): the SDK answered it; keep nothing.
-          yield* Effect.promise(() => transport.close().then(() => server.close()).catch(() => undefined))
+          yield* discard(session)
           return response
         }
+        const evicted = yield* store.create({ id, userId: input.userId, ...handshake }).pipe(
+          Effect.tapError(() => discard(session))
+        )
         live.set(id, session)
-        const evicted = yield* store.create(id, input.userId)
-        yield* close(evicted)
-        yield* publishCount
+        yield* endEverywhere(evicted)
         return response
       })
 
+    /** This instance's live session for `record`, rebuilt from the stored handshake if needed (single-flight). */
+    const liveSession = (record: SessionRecord, url: string) =>
+      Effect.suspend(() => {
+        const existing = live.get(record.id)
+        if (existing !== undefined) return Effect.succeed(existing)
+        const pending = building.get(record.id)
+        if (pending !== undefined) return Deferred.await(pending)
+        const deferred = Deferred.unsafeMake<LiveSession, RebuildFailed>(FiberId.none)
+        building.set(record.id, deferred)
+        const rebuild = Effect.gen(function*() {
+          const session = yield* makeSession(record.id).pipe(Effect.orElse(() => Effect.dieMessage("connect failed")))
+          session.events.suspended = true
+          yield* replayHandshake(session.transport, record.id, record, url).pipe(
+            Effect.tapError(() => discard(session))
+          )
+          session.events.suspended = false
+          live.set(record.id, session)
+          yield* publishCount
+          yield* Effect.logInfo("session rebuilt on this instance", { sessionId: record.id })
+          return session
+        })
+        return rebuild.pipe(
+          Effect.exit,
+          Effect.tap((exit) => Deferred.done(deferred, exit)),
+          Effect.ensuring(Effect.sync(() => building.delete(record.id))),
+          Effect.flatten
+        )
+      })
+
+    /** A POST that only answers other instances' requests: forward each answer to its owner. */
+    const forwardable = (parsedBody: unknown) => {
+      const messages = Array.isArray(parsedBody) ? parsedBody : [parsedBody]
+      const routed = messages.map((message) => ({ owner: responseOwner(message), message }))
+      return routed.length > 0 && routed.every(({ owner }) => owner !== undefined && owner !== bus.instanceId)
+        ? routed
+        : undefined
+    }
+
     const resume = (id: string, input: LegacyRequest) =>
       Effect.gen(function*() {
-        yield* store.touch(id, input.userId)
-        const session = live.get(id)
-        if (session === undefined) {
-          // Known to the store but not to this process (e.g. after a restart or on another instance).
-          yield* store.remove(id)
-          yield* publishCount
-          return errorResponse(
-            404,
-            "session_not_found",
-            "Session not found on this gateway instance. Start a new session with an initialize request."
-          )
+        const record = yield* store.touch(id, input.userId)
+        const session = yield* liveSession(record, input.request.url)
+        const answers = input.request.method === "POST" ? forwardable(input.parsedBody) : undefined
+        if (answers !== undefined) {
+          yield* Effect.forEach(answers, ({ message, owner }) => bus.forward(owner ?? "", id, message), {
+            discard: true
+          })
+          return new Response(null, { status: 202 })
         }
         const response = yield* handleRequest(session, input)
         if (input.request.method === "DELETE" && response.ok) {
           yield* store.remove(id)
-          yield* close([id])
-          yield* publishCount
+          yield* endEverywhere([id])
         }
         return response
       }).pipe(
         Effect.catchTags({
           SessionNotFound: (error) => Effect.succeed(errorResponse(404, "session_not_found", error.message)),
-          SessionForbidden: (error) => Effect.succeed(errorResponse(403, "forbidden_session", error.message))
+          SessionForbidden: (error) => Effect.succeed(errorResponse(403, "forbidden_session", error.message)),
+          StateStoreUnavailable: (error) => Effect.succeed(storeUnavailable(error)),
+          RebuildFailed: (error) => Effect.succeed(rebuildFailed(error))
         })
       )
 
@@ -135,16 +228,42 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
           `${input.request.method} /mcp needs an Mcp-Session-Id header; open a session by POSTing an initialize request`
         ))
       }
-      return Effect.merge(open(input))
+      return open(input).pipe(
+        Effect.catchTag("StateStoreUnavailable", (error) => Effect.succeed(storeUnavailable(error))),
+        Effect.merge
+      )
     }
 
-    // Only this process's sessions: with a shared store, other instances keep theirs.
+    yield* bus.listen({
+      closed: (id) => closeLocal([id]),
+      response: (sessionId, message) =>
+        Effect.sync(() => {
+          if (isMessage(message)) live.get(sessionId)?.routed.deliver(message)
+        })
+    })
+
+    const sweepEvery = Duration.millis(Math.min(Duration.toMillis(sessionIdleTimeout) / 2, 60_000))
+    yield* Effect.suspend(() => store.expired([...live.keys()])).pipe(
+      Effect.tap((expired) =>
+        store.shared
+          ? Effect.void
+          : Effect.forEach(expired, (id) => Effect.ignore(eventStore.removeSession(id)), { discard: true })
+      ),
+      Effect.flatMap(closeLocal),
+      Effect.ignore,
+      Effect.repeat(Schedule.spaced(sweepEvery)),
+      Effect.forkScoped
+    )
+
+    // A shared store keeps this instance's sessions: clients carry on through another instance.
     const closeAll = Effect.suspend(() => {
       const ids = [...live.keys()]
-      return Effect.forEach(ids, store.remove, { discard: true }).pipe(
-        Effect.zipRight(close(ids)),
-        Effect.zipRight(publishCount)
+      const forget = store.shared ? Effect.void : Effect.forEach(
+        ids,
+        (id) => Effect.ignore(Effect.zipRight(store.remove(id), eventStore.removeSession(id))),
+        { discard: true }
       )
+      return Effect.zipRight(forget, closeLocal(ids))
     })
     yield* Effect.addFinalizer(() => closeAll)
     return { handle, closeAll } satisfies LegacySessions

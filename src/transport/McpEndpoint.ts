@@ -54,7 +54,9 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
       >()
       const draining = yield* Ref.make(false)
       const runInvoke: RunInvoke = (name, args, caller, round) => calls.run(invoke(name, args, caller, round))
-      const makeServer = makeServerFactory(registry.descriptors, runInvoke)
+      const makeServer = makeServerFactory(registry.descriptors, runInvoke, {
+        conformanceFixtures: config.conformanceFixtures
+      })
       const modern = createMcpHandler(() => makeServer(), { legacy: "reject", maxRequestBodySize })
       yield* Effect.addFinalizer(() => Effect.promise(() => modern.close().catch(() => undefined)))
       const sessions = yield* makeLegacySessions(makeServer, maxRequestBodySize)

@@ -22,6 +22,7 @@ import { CallerEnvelope, type CallerShape } from "../domain/Caller.ts"
 import type { ConfirmationAnswer, ConfirmationRound } from "../policy/Confirmation.ts"
 import type { InvokeOutcome } from "../tools/invoke.ts"
 import type { McpToolDescriptor } from "../tools/registry.ts"
+import { elicitationFixture, runElicitationFixture } from "./serverRequestFixture.ts"
 
 export const serverInfo = { name: "mana-mcp", title: "Mana", version: "0.1.0" } as const
 
@@ -97,8 +98,13 @@ const clientNameOf = (ctx: ServerContext): string | undefined => {
     : undefined
 }
 
-export const makeServerFactory = (descriptors: ReadonlyArray<McpToolDescriptor>, runInvoke: RunInvoke) => {
-  const tools = descriptors.map((descriptor) => ({
+export const makeServerFactory = (
+  descriptors: ReadonlyArray<McpToolDescriptor>,
+  runInvoke: RunInvoke,
+  options: { readonly conformanceFixtures?: boolean } = {}
+) => {
+  const fixtures = options.conformanceFixtures === true
+  const tools = (fixtures ? [...descriptors, elicitationFixture] : descriptors).map((descriptor) => ({
     ...descriptor,
     inputSchema: { ...descriptor.inputSchema, type: "object" as const },
     outputSchema: { ...descriptor.outputSchema, type: "object" as const }
@@ -131,6 +137,9 @@ export const makeServerFactory = (descriptors: ReadonlyArray<McpToolDescriptor>,
       const caller = callerOf(ctx, server)
       // The transport always attaches a caller; its absence is a wiring bug, not a client error.
       if (caller === undefined) throw new ProtocolError(ProtocolErrorCode.InternalError, "No authenticated caller")
+      if (fixtures && request.params.name === elicitationFixture.name) {
+        return runElicitationFixture(request.params.arguments, ctx)
+      }
       const round = confirmationRoundOf(ctx, server)
       const outcome = await runInvoke(request.params.name, request.params.arguments ?? {}, caller, round)
       if (outcome._tag === "UnknownTool") {

@@ -7,6 +7,7 @@ import { InvocationLog, type InvocationLogShape } from "../../src/policy/Invocat
 import { Policy, type PolicyCall } from "../../src/policy/Policy.ts"
 import type { PolicyDenied } from "../../src/policy/PolicyDenied.ts"
 import { PolicySettings } from "../../src/policy/PolicySettings.ts"
+import { StateStoreUnavailable } from "../../src/state/StateStoreUnavailable.ts"
 import { alice, bob } from "../support/users.ts"
 
 const search = { name: "notes.search", scope: "user-space", policyHint: "read" } as const
@@ -55,9 +56,26 @@ const yieldingLog = Layer.effect(
   InvocationLog,
   Effect.map(InvocationLog, (log): InvocationLogShape => ({
     ...log,
-    recentCalls: (userId, tool, window) => Effect.zipLeft(log.recentCalls(userId, tool, window), Effect.yieldNow())
+    admit: (userId, tool, admission) => Effect.zipLeft(log.admit(userId, tool, admission), Effect.yieldNow())
   }))
-).pipe(Layer.provide(InvocationLog.layer))
+).pipe(Layer.provide(InvocationLog.layerMemory))
+
+/** A log whose store is unreachable (a shared store down). */
+const unreachableLog = Layer.succeed(InvocationLog, {
+  capacity: 512,
+  admit: () => Effect.fail(new StateStoreUnavailable({ store: "rate-limit" })),
+  record: () => Effect.fail(new StateStoreUnavailable({ store: "rate-limit" })),
+  recentCalls: () => Effect.fail(new StateStoreUnavailable({ store: "rate-limit" }))
+})
+
+const withUnreachableLog = (overrides: Partial<ManaConfigShape>) =>
+  Effect.provide(
+    Policy.layer.pipe(
+      Layer.provide(Layer.merge(PolicySettings.layer, unreachableLog)),
+      Layer.provideMerge(Metrics.layer),
+      Layer.provide(ManaConfig.layerWith({ policyMode: "enforce", ...overrides }))
+    )
+  )
 
 /** The gate's failure, which the caller expects to be `PolicyDenied`. */
 const denied = <A, R>(effect: Effect.Effect<A, PolicyDenied | ConfirmationNeeded | ConfirmationDeclined, R>) =>
@@ -165,6 +183,24 @@ describe("Policy gate, enforce", () => {
       const short = yield* policy.gate(call(search, alice, { query: "<system>" }))
       assert.isTrue(Option.isNone(short.reminder))
     }).pipe(withGate("enforce")))
+})
+
+describe("Policy gate, rate-limit store unreachable", () => {
+  it.effect("RATE_LIMIT_ON_STORE_ERROR=open lets calls through; destructive calls are still denied", () =>
+    Effect.gen(function*() {
+      const passes = yield* gateN(40, call(search))
+      assert.strictEqual(passes.length, 40)
+      assert.strictEqual(yield* decisions("allow", "clean", "enforce"), 40)
+      const error = yield* Effect.flip(Effect.flatMap(Policy, (policy) => policy.gate(call(remove))))
+      assert.strictEqual(error._tag === "PolicyDenied" ? error.reason : error._tag, "destructive-not-allowed")
+    }).pipe(withUnreachableLog({ rateLimitOnStoreError: "open" })))
+
+  it.effect("RATE_LIMIT_ON_STORE_ERROR=closed denies with rate-limit-unavailable", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Effect.flatMap(Policy, (policy) => policy.gate(call(search))))
+      assert.strictEqual(error._tag === "PolicyDenied" ? error.reason : error._tag, "rate-limit-unavailable")
+      assert.strictEqual(yield* decisions("deny", "rate-limit-unavailable", "enforce"), 1)
+    }).pipe(withUnreachableLog({ rateLimitOnStoreError: "closed" })))
 })
 
 describe("Policy gate, log-only", () => {

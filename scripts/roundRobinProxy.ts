@@ -1,0 +1,127 @@
+/**
+ * A round-robin loopback HTTP load balancer in front of several gateway instances, with no
+ * session affinity: request N goes to backend N mod k, whatever its `Mcp-Session-Id`. A backend
+ * that refuses the connection (stopped) is skipped, as a balancer's health check would. Responses,
+ * SSE included, are streamed unbuffered; `cutNextStream` lets a test break one SSE response after
+ * its first event, the way a flaky network would. Test and benchmark tooling: loopback only.
+ */
+import {
+  Agent,
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  request as httpRequest,
+  type ServerResponse
+} from "node:http"
+import type { AddressInfo } from "node:net"
+
+export interface RoundRobinProxy {
+  readonly url: string
+  /** For each request, in arrival order: the index of the backend that answered it. */
+  readonly served: Array<number>
+  /** The next SSE response whose request body contains `marker` is cut after its first event. */
+  readonly cutNextStream: (marker: string) => void
+  readonly close: () => Promise<void>
+}
+
+const hopByHop = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "upgrade",
+  "te",
+  "trailer"
+])
+
+const forwardable = (headers: IncomingHttpHeaders): OutgoingHttpHeaders => {
+  const out: OutgoingHttpHeaders = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !hopByHop.has(name)) out[name] = value
+  }
+  return out
+}
+
+const readBody = (incoming: IncomingMessage) =>
+  new Promise<Buffer>((resolve, reject) => {
+    const chunks: Array<Buffer> = []
+    incoming.on("data", (chunk: Buffer) => chunks.push(chunk))
+    incoming.on("end", () => resolve(Buffer.concat(chunks)))
+    incoming.on("error", reject)
+  })
+
+export const startRoundRobinProxy = (backends: ReadonlyArray<string>): Promise<RoundRobinProxy> => {
+  const agent = new Agent({ keepAlive: true })
+  const served: Array<number> = []
+  let next = 0
+  let cutMarker: string | undefined
+
+  const forward = (incoming: IncomingMessage, outgoing: ServerResponse, body: Buffer, attempt: number) => {
+    const index = next++ % backends.length
+    const target = new URL(backends[index] ?? "")
+    const cut = cutMarker !== undefined && body.includes(cutMarker)
+    if (cut) cutMarker = undefined
+    const upstream = httpRequest({
+      agent,
+      hostname: target.hostname,
+      port: target.port,
+      method: incoming.method,
+      path: incoming.url,
+      headers: forwardable(incoming.headers)
+    }, (response) => {
+      served.push(index)
+      outgoing.writeHead(response.statusCode ?? 502, response.statusMessage, forwardable(response.headers))
+      outgoing.flushHeaders()
+      if (cut && String(response.headers["content-type"]).includes("text/event-stream")) {
+        // Pass the first event (the priming event with its id), then drop the connection.
+        response.once("data", (chunk: Buffer) => {
+          outgoing.write(chunk)
+          setTimeout(() => {
+            response.destroy()
+            outgoing.destroy()
+          }, 20)
+        })
+        return
+      }
+      response.pipe(outgoing)
+      response.on("error", () => outgoing.destroy())
+    })
+    upstream.on("error", () => {
+      if (outgoing.headersSent) return void outgoing.destroy()
+      if (attempt + 1 < backends.length) return forward(incoming, outgoing, body, attempt + 1)
+      outgoing.writeHead(502, { "content-type": "text/plain" })
+      outgoing.end("round-robin proxy: no backend reachable")
+    })
+    outgoing.on("close", () => {
+      if (!outgoing.writableFinished) upstream.destroy()
+    })
+    upstream.end(body)
+  }
+
+  const server = createServer((incoming, outgoing) => {
+    readBody(incoming).then(
+      (body) => forward(incoming, outgoing, body, 0),
+      () => outgoing.destroy()
+    )
+  })
+  return new Promise((resolve, reject) => {
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        served,
+        cutNextStream: (marker) => {
+          cutMarker = marker
+        },
+        close: () =>
+          new Promise<void>((done) => {
+            agent.destroy()
+            server.closeAllConnections()
+            server.close(() => done())
+          })
+      })
+    })
+  })
+}
