@@ -22,9 +22,9 @@ export interface GatewayCluster {
 }
 
 export const startGatewayCluster = async (
-  options: { readonly instances?: number; readonly env?: Record<string, string> } = {}
+  options: { readonly instances?: number; readonly env?: Record<string, string>; readonly persistentRedis?: boolean } = {}
 ): Promise<GatewayCluster> => {
-  const redis = await startRedisServer()
+  const redis = await startRedisServer({ persistent: options.persistentRedis ?? false })
   const upstream = await startGateway()
   const env = {
     MANA_AUTH_URL: upstream.authUrl,

@@ -5,7 +5,10 @@
  * same port.
  */
 import { type ChildProcess, spawn } from "node:child_process"
+import { mkdtempSync } from "node:fs"
 import { createServer, Socket } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 
 export interface RedisServer {
   readonly url: string
@@ -48,8 +51,16 @@ const waitFor = async (condition: () => Promise<boolean>, what: string) => {
   throw new Error(`redis-server: ${what} after 5 s`)
 }
 
-export const startRedisServer = async (): Promise<RedisServer> => {
+/**
+ * `persistent`: an append-only file fsynced on every write in a temp dir, so a restarted server
+ * comes back with its data (an outage, not a data loss).
+ */
+export const startRedisServer = async (options: { readonly persistent?: boolean } = {}): Promise<RedisServer> => {
   const port = await freePort()
+  const dir = options.persistent === true ? mkdtempSync(join(tmpdir(), "mana-mcp-redis-")) : undefined
+  const persistence = dir === undefined
+    ? ["--appendonly", "no"]
+    : ["--dir", dir, "--appendonly", "yes", "--appendfsync", "always"]
   let child: ChildProcess | undefined
   const start = async () => {
     child = spawn("redis-server", [
@@ -59,8 +70,7 @@ export const startRedisServer = async (): Promise<RedisServer> => {
       "127.0.0.1",
       "--save",
       "",
-      "--appendonly",
-      "no",
+      ...persistence,
       "--protected-mode",
       "yes"
     ], { stdio: "ignore" })

@@ -16,10 +16,16 @@ import {
 } from "node:http"
 import type { AddressInfo } from "node:net"
 
+export interface ServedRequest {
+  readonly backend: number
+  readonly method: string
+  readonly body: string
+}
+
 export interface RoundRobinProxy {
   readonly url: string
-  /** For each request, in arrival order: the index of the backend that answered it. */
-  readonly served: Array<number>
+  /** Every answered request, in order: the backend's index, the method and the request body. */
+  readonly served: Array<ServedRequest>
   /** The next SSE response whose request body contains `marker` is cut after its first event. */
   readonly cutNextStream: (marker: string) => void
   readonly close: () => Promise<void>
@@ -53,7 +59,7 @@ const readBody = (incoming: IncomingMessage) =>
 
 export const startRoundRobinProxy = (backends: ReadonlyArray<string>): Promise<RoundRobinProxy> => {
   const agent = new Agent({ keepAlive: true })
-  const served: Array<number> = []
+  const served: Array<ServedRequest> = []
   let next = 0
   let cutMarker: string | undefined
 
@@ -70,7 +76,7 @@ export const startRoundRobinProxy = (backends: ReadonlyArray<string>): Promise<R
       path: incoming.url,
       headers: forwardable(incoming.headers)
     }, (response) => {
-      served.push(index)
+      served.push({ backend: index, method: incoming.method ?? "", body: body.toString("utf8") })
       outgoing.writeHead(response.statusCode ?? 502, response.statusMessage, forwardable(response.headers))
       outgoing.flushHeaders()
       if (cut && String(response.headers["content-type"]).includes("text/event-stream")) {
