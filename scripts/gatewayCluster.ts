@@ -22,7 +22,8 @@ export interface GatewayCluster {
 }
 
 export const startGatewayCluster = async (
-  options: { readonly instances?: number; readonly env?: Record<string, string>; readonly persistentRedis?: boolean } = {}
+  options: { readonly instances?: number; readonly env?: Record<string, string>; readonly persistentRedis?: boolean } =
+    {}
 ): Promise<GatewayCluster> => {
   const redis = await startRedisServer({ persistent: options.persistentRedis ?? false })
   const upstream = await startGateway()

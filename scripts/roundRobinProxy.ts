@@ -20,6 +20,7 @@ export interface ServedRequest {
   readonly backend: number
   readonly method: string
   readonly body: string
+  readonly lastEventId: string | undefined
 }
 
 export interface RoundRobinProxy {
@@ -76,7 +77,13 @@ export const startRoundRobinProxy = (backends: ReadonlyArray<string>): Promise<R
       path: incoming.url,
       headers: forwardable(incoming.headers)
     }, (response) => {
-      served.push({ backend: index, method: incoming.method ?? "", body: body.toString("utf8") })
+      const lastEventId = incoming.headers["last-event-id"]
+      served.push({
+        backend: index,
+        method: incoming.method ?? "",
+        body: body.toString("utf8"),
+        lastEventId: typeof lastEventId === "string" ? lastEventId : undefined
+      })
       outgoing.writeHead(response.statusCode ?? 502, response.statusMessage, forwardable(response.headers))
       outgoing.flushHeaders()
       if (cut && String(response.headers["content-type"]).includes("text/event-stream")) {

@@ -22,7 +22,12 @@ import { CallerEnvelope, type CallerShape } from "../domain/Caller.ts"
 import type { ConfirmationAnswer, ConfirmationRound } from "../policy/Confirmation.ts"
 import type { InvokeOutcome } from "../tools/invoke.ts"
 import type { McpToolDescriptor } from "../tools/registry.ts"
-import { elicitationFixture, runElicitationFixture } from "./serverRequestFixture.ts"
+import {
+  elicitationFixture,
+  reconnectionFixture,
+  runElicitationFixture,
+  runReconnectionFixture
+} from "./serverRequestFixture.ts"
 
 export const serverInfo = { name: "mana-mcp", title: "Mana", version: "0.1.0" } as const
 
@@ -104,7 +109,9 @@ export const makeServerFactory = (
   options: { readonly conformanceFixtures?: boolean } = {}
 ) => {
   const fixtures = options.conformanceFixtures === true
-  const tools = (fixtures ? [...descriptors, elicitationFixture] : descriptors).map((descriptor) => ({
+  const tools = (fixtures ? [...descriptors, elicitationFixture, reconnectionFixture] : descriptors).map((
+    descriptor
+  ) => ({
     ...descriptor,
     inputSchema: { ...descriptor.inputSchema, type: "object" as const },
     outputSchema: { ...descriptor.outputSchema, type: "object" as const }
@@ -140,6 +147,7 @@ export const makeServerFactory = (
       if (fixtures && request.params.name === elicitationFixture.name) {
         return runElicitationFixture(request.params.arguments, ctx)
       }
+      if (fixtures && request.params.name === reconnectionFixture.name) return runReconnectionFixture(ctx)
       const round = confirmationRoundOf(ctx, server)
       const outcome = await runInvoke(request.params.name, request.params.arguments ?? {}, caller, round)
       if (outcome._tag === "UnknownTool") {

@@ -15,11 +15,15 @@ export const headersFor = (credentials: Credentials): Record<string, string> => 
   "x-mana-space": credentials.spaceId
 })
 
-export const connectLegacy = async (mcpUrl: string, credentials: Credentials) => {
+export const connectLegacy = async (
+  mcpUrl: string,
+  credentials: Credentials,
+  options: ConstructorParameters<typeof Client>[1] = {}
+) => {
   const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), {
     requestInit: { headers: headersFor(credentials) }
   })
-  const client = new Client({ name: "e2e-legacy", version: "1.0.0" })
+  const client = new Client({ name: "e2e-legacy", version: "1.0.0" }, options)
   await client.connect(transport)
   return { client, transport }
 }
