@@ -15,7 +15,9 @@ import { AuditLog } from "../../src/observability/audit/AuditLog.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
 import { ConfirmationSigner } from "../../src/policy/ConfirmationSigner.ts"
 import { Policy } from "../../src/policy/Policy.ts"
+import { SessionBus } from "../../src/sessions/SessionBus.ts"
 import { SessionStore } from "../../src/sessions/SessionStore.ts"
+import { EventStore } from "../../src/streams/EventStore.ts"
 import { allTools } from "../../src/tools/allTools.ts"
 import { makeRegistry } from "../../src/tools/registry.ts"
 import { makeHttpApp } from "../../src/transport/Http.ts"
@@ -63,11 +65,13 @@ export const startInProcessGateway = (
       Policy.layerInMemory,
       AuditLog.layer,
       ConfirmationSigner.layer,
-      SessionStore.inMemory
+      SessionStore.layerMemory,
+      EventStore.layerMemory,
+      SessionBus.layerMemory
     )
     const context = yield* Layer.build(
       makeMcpEndpoint(registry).pipe(Layer.provideMerge(services), Layer.provideMerge(base))
-    )
+    ).pipe(Effect.orDie)
     const endpoint = yield* Effect.provide(McpEndpoint, context)
     const metrics = yield* Effect.provide(Metrics, context)
     const router = HttpApp.toWebHandler(makeHttpApp(registry.exposed.size).pipe(Effect.provide(context)))
@@ -150,11 +154,14 @@ export const modernRequest = (
   })
 }
 
-/** The JSON-RPC message of a response: a JSON body, or the first `data:` event of an SSE stream. */
+/**
+ * The JSON-RPC message of a response: a JSON body, or the first non-empty `data:` event of an SSE
+ * stream (clients ≥ 2025-11-25 first get a priming event with empty data).
+ */
 export const jsonRpcOf = (response: Response): Effect.Effect<any> =>
   Effect.promise(async () => {
     const text = await response.text()
-    return JSON.parse(text.startsWith("{") ? text : (/^data: (.*)$/m.exec(text)?.[1] ?? "{}"))
+    return JSON.parse(text.startsWith("{") ? text : (/^data: (.+)$/m.exec(text)?.[1] ?? "{}"))
   })
 
 /** The JSON body of a gateway refusal. */
