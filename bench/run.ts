@@ -13,8 +13,10 @@ import type { Benchmark, BenchReport } from "./harness.ts"
 import { metricsScrape } from "./metricsScrape.ts"
 import { peer, peerProfile } from "./peer.ts"
 import { readCache } from "./readCache.ts"
+import { redisMemory } from "./redisMemory.ts"
 import { formatMachine, formatReport, machineInfo } from "./report.ts"
 import { sessionMemory } from "./sessionMemory.ts"
+import { scaleOut, stateStore } from "./stateStore.ts"
 import { toolCall } from "./toolCall.ts"
 
 const all: ReadonlyArray<Benchmark> = [
@@ -26,7 +28,10 @@ const all: ReadonlyArray<Benchmark> = [
   authCache,
   eras,
   metricsScrape,
-  encrypted
+  encrypted,
+  stateStore,
+  scaleOut,
+  redisMemory
 ]
 
 const main = async () => {

@@ -58,7 +58,7 @@ const make = () => {
   })
   const sessionsActive = new Prom.Gauge({
     name: "mana_mcp_sessions_active",
-    help: "Open MCP sessions (2025-era clients)",
+    help: "MCP sessions with a live transport on this instance (2025-era clients)",
     registers: [registry]
   })
   const upstreamDuration = new Prom.Histogram({
