@@ -111,7 +111,10 @@ describe("deployment manifests", () => {
     const compose = read("docker-compose.yml")
     assert.strictEqual(seconds(compose["x-gateway"].environment.SHUTDOWN_GRACE), grace)
     assert.isAtLeast(seconds(compose["x-gateway"].stop_grace_period), grace + 2)
-    assert.strictEqual(manifest("HorizontalPodAutoscaler").spec.scaleTargetRef.name, manifest("Deployment").metadata.name)
+    assert.strictEqual(
+      manifest("HorizontalPodAutoscaler").spec.scaleTargetRef.name,
+      manifest("Deployment").metadata.name
+    )
     assert.isAtLeast(manifest("HorizontalPodAutoscaler").spec.minReplicas, 2)
     assert.strictEqual(manifest("PodDisruptionBudget").spec.minAvailable, 1)
   })
