@@ -4,7 +4,7 @@
  * is enough for any instance to rebuild the SDK session through public APIs. Plus the errors and
  * the contract both SessionStore layers implement.
  */
-import { type Effect, Schema } from "effect"
+import { type Effect, type Option, Schema } from "effect"
 import type { StateStoreUnavailable } from "../state/StateStoreUnavailable.ts"
 
 export class SessionNotFound extends Schema.TaggedError<SessionNotFound>()("SessionNotFound", {}) {
@@ -39,6 +39,12 @@ export interface SessionRecord extends NewSession {
 export interface SessionStoreShape {
   /** True when sessions outlive this process (a shared store): shutdown must leave them to other instances. */
   readonly shared: boolean
+  /**
+   * What a session verified by `touch` stays verified under: changes when invalidations (closed
+   * sessions) may have been missed — a reconnect of a shared store; `None` while the store is
+   * unreachable. The memory store never changes.
+   */
+  readonly generation: Effect.Effect<Option.Option<number>>
   /** Registers a new session; returns the ids of the owner's sessions closed to respect the per-user cap. */
   readonly create: (session: NewSession) => Effect.Effect<ReadonlyArray<string>, StateStoreUnavailable>
   /**

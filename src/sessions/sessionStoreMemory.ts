@@ -4,7 +4,7 @@
  * amortized. Owned by the layer instance and mutated only inside `Effect.sync`, so each
  * operation is atomic.
  */
-import { Clock, Effect } from "effect"
+import { Clock, Effect, Option } from "effect"
 import {
   type NewSession,
   SessionForbidden,
@@ -73,5 +73,12 @@ export const makeSessionStoreMemory = (idleMillis: number, maxPerUser: number) =
         return ids.filter((id) => !sessions.has(id))
       })
 
-    return { shared: false, create, touch, remove: (id) => Effect.sync(() => forget(id)), expired }
+    return {
+      shared: false,
+      generation: Effect.succeed(Option.some(0)),
+      create,
+      touch,
+      remove: (id) => Effect.sync(() => forget(id)),
+      expired
+    }
   })

@@ -155,5 +155,5 @@ export const makeSessionStoreRedis = (connection: RedisConnectionShape, idleMill
               })
           ))
 
-    return { shared: true, create, touch, remove, expired }
+    return { shared: true, generation: connection.epoch, create, touch, remove, expired }
   })

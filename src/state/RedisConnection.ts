@@ -6,7 +6,7 @@
  * a capped backoff and resubscribes. Start-up waits for the first connection and fails with one
  * line (`RedisUnreachable`) that names the host but never the password.
  */
-import { Context, Data, Effect, Layer, Redacted, Runtime } from "effect"
+import { Context, Data, Effect, Layer, Option, Redacted, Runtime } from "effect"
 import { Redis } from "ioredis"
 import { Metrics } from "../observability/Metrics.ts"
 import { type StateStoreName, StateStoreUnavailable } from "./StateStoreUnavailable.ts"
@@ -31,6 +31,11 @@ export interface RedisConnectionShape {
   ) => Effect.Effect<A, StateStoreUnavailable>
   /** False while the command connection is down (between a loss and the reconnect). */
   readonly isUp: Effect.Effect<boolean>
+  /**
+   * Counts (re)connections: pub/sub messages sent while the connection was down are lost, so
+   * anything learned before the current epoch must be re-checked. `None` while down.
+   */
+  readonly epoch: Effect.Effect<Option.Option<number>>
 }
 
 export interface RedisConnectionOptions {
@@ -76,6 +81,7 @@ export class RedisConnection extends Context.Tag("mana-mcp/RedisConnection")<Red
         // and only after the first connection (start-up failures are main's one line).
         let up = false
         let connectedOnce = false
+        let connections = 0
         const markDown = (cause: unknown) => {
           if (!up) return
           up = false
@@ -89,6 +95,7 @@ export class RedisConnection extends Context.Tag("mana-mcp/RedisConnection")<Red
           if (connectedOnce && !up) Runtime.runFork(runtime)(Effect.logInfo(`Redis connection restored (${target})`))
           up = true
           connectedOnce = true
+          connections += 1
         })
         yield* Effect.addFinalizer(() =>
           Effect.sync(() => {
@@ -117,7 +124,8 @@ export class RedisConnection extends Context.Tag("mana-mcp/RedisConnection")<Red
           subscriber,
           prefix: options.prefix ?? "mana-mcp:",
           run,
-          isUp: Effect.sync(() => up && client.status === "ready")
+          isUp: Effect.sync(() => up && client.status === "ready"),
+          epoch: Effect.sync(() => (up && client.status === "ready" ? Option.some(connections) : Option.none()))
         } satisfies RedisConnectionShape
       })
     )

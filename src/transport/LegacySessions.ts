@@ -13,7 +13,7 @@ import {
   type Server,
   WebStandardStreamableHTTPServerTransport
 } from "@modelcontextprotocol/server"
-import { Deferred, Duration, Effect, FiberId, Schedule } from "effect"
+import { Clock, Deferred, Duration, Effect, FiberId, Option, Schedule } from "effect"
 import { ManaConfig } from "../config/Config.ts"
 import { Metrics } from "../observability/Metrics.ts"
 import { SessionBus } from "../sessions/SessionBus.ts"
@@ -31,6 +31,12 @@ interface LiveSession {
   readonly routed: RoutedTransport
   readonly server: Server
   readonly events: SessionEventStore
+  /** The owner, from the store. */
+  userId: string
+  /** When this instance last saw the session valid in the store, or used it since (Clock ms). */
+  verifiedAt: number
+  /** The store's generation at that time (see `SessionStoreShape.generation`). */
+  generation: number
 }
 
 export interface LegacyRequest {
@@ -81,6 +87,7 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
     const eventStore = yield* EventStore
     const metrics = yield* Metrics
     const { sessionIdleTimeout } = yield* ManaConfig
+    const idleMillis = Duration.toMillis(sessionIdleTimeout)
     const runtime = yield* Effect.runtime<never>()
     // Live SDK objects cannot leave this process; the store decides which ids are valid.
     const live = new Map<string, LiveSession>()
@@ -105,7 +112,7 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
         closeLocal(ids)
       ], { discard: true })
 
-    const makeSession = (id: string) =>
+    const makeSession = (id: string, userId: string) =>
       Effect.gen(function*() {
         const events = makeSdkEventStore(eventStore, runtime, {
           sessionId: id,
@@ -122,7 +129,8 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
         const routed = new RoutedTransport(transport, bus.instanceId)
         const server = makeServer()
         yield* Effect.tryPromise({ try: () => server.connect(routed), catch: transportFailure })
-        return { transport, routed, server, events } satisfies LiveSession
+        const session: LiveSession = { transport, routed, server, events, userId, verifiedAt: 0, generation: -1 }
+        return session
       })
 
     const discard = (session: LiveSession) =>
@@ -138,7 +146,7 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
     const open = (input: LegacyRequest) =>
       Effect.gen(function*() {
         const id = crypto.randomUUID()
-        const session = yield* makeSession(id)
+        const session = yield* makeSession(id, input.userId)
         const response = yield* handleRequest(session, input)
         const handshake = handshakeOf(input.parsedBody)
         if (session.transport.sessionId !== id || handshake === undefined) {
@@ -149,6 +157,7 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
         const evicted = yield* store.create({ id, userId: input.userId, ...handshake }).pipe(
           Effect.tapError(() => discard(session))
         )
+        yield* markVerified(session)
         live.set(id, session)
         yield* endEverywhere(evicted)
         return response
@@ -164,7 +173,9 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
         const deferred = Deferred.unsafeMake<LiveSession, RebuildFailed>(FiberId.none)
         building.set(record.id, deferred)
         const rebuild = Effect.gen(function*() {
-          const session = yield* makeSession(record.id).pipe(Effect.orElse(() => Effect.dieMessage("connect failed")))
+          const session = yield* makeSession(record.id, record.userId).pipe(
+            Effect.orElse(() => Effect.dieMessage("connect failed"))
+          )
           session.events.suspended = true
           yield* replayHandshake(session.transport, record.id, record, url).pipe(
             Effect.tapError(() => discard(session))
@@ -192,10 +203,56 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
         : undefined
     }
 
-    const resume = (id: string, input: LegacyRequest) =>
+    const markVerified = (session: LiveSession) =>
+      Effect.gen(function*() {
+        session.verifiedAt = yield* Clock.currentTimeMillis
+        session.generation = Option.getOrElse(yield* store.generation, () => -1)
+      })
+
+    /**
+     * With a shared store, a session live here, owned by the caller, used within the idle timeout
+     * and verified under the store's current generation needs no round trip before the request:
+     * a DELETE, eviction or expiry elsewhere reaches this instance as a "closed" message (which
+     * drops it from `live`), and a reconnect (messages possibly lost) changes the generation. The
+     * touch that keeps it alive in the store is sent without waiting; if it finds the session gone,
+     * the session is closed here. Anything else takes the authoritative `touch` first.
+     */
+    const verifiedLocally = (id: string, userId: string) =>
+      Effect.gen(function*() {
+        const session = live.get(id)
+        if (!store.shared || session === undefined || session.userId !== userId) return Option.none()
+        const generation = yield* store.generation
+        const now = yield* Clock.currentTimeMillis
+        if (
+          Option.isNone(generation) || generation.value !== session.generation ||
+          now - session.verifiedAt > idleMillis
+        ) return Option.none()
+        session.verifiedAt = now
+        yield* store.touch(id, userId).pipe(
+          Effect.catchTags({
+            SessionNotFound: () => closeLocal([id]),
+            SessionForbidden: () => closeLocal([id])
+          }),
+          Effect.ignore,
+          Effect.forkDaemon
+        )
+        return Option.some(session)
+      })
+
+    const authoritative = (id: string, input: LegacyRequest) =>
       Effect.gen(function*() {
         const record = yield* store.touch(id, input.userId)
         const session = yield* liveSession(record, input.request.url)
+        yield* markVerified(session)
+        return session
+      })
+
+    const resume = (id: string, input: LegacyRequest) =>
+      Effect.gen(function*() {
+        const session = yield* Effect.flatMap(
+          verifiedLocally(id, input.userId),
+          Option.match({ onNone: () => authoritative(id, input), onSome: Effect.succeed })
+        )
         const answers = input.request.method === "POST" ? forwardable(input.parsedBody) : undefined
         if (answers !== undefined) {
           yield* Effect.forEach(answers, ({ message, owner }) => bus.forward(owner ?? "", id, message), {

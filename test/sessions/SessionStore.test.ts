@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { makeSessionStoreMemory } from "../../src/sessions/sessionStoreMemory.ts"
 import { makeSessionStoreRedis } from "../../src/sessions/sessionStoreRedis.ts"
@@ -46,7 +46,11 @@ describe("SessionStore (Redis)", () => {
     Effect.gen(function*() {
       const connection = yield* RedisConnection
       const store = yield* makeSessionStoreRedis(connection, 60_000, 16)
+      assert.isTrue(Option.isSome(yield* store.generation))
+      const ended = new Promise((resolve) => connection.client.once("end", resolve))
       connection.client.disconnect()
+      yield* Effect.promise(() => ended)
+      assert.isTrue(Option.isNone(yield* store.generation))
       const error = yield* Effect.flip(store.touch("s", "alice"))
       assert.strictEqual(error._tag, "StateStoreUnavailable")
       assert.strictEqual(error._tag === "StateStoreUnavailable" ? error.store : "", "sessions")
