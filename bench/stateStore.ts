@@ -122,7 +122,7 @@ export const stateStore: Benchmark = {
           }],
           notes: [
             `Redis commands per tools/call (INFO commandstats over ${calls} calls): ${perCall}`,
-            "awaited per call: the session touch (one EVALSHA) and the rate-limit check (one EVALSHA); the stream-event append (MULTI … EXEC) is pipelined and not awaited"
+            "awaited per call: the rate-limit check (one EVALSHA); the session touch (one EVALSHA, a session live on this instance) and the stream-event append (MULTI … EXEC) are pipelined and not awaited"
           ]
         }
       } finally {
