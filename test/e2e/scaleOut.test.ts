@@ -164,6 +164,14 @@ describe("two instances on one Redis behind a round-robin proxy", () => {
     const sessionId = transport.sessionId ?? ""
 
     await cluster.redis.stop()
+    // The outage counts from the moment each gateway sees its connection drop (a socket event).
+    const statuses = () =>
+      Promise.all(
+        cluster.instances.map(async (instance) => (await (await fetch(`${instance.baseUrl}/health`)).json()).status)
+      )
+    for (let waited = 0; waited < 5_000 && !(await statuses()).every((s) => s === "degraded"); waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
     const refused = await ping(instanceUrl(0), user, sessionId)
     expect(refused.status).toBe(503)
     expect(refused.headers.get("retry-after")).toBe("2")
@@ -179,11 +187,7 @@ describe("two instances on one Redis behind a round-robin proxy", () => {
 
     await cluster.redis.start()
     // The gateways reconnect by themselves (capped backoff).
-    for (let waited = 0; waited < 10_000; waited += 200) {
-      const statuses = await Promise.all(
-        cluster.instances.map(async (instance) => (await (await fetch(`${instance.baseUrl}/health`)).json()).status)
-      )
-      if (statuses.every((status) => status === "ok")) break
+    for (let waited = 0; waited < 10_000 && !(await statuses()).every((s) => s === "ok"); waited += 200) {
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
     expect((await ping(instanceUrl(0), user, sessionId)).status).toBe(200)
