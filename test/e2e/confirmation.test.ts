@@ -156,7 +156,9 @@ describe("confirmation state", () => {
         })
       })
       const text = await response.text()
-      const json = text.startsWith("{") ? text : text.split("\n").find((line) => line.startsWith("data: "))?.slice(6)
+      const json = text.startsWith("{")
+        ? text
+        : text.split("\n").find((line) => line.startsWith("data: ") && line.length > 6)?.slice(6)
       return JSON.parse(json ?? "{}") as { result?: Record<string, unknown>; error?: unknown }
     }
     const asked = await raw(task.id)

@@ -19,10 +19,12 @@ let sessionId = ""
 const post = (body: string, extra: Record<string, string> = {}) =>
   fetch(gateway.mcpUrl, { method: "POST", headers: { ...jsonHeaders, ...auth, ...extra }, body })
 
-/** The JSON-RPC message of a 2025-era answer (plain JSON or one SSE `data:` event). */
+/** The JSON-RPC message of a 2025-era answer (plain JSON, or the SSE `data:` event after the empty priming event). */
 const messageOf = async (response: Response) => {
   const text = await response.text()
-  const data = text.startsWith("{") ? text : text.split("\n").find((line) => line.startsWith("data: "))?.slice(6)
+  const data = text.startsWith("{")
+    ? text
+    : text.split("\n").find((line) => line.startsWith("data: ") && line.length > 6)?.slice(6)
   return { size: text.length, message: JSON.parse(data ?? "null") }
 }
 
