@@ -5,7 +5,7 @@
  * the existence check, idempotence, and isolation of an undecryptable record.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Ref, Schema, TestClock } from "effect"
+import { Effect, Layer, Ref, Schema, TestClock } from "effect"
 import { SyncEngine } from "../../src/dev/sync/SyncEngine.ts"
 import { Crypto } from "../../src/keys/Crypto.ts"
 import { UnreadableRecord } from "../../src/tools/decryptRecords.ts"
@@ -15,9 +15,10 @@ import { todoTools } from "../../src/tools/todo/index.ts"
 import { list } from "../../src/tools/todo/list.ts"
 import { summarizeTask, Task, TaskSummary } from "../../src/tools/todo/Task.ts"
 import { seedInsert, storedChanges, toolLayer, zeroKnowledgeToolLayer } from "../support/cryptoTools.ts"
-import { KeyLookups } from "../support/cryptoVault.ts"
+import { fixedMasterKeys, KeyLookups } from "../support/cryptoVault.ts"
 import { cryptoVectors, fixtureKey } from "../support/cryptoVectors.ts"
 import { runTool } from "../support/runTool.ts"
+import { SyncClientEngine } from "../support/SyncClientEngine.ts"
 import { aliceCaller } from "../support/users.ts"
 
 const Created = Schema.Struct({ task: Task })
@@ -75,6 +76,19 @@ describe("todo tools", () => {
       assert.strictEqual(done?.isCompleted, true)
       assert.strictEqual(done?.completedAt, "2026-05-01T12:02:00.000Z")
     }).pipe(Effect.provide(toolLayer())))
+
+  it.effect("gives 10 concurrent creates in one space distinct, increasing orders", () =>
+    Effect.gen(function*() {
+      const created = yield* Effect.all(
+        Array.from({ length: 10 }, (_, i) => runTool(create, { title: `Task ${i}` }, Created)),
+        { concurrency: "unbounded" }
+      )
+      const orders = created.map(({ task }) => task.order).sort((a, b) => a - b)
+      assert.deepStrictEqual(orders, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    }).pipe(Effect.provide(Layer.mergeAll(
+      SyncClientEngine.layerTest({ yieldBeforePush: true }),
+      fixedMasterKeys.pipe(Layer.provideMerge(Crypto.layer))
+    ))))
 
   it.effect("create applies the defaults and returns the plaintext snapshot", () =>
     Effect.gen(function*() {

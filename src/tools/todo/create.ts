@@ -35,6 +35,12 @@ const Input = Schema.Struct({
 
 const Output = Schema.Struct({ task: Task })
 
+const withTableLock = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.flatMap(
+    Effect.all([SyncClient, Caller]),
+    ([sync, caller]) => sync.exclusive(caller, todoApp, tasksTable.table)(effect)
+  )
+
 export const create = defineTool({
   name: "todo.create",
   title: "Create task",
@@ -46,8 +52,9 @@ export const create = defineTool({
   output: Output,
   encryptedFields: tasksTable,
   handler: (input): EncryptedCreate<typeof Output.Type> =>
-    // The key is fetched first: a zero-knowledge user fails before anything touches mana-sync.
-    createEncrypted(todoApp, tasksTable, ({ id, now }) =>
+    // Place and push under the table's lock: concurrent creates get distinct, increasing orders.
+    // Inside it, the key is fetched first: a zero-knowledge user fails before mana-sync is touched.
+    withTableLock(createEncrypted(todoApp, tasksTable, ({ id, now }) =>
       Effect.gen(function*() {
         const existing = yield* (yield* SyncClient).read(yield* Caller, todoApp, tasksTable.table)
         const task: Task = {
@@ -64,5 +71,5 @@ export const create = defineTool({
           updatedAt: now
         }
         return task
-      })).pipe(Effect.map((task) => ({ task })))
+      }))).pipe(Effect.map((task) => ({ task })))
 })
