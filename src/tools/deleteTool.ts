@@ -19,7 +19,8 @@ export const DeletedRecord = Schema.Struct({
   })
 })
 
-const Output = Schema.Struct({
+/** What every `*.delete` tool answers; tests decode results with it too. */
+export const DeleteResult = Schema.Struct({
   outcome: Schema.Literal("deleted", "declined", "cancelled").annotations({
     description:
       "deleted: moved to the trash; declined / cancelled: the user was asked to confirm and said no, nothing was changed"
@@ -27,6 +28,7 @@ const Output = Schema.Struct({
   deleted: Schema.optional(DeletedRecord),
   message: Schema.String.annotations({ description: "What happened, and how to undo a delete" })
 })
+const Output = DeleteResult
 type Output = typeof Output.Type
 
 const deletedMessage = (table: string, id: string) =>

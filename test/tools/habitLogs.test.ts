@@ -7,6 +7,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema, TestClock } from "effect"
 import { SyncEngine } from "../../src/dev/sync/SyncEngine.ts"
+import { DeleteResult } from "../../src/tools/deleteTool.ts"
 import { create } from "../../src/tools/habits/create.ts"
 import { deleteHabit } from "../../src/tools/habits/delete.ts"
 import { Habit } from "../../src/tools/habits/Habit.ts"
@@ -14,6 +15,7 @@ import { DayProgress, HabitLog } from "../../src/tools/habits/HabitLog.ts"
 import { list } from "../../src/tools/habits/list.ts"
 import { log } from "../../src/tools/habits/log.ts"
 import { logs } from "../../src/tools/habits/logs.ts"
+import { PageInfo } from "../../src/tools/paging.ts"
 import { seedInsert, storedChanges, toolLayer } from "../support/cryptoTools.ts"
 import { runTool } from "../support/runTool.ts"
 import { aliceCaller as alice, callerFor } from "../support/users.ts"
@@ -29,16 +31,9 @@ const Logs = Schema.Struct({
     currentStreak: Schema.Number
   })),
   logs: Schema.Array(HabitLog),
-  nextCursor: Schema.NullOr(Schema.String),
-  total: Schema.Number
+  ...PageInfo
 })
-const Deleted = Schema.Struct({
-  outcome: Schema.String,
-  deleted: Schema.optional(
-    Schema.Struct({ table: Schema.String, id: Schema.String, title: Schema.NullOr(Schema.String) })
-  ),
-  message: Schema.String
-})
+const Deleted = DeleteResult
 
 describe("habit check-ins", () => {
   it.effect("log adds up per day against targetPerDay; today is the UTC date", () =>

@@ -10,6 +10,7 @@ import { Effect, Schema, TestClock } from "effect"
 import { SyncEngine } from "../../src/dev/sync/SyncEngine.ts"
 import { Crypto } from "../../src/keys/Crypto.ts"
 import { UnreadableRecord } from "../../src/tools/decryptRecords.ts"
+import { DeleteResult } from "../../src/tools/deleteTool.ts"
 import { add } from "../../src/tools/journal/add.ts"
 import { deleteEntry } from "../../src/tools/journal/delete.ts"
 import { Entry, EntrySummary } from "../../src/tools/journal/Entry.ts"
@@ -17,6 +18,7 @@ import { get } from "../../src/tools/journal/get.ts"
 import { list } from "../../src/tools/journal/list.ts"
 import { search } from "../../src/tools/journal/search.ts"
 import { update } from "../../src/tools/journal/update.ts"
+import { PageInfo } from "../../src/tools/paging.ts"
 import { seedChanges, seedInsert, storedChanges, toolLayer } from "../support/cryptoTools.ts"
 import { fixtureKey } from "../support/cryptoVectors.ts"
 import { runTool } from "../support/runTool.ts"
@@ -26,16 +28,9 @@ const One = Schema.Struct({ entry: Entry })
 const Listed = Schema.Struct({
   entries: Schema.Array(EntrySummary),
   unreadable: Schema.Array(UnreadableRecord),
-  nextCursor: Schema.NullOr(Schema.String),
-  total: Schema.Number
+  ...PageInfo
 })
-const Deleted = Schema.Struct({
-  outcome: Schema.String,
-  deleted: Schema.optional(
-    Schema.Struct({ table: Schema.String, id: Schema.String, title: Schema.NullOr(Schema.String) })
-  ),
-  message: Schema.String
-})
+const Deleted = DeleteResult
 const dates = (listed: typeof Listed.Type) => listed.entries.map((entry) => entry.entryDate)
 
 const seedWeek = Effect.gen(function*() {

@@ -9,6 +9,7 @@ import { Effect, Schema, TestClock } from "effect"
 import { SyncEngine } from "../../src/dev/sync/SyncEngine.ts"
 import { Crypto } from "../../src/keys/Crypto.ts"
 import { UnreadableRecord } from "../../src/tools/decryptRecords.ts"
+import { DeleteResult } from "../../src/tools/deleteTool.ts"
 import { create } from "../../src/tools/notes/create.ts"
 import { deleteNote } from "../../src/tools/notes/delete.ts"
 import { get } from "../../src/tools/notes/get.ts"
@@ -16,6 +17,7 @@ import { list } from "../../src/tools/notes/list.ts"
 import { Note, NoteSummary } from "../../src/tools/notes/Note.ts"
 import { search } from "../../src/tools/notes/search.ts"
 import { update } from "../../src/tools/notes/update.ts"
+import { PageInfo } from "../../src/tools/paging.ts"
 import { seedChanges, seedInsert, storedChanges, toolLayer } from "../support/cryptoTools.ts"
 import { cryptoVectors, fixtureKey } from "../support/cryptoVectors.ts"
 import { runTool } from "../support/runTool.ts"
@@ -25,16 +27,9 @@ const One = Schema.Struct({ note: Note })
 const Listed = Schema.Struct({
   notes: Schema.Array(NoteSummary),
   unreadable: Schema.Array(UnreadableRecord),
-  nextCursor: Schema.NullOr(Schema.String),
-  total: Schema.Number
+  ...PageInfo
 })
-const Deleted = Schema.Struct({
-  outcome: Schema.String,
-  deleted: Schema.optional(
-    Schema.Struct({ table: Schema.String, id: Schema.String, title: Schema.NullOr(Schema.String) })
-  ),
-  message: Schema.String
-})
+const Deleted = DeleteResult
 const titles = (listed: typeof Listed.Type) => listed.notes.map((note) => note.title)
 
 describe("notes list / get / update / delete", () => {

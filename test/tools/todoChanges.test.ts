@@ -10,6 +10,8 @@ import { Effect, Schema, TestClock } from "effect"
 import { SyncEngine } from "../../src/dev/sync/SyncEngine.ts"
 import { Crypto } from "../../src/keys/Crypto.ts"
 import { UnreadableRecord } from "../../src/tools/decryptRecords.ts"
+import { DeleteResult } from "../../src/tools/deleteTool.ts"
+import { PageInfo } from "../../src/tools/paging.ts"
 import { complete } from "../../src/tools/todo/complete.ts"
 import { create } from "../../src/tools/todo/create.ts"
 import { deleteTask } from "../../src/tools/todo/delete.ts"
@@ -27,16 +29,9 @@ const One = Schema.Struct({ task: Task })
 const Listed = Schema.Struct({
   tasks: Schema.Array(TaskSummary),
   unreadable: Schema.Array(UnreadableRecord),
-  nextCursor: Schema.NullOr(Schema.String),
-  total: Schema.Number
+  ...PageInfo
 })
-const Deleted = Schema.Struct({
-  outcome: Schema.String,
-  deleted: Schema.optional(
-    Schema.Struct({ table: Schema.String, id: Schema.String, title: Schema.NullOr(Schema.String) })
-  ),
-  message: Schema.String
-})
+const Deleted = DeleteResult
 
 const k2Wire = cryptoVectors.vectors.find((vector) => vector.name === "v0-k2")?.wire
 const otherSpace = callerFor(alice.principal.userId, "space-elsewhere")
