@@ -34,6 +34,25 @@ const setup = Effect.gen(function*() {
 
 const promise = <A>(f: () => Promise<A>) => Effect.promise(f)
 
+/** Opens /authorize for the registered client with PKCE and the gateway's resource; the sign-in page. */
+const openSignIn = (
+  { flow, send }: { readonly flow: { readonly clientId: string; readonly challenge: string }; readonly send: Send },
+  extra: Record<string, string> = {}
+) =>
+  promise(() =>
+    send(
+      new Request(authorizeUrl(authUrl, {
+        response_type: "code",
+        client_id: flow.clientId,
+        redirect_uri: redirectUri,
+        code_challenge: flow.challenge,
+        code_challenge_method: "S256",
+        resource,
+        ...extra
+      }))
+    )
+  ).pipe(Effect.flatMap((authorized) => promise(() => readPage(authorized))))
+
 const codeGrant = (clientId: string, code: string, verifier: string | undefined) => ({
   grant_type: "authorization_code",
   code,
@@ -283,20 +302,7 @@ describe("dev authorization server", () => {
   it.effect("Deny sends access_denied to the client's redirect, with its state", () =>
     Effect.gen(function*() {
       const { flow, send } = yield* setup
-      const authorized = yield* promise(() =>
-        send(
-          new Request(authorizeUrl(authUrl, {
-            response_type: "code",
-            client_id: flow.clientId,
-            redirect_uri: redirectUri,
-            code_challenge: flow.challenge,
-            code_challenge_method: "S256",
-            resource,
-            state: "keep-me"
-          }))
-        )
-      )
-      const page = yield* promise(() => readPage(authorized))
+      const page = yield* openSignIn({ flow, send }, { state: "keep-me" })
       const denied = yield* promise(() =>
         postForm(send, `${authUrl}/oauth/authorize/sign-in`, [...pageFields(page), ["action", "deny"]], page.cookie)
       )
@@ -310,19 +316,7 @@ describe("dev authorization server", () => {
   it.effect("refuses a sign-in or consent post without its CSRF token or cookie (403)", () =>
     Effect.gen(function*() {
       const { flow, send } = yield* setup
-      const authorized = yield* promise(() =>
-        send(
-          new Request(authorizeUrl(authUrl, {
-            response_type: "code",
-            client_id: flow.clientId,
-            redirect_uri: redirectUri,
-            code_challenge: flow.challenge,
-            code_challenge_method: "S256",
-            resource
-          }))
-        )
-      )
-      const page = yield* promise(() => readPage(authorized))
+      const page = yield* openSignIn({ flow, send })
       const credentials = [["email", "dev@mana.test"], ["password", "devpassword"], ["action", "sign-in"]] as const
       const noField = yield* promise(() =>
         postForm(
@@ -357,19 +351,7 @@ describe("dev authorization server", () => {
   it.effect("re-shows the sign-in page after a wrong password and ends the request after five", () =>
     Effect.gen(function*() {
       const { flow, send } = yield* setup
-      const authorized = yield* promise(() =>
-        send(
-          new Request(authorizeUrl(authUrl, {
-            response_type: "code",
-            client_id: flow.clientId,
-            redirect_uri: redirectUri,
-            code_challenge: flow.challenge,
-            code_challenge_method: "S256",
-            resource
-          }))
-        )
-      )
-      const page = yield* promise(() => readPage(authorized))
+      const page = yield* openSignIn({ flow, send })
       const attempt = () =>
         promise(() =>
           postForm(send, `${authUrl}/oauth/authorize/sign-in`, [
