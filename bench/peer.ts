@@ -93,28 +93,53 @@ interface Measured {
   readonly throughput: Throughput
   /** Server CPU milliseconds per call. */
   readonly cpuMsPerCall: number
+  /** CPU milliseconds per call of the dev upstreams' process (for the ceiling: the same as the server). */
+  readonly upstreamCpuMsPerCall: number
+  /** CPU milliseconds per call of this load generator. */
+  readonly clientCpuMsPerCall: number
 }
 
-const measure = async (cases: Record<CaseName, Case>): Promise<Record<CaseName, Measured>> => {
+/** This process's CPU seconds (user + system). */
+const ownCpuSeconds = () => {
+  const usage = process.cpuUsage()
+  return (usage.user + usage.system) / 1e6
+}
+
+const measure = async (
+  cases: Record<CaseName, Case>,
+  upstreamPid: number | undefined
+): Promise<Record<CaseName, Measured>> => {
   const names = Object.keys(cases) as Array<CaseName>
   for (let round = 0; round < WARMUP_ROUNDS; round++) {
     for (const name of names) await Promise.all(cases[name].workers.map((call) => call()))
   }
   const runs = new Map<CaseName, Array<LoopRun>>(names.map((name) => [name, []]))
   const cpu = new Map<CaseName, number>(names.map((name) => [name, 0]))
+  const upstreamCpu = new Map<CaseName, number>(names.map((name) => [name, 0]))
+  const clientCpu = new Map<CaseName, number>(names.map((name) => [name, 0]))
   for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < names.length; i++) {
       const name = names[(round + i) % names.length]
       if (name === undefined) continue
       const before = processCpuSeconds(cases[name].pid)
+      const upstreamBefore = processCpuSeconds(upstreamPid)
+      const clientBefore = ownCpuSeconds()
       runs.get(name)?.push(await closedLoop(cases[name].workers, SECONDS))
       cpu.set(name, (cpu.get(name) ?? 0) + processCpuSeconds(cases[name].pid) - before)
+      upstreamCpu.set(name, (upstreamCpu.get(name) ?? 0) + processCpuSeconds(upstreamPid) - upstreamBefore)
+      clientCpu.set(name, (clientCpu.get(name) ?? 0) + ownCpuSeconds() - clientBefore)
     }
   }
   const out = {} as Record<CaseName, Measured>
   for (const name of names) {
     const throughput = throughputOf(runs.get(name) ?? [])
-    out[name] = { throughput, cpuMsPerCall: ((cpu.get(name) ?? Number.NaN) * 1000) / throughput.calls }
+    const perCall = (seconds: number | undefined) => ((seconds ?? Number.NaN) * 1000) / throughput.calls
+    out[name] = {
+      throughput,
+      cpuMsPerCall: perCall(cpu.get(name)),
+      upstreamCpuMsPerCall: perCall(upstreamCpu.get(name)),
+      clientCpuMsPerCall: perCall(clientCpu.get(name))
+    }
   }
   return out
 }
@@ -127,7 +152,7 @@ export const peer: Benchmark = {
   run: () =>
     withPeerRig({ users: USERS, habits: HABITS, withPeer: true }, async (rig) => {
       const cases = casesOf(rig)
-      const m = await measure(cases)
+      const m = await measure(cases, rig.upstreams.pid)
       const rows: Array<ThroughputRow> = (Object.keys(cases) as Array<CaseName>).map((name) => ({
         label: cases[name].label,
         throughput: m[name].throughput
@@ -170,6 +195,13 @@ export const peer: Benchmark = {
           } (1 user × 16); gateway 2026-07-28 ${cpu("modern16")} / ${cpu("modern1")}; peer ${cpu("peer16")} / ${
             cpu("peer1")
           }; dev mana-sync per bare pull ${cpu("ceiling16")}`,
+          `CPU per call by process (server / dev upstreams / load generator): ${
+            (Object.keys(cases) as Array<CaseName>).map((name) =>
+              `${name} ${m[name].cpuMsPerCall.toFixed(2)} / ${m[name].upstreamCpuMsPerCall.toFixed(2)} / ${
+                m[name].clientCpuMsPerCall.toFixed(2)
+              } ms`
+            ).join("; ")
+          }`,
           "gateway in remote mode in its own process; dev mana-auth + mana-sync in a second; the peer in a third; the load generator (raw fetch clients) in a fourth, all on the same cores"
         ]
       }
