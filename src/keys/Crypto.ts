@@ -187,5 +187,5 @@ export class Crypto extends Context.Tag("mana-mcp/Crypto")<Crypto, CryptoShape>(
   /** Production: a fresh random IV per value from `crypto.getRandomValues`. */
   static readonly layer = Layer.sync(Crypto, () => make(randomIv))
   /** Tests only: IVs come from `nextIv` (e.g. a fixed vector IV) so outputs reproduce byte for byte. */
-  static readonly layerWithIv = (nextIv: Effect.Effect<Uint8Array>) => Layer.sync(Crypto, () => make(nextIv))
+  static readonly layerTest = (nextIv: Effect.Effect<Uint8Array>) => Layer.sync(Crypto, () => make(nextIv))
 }

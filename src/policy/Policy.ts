@@ -216,7 +216,7 @@ export class Policy extends Context.Tag("mana-mcp/Policy")<Policy, PolicyShape>(
   /** The gate per POLICY_MODE; needs ManaConfig, Metrics, PolicySettings and InvocationLog. */
   static readonly layer = Layer.effect(Policy, makePolicy)
   /** The gate with settings from ManaConfig and an in-memory invocation log; needs ManaConfig and Metrics. */
-  static readonly layerInMemory = Policy.layer.pipe(
+  static readonly layerMemory = Policy.layer.pipe(
     Layer.provide(Layer.merge(PolicySettings.layer, InvocationLog.layerMemory))
   )
 }

@@ -36,6 +36,6 @@ export class PolicySettings extends Context.Tag("mana-mcp/PolicySettings")<Polic
   )
 
   /** Fixed settings for every user, for tests and embedding. */
-  static readonly layerFixed = (settings: UserPolicySettings) =>
+  static readonly layerWith = (settings: UserPolicySettings) =>
     Layer.succeed(PolicySettings, { forUser: () => Effect.succeed(settings) })
 }

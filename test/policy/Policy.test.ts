@@ -24,7 +24,7 @@ const call = (tool: PolicyCall["tool"], userId = alice, input: unknown = { query
 /** A fresh gate (fresh log and registry) per test, plus the Metrics it reports to. */
 const withGate = (policyMode: PolicyMode, overrides: Partial<ManaConfigShape> = {}) =>
   Effect.provide(
-    Policy.layerInMemory.pipe(
+    Policy.layerMemory.pipe(
       Layer.provideMerge(Metrics.layer),
       Layer.provide(ManaConfig.layerWith({ policyMode, ...overrides }))
     )

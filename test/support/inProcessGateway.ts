@@ -62,7 +62,7 @@ export const startInProcessGateway = (
       spaceDirectoryOfTestUsers,
       SyncClientEngine.layerTest({ memberships }),
       fixedMasterKeys,
-      Policy.layerInMemory,
+      Policy.layerMemory,
       AuditLog.layer,
       ConfirmationSigner.layer,
       SessionStore.layerMemory,

@@ -122,7 +122,7 @@ const overflowing = defineTool({
 const caller = aliceCaller
 
 const deps = (env: Record<string, string>) =>
-  Layer.mergeAll(Policy.layerInMemory, auditCaptureLayer, ConfirmationSigner.layer).pipe(
+  Layer.mergeAll(Policy.layerMemory, auditCaptureLayer, ConfirmationSigner.layer).pipe(
     Layer.provideMerge(Layer.mergeAll(ManaConfig.layer, Metrics.layer)),
     Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))))
   )
