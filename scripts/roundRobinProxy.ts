@@ -5,16 +5,8 @@
  * SSE included, are streamed unbuffered; `cutNextStream` lets a test break one SSE response after
  * its first event, the way a flaky network would. Test and benchmark tooling: loopback only.
  */
-import {
-  Agent,
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type OutgoingHttpHeaders,
-  request as httpRequest,
-  type ServerResponse
-} from "node:http"
-import type { AddressInfo } from "node:net"
+import { Agent, createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from "node:http"
+import { failWith502, forwardable, hangUpWith, listenLoopback, relayBody, relayHead } from "./loopbackProxy.ts"
 
 export interface ServedRequest {
   readonly backend: number
@@ -30,24 +22,6 @@ export interface RoundRobinProxy {
   /** The next SSE response whose request body contains `marker` is cut after its first event. */
   readonly cutNextStream: (marker: string) => void
   readonly close: () => Promise<void>
-}
-
-const hopByHop = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "transfer-encoding",
-  "upgrade",
-  "te",
-  "trailer"
-])
-
-const forwardable = (headers: IncomingHttpHeaders): OutgoingHttpHeaders => {
-  const out: OutgoingHttpHeaders = {}
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !hopByHop.has(name)) out[name] = value
-  }
-  return out
 }
 
 const readBody = (incoming: IncomingMessage) =>
@@ -84,8 +58,7 @@ export const startRoundRobinProxy = (backends: ReadonlyArray<string>): Promise<R
         body: body.toString("utf8"),
         lastEventId: typeof lastEventId === "string" ? lastEventId : undefined
       })
-      outgoing.writeHead(response.statusCode ?? 502, response.statusMessage, forwardable(response.headers))
-      outgoing.flushHeaders()
+      relayHead(response, outgoing)
       if (cut && String(response.headers["content-type"]).includes("text/event-stream")) {
         // Pass the first event (the priming event with its id), then drop the connection.
         response.once("data", (chunk: Buffer) => {
@@ -97,18 +70,13 @@ export const startRoundRobinProxy = (backends: ReadonlyArray<string>): Promise<R
         })
         return
       }
-      response.pipe(outgoing)
-      response.on("error", () => outgoing.destroy())
+      relayBody(response, outgoing)
     })
     upstream.on("error", () => {
-      if (outgoing.headersSent) return void outgoing.destroy()
-      if (attempt + 1 < backends.length) return forward(incoming, outgoing, body, attempt + 1)
-      outgoing.writeHead(502, { "content-type": "text/plain" })
-      outgoing.end("round-robin proxy: no backend reachable")
+      if (!outgoing.headersSent && attempt + 1 < backends.length) return forward(incoming, outgoing, body, attempt + 1)
+      failWith502(outgoing, "round-robin proxy: no backend reachable")
     })
-    outgoing.on("close", () => {
-      if (!outgoing.writableFinished) upstream.destroy()
-    })
+    hangUpWith(outgoing, upstream)
     upstream.end(body)
   }
 
@@ -118,23 +86,12 @@ export const startRoundRobinProxy = (backends: ReadonlyArray<string>): Promise<R
       () => outgoing.destroy()
     )
   })
-  return new Promise((resolve, reject) => {
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        served,
-        cutNextStream: (marker) => {
-          cutMarker = marker
-        },
-        close: () =>
-          new Promise<void>((done) => {
-            agent.destroy()
-            server.closeAllConnections()
-            server.close(() => done())
-          })
-      })
-    })
-  })
+  return listenLoopback(server, agent).then(({ close, url }) => ({
+    url,
+    served,
+    cutNextStream: (marker: string) => {
+      cutMarker = marker
+    },
+    close
+  }))
 }

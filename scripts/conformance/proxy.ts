@@ -7,14 +7,8 @@
  * client that hangs up closes the upstream request too (SSE polling/resumption depend on it).
  * It is test tooling: loopback only, no retries, no caching, no rewriting of bodies.
  */
-import {
-  Agent,
-  createServer,
-  type IncomingHttpHeaders,
-  type OutgoingHttpHeaders,
-  request as httpRequest
-} from "node:http"
-import type { AddressInfo } from "node:net"
+import { Agent, createServer, request as httpRequest } from "node:http"
+import { failWith502, forwardable, hangUpWith, listenLoopback, relayBody, relayHead } from "../loopbackProxy.ts"
 
 export interface AuthProxyOptions {
   /** The gateway's origin, e.g. `http://127.0.0.1:4100` (loopback). */
@@ -27,25 +21,6 @@ export interface AuthProxy {
   /** `http://127.0.0.1:<port>`; the suite is pointed at `${url}/mcp`. */
   readonly url: string
   readonly close: () => Promise<void>
-}
-
-// Hop-by-hop headers belong to one connection; Node re-frames bodies on each side itself.
-const hopByHop = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "transfer-encoding",
-  "upgrade",
-  "te",
-  "trailer"
-])
-
-const forwardable = (headers: IncomingHttpHeaders): OutgoingHttpHeaders => {
-  const out: OutgoingHttpHeaders = {}
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !hopByHop.has(name)) out[name] = value
-  }
-  return out
 }
 
 export const startAuthProxy = (options: AuthProxyOptions): Promise<AuthProxy> => {
@@ -64,39 +39,12 @@ export const startAuthProxy = (options: AuthProxyOptions): Promise<AuthProxy> =>
       path: incoming.url,
       headers
     }, (response) => {
-      outgoing.writeHead(response.statusCode ?? 502, response.statusMessage, forwardable(response.headers))
-      // Send the head now: an SSE stream may stay silent for a while before its first event.
-      outgoing.flushHeaders()
-      response.pipe(outgoing)
-      response.on("error", () => outgoing.destroy())
+      relayHead(response, outgoing)
+      relayBody(response, outgoing)
     })
-    upstream.on("error", (error) => {
-      if (outgoing.headersSent) {
-        outgoing.destroy()
-        return
-      }
-      outgoing.writeHead(502, { "content-type": "text/plain" })
-      outgoing.end(`conformance proxy: gateway unreachable (${error.message})`)
-    })
-    // The client hanging up (e.g. closing an SSE stream) must reach the gateway as a hang-up too.
-    outgoing.on("close", () => {
-      if (!outgoing.writableFinished) upstream.destroy()
-    })
+    upstream.on("error", (error) => failWith502(outgoing, `conformance proxy: gateway unreachable (${error.message})`))
+    hangUpWith(outgoing, upstream)
     incoming.pipe(upstream)
   })
-  return new Promise((resolve, reject) => {
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            agent.destroy()
-            server.closeAllConnections()
-            server.close(() => done())
-          })
-      })
-    })
-  })
+  return listenLoopback(server, agent)
 }
