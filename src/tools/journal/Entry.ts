@@ -6,16 +6,14 @@
  */
 import { Option, Schema } from "effect"
 import { instantOf } from "../../sync/SyncWire.ts"
-import { DateOnly } from "../fields/dates.ts"
+import { oneOf, recordId } from "../fields/index.ts"
 import { lengthOf, PreviewLength, previewOf } from "../preview.ts"
 import type { RecordKind } from "../RecordKind.ts"
 
 export const journalApp = "journal"
 export const journalTable = { table: "journalEntries", fields: ["title", "content"] } as const
 
-export const EntryId = Schema.UUID.annotations({
-  description: "The entry's id (a UUID from journal.list or journal.search)"
-})
+export const EntryId = recordId("The entry's id (a UUID from journal.list or journal.search)")
 
 const labelOfEntry = (data: Readonly<Record<string, unknown>>): string | null => {
   const title = data["title"]
@@ -46,10 +44,7 @@ export const moods = [
   "gestresst",
   "wütend"
 ] as const
-export const Mood = Schema.Literal(...moods)
-
-/** `YYYY-MM-DD`, a real calendar date between 1900 and 2200 (shared date field). */
-export const IsoDate = DateOnly
+export const Mood = oneOf(...moods)
 
 export const Entry = Schema.Struct({
   id: Schema.String,

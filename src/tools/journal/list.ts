@@ -5,31 +5,29 @@
 import { Effect, Schema } from "effect"
 import type { SyncRecord } from "../../sync/SyncClient.ts"
 import { UnreadableRecord } from "../decryptRecords.ts"
+import { calendarDate, flag, tags } from "../fields/index.ts"
 import { pageFields, PageInfo, paginate } from "../paging.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { EntrySummary, IsoDate, journalTable, Mood, summarizeEntry } from "./Entry.ts"
+import { EntrySummary, journalTable, Mood, summarizeEntry } from "./Entry.ts"
 import { readEntries } from "./readEntries.ts"
 
 const defaultPage = 20
 const maxPage = 100
 
 const Input = Schema.Struct({
-  from: Schema.optional(IsoDate.annotations({ description: "First day to include, YYYY-MM-DD (inclusive)" })),
-  to: Schema.optional(IsoDate.annotations({ description: "Last day to include, YYYY-MM-DD (inclusive)" })),
+  from: Schema.optionalWith(calendarDate("First day to include, YYYY-MM-DD (inclusive)"), { exact: true }),
+  to: Schema.optionalWith(calendarDate("Last day to include, YYYY-MM-DD (inclusive)"), { exact: true }),
   moods: Schema.optional(
     Schema.Array(Mood).pipe(Schema.minItems(1)).annotations({
       description: "Only entries with one of these moods (German words, e.g. [\"traurig\", \"gestresst\"])"
     })
   ),
-  tags: Schema.optional(
-    Schema.Array(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(64))).pipe(
-      Schema.minItems(1),
-      Schema.maxItems(50)
-    )
-      .annotations({ description: "Only entries carrying at least one of these tags (exact, case-insensitive)" })
+  tags: Schema.optionalWith(
+    tags("Only entries carrying at least one of these tags (exact, case-insensitive); an empty list filters nothing"),
+    { exact: true }
   ),
   includeArchived: Schema.optionalWith(
-    Schema.Boolean.annotations({ description: "Also list archived entries; default false" }),
+    flag("Also list archived entries; default false"),
     { default: () => false }
   ),
   ...pageFields(defaultPage, maxPage)
@@ -48,7 +46,7 @@ const plaintextFilter = (input: typeof Input.Type) => (record: SyncRecord) => {
   if (input.to !== undefined && date > input.to) return false
   if (!input.includeArchived && data["isArchived"] === true) return false
   if (input.moods !== undefined && !input.moods.some((mood) => mood === data["mood"])) return false
-  if (input.tags !== undefined) {
+  if (input.tags !== undefined && input.tags.length > 0) {
     const wanted = new Set(input.tags.map((tag) => tag.toLowerCase()))
     const tags = Array.isArray(data["tags"]) ? data["tags"] : []
     if (!tags.some((tag) => typeof tag === "string" && wanted.has(tag.toLowerCase()))) return false

@@ -4,6 +4,7 @@
  */
 import { Effect, Schema } from "effect"
 import { UnreadableRecord } from "../decryptRecords.ts"
+import { flag, text } from "../fields/index.ts"
 import { pageFields, PageInfo, paginate } from "../paging.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { EntrySummary, journalTable, summarizeEntry } from "./Entry.ts"
@@ -13,11 +14,13 @@ const defaultPage = 20
 const maxPage = 100
 
 const Input = Schema.Struct({
-  query: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(500)).annotations({
+  query: text({
+    min: 1,
+    max: 500,
     description: "Text to look for in titles and contents, case-insensitive (1–500 characters)"
   }),
   includeArchived: Schema.optionalWith(
-    Schema.Boolean.annotations({ description: "Also search archived entries; default false" }),
+    flag("Also search archived entries; default false"),
     { default: () => false }
   ),
   ...pageFields(defaultPage, maxPage)

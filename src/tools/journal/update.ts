@@ -4,36 +4,41 @@
  * before they leave, and a new content also updates the plaintext word count.
  */
 import { DateTime, Effect, Schema } from "effect"
+import { calendarDate, flag, oneOf, orNull, tags, text, title } from "../fields/index.ts"
 import { loadRecord } from "../loadRecord.ts"
 import { definedFields, pushUpdate } from "../records.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { countWords, Entry, EntryId, IsoDate, journalKind, journalTable, Mood, readEntry } from "./Entry.ts"
+import { countWords, Entry, EntryId, journalKind, journalTable, moods, readEntry } from "./Entry.ts"
 
 const Input = Schema.Struct({
   id: EntryId,
-  title: Schema.optional(
-    Schema.NullOr(Schema.String.pipe(Schema.maxLength(500))).annotations({
-      description: "New title (at most 500 characters), or null for none"
-    })
+  title: Schema.optionalWith(
+    orNull(title(500, "New title"), "New title (1–500 characters, not blank), or null for none"),
+    {
+      exact: true
+    }
   ),
-  content: Schema.optional(
-    Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200_000)).annotations({
+  content: Schema.optionalWith(
+    text({
+      min: 1,
+      max: 200_000,
+      multiline: true,
       description: "New text, replacing the old one (1–200000 characters)"
-    })
+    }),
+    { exact: true }
   ),
-  entryDate: Schema.optional(IsoDate.annotations({ description: "The day the entry is about, YYYY-MM-DD" })),
-  mood: Schema.optional(
-    Schema.NullOr(Mood).annotations({
-      description: "dankbar, glücklich, zufrieden, neutral, nachdenklich, traurig, gestresst or wütend; null for none"
-    })
+  entryDate: Schema.optionalWith(calendarDate("The day the entry is about, YYYY-MM-DD"), { exact: true }),
+  mood: Schema.optionalWith(
+    orNull(
+      oneOf(...moods),
+      "dankbar, glücklich, zufrieden, neutral, nachdenklich, traurig, gestresst or wütend; null for none"
+    ),
+    { exact: true }
   ),
-  tags: Schema.optional(
-    Schema.Array(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(64))).pipe(Schema.maxItems(50))
-      .annotations({ description: "The complete new tag list (replaces the old one; plaintext)" })
-  ),
-  isPinned: Schema.optional(Schema.Boolean),
-  isFavorite: Schema.optional(Schema.Boolean),
-  isArchived: Schema.optional(Schema.Boolean.annotations({ description: "Archive (hide from lists), or unarchive" }))
+  tags: Schema.optionalWith(tags("The complete new tag list (replaces the old one; plaintext)"), { exact: true }),
+  isPinned: Schema.optionalWith(flag("Pin the entry, or unpin it"), { exact: true }),
+  isFavorite: Schema.optionalWith(flag("Mark the entry as a favourite, or unmark it"), { exact: true }),
+  isArchived: Schema.optionalWith(flag("Archive (hide from lists), or unarchive"), { exact: true })
 })
 
 export const update = defineTool({

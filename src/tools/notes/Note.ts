@@ -4,6 +4,7 @@
  * encrypted-field registry entry (docs/upstreams.md §4.3, §4.5). No I/O here.
  */
 import { type Option, Schema } from "effect"
+import { recordId } from "../fields/index.ts"
 import { lengthOf, PreviewLength, previewOf } from "../preview.ts"
 import { type RecordKind, titleLabel } from "../RecordKind.ts"
 
@@ -19,9 +20,7 @@ export const noteKind: RecordKind = {
   labelOf: titleLabel
 }
 
-export const NoteId = Schema.UUID.annotations({ description: "The note's id (a UUID from notes.list or notes.search)" })
-
-export const HexColor = Schema.String.pipe(Schema.pattern(/^#[0-9a-fA-F]{6}$/))
+export const NoteId = recordId("The note's id (a UUID from notes.list or notes.search)")
 
 export const Note = Schema.Struct({
   id: Schema.String,

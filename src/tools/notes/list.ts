@@ -4,6 +4,7 @@
  */
 import { Effect, Schema } from "effect"
 import { UnreadableRecord } from "../decryptRecords.ts"
+import { flag } from "../fields/index.ts"
 import { pageFields, PageInfo, paginate } from "../paging.ts"
 import { byLastTouched } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
@@ -15,7 +16,7 @@ const maxPage = 100
 
 const Input = Schema.Struct({
   includeArchived: Schema.optionalWith(
-    Schema.Boolean.annotations({ description: "Also list archived notes; default false" }),
+    flag("Also list archived notes; default false"),
     { default: () => false }
   ),
   ...pageFields(defaultPage, maxPage)

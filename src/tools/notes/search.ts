@@ -6,6 +6,7 @@
  */
 import { Effect, Schema } from "effect"
 import { UnreadableRecord } from "../decryptRecords.ts"
+import { flag, text } from "../fields/index.ts"
 import { pageFields, PageInfo, paginate } from "../paging.ts"
 import { byLastTouched } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
@@ -17,14 +18,16 @@ const maxPage = 100
 
 const Input = Schema.Struct({
   query: Schema.optionalWith(
-    Schema.String.pipe(Schema.maxLength(500)).annotations({
+    text({
+      min: 0,
+      max: 500,
       description:
         "Text to look for in titles and contents, case-insensitive (at most 500 characters); empty matches every note"
     }),
     { default: () => "" }
   ),
   includeArchived: Schema.optionalWith(
-    Schema.Boolean.annotations({ description: "Also search archived notes; default false" }),
+    flag("Also search archived notes; default false"),
     { default: () => false }
   ),
   ...pageFields(defaultPage, maxPage)

@@ -4,28 +4,29 @@
  * before they leave. Archiving is the reversible way to tidy up; deleting is `notes.delete`.
  */
 import { DateTime, Effect, Schema } from "effect"
+import { flag, hexColor, orNull, text, title } from "../fields/index.ts"
 import { loadRecord } from "../loadRecord.ts"
 import { definedFields, pushUpdate } from "../records.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { HexColor, Note, NoteId, noteKind, notesTable, readNote } from "./Note.ts"
+import { Note, NoteId, noteKind, notesTable, readNote } from "./Note.ts"
 
 const Input = Schema.Struct({
   id: NoteId,
-  title: Schema.optional(
-    Schema.String.pipe(Schema.minLength(1), Schema.maxLength(500)).annotations({
-      description: "New title (1–500 characters)"
-    })
-  ),
-  content: Schema.optional(
-    Schema.String.pipe(Schema.maxLength(200_000)).annotations({
+  title: Schema.optionalWith(title(500, "New title (1–500 characters)"), { exact: true }),
+  content: Schema.optionalWith(
+    text({
+      min: 0,
+      max: 200_000,
+      multiline: true,
       description: "New markdown body, replacing the old one (at most 200000 characters)"
-    })
+    }),
+    { exact: true }
   ),
-  color: Schema.optional(
-    Schema.NullOr(HexColor).annotations({ description: "Colour as #RRGGBB, or null for none" })
-  ),
-  isPinned: Schema.optional(Schema.Boolean.annotations({ description: "Pin to the top, or unpin" })),
-  isArchived: Schema.optional(Schema.Boolean.annotations({ description: "Archive (hide from lists), or unarchive" }))
+  color: Schema.optionalWith(orNull(hexColor("Colour as #RRGGBB"), "Colour as #RRGGBB, or null for none"), {
+    exact: true
+  }),
+  isPinned: Schema.optionalWith(flag("Pin to the top, or unpin"), { exact: true }),
+  isArchived: Schema.optionalWith(flag("Archive (hide from lists), or unarchive"), { exact: true })
 })
 
 export const update = defineTool({

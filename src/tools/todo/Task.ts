@@ -4,6 +4,7 @@
  * dropped from output) and the encrypted-field registry entry (docs/upstreams.md §4.2, §4.5). No I/O here.
  */
 import { type Option, Schema } from "effect"
+import { oneOf, recordId } from "../fields/index.ts"
 import { lengthOf, PreviewLength, previewOf } from "../preview.ts"
 import { type RecordKind, titleLabel } from "../RecordKind.ts"
 
@@ -19,9 +20,9 @@ export const taskKind: RecordKind = {
   labelOf: titleLabel
 }
 
-export const TaskId = Schema.UUID.annotations({ description: "The task's id (a UUID from todo.list or todo.create)" })
+export const TaskId = recordId("The task's id (a UUID from todo.list or todo.create)")
 
-export const Priority = Schema.Literal("low", "medium", "high", "urgent")
+export const Priority = oneOf("low", "medium", "high", "urgent")
 
 export const Subtask = Schema.Struct({
   id: Schema.String,

@@ -8,18 +8,16 @@ import { Caller } from "../../domain/Caller.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import { createEncrypted, type EncryptedCreate } from "../encryptedInsert.ts"
 import { DateTimeInput } from "../fields/dates.ts"
+import { text, title } from "../fields/index.ts"
 import { nextOrder } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { Priority, Task, tasksTable, todoApp } from "./Task.ts"
 
 const Input = Schema.Struct({
-  title: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(500)).annotations({
-    description: "What needs doing (1–500 characters)"
-  }),
-  description: Schema.optional(
-    Schema.String.pipe(Schema.maxLength(10_000)).annotations({
-      description: "Optional details (at most 10000 characters)"
-    })
+  title: title(500, "What needs doing (1–500 characters)"),
+  description: Schema.optionalWith(
+    text({ min: 0, max: 10_000, multiline: true, description: "Optional details (at most 10000 characters)" }),
+    { exact: true }
   ),
   priority: Schema.optionalWith(Priority.annotations({ description: "low, medium, high or urgent; default medium" }), {
     default: () => "medium" as const

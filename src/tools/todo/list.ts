@@ -9,6 +9,7 @@ import { Effect, Option, Schema } from "effect"
 import { instantOf } from "../../sync/SyncWire.ts"
 import { readDecrypted, UnreadableRecord } from "../decryptRecords.ts"
 import { DateTimeInput } from "../fields/dates.ts"
+import { flag, text } from "../fields/index.ts"
 import { memoByIdentity } from "../memoByIdentity.ts"
 import { pageFields, PageInfo, paginate } from "../paging.ts"
 import { byPosition } from "../recordOrder.ts"
@@ -20,7 +21,7 @@ const maxPage = 500
 
 const Input = Schema.Struct({
   includeCompleted: Schema.optionalWith(
-    Schema.Boolean.annotations({ description: "Also return completed tasks; default false" }),
+    flag("Also return completed tasks; default false"),
     { default: () => false }
   ),
   dueBefore: Schema.optional(DateTimeInput.annotations({
@@ -34,10 +35,13 @@ const Input = Schema.Struct({
       description: "Only tasks with one of these priorities, e.g. [\"high\", \"urgent\"]"
     })
   ),
-  query: Schema.optional(
-    Schema.String.pipe(Schema.maxLength(500)).annotations({
+  query: Schema.optionalWith(
+    text({
+      min: 0,
+      max: 500,
       description: "Text to find in the title or description, case-insensitive (at most 500 characters)"
-    })
+    }),
+    { exact: true }
   ),
   ...pageFields(defaultPage, maxPage)
 })

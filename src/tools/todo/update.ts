@@ -8,32 +8,27 @@
 import { DateTime, Effect, Schema } from "effect"
 import { Ids } from "../../domain/Ids.ts"
 import { DateTimeInput } from "../fields/dates.ts"
+import { flag, orNull, recordId, text, title } from "../fields/index.ts"
 import { definedFields, pushUpdate } from "../records.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { loadTask } from "./loadTask.ts"
 import { Priority, type Subtask, Task, TaskId, taskKind, tasksTable } from "./Task.ts"
 
 const SubtaskInput = Schema.Struct({
-  id: Schema.optional(Schema.UUID.annotations({ description: "Keep this existing subtask's id; omit for a new one" })),
-  title: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(500)).annotations({
-    description: "The subtask (1–500 characters)"
-  }),
-  isCompleted: Schema.optionalWith(Schema.Boolean.annotations({ description: "Done already; default false" }), {
-    default: () => false
-  })
+  id: Schema.optionalWith(recordId("Keep this existing subtask's id; omit for a new one"), { exact: true }),
+  title: title(500, "The subtask (1–500 characters)"),
+  isCompleted: Schema.optionalWith(flag("Done already; default false"), { default: () => false })
 })
 
 const Input = Schema.Struct({
   id: TaskId,
-  title: Schema.optional(
-    Schema.String.pipe(Schema.minLength(1), Schema.maxLength(500)).annotations({
-      description: "New title (1–500 characters)"
-    })
-  ),
-  description: Schema.optional(
-    Schema.NullOr(Schema.String.pipe(Schema.maxLength(10_000))).annotations({
-      description: "New details (at most 10000 characters), or null to remove them"
-    })
+  title: Schema.optionalWith(title(500, "New title (1–500 characters)"), { exact: true }),
+  description: Schema.optionalWith(
+    orNull(
+      text({ min: 0, max: 10_000, multiline: true, description: "New details" }),
+      "New details (at most 10000 characters), or null to remove them"
+    ),
+    { exact: true }
   ),
   priority: Schema.optional(Priority.annotations({ description: "low, medium, high or urgent" })),
   dueDate: Schema.optional(

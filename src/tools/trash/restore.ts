@@ -6,6 +6,7 @@
 import { DateTime, Effect, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
+import { recordId } from "../fields/index.ts"
 import { labelFor } from "../recordLabel.ts"
 import { RecordNotFound } from "../RecordNotFound.ts"
 import { pushUpdate } from "../records.ts"
@@ -14,7 +15,7 @@ import { kindOf, TrashItem, TrashTable } from "./trashKinds.ts"
 
 const Input = Schema.Struct({
   table: TrashTable,
-  id: Schema.UUID.annotations({ description: "The record's id, from trash.list" })
+  id: recordId("The record's id, from trash.list")
 })
 
 const Restored = TrashItem.pipe(Schema.omit("deletedAt"))
