@@ -2,13 +2,13 @@
  * Date inputs as agents send them. A date-time is any RFC 3339 timestamp with an offset
  * (`Z`, `+02:00`, …) and is stored as UTC `Z` with millisecond precision, the form the web app
  * writes; a date-only field is `YYYY-MM-DD`. Both refuse implausible years (before 1900 or after
- * 2200), which are almost always a model's arithmetic slip. Parsing only: no clock here.
+ * 2100), which are almost always a model's arithmetic slip. Parsing only: no clock here.
  */
 import { DateTime, Effect, ParseResult, Schema } from "effect"
 import { AcceptsId } from "./accepts.ts"
 
-export const minYear = 1900
-export const maxYear = 2200
+/** The years a date input may name; one range for every date field. */
+export const plausibleYears = { min: 1900, max: 2100 } as const
 
 const rfc3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})$/
 
@@ -18,7 +18,8 @@ const daysIn = (year: number, month: number) => {
 }
 
 const plausibleDate = (year: number, month: number, day: number) =>
-  year >= minYear && year <= maxYear && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month)
+  year >= plausibleYears.min && year <= plausibleYears.max && month >= 1 && month <= 12 && day >= 1 &&
+  day <= daysIn(year, month)
 
 /** The UTC `Z` form of an RFC 3339 date-time with offset, or `undefined` if it is not one (or implausible). */
 export const toUtcIso = (text: string): string | undefined => {
@@ -31,7 +32,7 @@ export const toUtcIso = (text: string): string | undefined => {
   if (Number.isNaN(millis)) return undefined
   const utc = DateTime.formatIso(DateTime.unsafeMake(millis))
   const year = Number(utc.slice(0, 4))
-  return year >= minYear && year <= maxYear ? utc : undefined
+  return year >= plausibleYears.min && year <= plausibleYears.max ? utc : undefined
 }
 
 /**
@@ -50,7 +51,7 @@ export const DateTimeInput = Schema.transformOrFail(
           new ParseResult.Type(
             ast,
             text,
-            `expected an RFC 3339 date-time with an offset between the years ${minYear} and ${maxYear}, e.g. 2026-05-01T17:00:00+02:00 or 2026-05-01T15:00:00Z`
+            `expected an RFC 3339 date-time with an offset between the years ${plausibleYears.min} and ${plausibleYears.max}, e.g. 2026-05-01T17:00:00+02:00 or 2026-05-01T15:00:00Z`
           )
         )
         : ParseResult.succeed(utc)
@@ -59,31 +60,13 @@ export const DateTimeInput = Schema.transformOrFail(
   }
 )
 
-/** `YYYY-MM-DD`, a real calendar date between 1900 and 2200. */
-export const DateOnly = Schema.String.pipe(
-  Schema.pattern(/^\d{4}-\d{2}-\d{2}$/),
-  Schema.filter((text) => {
-    const [year = 0, month = 0, day = 0] = text.split("-").map(Number)
-    return plausibleDate(year, month, day)
-  }, {
-    message: () => `not a real calendar date between ${minYear} and ${maxYear} (expected YYYY-MM-DD)`,
-    jsonSchema: { format: "date" }
-  })
-)
-
 /** Today's date in UTC (`YYYY-MM-DD`) by the Effect clock. */
 export const todayUtc = Effect.map(DateTime.now, (now) => DateTime.formatIso(now).slice(0, 10))
 
 /** The UTC date `days` after (or before, if negative) `date`. */
 export const addDays = (date: string, days: number): string =>
   DateTime.formatIso(DateTime.add(DateTime.unsafeMake(`${date}T00:00:00Z`), { days })).slice(0, 10)
-export const plausibleYears = { min: 1900, max: 2100 } as const
-
-const isCalendarDay = (year: number, month: number, day: number) => {
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0
-  return day >= 1 && day <= days
-}
+const isCalendarDay = (year: number, month: number, day: number) => day >= 1 && day <= daysIn(year, month)
 
 const dateProblem = (year: number, month: number, day: number) =>
   year < plausibleYears.min || year > plausibleYears.max

@@ -7,7 +7,8 @@ import { DateTime, Effect, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
 import { Ids } from "../../domain/Ids.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
-import { DateOnly, todayUtc } from "../fields/dates.ts"
+import { todayUtc } from "../fields/dates.ts"
+import { calendarDate } from "../fields/index.ts"
 import { pushChanges } from "../pushChanges.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { findHabit, HabitId, habitsApp } from "./Habit.ts"
@@ -19,9 +20,9 @@ const Input = Schema.Struct({
     Schema.Int.pipe(Schema.between(1, 1000)).annotations({ description: "How many times (1–1000); default 1" }),
     { default: () => 1 }
   ),
-  date: Schema.optional(DateOnly.annotations({
-    description: "The day of the check-in, YYYY-MM-DD; default today in UTC"
-  })),
+  date: Schema.optionalWith(calendarDate("The day of the check-in, YYYY-MM-DD; default today in UTC"), {
+    exact: true
+  }),
   note: Schema.optional(
     Schema.String.pipe(Schema.maxLength(500)).annotations({ description: "Optional note (at most 500 characters)" })
   )

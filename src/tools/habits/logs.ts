@@ -8,7 +8,8 @@ import { Effect, Option, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import { instantOf } from "../../sync/SyncWire.ts"
-import { DateOnly, todayUtc } from "../fields/dates.ts"
+import { todayUtc } from "../fields/dates.ts"
+import { calendarDate } from "../fields/index.ts"
 import { pageFields, PageInfo, paginate } from "../paging.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { findHabit, HabitId, habitsApp, readHabits } from "./Habit.ts"
@@ -28,8 +29,8 @@ const maxPage = 200
 
 const Input = Schema.Struct({
   habitId: Schema.optional(HabitId.annotations({ description: "Only this habit; default all habits" })),
-  from: Schema.optional(DateOnly.annotations({ description: "First day to include, YYYY-MM-DD (inclusive)" })),
-  to: Schema.optional(DateOnly.annotations({ description: "Last day to include, YYYY-MM-DD (inclusive)" })),
+  from: Schema.optionalWith(calendarDate("First day to include, YYYY-MM-DD (inclusive)"), { exact: true }),
+  to: Schema.optionalWith(calendarDate("Last day to include, YYYY-MM-DD (inclusive)"), { exact: true }),
   ...pageFields(defaultPage, maxPage)
 })
 
