@@ -6,6 +6,7 @@
  * (see docs/tools.md), and the confirmation prompt names the record by its title.
  */
 import { Effect, Schema } from "effect"
+import { recordId } from "./fields/index.ts"
 import type { RecordKind } from "./RecordKind.ts"
 import { labelFor } from "./recordLabel.ts"
 import { findLive, pushSoftDelete } from "./records.ts"
@@ -62,7 +63,7 @@ export const makeDeleteTool = (
       }Destructive: depending on the gateway's policy the user is asked to confirm first. Fails with RecordNotFound if the id is not a live ${kind.noun} of the active space (use ${kind.listTool}).`,
     scope: "user-space",
     policyHint: "destructive",
-    input: Schema.Struct({ id: Schema.UUID.annotations({ description: spec.idDescription }) }),
+    input: Schema.Struct({ id: recordId(spec.idDescription) }),
     output: Output,
     ...(kind.table.fields.length > 0 ? { encryptedFields: kind.table } : {}),
     confirmation: { prompt: ({ id }) => confirmationFor(kind, id), declined: declinedOutput(kind) },

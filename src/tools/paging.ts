@@ -5,6 +5,7 @@
  * states its default and maximum page size; the input fields are built here so they read alike.
  */
 import { Effect, Either, Encoding, Hash, Schema } from "effect"
+import { text, wholeNumber } from "./fields/index.ts"
 
 /** A cursor that is not one of ours, or was issued for a different query. */
 export class InvalidCursor extends Schema.TaggedError<InvalidCursor>()("InvalidCursor", {
@@ -18,15 +19,16 @@ export class InvalidCursor extends Schema.TaggedError<InvalidCursor>()("InvalidC
 /** The `limit` and `cursor` input fields of a paged tool. */
 export const pageFields = (defaultSize: number, maxSize: number) => ({
   limit: Schema.optionalWith(
-    Schema.Int.pipe(Schema.between(1, maxSize)).annotations({
-      description: `Page size, 1–${maxSize}; default ${defaultSize}`
-    }),
+    wholeNumber(1, maxSize, `Page size, 1–${maxSize}; default ${defaultSize}`),
     { default: () => defaultSize }
   ),
-  cursor: Schema.optional(
-    Schema.String.pipe(Schema.maxLength(200)).annotations({
+  cursor: Schema.optionalWith(
+    text({
+      min: 0,
+      max: 200,
       description: "nextCursor from the previous page of the same query; omit for the first page"
-    })
+    }),
+    { exact: true }
   )
 })
 

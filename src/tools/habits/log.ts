@@ -8,7 +8,7 @@ import { Caller } from "../../domain/Caller.ts"
 import { Ids } from "../../domain/Ids.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import { todayUtc } from "../fields/dates.ts"
-import { calendarDate } from "../fields/index.ts"
+import { calendarDate, text, wholeNumber } from "../fields/index.ts"
 import { pushChanges } from "../pushChanges.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { findHabit, HabitId, habitsApp } from "./Habit.ts"
@@ -17,15 +17,15 @@ import { countsByDay, DayProgress, HabitLog, habitLogsTable, progressOn, readHab
 const Input = Schema.Struct({
   habitId: HabitId,
   count: Schema.optionalWith(
-    Schema.Int.pipe(Schema.between(1, 1000)).annotations({ description: "How many times (1–1000); default 1" }),
+    wholeNumber(1, 1000, "How many times (1–1000); default 1"),
     { default: () => 1 }
   ),
   date: Schema.optionalWith(calendarDate("The day of the check-in, YYYY-MM-DD; default today in UTC"), {
     exact: true
   }),
-  note: Schema.optional(
-    Schema.String.pipe(Schema.maxLength(500)).annotations({ description: "Optional note (at most 500 characters)" })
-  )
+  note: Schema.optionalWith(text({ min: 0, max: 500, description: "Optional note (at most 500 characters)" }), {
+    exact: true
+  })
 })
 
 const Output = Schema.Struct({ log: HabitLog, progress: DayProgress })
