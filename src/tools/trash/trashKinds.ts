@@ -3,6 +3,7 @@
  * by table name (what `trash.list` reports and `trash.restore` takes).
  */
 import { Schema } from "effect"
+import { oneOf } from "../fields/index.ts"
 import { habitKind } from "../habits/Habit.ts"
 import { journalKind } from "../journal/Entry.ts"
 import { noteKind } from "../notes/Note.ts"
@@ -11,7 +12,7 @@ import { taskKind } from "../todo/Task.ts"
 
 export const trashKinds: ReadonlyArray<RecordKind> = [habitKind, taskKind, noteKind, journalKind]
 
-export const TrashTable = Schema.Literal("habits", "tasks", "notes", "journalEntries").annotations({
+export const TrashTable = oneOf("habits", "tasks", "notes", "journalEntries").annotations({
   description: "The record's table as trash.list reports it: habits, tasks, notes or journalEntries"
 })
 export type TrashTable = typeof TrashTable.Type
