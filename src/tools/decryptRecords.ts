@@ -11,6 +11,7 @@ import { Caller } from "../domain/Caller.ts"
 import { Crypto } from "../keys/Crypto.ts"
 import { MasterKeys } from "../keys/MasterKeys.ts"
 import { SyncClient, type SyncRecord } from "../sync/SyncClient.ts"
+import { PageInfo } from "./paging.ts"
 import type { EncryptedFields } from "./ToolSpec.ts"
 
 export const UnreadableReason = Schema.Literal("encrypted-by-another-member", "undecryptable")
@@ -26,6 +27,9 @@ export const UnreadableRecord = Schema.Struct({
     "A record that exists but could not be decrypted; its content is not shown. reason encrypted-by-another-member: a record of a shared space that another member (authorId) wrote, encrypted with that member's own key, so only they can read it. reason undecryptable: corrupt, or encrypted with a key the user no longer has."
 })
 export type UnreadableRecord = typeof UnreadableRecord.Type
+
+/** The fields every paged list of decrypted records ends with: what could not be read, and paging. */
+export const DecryptedPageInfo = { unreadable: Schema.Array(UnreadableRecord), ...PageInfo }
 
 /** Why `record` cannot be read by `userId`: another member's record, or plain undecryptable. */
 export const unreadableFor = (record: SyncRecord, userId: string): UnreadableRecord => {

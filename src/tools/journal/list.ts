@@ -4,9 +4,9 @@
  */
 import { Effect, Schema } from "effect"
 import type { SyncRecord } from "../../sync/SyncClient.ts"
-import { UnreadableRecord } from "../decryptRecords.ts"
+import { DecryptedPageInfo } from "../decryptRecords.ts"
 import { calendarDate, flag, tags } from "../fields/index.ts"
-import { pageFields, PageInfo, paginate } from "../paging.ts"
+import { pageFields, paginate } from "../paging.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { EntrySummary, journalTable, Mood, summarizeEntry } from "./Entry.ts"
 import { readEntries } from "./readEntries.ts"
@@ -35,8 +35,7 @@ const Input = Schema.Struct({
 
 const Output = Schema.Struct({
   entries: Schema.Array(EntrySummary),
-  unreadable: Schema.Array(UnreadableRecord),
-  ...PageInfo
+  ...DecryptedPageInfo
 })
 
 const plaintextFilter = (input: typeof Input.Type) => (record: SyncRecord) => {

@@ -3,9 +3,9 @@
  * contains the query (case-insensitive), newest first, paged, with content previews.
  */
 import { Effect, Schema } from "effect"
-import { UnreadableRecord } from "../decryptRecords.ts"
+import { DecryptedPageInfo } from "../decryptRecords.ts"
 import { flag, text } from "../fields/index.ts"
-import { pageFields, PageInfo, paginate } from "../paging.ts"
+import { pageFields, paginate } from "../paging.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { EntrySummary, journalTable, summarizeEntry } from "./Entry.ts"
 import { readEntries } from "./readEntries.ts"
@@ -28,8 +28,7 @@ const Input = Schema.Struct({
 
 const Output = Schema.Struct({
   entries: Schema.Array(EntrySummary),
-  unreadable: Schema.Array(UnreadableRecord),
-  ...PageInfo
+  ...DecryptedPageInfo
 })
 
 export const search = defineTool({

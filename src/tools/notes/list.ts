@@ -3,9 +3,9 @@
  * most recently updated — paged, with content previews.
  */
 import { Effect, Schema } from "effect"
-import { UnreadableRecord } from "../decryptRecords.ts"
+import { DecryptedPageInfo } from "../decryptRecords.ts"
 import { flag } from "../fields/index.ts"
-import { pageFields, PageInfo, paginate } from "../paging.ts"
+import { pageFields, paginate } from "../paging.ts"
 import { byLastTouched } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { type Note, notesTable, NoteSummary, summarizeNote } from "./Note.ts"
@@ -24,8 +24,7 @@ const Input = Schema.Struct({
 
 const Output = Schema.Struct({
   notes: Schema.Array(NoteSummary),
-  unreadable: Schema.Array(UnreadableRecord),
-  ...PageInfo
+  ...DecryptedPageInfo
 })
 
 const pinnedThenRecent = (a: Note, b: Note) => Number(b.isPinned) - Number(a.isPinned) || byLastTouched(a, b)

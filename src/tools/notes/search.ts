@@ -5,9 +5,9 @@
  * cannot be is reported in `unreadable` instead of failing the search.
  */
 import { Effect, Schema } from "effect"
-import { UnreadableRecord } from "../decryptRecords.ts"
+import { DecryptedPageInfo } from "../decryptRecords.ts"
 import { flag, text } from "../fields/index.ts"
-import { pageFields, PageInfo, paginate } from "../paging.ts"
+import { pageFields, paginate } from "../paging.ts"
 import { byLastTouched } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { notesTable, NoteSummary, summarizeNote } from "./Note.ts"
@@ -35,8 +35,7 @@ const Input = Schema.Struct({
 
 const Output = Schema.Struct({
   notes: Schema.Array(NoteSummary),
-  unreadable: Schema.Array(UnreadableRecord),
-  ...PageInfo
+  ...DecryptedPageInfo
 })
 
 export const search = defineTool({

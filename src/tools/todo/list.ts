@@ -7,11 +7,11 @@
  */
 import { Effect, Option, Schema } from "effect"
 import { instantOf } from "../../sync/SyncWire.ts"
-import { readDecrypted, UnreadableRecord } from "../decryptRecords.ts"
+import { DecryptedPageInfo, readDecrypted } from "../decryptRecords.ts"
 import { DateTimeInput } from "../fields/dates.ts"
 import { flag, text } from "../fields/index.ts"
 import { memoByIdentity } from "../memoByIdentity.ts"
-import { pageFields, PageInfo, paginate } from "../paging.ts"
+import { pageFields, paginate } from "../paging.ts"
 import { byPosition } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { Priority, readTask, summarizeTask, tasksTable, TaskSummary, todoApp } from "./Task.ts"
@@ -48,8 +48,7 @@ const Input = Schema.Struct({
 
 const Output = Schema.Struct({
   tasks: Schema.Array(TaskSummary),
-  unreadable: Schema.Array(UnreadableRecord),
-  ...PageInfo
+  ...DecryptedPageInfo
 })
 
 // Decoded once per decrypted record: the Crypto memo returns the same object while it is unchanged.
