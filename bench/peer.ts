@@ -7,7 +7,7 @@
  */
 import { formatBreakdown, readProfileDir } from "./cpuProfile.ts"
 import { type Benchmark, type Ratio, type ThroughputRow } from "./harness.ts"
-import { freshDir, removeDir, type Rig, withPeerRig } from "./peerRig.ts"
+import { freshDir, removeDir, type Rig, type Seat, withPeerRig } from "./peerRig.ts"
 import { processCpuSeconds } from "./processes.ts"
 import { expectList } from "./rawMcp.ts"
 import { closedLoop, type LoopRun, type Throughput, throughputOf } from "./stats.ts"
@@ -89,6 +89,40 @@ const casesOf = (rig: Rig): Record<CaseName, Case> => {
   }
 }
 
+type BaselineName = "before16legacy" | "before16modern" | "before1legacy" | "before1modern"
+
+/** The same loads against the baseline gateway (`BENCH_BASELINE`), measured in the same rounds. */
+const baselineCasesOf = (rig: Rig): Record<BaselineName, Case> | undefined => {
+  const { baseline, seats } = rig
+  const first = seats[0]
+  if (baseline === undefined || first === undefined) return undefined
+  const legacyOf = (seat: Seat) => seat.baselineLegacy ?? seat.gatewayLegacy
+  const modernOf = (seat: Seat) => seat.baselineModern ?? seat.gatewayModern
+  const repeat = <A>(value: A) => Array.from({ length: PARALLEL }, () => value)
+  return {
+    before16legacy: {
+      label: `before: gateway, ${USERS} users, one 2025 session each`,
+      workers: seats.map((seat) => listed(() => legacyOf(seat).call("habits.list"))),
+      pid: baseline.pid
+    },
+    before16modern: {
+      label: `before: gateway, ${USERS} users, 2026-07-28`,
+      workers: seats.map((seat) => listed(() => modernOf(seat).call("habits.list"))),
+      pid: baseline.pid
+    },
+    before1legacy: {
+      label: `before: gateway, one user, ${PARALLEL} parallel calls in one 2025 session`,
+      workers: repeat(listed(() => legacyOf(first).call("habits.list"))),
+      pid: baseline.pid
+    },
+    before1modern: {
+      label: `before: gateway, one user, ${PARALLEL} parallel calls, 2026-07-28`,
+      workers: repeat(listed(() => modernOf(first).call("habits.list"))),
+      pid: baseline.pid
+    }
+  }
+}
+
 interface Measured {
   readonly throughput: Throughput
   /** Server CPU milliseconds per call. */
@@ -105,18 +139,18 @@ const ownCpuSeconds = () => {
   return (usage.user + usage.system) / 1e6
 }
 
-const measure = async (
-  cases: Record<CaseName, Case>,
+const measure = async <N extends string>(
+  cases: Record<N, Case>,
   upstreamPid: number | undefined
-): Promise<Record<CaseName, Measured>> => {
-  const names = Object.keys(cases) as Array<CaseName>
+): Promise<Record<N, Measured>> => {
+  const names = Object.keys(cases) as Array<N>
   for (let round = 0; round < WARMUP_ROUNDS; round++) {
     for (const name of names) await Promise.all(cases[name].workers.map((call) => call()))
   }
-  const runs = new Map<CaseName, Array<LoopRun>>(names.map((name) => [name, []]))
-  const cpu = new Map<CaseName, number>(names.map((name) => [name, 0]))
-  const upstreamCpu = new Map<CaseName, number>(names.map((name) => [name, 0]))
-  const clientCpu = new Map<CaseName, number>(names.map((name) => [name, 0]))
+  const runs = new Map<N, Array<LoopRun>>(names.map((name) => [name, []]))
+  const cpu = new Map<N, number>(names.map((name) => [name, 0]))
+  const upstreamCpu = new Map<N, number>(names.map((name) => [name, 0]))
+  const clientCpu = new Map<N, number>(names.map((name) => [name, 0]))
   for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < names.length; i++) {
       const name = names[(round + i) % names.length]
@@ -130,7 +164,7 @@ const measure = async (
       clientCpu.set(name, (clientCpu.get(name) ?? 0) + ownCpuSeconds() - clientBefore)
     }
   }
-  const out = {} as Record<CaseName, Measured>
+  const out = {} as Record<N, Measured>
   for (const name of names) {
     const throughput = throughputOf(runs.get(name) ?? [])
     const perCall = (seconds: number | undefined) => ((seconds ?? Number.NaN) * 1000) / throughput.calls
@@ -146,16 +180,23 @@ const measure = async (
 
 const rate = (m: Measured) => m.throughput.callsPerSecond
 
+/** `BENCH_BASELINE=<checkout>`: also measure that checkout's gateway (a before/after in one run). */
+const baselineRoot = process.env["BENCH_BASELINE"]
+const baselineOption = baselineRoot === undefined || baselineRoot === "" ? {} : { baselineRoot }
+
 export const peer: Benchmark = {
   id: "peer",
   title: "Gateway vs. the naive SDK-v2 peer and the bare pull (remote mode, own processes)",
   run: () =>
-    withPeerRig({ users: USERS, habits: HABITS, withPeer: true }, async (rig) => {
+    withPeerRig({ users: USERS, habits: HABITS, withPeer: true, ...baselineOption }, async (rig) => {
       const cases = casesOf(rig)
-      const m = await measure(cases, rig.upstreams.pid)
-      const rows: Array<ThroughputRow> = (Object.keys(cases) as Array<CaseName>).map((name) => ({
-        label: cases[name].label,
-        throughput: m[name].throughput
+      const before = baselineCasesOf(rig)
+      const all: Record<string, Case> = { ...cases, ...before }
+      const measured = await measure(all, rig.upstreams.pid)
+      const m = measured as Record<CaseName, Measured>
+      const rows: Array<ThroughputRow> = Object.keys(all).map((name) => ({
+        label: all[name]?.label ?? name,
+        throughput: (measured[name] as Measured).throughput
       }))
       const ratios: Array<Ratio> = [
         { label: "16 users: gateway 2025 ÷ peer", value: rate(m.legacy16) / rate(m.peer16), meaning: "target ≥ 1.5" },
@@ -183,6 +224,30 @@ export const peer: Benchmark = {
           meaning: "target ≥ 1.0"
         }
       ]
+      if (before !== undefined) {
+        const b = measured as Record<BaselineName, Measured>
+        ratios.push(
+          { label: "after ÷ before, 16 users, 2025", value: rate(m.legacy16) / rate(b.before16legacy), meaning: "" },
+          { label: "after ÷ before, 16 users, 2026", value: rate(m.modern16) / rate(b.before16modern), meaning: "" },
+          { label: "after ÷ before, 1 user × 16, 2025", value: rate(m.legacy1) / rate(b.before1legacy), meaning: "" },
+          { label: "after ÷ before, 1 user × 16, 2026", value: rate(m.modern1) / rate(b.before1modern), meaning: "" },
+          {
+            label: "before: 16 users: gateway 2025 ÷ peer",
+            value: rate(b.before16legacy) / rate(m.peer16),
+            meaning: "the same ratio for the baseline"
+          },
+          {
+            label: "before: 16 users: gateway 2025 ÷ bare pull",
+            value: rate(b.before16legacy) / rate(m.ceiling16),
+            meaning: "the same ratio for the baseline"
+          },
+          {
+            label: "before: 1 user × 16: gateway 2025 ÷ peer",
+            value: rate(b.before1legacy) / rate(m.peer1),
+            meaning: "the same ratio for the baseline"
+          }
+        )
+      }
       const cpu = (name: CaseName) => `${m[name].cpuMsPerCall.toFixed(2)} ms`
       return {
         params: { users: USERS, parallel: PARALLEL, habitsPerUser: HABITS, secondsPerRun: SECONDS, rounds: ROUNDS },
@@ -196,12 +261,14 @@ export const peer: Benchmark = {
             cpu("peer1")
           }; dev mana-sync per bare pull ${cpu("ceiling16")}`,
           `CPU per call by process (server / dev upstreams / load generator): ${
-            (Object.keys(cases) as Array<CaseName>).map((name) =>
-              `${name} ${m[name].cpuMsPerCall.toFixed(2)} / ${m[name].upstreamCpuMsPerCall.toFixed(2)} / ${
-                m[name].clientCpuMsPerCall.toFixed(2)
+            Object.entries(measured).map(([name, x]) => {
+              const one = x as Measured
+              return `${name} ${one.cpuMsPerCall.toFixed(2)} / ${one.upstreamCpuMsPerCall.toFixed(2)} / ${
+                one.clientCpuMsPerCall.toFixed(2)
               } ms`
-            ).join("; ")
+            }).join("; ")
           }`,
+          ...(before === undefined ? [] : [`baseline gateway: ${baselineRoot}`]),
           "gateway in remote mode in its own process; dev mana-auth + mana-sync in a second; the peer in a third; the load generator (raw fetch clients) in a fourth, all on the same cores"
         ]
       }

@@ -20,12 +20,17 @@ export interface Seat {
   readonly gatewayLegacy: RawSession
   readonly gatewayModern: RawSession
   readonly peerLegacy: RawSession
+  /** Sessions on the baseline gateway, when the rig has one. */
+  readonly baselineLegacy: RawSession | undefined
+  readonly baselineModern: RawSession | undefined
 }
 
 export interface Rig {
   readonly upstreams: Gateway
   readonly gateway: Gateway
   readonly peer: Peer | undefined
+  /** The same gateway built from another checkout (`baselineRoot`), for a before/after in one run. */
+  readonly baseline: Gateway | undefined
   readonly seats: ReadonlyArray<Seat>
 }
 
@@ -36,6 +41,8 @@ export interface RigOptions {
   readonly withPeer: boolean
   /** Write a `.cpuprofile` of the gateway under test into this directory (made fresh). */
   readonly profileDir?: string
+  /** Also start the gateway of this checkout (e.g. `git worktree add /tmp/base <rev>` + `npm ci`) in remote mode. */
+  readonly baselineRoot?: string
 }
 
 export const withPeerRig = async <A>(options: RigOptions, run: (rig: Rig) => Promise<A>): Promise<A> => {
@@ -54,6 +61,11 @@ export const withPeerRig = async <A>(options: RigOptions, run: (rig: Rig) => Pro
     cleanups.unshift(() => gateway.stop())
     const peer = options.withPeer ? await startPeer(upstreams.authUrl, upstreams.syncUrl) : undefined
     if (peer !== undefined) cleanups.unshift(() => peer.stop())
+    const baseline = options.baselineRoot === undefined ? undefined : await startGateway(
+      { ...benchEnv, MANA_AUTH_URL: upstreams.authUrl, MANA_SYNC_URL: upstreams.syncUrl },
+      { direct: true, root: options.baselineRoot }
+    )
+    if (baseline !== undefined) cleanups.unshift(() => baseline.stop())
     const seats: Array<Seat> = []
     let seededAt = performance.now()
     for (let i = 0; i < options.users; i++) {
@@ -64,10 +76,17 @@ export const withPeerRig = async <A>(options: RigOptions, run: (rig: Rig) => Pro
       const headers = headersFor({ token: user.accessToken, spaceId: user.personalSpaceId })
       const gatewayLegacy = await openLegacySession(gateway.mcpUrl, headers)
       const peerLegacy = peer === undefined ? gatewayLegacy : await openLegacySession(peer.mcpUrl, headers)
-      seats.push({ user, gatewayLegacy, gatewayModern: modernCaller(gateway.mcpUrl, headers), peerLegacy })
+      seats.push({
+        user,
+        gatewayLegacy,
+        gatewayModern: modernCaller(gateway.mcpUrl, headers),
+        peerLegacy,
+        baselineLegacy: baseline === undefined ? undefined : await openLegacySession(baseline.mcpUrl, headers),
+        baselineModern: baseline === undefined ? undefined : modernCaller(baseline.mcpUrl, headers)
+      })
     }
     await waitPastOverlap(seededAt)
-    return await run({ upstreams, gateway, peer, seats })
+    return await run({ upstreams, gateway, peer, baseline, seats })
   } catch (error) {
     console.error(`benchmark failed; the upstreams' last output:\n${upstreams.output().slice(-2000)}`)
     throw error

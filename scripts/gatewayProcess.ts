@@ -40,6 +40,8 @@ export interface GatewayOptions {
   readonly direct?: boolean
   /** Extra `bun` flags before the entry (e.g. `--cpu-prof-md`); only with `direct`. */
   readonly bunArgs?: ReadonlyArray<string>
+  /** Run the gateway of another checkout (with its own node_modules), e.g. a baseline commit in an A/B benchmark. */
+  readonly root?: string
   readonly readyTimeoutMs?: number
 }
 
@@ -73,7 +75,7 @@ export const startGateway = async (
     ? [bunBin, [...(options.bunArgs ?? []), "src/main.ts"]] :
     ["npm", ["start", "--silent"]]
   const child = spawn(command, args, {
-    cwd: repoRoot,
+    cwd: options.root ?? repoRoot,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     env: {
