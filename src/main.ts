@@ -29,6 +29,7 @@ import { SessionStore } from "./sessions/SessionStore.ts"
 import { RedisConnection } from "./state/RedisConnection.ts"
 import { EventStore } from "./streams/EventStore.ts"
 import { SyncClientHttpLive } from "./sync/SyncClientHttp.ts"
+import { WriteFence } from "./sync/WriteFence.ts"
 import { allTools } from "./tools/allTools.ts"
 import { conformanceFixtureTools } from "./tools/conformanceFixtures.ts"
 import { makeRegistry } from "./tools/registry.ts"
@@ -65,16 +66,23 @@ const resolveUpstreams = (config: ManaConfigShape, gatewayResources: ReadonlyArr
     return { upstreams, dev: Option.some(dev) }
   })
 
-/** Sessions, rate-limit window, stream events and the inter-instance bus: here, or shared in Redis. */
+/** Sessions, rate-limit window, stream events, the inter-instance bus and the read cache's write fence: here, or shared in Redis. */
 const stateLayers = (config: ManaConfigShape) =>
   config.stateStore._tag === "Memory"
     ? Layer.mergeAll(
       SessionStore.layerMemory,
       InvocationLog.layerMemory,
       EventStore.layerMemory,
-      SessionBus.layerMemory
+      SessionBus.layerMemory,
+      WriteFence.layerMemory
     )
-    : Layer.mergeAll(SessionStore.layerRedis, InvocationLog.layerRedis, EventStore.layerRedis, SessionBus.layerRedis)
+    : Layer.mergeAll(
+      SessionStore.layerRedis,
+      InvocationLog.layerRedis,
+      EventStore.layerRedis,
+      SessionBus.layerRedis,
+      WriteFence.layerRedis
+    )
       .pipe(Layer.provideMerge(RedisConnection.layer({ url: config.stateStore.url })))
 
 const gateway = (config: ManaConfigShape) =>

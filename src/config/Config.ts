@@ -21,6 +21,7 @@ import {
   base64Key32,
   boolean,
   duration,
+  durationOrZero,
   httpUrl,
   issuerList,
   list,
@@ -98,6 +99,11 @@ export interface ManaConfigShape {
   readonly sessionIdleTimeout: Duration.Duration
   readonly maxSessionsPerUser: number
   readonly upstreamTimeout: Duration.Duration
+  /**
+   * READ_FRESHNESS: how long a read may reuse the folded state of a table without pulling (changes
+   * made outside this gateway show within it; the gateway's own writes show at once). 0: pull on every read.
+   */
+  readonly readFreshness: Duration.Duration
   readonly shutdownGrace: Duration.Duration
   readonly stateStore: StateStoreMode
   /** What the rate limit does when its store fails: let calls through (`open`) or deny them. */
@@ -254,6 +260,7 @@ const settingsWithoutAudit = Config.all({
   sessionIdleTimeout: setting("SESSION_IDLE_TIMEOUT", Duration.minutes(30), duration),
   maxSessionsPerUser: setting("MAX_SESSIONS_PER_USER", 16, positiveInt),
   upstreamTimeout: setting("UPSTREAM_TIMEOUT", Duration.seconds(10), duration),
+  readFreshness: setting("READ_FRESHNESS", Duration.seconds(1), durationOrZero),
   shutdownGrace: setting("SHUTDOWN_GRACE", Duration.seconds(8), duration),
   stateStore,
   rateLimitOnStoreError: setting("RATE_LIMIT_ON_STORE_ERROR", "open", oneOf(storeErrorModes)),

@@ -68,6 +68,12 @@ export const duration: Parse<Duration.Duration> = (raw) => {
   })
 }
 
+/** `duration`, or `0` (also `0s`, `0ms`) for "none". */
+export const durationOrZero: Parse<Duration.Duration> = (raw) =>
+  /^0+\s*(ms|s|m|h)?$/.test(raw)
+    ? Either.right(Duration.zero)
+    : Either.mapLeft(duration(raw), () => "0, or a duration such as 500ms, 2s or \"1 second\"")
+
 /** A comma-separated list; empty entries are dropped. */
 export const list: Parse<ReadonlyArray<string>> = (raw) =>
   Either.right(raw.split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""))

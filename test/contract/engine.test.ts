@@ -28,7 +28,7 @@ const harness = Layer.effect(
 
 const setup = Layer.merge(SyncClientEngine.layer({ verifyToken }), harness).pipe(
   Layer.provide(SyncEngine.layer({ memberships })),
-  Layer.provide(Layer.merge(ReadCache.layer, Ids.layerTest))
+  Layer.provide(Layer.merge(ReadCache.layerTest, Ids.layerTest))
 )
 
 describe("SyncClient contract (engine)", () => {

@@ -57,7 +57,7 @@ const harness = Layer.effect(
 )
 
 const setup = Layer.merge(SyncClientHttp, harness).pipe(
-  Layer.provide(Layer.mergeAll(upstream, ReadCache.layer, Ids.layerTest)),
+  Layer.provide(Layer.mergeAll(upstream, ReadCache.layerTest, Ids.layerTest)),
   Layer.provide(servers)
 )
 

@@ -86,7 +86,7 @@ const layerTest = (
   layer(options).pipe(
     Layer.provideMerge(SyncEngine.layer({ memberships: () => Effect.succeed([]), ...options })),
     Layer.provideMerge(Ids.layerTest),
-    Layer.provide(ReadCache.layer)
+    Layer.provide(ReadCache.layerTest)
   )
 
 export const SyncClientEngine = { layer, layerTest } as const

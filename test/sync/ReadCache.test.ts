@@ -5,9 +5,11 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Option, Ref, TestClock } from "effect"
+import { StateStoreUnavailable } from "../../src/state/StateStoreUnavailable.ts"
 import { makeReadCache, type PullPage, type ReadCacheOptions } from "../../src/sync/ReadCache.ts"
 import { SyncUnavailable } from "../../src/sync/SyncErrors.ts"
 import { EPOCH, formatInstantMicros, parseInstantMicros, type WireChange } from "../../src/sync/SyncWire.ts"
+import { makeWriteFenceMemory, WriteFence, type WriteFenceShape } from "../../src/sync/WriteFence.ts"
 
 const SECOND = 1_000_000
 const T0 = Date.UTC(2026, 0, 1) * 1000
@@ -63,15 +65,44 @@ const makeServer = Effect.gen(function*() {
   return { add, pull, now, sinces, delivered, maxActive }
 })
 
-const setup = (options: Partial<ReadCacheOptions> = {}) =>
+/** Pulls on every read unless `freshness` says otherwise: most tests here are about what a pull brings. */
+const setup = (options: Partial<ReadCacheOptions> = {}, fence: WriteFenceShape = makeWriteFenceMemory()) =>
   Effect.all({
-    cache: makeReadCache({ maxUsers: 10, overlap: "5 seconds", rebuildAfter: "15 minutes", ...options }),
+    cache: makeReadCache({ maxUsers: 10, overlap: "5 seconds", rebuildAfter: "15 minutes", freshness: 0, ...options })
+      .pipe(Effect.provideService(WriteFence, fence)),
     server: makeServer
   })
 
 const key = { userId: "u1", app: "habits", table: "habits" }
 const titles = (records: ReadonlyArray<{ readonly data: Readonly<Record<string, unknown>> }>) =>
   records.map((r) => String(r.data["title"])).sort()
+
+/** The server's pull, held at its start until `release`; `started` counts pulls that began. */
+const gated = (pull: PullPage) =>
+  Effect.gen(function*() {
+    const gate = yield* Deferred.make<void>()
+    const started = yield* Ref.make(0)
+    const untilStarted = (n: number) =>
+      Effect.gen(function*() {
+        while ((yield* Ref.get(started)) < n) yield* Effect.yieldNow()
+      })
+    return {
+      /** Lets forked readers run until they wait (on the gate or on a shared pull). */
+      settle: Effect.repeatN(Effect.yieldNow(), 20),
+      pull: (since: string) =>
+        Effect.zipRight(Ref.update(started, (k) => k + 1), Effect.zipRight(Deferred.await(gate), pull(since))),
+      release: Deferred.succeed(gate, undefined),
+      started,
+      untilStarted
+    }
+  })
+
+/** A fence in a shared store that is down: every look and every move fails. */
+const unreachableFence: WriteFenceShape = {
+  advance: () => Effect.fail(new StateStoreUnavailable({ store: "write-fence" })),
+  current: () => Effect.fail(new StateStoreUnavailable({ store: "write-fence" })),
+  currentInProcess: undefined
+}
 
 describe("ReadCache", () => {
   it.effect("pages through everything, then pulls only from the cursor minus the overlap", () =>
@@ -154,26 +185,6 @@ describe("ReadCache", () => {
     }))
 
   describe("single-flight", () => {
-    /** The server's pull, held at its start until `release`; `started` counts pulls that began. */
-    const gated = (pull: PullPage) =>
-      Effect.gen(function*() {
-        const gate = yield* Deferred.make<void>()
-        const started = yield* Ref.make(0)
-        const untilStarted = (n: number) =>
-          Effect.gen(function*() {
-            while ((yield* Ref.get(started)) < n) yield* Effect.yieldNow()
-          })
-        return {
-          /** Lets forked readers run until they wait (on the gate or on a shared pull). */
-          settle: Effect.repeatN(Effect.yieldNow(), 20),
-          pull: (since: string) =>
-            Effect.zipRight(Ref.update(started, (k) => k + 1), Effect.zipRight(Deferred.await(gate), pull(since))),
-          release: Deferred.succeed(gate, undefined),
-          started,
-          untilStarted
-        }
-      })
-
     it.effect("concurrent reads of one key share one in-flight pull", () =>
       Effect.gen(function*() {
         const { cache, server } = yield* setup()
@@ -241,6 +252,149 @@ describe("ReadCache", () => {
         yield* g.untilStarted(2)
         yield* g.release
         assert.deepStrictEqual(titles(yield* Fiber.join(joiner)), ["a"])
+      }))
+  })
+
+  describe("freshness (READ_FRESHNESS)", () => {
+    const fresh = { freshness: "1 second" } as const
+    const pulls = (server: { readonly sinces: Ref.Ref<ReadonlyArray<string>> }) =>
+      Effect.map(Ref.get(server.sinces), (sinces) => sinces.length)
+
+    it.effect("reuses the state without pulling inside the window, and pulls once it has passed", () =>
+      Effect.gen(function*() {
+        const { cache, server } = yield* setup(fresh)
+        yield* server.add(T0 - 60 * SECOND, "a")
+        assert.deepStrictEqual(titles(yield* cache.read(key, server.pull)), ["a"])
+        const afterFirst = yield* pulls(server)
+        // Written elsewhere (another device): not this gateway's write, so the fence does not move.
+        yield* server.add(T0 + SECOND, "elsewhere")
+        yield* TestClock.adjust("999 millis")
+        assert.deepStrictEqual(titles(yield* cache.read(key, server.pull)), ["a"])
+        assert.strictEqual(yield* pulls(server), afterFirst)
+        yield* TestClock.adjust("1 millis")
+        assert.deepStrictEqual(titles(yield* cache.read(key, server.pull)), ["a", "elsewhere"])
+        assert.strictEqual(yield* pulls(server), afterFirst + 1)
+      }))
+
+    it.effect("a write of this gateway that returned makes the next read pull, inside the window", () =>
+      Effect.gen(function*() {
+        const { cache, server } = yield* setup(fresh)
+        yield* server.add(T0 - 60 * SECOND, "a")
+        yield* cache.read(key, server.pull)
+        yield* server.add(T0 + SECOND, "written")
+        yield* cache.noteWrite("habits", "habits")
+        assert.deepStrictEqual(titles(yield* cache.read(key, server.pull)), ["a", "written"])
+        // The pull after the write is fresh again: the next read reuses it.
+        const before = yield* pulls(server)
+        yield* cache.read(key, server.pull)
+        assert.strictEqual(yield* pulls(server), before)
+      }))
+
+    it.effect("a write noted by another cache sharing the fence (another instance) makes the next read pull", () =>
+      Effect.gen(function*() {
+        const fence = makeWriteFenceMemory()
+        const { cache, server } = yield* setup(fresh, fence)
+        const other = yield* setup(fresh, fence)
+        yield* server.add(T0 - 60 * SECOND, "a")
+        yield* cache.read(key, server.pull)
+        yield* server.add(T0 + SECOND, "written")
+        yield* other.cache.noteWrite("habits", "habits")
+        assert.deepStrictEqual(titles(yield* cache.read(key, server.pull)), ["a", "written"])
+      }))
+
+    it.effect("a write to another table does not end the window", () =>
+      Effect.gen(function*() {
+        const { cache, server } = yield* setup(fresh)
+        yield* server.add(T0 - 60 * SECOND, "a")
+        yield* cache.read(key, server.pull)
+        yield* cache.noteWrite("todo", "tasks")
+        const before = yield* pulls(server)
+        yield* cache.read(key, server.pull)
+        assert.strictEqual(yield* pulls(server), before)
+      }))
+
+    it.effect("READ_FRESHNESS=0 pulls on every read", () =>
+      Effect.gen(function*() {
+        const { cache, server } = yield* setup({ freshness: 0 })
+        yield* server.add(T0 - 60 * SECOND, "a")
+        yield* cache.read(key, server.pull)
+        yield* server.add(T0 + SECOND, "elsewhere")
+        assert.deepStrictEqual(titles(yield* cache.read(key, server.pull)), ["a", "elsewhere"])
+        yield* cache.read(key, server.pull)
+        assert.strictEqual(yield* pulls(server), 3)
+      }))
+
+    it.effect("the window counts from when the pull started, not when it ended", () =>
+      Effect.gen(function*() {
+        const { cache, server } = yield* setup(fresh)
+        yield* server.add(T0 - 60 * SECOND, "a")
+        const g = yield* gated(server.pull)
+        const first = yield* Effect.fork(cache.read(key, g.pull))
+        yield* g.untilStarted(1)
+        yield* TestClock.adjust("900 millis")
+        yield* g.release
+        yield* Fiber.join(first)
+        yield* TestClock.adjust("100 millis")
+        yield* cache.read(key, g.pull)
+        assert.strictEqual(yield* Ref.get(g.started), 2)
+      }))
+
+    it.effect("concurrent reads share one pull, and reads after it reuse its state", () =>
+      Effect.gen(function*() {
+        const { cache, server } = yield* setup(fresh)
+        yield* server.add(T0 - 60 * SECOND, "a")
+        const g = yield* gated(server.pull)
+        const first = yield* Effect.fork(cache.read(key, g.pull))
+        yield* g.untilStarted(1)
+        const others = yield* Effect.fork(
+          Effect.all([cache.read(key, g.pull), cache.read(key, g.pull)], { concurrency: 2 })
+        )
+        yield* g.settle
+        yield* g.release
+        const [a, [b, c]] = yield* Effect.all([Fiber.join(first), Fiber.join(others)])
+        const d = yield* cache.read(key, g.pull)
+        assert.deepStrictEqual([titles(a), titles(b), titles(c), titles(d)], [["a"], ["a"], ["a"], ["a"]])
+        assert.strictEqual(yield* Ref.get(g.started), 1)
+      }))
+
+    it.effect("state due for its rebuild is not reused, even inside the window", () =>
+      Effect.gen(function*() {
+        const { cache, server } = yield* setup({ freshness: "1 minute", rebuildAfter: "30 seconds" })
+        yield* server.add(T0 - 60 * SECOND, "a")
+        yield* cache.read(key, server.pull)
+        yield* TestClock.adjust("40 seconds")
+        yield* cache.read(key, server.pull)
+        assert.deepStrictEqual(yield* Ref.get(server.sinces), [EPOCH, EPOCH])
+      }))
+
+    it.effect("a clock that went backwards is no proof of freshness: the read pulls", () =>
+      Effect.gen(function*() {
+        const { cache, server } = yield* setup(fresh)
+        yield* TestClock.setTime(10_000)
+        yield* server.add(T0 - 60 * SECOND, "a")
+        yield* cache.read(key, server.pull)
+        yield* TestClock.setTime(5_000)
+        yield* cache.read(key, server.pull)
+        assert.strictEqual(yield* pulls(server), 2)
+      }))
+
+    it.effect("a fence that cannot be read (store down) means a pull on every read, none shared", () =>
+      Effect.gen(function*() {
+        const { cache, server } = yield* setup(fresh, unreachableFence)
+        yield* server.add(T0 - 60 * SECOND, "a")
+        const g = yield* gated(server.pull)
+        const first = yield* Effect.fork(cache.read(key, g.pull))
+        yield* g.untilStarted(1)
+        const second = yield* Effect.fork(cache.read(key, g.pull))
+        yield* g.settle
+        yield* g.release
+        yield* Fiber.join(first)
+        yield* Fiber.join(second)
+        yield* cache.read(key, g.pull)
+        assert.strictEqual(yield* Ref.get(g.started), 3)
+        assert.strictEqual(yield* Ref.get(server.maxActive), 1)
+        // A fence that cannot be moved does not fail the write's caller.
+        yield* cache.noteWrite("habits", "habits")
       }))
   })
 })

@@ -46,7 +46,7 @@ const scripted = (script: ReadonlyArray<Response | "hang">) =>
         Layer.succeed(Upstreams, { authUrl: "http://auth.test", syncUrl: "http://sync.test", issuers: [] }),
         ManaConfig.layerWith({ upstreamTimeout: Duration.seconds(2) }),
         Metrics.layer,
-        ReadCache.layer,
+        ReadCache.layerTest,
         Ids.layerTest
       ))
     )
