@@ -1,7 +1,8 @@
 /**
  * The Redis WriteFence (`STATE_STORE=redis`): one counter per (app, table) at
- * `<prefix>write-fence:<app>:<table>`, moved with INCR and read with GET (ioredis pipelines the
- * GETs issued in one tick into one write). Keys and values hold table names and counts only.
+ * `<prefix>write-fence:<app>:<table>` (each name URI-encoded, so no two tables share a key),
+ * moved with INCR and read with GET (ioredis pipelines the GETs issued in one tick into one
+ * write). Keys and values hold table names and counts only.
  *
  * A token is more than the counter, so that a lost counter cannot hand out an old token again:
  * it carries the connection epoch (a Redis restart without persistence resets the counters, and
@@ -14,7 +15,8 @@ import type { RedisConnectionShape } from "../state/RedisConnection.ts"
 import type { WriteFenceShape } from "./WriteFence.ts"
 
 export const makeWriteFenceRedis = (connection: RedisConnectionShape): WriteFenceShape => {
-  const keyOf = (app: string, table: string) => `${connection.prefix}write-fence:${app}:${table}`
+  const keyOf = (app: string, table: string) =>
+    `${connection.prefix}write-fence:${encodeURIComponent(app)}:${encodeURIComponent(table)}`
   let failedMoves = 0
   return {
     advance: (app, table) =>

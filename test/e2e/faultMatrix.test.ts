@@ -63,7 +63,9 @@ beforeAll(async () => {
     MANA_AUTH_URL: authProxy.url,
     MANA_SYNC_URL: syncProxy.url,
     JWT_ISSUER: devStack.authUrl,
-    UPSTREAM_TIMEOUT: `${upstreamTimeoutMs}ms`
+    UPSTREAM_TIMEOUT: `${upstreamTimeoutMs}ms`,
+    // Every read pulls, so every fault reaches the read that follows it (freshness is tested in freshness.test.ts).
+    READ_FRESHNESS: "0"
   })
   client = (await connectModern(gateway.mcpUrl, { token: devStack.devToken ?? "", spaceId: devStack.devSpaceId ?? "" }))
     .client

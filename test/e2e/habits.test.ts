@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createSpace, type DevUser, registerUser } from "../support/devUsers.ts"
 import { type Gateway, startGateway } from "../support/gateway.ts"
 import { connectLegacy, structured } from "../support/mcpClients.ts"
-import { rawPullAll, rawPush } from "../support/rawSync.ts"
+import { pastReadFreshness, rawPullAll, rawPush } from "../support/rawSync.ts"
 
 let gateway: Gateway
 let user: DevUser
@@ -150,6 +150,7 @@ describe("habits end to end", () => {
         visibility: "space"
       }
     }])
+    await pastReadFreshness()
     expect((await structured(client, "habits.list")).habits.map((h: { id: string }) => h.id)).toContain(id)
     expect((await structured(teamClient, "habits.list")).habits.map((h: { id: string }) => h.id)).not.toContain(id)
   })

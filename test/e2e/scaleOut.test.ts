@@ -79,6 +79,17 @@ describe("two instances on one Redis behind a round-robin proxy", () => {
     await client.close()
   })
 
+  it("a create that returned on instance A is listed by the next list on instance B, though B read the table just before", async () => {
+    const user = await newUser()
+    const { client: onA } = await connectModern(instanceUrl(0), credentialsOf(user))
+    const { client: onB } = await connectModern(instanceUrl(1), credentialsOf(user))
+    // B's state is fresh (READ_FRESHNESS, default 1 s): only the shared write fence makes it pull again.
+    expect(await habitTitles(onB)).toEqual([])
+    await structured(onA, "habits.create", { title: "Fenced" })
+    expect(await habitTitles(onB)).toContain("Fenced")
+    await Promise.all([onA.close(), onB.close()])
+  })
+
   it("user B cannot use user A's session on either instance (403); an unknown session is 404", async () => {
     const [alice, bob] = await Promise.all([newUser(), newUser()])
     const sessionId = await openRawSession(instanceUrl(0), alice)

@@ -41,3 +41,9 @@ export const rawPush = async (syncUrl: string, token: string, app: string, chang
   })
   if (!response.ok) throw new Error(`push ${response.status}: ${await response.text()}`)
 }
+
+/**
+ * A raw push is another client's change: a gateway with the default READ_FRESHNESS (1 s) shows it
+ * to reads that start at most that long after the push. Waiting a bit longer makes the next read pull.
+ */
+export const pastReadFreshness = () => new Promise((resolve) => setTimeout(resolve, 1_100))
