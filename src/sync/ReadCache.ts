@@ -117,9 +117,11 @@ export const makeReadCache = (options: ReadCacheOptions) =>
       const tables = users.get(key.userId) ?? new Map<string, TableEntry>()
       users.delete(key.userId)
       users.set(key.userId, tables)
-      for (const userId of users.keys()) {
-        if (users.size <= options.maxUsers) break
-        users.delete(userId)
+      if (users.size > options.maxUsers) {
+        for (const userId of users.keys()) {
+          if (users.size <= options.maxUsers) break
+          users.delete(userId)
+        }
       }
       const tableKey = `${key.app}\u0000${key.table}`
       const existing = tables.get(tableKey)
