@@ -89,7 +89,22 @@ export const startGateway = async (
       ...env
     }
   })
-  let output = ""
+  // Chunks, joined only when asked: an `output += …` plus a rescan on every chunk made reading a
+  // busy gateway's audit lines quadratic, and that CPU was charged to whoever started it (the
+  // benchmarks' load generator).
+  const chunks: Array<string> = []
+  let joined = ""
+  let joinedCount = 0
+  const output = () => {
+    if (joinedCount !== chunks.length) {
+      joined = chunks.join("")
+      chunks.length = 0
+      chunks.push(joined)
+      joinedCount = 1
+    }
+    return joined
+  }
+  let ready = false
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
   const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
     signalGroup(child, signal)
@@ -98,28 +113,30 @@ export const startGateway = async (
     if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true })
     return code
   }
-  const ready = await new Promise<ReadyInfo>((resolve, reject) => {
+  const info = await new Promise<ReadyInfo>((resolve, reject) => {
     const timeoutMs = options.readyTimeoutMs ?? 60_000
-    const timer = setTimeout(() => reject(new Error(`gateway not ready after ${timeoutMs} ms:\n${output}`)), timeoutMs)
+    const timer = setTimeout(() => reject(new Error(`gateway not ready after ${timeoutMs} ms:\n${output()}`)), timeoutMs)
     child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString()
-      const line = output.split("\n").find((candidate) => candidate.startsWith(readyPrefix))
+      chunks.push(chunk.toString())
+      if (ready) return
+      const line = output().split("\n").find((candidate) => candidate.startsWith(readyPrefix))
       if (line === undefined) return
+      ready = true
       clearTimeout(timer)
       const decoded = Schema.decodeUnknownEither(ReadyLine)(line.slice(readyPrefix.length))
       if (Either.isRight(decoded)) resolve(decoded.right)
       else reject(new Error(`unreadable ready line: ${line.slice(0, 200)}`))
     })
     child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString()
+      chunks.push(chunk.toString())
     })
     void exited.then((code) => {
       clearTimeout(timer)
-      reject(new Error(`gateway exited (${code}) before it was ready:\n${output}`))
+      reject(new Error(`gateway exited (${code}) before it was ready:\n${output()}`))
     })
   }).catch(async (error: unknown) => {
     await stop("SIGKILL")
     throw error
   })
-  return { ...ready, dataDir, pid: child.pid, output: () => output, stop }
+  return { ...info, dataDir, pid: child.pid, output, stop }
 }
