@@ -44,6 +44,8 @@ export interface LegacyRequest {
   readonly userId: string
   readonly parsedBody: unknown
   readonly authInfo: AuthInfo
+  /** A request the client can repeat: answered as plain JSON, without an SSE stream (`plainAnswers.ts`). */
+  readonly plain?: boolean
 }
 
 export interface LegacySessions {
@@ -139,7 +141,11 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
     const handleRequest = (session: LiveSession, input: LegacyRequest) =>
       Effect.tryPromise({
         try: () =>
-          session.transport.handleRequest(input.request, { parsedBody: input.parsedBody, authInfo: input.authInfo }),
+          session.routed.handleRequest(
+            input.request,
+            { parsedBody: input.parsedBody, authInfo: input.authInfo },
+            input.plain === true
+          ),
         catch: transportFailure
       })
 

@@ -23,6 +23,7 @@ import { errorResponse } from "./httpResponses.ts"
 import { makeLegacySessions } from "./LegacySessions.ts"
 import { makeServerFactory, type RunInvoke } from "./mcpServer.ts"
 import { corsHeaders, makeOriginPolicy, preflightResponse, rejectForeignOrigin, withHeaders } from "./originGuard.ts"
+import { answersPlainly } from "./plainAnswers.ts"
 import { maxRequestBodySize, methodLabel, readJsonBody } from "./requestBody.ts"
 import { refuseBatch, refuseOversized } from "./requestLimits.ts"
 import { missingScope } from "./scopeCheck.ts"
@@ -112,7 +113,10 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
           const requestSpan = Option.getOrUndefined(yield* Effect.option(Effect.currentSpan))
           const caller = { ...authenticated, era: legacy ? "legacy" : "modern", requestSpan } as const
           const authInfo = authInfoOf(caller, new CallerEnvelope(caller))
-          if (legacy) return yield* sessions.handle({ request, userId: caller.principal.userId, parsedBody, authInfo })
+          if (legacy) {
+            const plain = method === "POST" && answersPlainly(parsedBody, hintOf)
+            return yield* sessions.handle({ request, userId: caller.principal.userId, parsedBody, authInfo, plain })
+          }
           return yield* Effect.tryPromise({
             try: () => modern.fetch(request, { parsedBody, authInfo }),
             catch: () => errorResponse(500, "transport_error", "The MCP handler failed to answer this request; retry")

@@ -4,15 +4,19 @@
  * `<instanceId>~<id>`. Several instances can serve one 2025 session, and the client may answer on
  * any of them; the receiving instance reads the owner from the id and forwards the answer over the
  * SessionBus (`LegacySessions`), and the owner turns the id back before its `Server` sees it. It
- * also keeps ids unique per session across instances (each `Server` counts from 0).
+ * also keeps ids unique per session across instances (each `Server` counts from 0). Requests the
+ * caller marks as plain (`plainAnswers.ts`) bypass the SDK transport's SSE stream: they go straight
+ * to the `Server`, and their answers are taken out of `send` before the SDK transport sees them.
  */
 import type {
+  AuthInfo,
   JSONRPCMessage,
   MessageExtraInfo,
   Transport,
   TransportSendOptions,
   WebStandardStreamableHTTPServerTransport
 } from "@modelcontextprotocol/server"
+import { isPlainRequest, PlainAnswers } from "./plainAnswers.ts"
 
 const separator = "~"
 
@@ -32,8 +36,16 @@ export class RoutedTransport implements Transport {
   onerror?: ((error: Error) => void) | undefined
   onmessage?: (<T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void) | undefined
 
+  private readonly plain = new PlainAnswers()
+  private supportedVersions: ReadonlyArray<string> = []
+  private closed = false
+
   constructor(readonly inner: WebStandardStreamableHTTPServerTransport, private readonly instanceId: string) {
-    inner.onclose = () => this.onclose?.()
+    inner.onclose = () => {
+      this.closed = true
+      this.plain.closeAll()
+      this.onclose?.()
+    }
     inner.onerror = (error) => this.onerror?.(error)
     inner.onmessage = (message, extra) => this.receive(message, extra)
   }
@@ -42,7 +54,40 @@ export class RoutedTransport implements Transport {
     return this.inner.sessionId
   }
 
-  setSupportedProtocolVersions = (versions: Array<string>) => this.inner.setSupportedProtocolVersions(versions)
+  setSupportedProtocolVersions = (versions: Array<string>) => {
+    this.supportedVersions = versions
+    this.inner.setSupportedProtocolVersions(versions)
+  }
+
+  /**
+   * One HTTP request of the session. `plain`: the caller judged it a request the client can simply
+   * repeat (`answersPlainly`); it is then answered without the SDK's SSE stream if it is a
+   * well-formed request this session's transport would accept. Anything else — and every refusal
+   * — is the SDK transport's.
+   */
+  handleRequest(
+    request: Request,
+    options: { readonly parsedBody: unknown; readonly authInfo: AuthInfo },
+    plain: boolean
+  ): Promise<Response> {
+    const message = plain ? this.plainRequest(request, options.parsedBody) : undefined
+    if (message === undefined) return this.inner.handleRequest(request, options)
+    const answer = this.plain.open(message.id, this.inner.sessionId, request.signal)
+    this.receive(message, { authInfo: options.authInfo, request })
+    return answer
+  }
+
+  /** The checks the SDK transport makes on a POST of an initialized session, for one request. */
+  private plainRequest(request: Request, body: unknown) {
+    if (this.closed || request.method !== "POST" || !isPlainRequest(body)) return undefined
+    const accept = request.headers.get("accept") ?? ""
+    if (!accept.includes("application/json") || !accept.includes("text/event-stream")) return undefined
+    const sessionId = this.inner.sessionId
+    if (sessionId === undefined || request.headers.get("mcp-session-id") !== sessionId) return undefined
+    const version = request.headers.get("mcp-protocol-version")
+    if (version !== null && !this.supportedVersions.includes(version)) return undefined
+    return body
+  }
 
   start() {
     return this.inner.start()
@@ -54,7 +99,9 @@ export class RoutedTransport implements Transport {
 
   send(message: JSONRPCMessage, options?: TransportSendOptions) {
     const related = options?.relatedRequestId
-    return this.inner.send(this.outgoing(message), related === undefined ? undefined : { relatedRequestId: related })
+    const routed = this.outgoing(message)
+    if (this.plain.take(routed, related)) return Promise.resolve()
+    return this.inner.send(routed, related === undefined ? undefined : { relatedRequestId: related })
   }
 
   /** A client's answer to one of this instance's requests, forwarded by another instance. */
