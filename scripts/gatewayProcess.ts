@@ -115,7 +115,10 @@ export const startGateway = async (
   }
   const info = await new Promise<ReadyInfo>((resolve, reject) => {
     const timeoutMs = options.readyTimeoutMs ?? 60_000
-    const timer = setTimeout(() => reject(new Error(`gateway not ready after ${timeoutMs} ms:\n${output()}`)), timeoutMs)
+    const timer = setTimeout(
+      () => reject(new Error(`gateway not ready after ${timeoutMs} ms:\n${output()}`)),
+      timeoutMs
+    )
     child.stdout?.on("data", (chunk: Buffer) => {
       chunks.push(chunk.toString())
       if (ready) return
