@@ -21,6 +21,7 @@ import {
   base64Key32,
   boolean,
   duration,
+  durationOrOff,
   durationOrZero,
   httpUrl,
   issuerList,
@@ -97,6 +98,12 @@ export interface ManaConfigShape {
   readonly policyRateLimit: number
   readonly policyRateWindow: Duration.Duration
   readonly sessionIdleTimeout: Duration.Duration
+  /**
+   * SESSION_HIBERNATE_AFTER: a 2025 session unused this long (no request, stream or pending
+   * request) drops its SDK objects and is rebuilt from its stored record on its next request;
+   * `None` (off) keeps them until the session ends.
+   */
+  readonly sessionHibernateAfter: Option.Option<Duration.Duration>
   readonly maxSessionsPerUser: number
   readonly upstreamTimeout: Duration.Duration
   /**
@@ -258,6 +265,7 @@ const settingsWithoutAudit = Config.all({
   policyRateLimit: setting("POLICY_RATE_LIMIT", 30, positiveInt),
   policyRateWindow: setting("POLICY_RATE_WINDOW", Duration.seconds(60), duration),
   sessionIdleTimeout: setting("SESSION_IDLE_TIMEOUT", Duration.minutes(30), duration),
+  sessionHibernateAfter: setting("SESSION_HIBERNATE_AFTER", Option.some(Duration.seconds(30)), durationOrOff),
   maxSessionsPerUser: setting("MAX_SESSIONS_PER_USER", 16, positiveInt),
   upstreamTimeout: setting("UPSTREAM_TIMEOUT", Duration.seconds(10), duration),
   readFreshness: setting("READ_FRESHNESS", Duration.seconds(1), durationOrZero),

@@ -74,6 +74,15 @@ export const durationOrZero: Parse<Duration.Duration> = (raw) =>
     ? Either.right(Duration.zero)
     : Either.mapLeft(duration(raw), () => "0, or a duration such as 500ms, 2s or \"1 second\"")
 
+/** A duration, or `off` (also `0`, `0s`) for a feature that can be turned off: `None`. */
+export const durationOrOff: Parse<Option.Option<Duration.Duration>> = (raw) => {
+  if (raw === "off" || /^0+\s*(ms|s|m|h)?$/.test(raw)) return Either.right(Option.none())
+  return Either.match(duration(raw), {
+    onLeft: (accepted) => Either.left(`${accepted}, or off (also 0)`),
+    onRight: (value) => Either.right(Option.some(value))
+  })
+}
+
 /** A comma-separated list; empty entries are dropped. */
 export const list: Parse<ReadonlyArray<string>> = (raw) =>
   Either.right(raw.split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""))

@@ -58,7 +58,20 @@ const make = () => {
   })
   const sessionsActive = new Prom.Gauge({
     name: "mana_mcp_sessions_active",
-    help: "MCP sessions with a live transport on this instance (2025-era clients)",
+    help: "MCP sessions of this instance (2025-era clients), live or hibernated",
+    registers: [registry]
+  })
+  const sessionsHibernated = new Prom.Gauge({
+    name: "mana_mcp_sessions_hibernated",
+    help:
+      "Of mana_mcp_sessions_active, the ones idle past SESSION_HIBERNATE_AFTER: only their stored record is kept, their next request rebuilds them",
+    registers: [registry]
+  })
+  const sessionsRebuilt = new Prom.Counter({
+    name: "mana_mcp_sessions_rebuilt_total",
+    help:
+      "2025-era sessions rebuilt on this instance from their stored record, by what they were (hibernated: idle here; elsewhere: opened on another instance or before a restart)",
+    labelNames: ["from"] as const,
     registers: [registry]
   })
   const upstreamDuration = new Prom.Histogram({
@@ -118,6 +131,8 @@ const make = () => {
       }),
     toolDefect: (tool: string) => Effect.sync(() => toolDefects.inc({ tool })),
     setSessionsActive: (count: number) => Effect.sync(() => sessionsActive.set(count)),
+    setSessionsHibernated: (count: number) => Effect.sync(() => sessionsHibernated.set(count)),
+    sessionRebuilt: (from: "hibernated" | "elsewhere") => Effect.sync(() => sessionsRebuilt.inc({ from })),
     upstreamRequest: (upstream: UpstreamName, outcome: UpstreamOutcome, seconds: number) =>
       Effect.sync(() => upstreamDuration.observe({ upstream, outcome }, seconds)),
     masterKeyCache: (result: "hit" | "miss") => Effect.sync(() => masterKeyCache.inc({ result })),

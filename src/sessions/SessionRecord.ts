@@ -1,7 +1,8 @@
 /**
  * What a 2025-era MCP session is, as plain data any gateway instance can read: its owner, and the
  * client's half of the `initialize` handshake (protocol version, client info, capabilities), which
- * is enough for any instance to rebuild the SDK session through public APIs. Plus the errors and
+ * is enough for any instance to rebuild the SDK session through public APIs, and the log level it
+ * set since. Plus the errors and
  * the contract both SessionStore layers implement.
  */
 import { type Effect, type Option, Schema } from "effect"
@@ -34,6 +35,8 @@ export interface NewSession extends SessionHandshake {
 export interface SessionRecord extends NewSession {
   readonly createdAt: number
   readonly lastSeenAt: number
+  /** The level of the client's last `logging/setLevel`, replayed with the handshake; absent until it sends one. */
+  readonly logLevel?: string
 }
 
 export interface SessionStoreShape {
@@ -55,6 +58,8 @@ export interface SessionStoreShape {
     id: string,
     userId: string
   ) => Effect.Effect<SessionRecord, SessionNotFound | SessionForbidden | StateStoreUnavailable>
+  /** Records the client's `logging/setLevel` level (a session that is gone stays gone). */
+  readonly setLogLevel: (id: string, level: string) => Effect.Effect<void, StateStoreUnavailable>
   readonly remove: (id: string) => Effect.Effect<void, StateStoreUnavailable>
   /** Of `ids`, the ones no longer live (removed, evicted or idle-expired); forgets idle sessions. */
   readonly expired: (ids: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<string>, StateStoreUnavailable>

@@ -78,6 +78,11 @@ export const makeSessionStoreMemory = (idleMillis: number, maxPerUser: number) =
       generation: Effect.succeed(Option.some(0)),
       create,
       touch,
+      setLogLevel: (id, logLevel) =>
+        Effect.sync(() => {
+          const record = sessions.get(id)
+          if (record !== undefined) sessions.set(id, { ...record, logLevel })
+        }),
       remove: (id) => Effect.sync(() => forget(id)),
       expired
     }

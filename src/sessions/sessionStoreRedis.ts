@@ -47,7 +47,7 @@ return evicted
 
 // KEYS: session, caller's user set. ARGV: userId, now, idleMs, id.
 const touchScript = `
-local v = redis.call('HMGET', KEYS[1], 'userId', 'protocolVersion', 'clientInfo', 'clientCapabilities', 'createdAt', 'lastSeenAt')
+local v = redis.call('HMGET', KEYS[1], 'userId', 'protocolVersion', 'clientInfo', 'clientCapabilities', 'createdAt', 'lastSeenAt', 'logLevel')
 if not v[1] then return {'missing'} end
 if tonumber(ARGV[2]) - tonumber(v[6]) > tonumber(ARGV[3]) then return {'missing'} end
 if v[1] ~= ARGV[1] then return {'forbidden'} end
@@ -55,7 +55,14 @@ redis.call('HSET', KEYS[1], 'lastSeenAt', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
-return {'ok', v[2], v[3], v[4], v[5]}
+return {'ok', v[2], v[3], v[4], v[5], v[7]}
+`
+
+// KEYS: session. ARGV: level. A session that expired or was removed is not brought back.
+const setLogLevelScript = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'logLevel', ARGV[1])
+return 1
 `
 
 // KEYS: session. ARGV: prefix, id.
@@ -70,14 +77,16 @@ interface SessionCommands {
   manaSessionCreate(...args: Array<string | number>): Promise<Array<string>>
   manaSessionTouch(...args: Array<string | number>): Promise<Array<string>>
   manaSessionRemove(...args: Array<string | number>): Promise<number>
+  manaSessionSetLogLevel(...args: Array<string | number>): Promise<number>
 }
 
 const withCommands = (redis: Redis): Redis & SessionCommands => {
   // defineCommand loads each script once (EVALSHA, falling back to EVAL after a Redis restart).
-  if (!("manaSessionTouch" in redis)) {
+  if (!("manaSessionSetLogLevel" in redis)) {
     redis.defineCommand("manaSessionCreate", { numberOfKeys: 2, lua: createScript })
     redis.defineCommand("manaSessionTouch", { numberOfKeys: 2, lua: touchScript })
     redis.defineCommand("manaSessionRemove", { numberOfKeys: 1, lua: removeScript })
+    redis.defineCommand("manaSessionSetLogLevel", { numberOfKeys: 1, lua: setLogLevelScript })
   }
   return redis as Redis & SessionCommands
 }
@@ -123,7 +132,7 @@ export const makeSessionStoreRedis = (connection: RedisConnectionShape, idleMill
         Effect.flatMap(
           run((commands) => commands.manaSessionTouch(sessionKey(id), userKey(userId), userId, now, idleMillis, id)),
           (reply): Effect.Effect<SessionRecord, SessionNotFound | SessionForbidden> => {
-            const [status, protocolVersion, clientInfo, clientCapabilities, createdAt] = reply
+            const [status, protocolVersion, clientInfo, clientCapabilities, createdAt, logLevel] = reply
             if (status === "forbidden") return Effect.fail(new SessionForbidden())
             if (status !== "ok" || protocolVersion === undefined) return Effect.fail(new SessionNotFound())
             return Effect.succeed({
@@ -133,10 +142,14 @@ export const makeSessionStoreRedis = (connection: RedisConnectionShape, idleMill
               clientInfo: parseJson(clientInfo),
               clientCapabilities: parseJson(clientCapabilities),
               createdAt: Number(createdAt),
-              lastSeenAt: now
+              lastSeenAt: now,
+              ...(typeof logLevel === "string" ? { logLevel } : {})
             })
           }
         ))
+
+    const setLogLevel = (id: string, level: string) =>
+      Effect.asVoid(run((commands) => commands.manaSessionSetLogLevel(sessionKey(id), level)))
 
     const remove = (id: string) =>
       Effect.asVoid(run((commands) => commands.manaSessionRemove(sessionKey(id), prefix, id)))
@@ -155,5 +168,5 @@ export const makeSessionStoreRedis = (connection: RedisConnectionShape, idleMill
               })
           ))
 
-    return { shared: true, generation: connection.epoch, create, touch, remove, expired }
+    return { shared: true, generation: connection.epoch, create, touch, setLogLevel, remove, expired }
   })

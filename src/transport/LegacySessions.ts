@@ -5,7 +5,11 @@
  * instances: a request for a live session this instance has not seen rebuilds it here
  * (`sessionRebuild.ts`), a client's answer to another instance's server→client request is
  * forwarded there (`SessionBus`), and a session closed anywhere is closed everywhere. SSE events go
- * to the `EventStore`, so a broken stream resumes with `Last-Event-ID` on any instance.
+ * to the `EventStore`, so a broken stream resumes with `Last-Event-ID` on any instance. A session
+ * unused for SESSION_HIBERNATE_AFTER — no request, no open stream, no request pending either way —
+ * hibernates: its SDK objects are dropped and only the store's record is kept; its next request
+ * rebuilds it through the same path another instance would use. It stays an active session
+ * (gauge, idle expiry, DELETE, per-user cap) throughout.
  */
 import {
   type AuthInfo,
@@ -24,7 +28,7 @@ import { EventStore } from "../streams/EventStore.ts"
 import { errorResponse } from "./httpResponses.ts"
 import { responseOwner, RoutedTransport } from "./RoutedTransport.ts"
 import { makeSdkEventStore, type SessionEventStore } from "./sdkEventStore.ts"
-import { handshakeOf, type RebuildFailed, replayHandshake } from "./sessionRebuild.ts"
+import { handshakeOf, logLevelOf, RebuildFailed, replayHandshake } from "./sessionRebuild.ts"
 
 interface LiveSession {
   readonly transport: WebStandardStreamableHTTPServerTransport
@@ -37,6 +41,12 @@ interface LiveSession {
   verifiedAt: number
   /** The store's generation at that time (see `SessionStoreShape.generation`). */
   generation: number
+  /** Clock ms of its last request here, or of the last hibernation sweep that found it in use. */
+  activeAt: number
+  /** Requests between taking this session and the SDK's answer (the answer's stream is `routed.busy`). */
+  requests: number
+  /** Open GET streams (the standalone stream, or a resumed one). */
+  streams: number
 }
 
 export interface LegacyRequest {
@@ -58,6 +68,10 @@ export interface LegacySessions {
 const resumeTailMillis = 30_000
 /** The SSE `retry:` the SDK sends in priming events (clients ≥ 2025-11-25): reconnect after 1 s. */
 const sseRetryMillis = 1_000
+/** How often sessions are checked for hibernation: half the threshold, at most this. */
+const maxHibernateSweepMillis = 10_000
+/** A request that finds its session hibernated or closed just after looking it up retries this often. */
+const takeAttempts = 3
 
 const transportFailure = (cause: unknown) =>
   errorResponse(
@@ -82,28 +96,74 @@ const rebuildFailed = (_: RebuildFailed) =>
 const isMessage = (value: unknown): value is JSONRPCMessage =>
   typeof value === "object" && value !== null && (value as { jsonrpc?: unknown }).jsonrpc === "2.0"
 
+/** `response` with a body that calls `onEnd` once, when the client has read it all or gone away. */
+const onBodyEnd = (response: Response, onEnd: () => void): Response => {
+  const body = response.body
+  if (body === null) {
+    onEnd()
+    return response
+  }
+  let ended = false
+  const end = () => {
+    if (!ended) {
+      ended = true
+      onEnd()
+    }
+  }
+  const reader = body.getReader()
+  const tracked = new ReadableStream<Uint8Array>({
+    pull: (controller) =>
+      reader.read().then(
+        ({ done, value }) => {
+          if (done) {
+            end()
+            controller.close()
+          } else controller.enqueue(value)
+        },
+        (error: unknown) => {
+          end()
+          controller.error(error)
+        }
+      ),
+    cancel: (reason) => {
+      end()
+      return reader.cancel(reason)
+    }
+  })
+  return new Response(tracked, { status: response.status, statusText: response.statusText, headers: response.headers })
+}
+
 export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize: number) =>
   Effect.gen(function*() {
     const store = yield* SessionStore
     const bus = yield* SessionBus
     const eventStore = yield* EventStore
     const metrics = yield* Metrics
-    const { sessionIdleTimeout } = yield* ManaConfig
+    const { sessionHibernateAfter, sessionIdleTimeout } = yield* ManaConfig
     const idleMillis = Duration.toMillis(sessionIdleTimeout)
     const runtime = yield* Effect.runtime<never>()
     // Live SDK objects cannot leave this process; the store decides which ids are valid.
     const live = new Map<string, LiveSession>()
+    // This instance's sessions whose SDK objects were dropped: only the store's record is left.
+    const hibernated = new Set<string>()
     const building = new Map<string, Deferred.Deferred<LiveSession, RebuildFailed>>()
 
-    const publishCount = Effect.suspend(() => metrics.setSessionsActive(live.size))
+    const publishCount = Effect.suspend(() =>
+      Effect.zipRight(
+        metrics.setSessionsActive(live.size + hibernated.size),
+        metrics.setSessionsHibernated(hibernated.size)
+      )
+    )
+
+    const discard = (session: LiveSession) =>
+      Effect.promise(() => session.transport.close().then(() => session.server.close()).catch(() => undefined))
 
     const closeLocal = (ids: ReadonlyArray<string>) =>
       Effect.forEach(ids, (id) => {
         const session = live.get(id)
         live.delete(id)
-        return session === undefined
-          ? Effect.void
-          : Effect.promise(() => session.transport.close().then(() => session.server.close()).catch(() => undefined))
+        hibernated.delete(id)
+        return session === undefined ? Effect.void : discard(session)
       }, { discard: true }).pipe(Effect.zipRight(publishCount))
 
     /** A session ended (DELETE, cap eviction): gone from the store, every instance and its events. */
@@ -131,12 +191,20 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
         const routed = new RoutedTransport(transport, bus.instanceId)
         const server = makeServer()
         yield* Effect.tryPromise({ try: () => server.connect(routed), catch: transportFailure })
-        const session: LiveSession = { transport, routed, server, events, userId, verifiedAt: 0, generation: -1 }
+        const session: LiveSession = {
+          transport,
+          routed,
+          server,
+          events,
+          userId,
+          verifiedAt: 0,
+          generation: -1,
+          activeAt: yield* Clock.currentTimeMillis,
+          requests: 0,
+          streams: 0
+        }
         return session
       })
-
-    const discard = (session: LiveSession) =>
-      Effect.promise(() => session.transport.close().then(() => session.server.close()).catch(() => undefined))
 
     const handleRequest = (session: LiveSession, input: LegacyRequest) =>
       Effect.tryPromise({
@@ -147,7 +215,14 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
             input.plain === true
           ),
         catch: transportFailure
-      })
+      }).pipe(Effect.map((response) => {
+        // A GET stream keeps the session from hibernating for as long as the client holds it.
+        if (input.request.method !== "GET" || !response.ok) return response
+        session.streams += 1
+        return onBodyEnd(response, () => {
+          session.streams -= 1
+        })
+      }))
 
     const open = (input: LegacyRequest) =>
       Effect.gen(function*() {
@@ -187,9 +262,13 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
             Effect.tapError(() => discard(session))
           )
           session.events.suspended = false
+          session.activeAt = yield* Clock.currentTimeMillis
+          const woken = hibernated.delete(record.id)
           live.set(record.id, session)
           yield* publishCount
-          yield* Effect.logInfo("session rebuilt on this instance", { sessionId: record.id })
+          yield* metrics.sessionRebuilt(woken ? "hibernated" : "elsewhere")
+          if (woken) yield* Effect.logDebug("hibernated session woken", { sessionId: record.id })
+          else yield* Effect.logInfo("session rebuilt on this instance", { sessionId: record.id })
           return session
         })
         return rebuild.pipe(
@@ -253,23 +332,66 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
         return session
       })
 
+    /**
+     * Marks `session` in use by one request if it is still this instance's live session for `id`:
+     * a hibernation sweep or a close may have dropped it since it was looked up (then `None`).
+     */
+    const take = (id: string, session: LiveSession) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.sync(() => {
+          if (live.get(id) !== session) return Option.none<LiveSession>()
+          session.requests += 1
+          session.activeAt = now
+          return Option.some(session)
+        }))
+
+    const release = (session: LiveSession) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.sync(() => {
+          session.requests -= 1
+          session.activeAt = now
+        }))
+
+    /** The live session for `id`, taken for this request (rebuilt if it was hibernated meanwhile). */
+    const takeSession = (id: string, input: LegacyRequest) =>
+      Effect.gen(function*() {
+        const local = yield* verifiedLocally(id, input.userId)
+        let candidate = Option.isSome(local) ? local.value : yield* authoritative(id, input)
+        for (let attempt = 1;; attempt++) {
+          const taken = yield* take(id, candidate)
+          if (Option.isSome(taken)) return taken.value
+          if (attempt >= takeAttempts) return yield* Effect.fail(new RebuildFailed({ step: "take" }))
+          candidate = yield* authoritative(id, input)
+        }
+      })
+
     const resume = (id: string, input: LegacyRequest) =>
       Effect.gen(function*() {
-        const session = yield* Effect.flatMap(
-          verifiedLocally(id, input.userId),
-          Option.match({ onNone: () => authoritative(id, input), onSome: Effect.succeed })
-        )
         const answers = input.request.method === "POST" ? forwardable(input.parsedBody) : undefined
-        if (answers !== undefined) {
-          yield* Effect.forEach(answers, ({ message, owner }) => bus.forward(owner ?? "", id, message), {
-            discard: true
-          })
-          return new Response(null, { status: 202 })
-        }
-        const response = yield* handleRequest(session, input)
+        const session = yield* takeSession(id, input)
+        const response = yield* Effect.gen(function*() {
+          if (answers !== undefined) {
+            yield* Effect.forEach(answers, ({ message, owner }) => bus.forward(owner ?? "", id, message), {
+              discard: true
+            })
+            return new Response(null, { status: 202 })
+          }
+          return yield* handleRequest(session, input)
+        }).pipe(Effect.ensuring(release(session)))
         if (input.request.method === "DELETE" && response.ok) {
           yield* store.remove(id)
           yield* endEverywhere([id])
+        }
+        // The level is replayed when the session is rebuilt: after hibernation or on another instance.
+        const level = response.ok ? logLevelOf(input.parsedBody) : undefined
+        if (level !== undefined) {
+          // The level holds here either way; only a later rebuild would miss it.
+          yield* store.setLogLevel(id, level).pipe(
+            Effect.catchTag(
+              "StateStoreUnavailable",
+              () => Effect.logWarning("could not store the session's log level", { sessionId: id })
+            )
+          )
         }
         return response
       }).pipe(
@@ -306,7 +428,7 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
     })
 
     const sweepEvery = Duration.millis(Math.min(Duration.toMillis(sessionIdleTimeout) / 2, 60_000))
-    yield* Effect.suspend(() => store.expired([...live.keys()])).pipe(
+    yield* Effect.suspend(() => store.expired([...live.keys(), ...hibernated])).pipe(
       Effect.tap((expired) =>
         store.shared
           ? Effect.void
@@ -318,9 +440,39 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
       Effect.forkScoped
     )
 
+    /**
+     * Drops the SDK objects of every session unused for `afterMillis`: no request since, no open
+     * GET stream, no request pending in either direction. One synchronous pass, so a request
+     * either took its session before (and it stays) or finds it gone and rebuilds it.
+     */
+    const hibernateIdle = (afterMillis: number) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.suspend(() => {
+          const idle: Array<LiveSession> = []
+          for (const [id, session] of live) {
+            if (session.requests > 0 || session.streams > 0 || session.routed.busy) session.activeAt = now
+            else if (now - session.activeAt >= afterMillis) {
+              live.delete(id)
+              hibernated.add(id)
+              idle.push(session)
+            }
+          }
+          return idle.length === 0
+            ? Effect.void
+            : Effect.zipRight(publishCount, Effect.forEach(idle, discard, { discard: true }))
+        }))
+
+    if (Option.isSome(sessionHibernateAfter)) {
+      const afterMillis = Duration.toMillis(sessionHibernateAfter.value)
+      yield* hibernateIdle(afterMillis).pipe(
+        Effect.repeat(Schedule.spaced(Duration.millis(Math.min(afterMillis / 2, maxHibernateSweepMillis)))),
+        Effect.forkScoped
+      )
+    }
+
     // A shared store keeps this instance's sessions: clients carry on through another instance.
     const closeAll = Effect.suspend(() => {
-      const ids = [...live.keys()]
+      const ids = [...live.keys(), ...hibernated]
       const forget = store.shared ? Effect.void : Effect.forEach(
         ids,
         (id) => Effect.ignore(Effect.zipRight(store.remove(id), eventStore.removeSession(id))),

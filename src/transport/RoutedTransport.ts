@@ -7,6 +7,9 @@
  * also keeps ids unique per session across instances (each `Server` counts from 0). Requests the
  * caller marks as plain (`plainAnswers.ts`) bypass the SDK transport's SSE stream: they go straight
  * to the `Server`, and their answers are taken out of `send` before the SDK transport sees them.
+ * Since it sees every message both ways, it also knows whether the session is `busy` — a client
+ * request not yet answered, or a request of this server the client has not answered — which keeps
+ * it from hibernating (`LegacySessions`).
  */
 import type {
   AuthInfo,
@@ -31,7 +34,23 @@ export const responseOwner = (message: unknown): string | undefined => {
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null
 
+type RequestId = string | number
+
+const isRequestId = (value: unknown): value is RequestId => typeof value === "string" || typeof value === "number"
+
+/** The request a `notifications/cancelled` names, if the message is one. */
+const cancelledRequest = (message: JSONRPCMessage): RequestId | undefined =>
+  "method" in message && message.method === "notifications/cancelled" && isRecord(message.params) &&
+    isRequestId(message.params["requestId"])
+    ? message.params["requestId"]
+    : undefined
+
 export class RoutedTransport implements Transport {
+  /** The client's requests this server has not answered yet (a cancelled one is never answered). */
+  private readonly unanswered = new Set<RequestId>()
+  /** This server's requests (with their routed ids) the client has not answered yet. */
+  private readonly awaiting = new Set<RequestId>()
+
   onclose?: (() => void) | undefined
   onerror?: ((error: Error) => void) | undefined
   onmessage?: (<T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void) | undefined
@@ -97,9 +116,15 @@ export class RoutedTransport implements Transport {
     return this.inner.close()
   }
 
+  /** True while a request is open in either direction: the session is in use even without traffic. */
+  get busy(): boolean {
+    return this.unanswered.size > 0 || this.awaiting.size > 0
+  }
+
   send(message: JSONRPCMessage, options?: TransportSendOptions) {
     const related = options?.relatedRequestId
     const routed = this.outgoing(message)
+    this.track(routed, this.awaiting, this.unanswered)
     if (this.plain.take(routed, related)) return Promise.resolve()
     return this.inner.send(routed, related === undefined ? undefined : { relatedRequestId: related })
   }
@@ -121,7 +146,17 @@ export class RoutedTransport implements Transport {
     return message
   }
 
+  /** A request opens an entry in `opened`; a response or a cancellation closes one in `answered`. */
+  private track(message: JSONRPCMessage, opened: Set<RequestId>, answered: Set<RequestId>) {
+    if (!("id" in message) || !isRequestId(message.id)) {
+      const cancelled = cancelledRequest(message)
+      if (cancelled !== undefined) opened.delete(cancelled)
+    } else if ("method" in message) opened.add(message.id)
+    else answered.delete(message.id)
+  }
+
   private receive(message: JSONRPCMessage, extra?: MessageExtraInfo) {
+    this.track(message, this.unanswered, this.awaiting)
     if (!("method" in message) && "id" in message && typeof message.id === "string") {
       const prefix = `${this.instanceId}${separator}`
       if (message.id.startsWith(prefix)) {

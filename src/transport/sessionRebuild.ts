@@ -3,7 +3,9 @@
  * APIs only: a fresh transport whose `sessionIdGenerator` returns the stored id is fed the client's
  * stored `initialize` and then `notifications/initialized`, and the synthetic responses are
  * discarded. The `Server` then holds the negotiated protocol version and the client's
- * capabilities exactly as the owner does (a hand-restored transport would lose both).
+ * capabilities exactly as the owner does (a hand-restored transport would lose both); the client's
+ * `logging/setLevel`, if it sent one, is replayed the same way. The same path wakes a session this
+ * instance hibernated (`LegacySessions`).
  */
 import type { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server"
 import { Data, Effect } from "effect"
@@ -50,10 +52,36 @@ export const handshakeOf = (parsedBody: unknown): SessionHandshake | undefined =
     : undefined
 }
 
+/** The log levels of `logging/setLevel` (MCP `LoggingLevel`). */
+const logLevels: ReadonlySet<string> = new Set([
+  "debug",
+  "info",
+  "notice",
+  "warning",
+  "error",
+  "critical",
+  "alert",
+  "emergency"
+])
+
+const setLevelOf = (message: unknown): string | undefined => {
+  if (typeof message !== "object" || message === null) return undefined
+  const { method, params } = message as { method?: unknown; params?: unknown }
+  if (method !== "logging/setLevel" || typeof params !== "object" || params === null) return undefined
+  const level = (params as { level?: unknown }).level
+  return typeof level === "string" && logLevels.has(level) ? level : undefined
+}
+
+/** The level a POST body's `logging/setLevel` request sets (the last one of a batch), if any. */
+export const logLevelOf = (parsedBody: unknown): string | undefined =>
+  Array.isArray(parsedBody)
+    ? parsedBody.map(setLevelOf).findLast((level) => level !== undefined)
+    : setLevelOf(parsedBody)
+
 export const replayHandshake = (
   transport: WebStandardStreamableHTTPServerTransport,
   sessionId: string,
-  handshake: SessionHandshake,
+  handshake: SessionHandshake & { readonly logLevel?: string },
   url: string
 ) =>
   Effect.gen(function*() {
@@ -70,4 +98,13 @@ export const replayHandshake = (
     yield* post(transport, url, undefined, initialize, "initialize")
     if (transport.sessionId !== sessionId) return yield* new RebuildFailed({ step: "session id" })
     yield* post(transport, url, sessionId, { jsonrpc: "2.0", method: "notifications/initialized" }, "initialized")
+    if (handshake.logLevel !== undefined) {
+      const setLevel = {
+        jsonrpc: "2.0",
+        id: "rebuild",
+        method: "logging/setLevel",
+        params: { level: handshake.logLevel }
+      }
+      yield* post(transport, url, sessionId, setLevel, "log level")
+    }
   })

@@ -30,6 +30,21 @@ export const sessionStoreContract = (make: MakeStore) => {
       assert.deepStrictEqual(record, { ...session("s1", "alice"), createdAt: 5_000, lastSeenAt: 6_000 })
     }))
 
+  it.scoped("keeps the client's log level with the session once it sets one; a removed session stays removed", () =>
+    Effect.gen(function*() {
+      const store = yield* make(idle, 16)
+      yield* store.create(session("s1", "alice"))
+      assert.isUndefined((yield* store.touch("s1", "alice")).logLevel)
+      yield* store.setLogLevel("s1", "error")
+      assert.strictEqual((yield* store.touch("s1", "alice")).logLevel, "error")
+      yield* store.setLogLevel("s1", "debug")
+      assert.strictEqual((yield* store.touch("s1", "alice")).logLevel, "debug")
+      yield* store.remove("s1")
+      yield* store.setLogLevel("s1", "info")
+      assert.strictEqual((yield* Effect.flip(store.touch("s1", "alice")))._tag, "SessionNotFound")
+      assert.deepStrictEqual(yield* store.expired(["s1"]), ["s1"])
+    }))
+
   it.scoped("expires a session after the idle timeout, not before", () =>
     Effect.gen(function*() {
       const store = yield* make(idle, 16)

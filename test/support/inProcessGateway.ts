@@ -44,8 +44,14 @@ export interface InProcessGateway {
   readonly issuer: JwksServer
 }
 
+export interface InProcessOptions {
+  /** The session store (default: the memory layer), e.g. one that delays its answers. */
+  readonly sessionStore?: Layer.Layer<SessionStore, never, ManaConfig>
+}
+
 export const startInProcessGateway = (
-  config: Partial<ManaConfigShape> = {}
+  config: Partial<ManaConfigShape> = {},
+  options: InProcessOptions = {}
 ): Effect.Effect<InProcessGateway, never, Scope.Scope> =>
   Effect.gen(function*() {
     const issuer = yield* startJwksServer
@@ -65,7 +71,7 @@ export const startInProcessGateway = (
       Policy.layerMemory,
       AuditLog.layer,
       ConfirmationSigner.layer,
-      SessionStore.layerMemory,
+      options.sessionStore ?? SessionStore.layerMemory,
       EventStore.layerMemory,
       SessionBus.layerMemory
     )
