@@ -25,6 +25,7 @@ import type { SessionRecord } from "../sessions/SessionRecord.ts"
 import { SessionStore } from "../sessions/SessionStore.ts"
 import type { StateStoreUnavailable } from "../state/StateStoreUnavailable.ts"
 import { EventStore } from "../streams/EventStore.ts"
+import { collectGarbage } from "./collectGarbage.ts"
 import { errorResponse } from "./httpResponses.ts"
 import { responseOwner, RoutedTransport } from "./RoutedTransport.ts"
 import { makeSdkEventStore, type SessionEventStore } from "./sdkEventStore.ts"
@@ -70,6 +71,8 @@ const resumeTailMillis = 30_000
 const sseRetryMillis = 1_000
 /** How often sessions are checked for hibernation: half the threshold, at most this. */
 const maxHibernateSweepMillis = 10_000
+/** A full collection (`collectGarbage`) runs once this many sessions hibernated, at a quiet sweep. */
+const collectAfterSessions = 256
 /** A request that finds its session hibernated or closed just after looking it up retries this often. */
 const takeAttempts = 3
 
@@ -147,6 +150,7 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
     // This instance's sessions whose SDK objects were dropped: only the store's record is left.
     const hibernated = new Set<string>()
     const building = new Map<string, Deferred.Deferred<LiveSession, RebuildFailed>>()
+    let hibernatedSinceCollection = 0
 
     const publishCount = Effect.suspend(() =>
       Effect.zipRight(
@@ -457,10 +461,32 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
               idle.push(session)
             }
           }
+          hibernatedSinceCollection += idle.length
           return idle.length === 0
-            ? Effect.void
-            : Effect.zipRight(publishCount, Effect.forEach(idle, discard, { discard: true }))
+            ? collectIfQuiet
+            : Effect.zipRight(publishCount, Effect.forEach(idle, discard, { discard: true })).pipe(
+              Effect.zipRight(collectIfQuiet)
+            )
         }))
+
+    /**
+     * The dropped SDK objects are garbage in the old generation: a busy gateway collects them at its
+     * next full collection, an idle one may not for a long time and keeps them resident. So once
+     * enough sessions hibernated, the first sweep that finds no 2025 request running collects
+     * (at most once per sweep; the pause is logged at debug level).
+     */
+    const collectIfQuiet = Effect.suspend(() => {
+      if (
+        hibernatedSinceCollection < collectAfterSessions ||
+        [...live.values()].some((session) => session.requests > 0 || session.routed.busy)
+      ) return Effect.void
+      hibernatedSinceCollection = 0
+      const started = performance.now()
+      collectGarbage()
+      return Effect.logDebug("collected garbage after hibernating sessions", {
+        millis: Math.round(performance.now() - started)
+      })
+    })
 
     if (Option.isSome(sessionHibernateAfter)) {
       const afterMillis = Duration.toMillis(sessionHibernateAfter.value)
