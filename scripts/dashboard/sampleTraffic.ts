@@ -84,6 +84,7 @@ export const sampleScrapes = Effect.gen(function*() {
     }
     sessions = Math.max(5, Math.round(sessions + (random() - 0.48) * 4 * load))
     yield* metrics.setSessionsActive(sessions)
+    yield* metrics.setSessionsHibernated(Math.round(sessions * 0.6))
     const text = yield* metrics.render
     scrapes.push(
       parseScrape(text).map((sample) => ({ ...sample, labels: { ...sample.labels, instance: "host:3069" } }))

@@ -463,17 +463,16 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
           }
           hibernatedSinceCollection += idle.length
           return idle.length === 0
-            ? collectIfQuiet
-            : Effect.zipRight(publishCount, Effect.forEach(idle, discard, { discard: true })).pipe(
-              Effect.zipRight(collectIfQuiet)
-            )
+            ? Effect.void
+            : Effect.zipRight(publishCount, Effect.forEach(idle, discard, { discard: true }))
         }))
 
     /**
      * The dropped SDK objects are garbage in the old generation: a busy gateway collects them at its
      * next full collection, an idle one may not for a long time and keeps them resident. So once
      * enough sessions hibernated, the first sweep that finds no 2025 request running collects
-     * (at most once per sweep; the pause is logged at debug level).
+     * (at most once per sweep; the pause is logged at debug level). It runs before the sweep's own
+     * pass, not after it: objects the pass just dropped are still referenced until it ends.
      */
     const collectIfQuiet = Effect.suspend(() => {
       if (
@@ -490,7 +489,7 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
 
     if (Option.isSome(sessionHibernateAfter)) {
       const afterMillis = Duration.toMillis(sessionHibernateAfter.value)
-      yield* hibernateIdle(afterMillis).pipe(
+      yield* Effect.zipRight(collectIfQuiet, hibernateIdle(afterMillis)).pipe(
         Effect.repeat(Schedule.spaced(Duration.millis(Math.min(afterMillis / 2, maxHibernateSweepMillis)))),
         Effect.forkScoped
       )

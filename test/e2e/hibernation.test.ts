@@ -61,7 +61,7 @@ afterAll(async () => {
 })
 
 describe("session hibernation", () => {
-  it("keeps a session holding the GET stream live", async () => {
+  it("keeps a session holding the GET stream live, and hibernates it once the client lets the stream go", async () => {
     const { client, transport } = await connectLegacy(gateway.mcpUrl, {
       token: user.accessToken,
       spaceId: user.personalSpaceId
@@ -74,8 +74,20 @@ describe("session hibernation", () => {
     expect(metricValue(text, "mana_mcp_sessions_hibernated")).toBe(0)
     await structured(client, "spaces.list")
     expect(metricValue(await scrape(), "mana_mcp_sessions_rebuilt_total", { from: "hibernated" })).toBe(0)
-    await transport.terminateSession()
+    // Closing the client aborts its GET stream (and sends no DELETE): the session may now hibernate.
+    const sessionId = transport.sessionId ?? ""
     await client.close()
+    await eventually("mana_mcp_sessions_hibernated", 1)
+    const deleted = await fetch(gateway.mcpUrl, {
+      method: "DELETE",
+      headers: {
+        ...headersFor({ token: user.accessToken, spaceId: user.personalSpaceId }),
+        "mcp-session-id": sessionId,
+        "mcp-protocol-version": "2025-11-25"
+      }
+    })
+    expect(deleted.status).toBe(200)
+    expect(metricValue(await scrape(), "mana_mcp_sessions_active")).toBe(0)
   })
 
   it("wakes an idle session on its next call: same session, no re-initialize, the client's log level kept", async () => {
