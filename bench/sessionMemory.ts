@@ -6,15 +6,18 @@
  * stream) and then left idle. RSS is read from `/proc/<pid>/status` after it settles, as the
  * median of several samples: before the sessions, right after opening them (still live), and once
  * `/metrics` shows every one of them hibernated — the state an idle session settles in, and the
- * figure the target is about.
+ * figure the target is about. Then it prices waking: `spaces.list` on a sample of the hibernated
+ * sessions (each call rebuilds its session) against the same call on the same sessions, now live —
+ * latency and gateway CPU per call.
  */
 import { readFileSync } from "node:fs"
 import { startGateway } from "../scripts/gatewayProcess.ts"
 import { registerUser } from "../test/support/devUsers.ts"
 import { headersFor } from "../test/support/mcpClients.ts"
 import { benchEnv, type Benchmark } from "./harness.ts"
-import { openLegacySession } from "./rawMcp.ts"
-import { sleep } from "./stats.ts"
+import { processCpuSeconds } from "./processes.ts"
+import { openLegacySession, type RawSession } from "./rawMcp.ts"
+import { sleep, summarize, timeOnce } from "./stats.ts"
 
 const SESSIONS = 3000
 const CONCURRENCY = 16
@@ -22,6 +25,8 @@ const SAMPLES = 7
 /** The gateway's default SESSION_HIBERNATE_AFTER (30 s) plus two of its sweeps and a margin. */
 const HIBERNATION_WAIT_MS = 90_000
 const MAX_SETTLE_MS = 60_000
+/** Sessions woken one after another to price a wake-up. */
+const WAKE_SAMPLE = 300
 
 const rssBytes = (pid: number | undefined): number => {
   if (pid === undefined) return Number.NaN
@@ -90,21 +95,41 @@ export const sessionMemory: Benchmark = {
         for (let i = 0; i < 20; i++) await openLegacySession(gateway.mcpUrl, headers)
         const before = await settledRss(gateway.pid)
         let opened = 0
+        const sample: Array<RawSession> = []
         await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
           while (opened < SESSIONS) {
             opened += 1
-            await openLegacySession(gateway.mcpUrl, headers)
+            const session = await openLegacySession(gateway.mcpUrl, headers)
+            if (sample.length < WAKE_SAMPLE) sample.push(session)
           }
         }))
         const live = await settledRss(gateway.pid)
         const waited = await awaitHibernation(gateway.baseUrl, opened)
         const after = await settledRss(gateway.pid, { decreasing: true })
+        // The same call on the same sessions: first each one wakes, then each one is live.
+        const callEach = async () => {
+          const cpuBefore = processCpuSeconds(gateway.pid)
+          const latencies: Array<number> = []
+          for (const session of sample) latencies.push(await timeOnce(() => session.call("spaces.list")))
+          return {
+            summary: summarize(latencies),
+            cpuMs: (processCpuSeconds(gateway.pid) - cpuBefore) * 1000 / sample.length
+          }
+        }
+        const waking = await callEach()
+        const awake = await callEach()
         const perSession = (after - before) / opened
         const perLiveSession = (live - before) / opened
         const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1)
         return {
           params: { sessions: opened, samples: SAMPLES },
-          latencies: [],
+          latencies: [
+            {
+              label: `spaces.list waking a hibernated session (${sample.length} sessions, one by one)`,
+              summary: waking.summary
+            },
+            { label: "spaces.list on the same sessions, live", summary: awake.summary }
+          ],
           throughputs: [],
           ratios: [
             {
@@ -116,6 +141,11 @@ export const sessionMemory: Benchmark = {
               label: "KB of RSS per session while live (before hibernating)",
               value: perLiveSession / 1024,
               meaning: "the SDK transport and Server it drops"
+            },
+            {
+              label: "wake-up: median latency waking ÷ live",
+              value: waking.summary.medianMs / awake.summary.medianMs,
+              meaning: "the price of the first call after hibernation"
             }
           ],
           notes: [
@@ -124,7 +154,10 @@ export const sessionMemory: Benchmark = {
             } MiB once all were hibernated (${
               waited.toFixed(0)
             } s later; medians of ${SAMPLES} samples once RSS settled)`,
-            "sessions hibernate after SESSION_HIBERNATE_AFTER (default 30 s) without a request, open stream or pending request; a client holding a GET stream keeps its session live"
+            "sessions hibernate after SESSION_HIBERNATE_AFTER (default 30 s) without a request, open stream or pending request; a client holding a GET stream keeps its session live",
+            `gateway CPU per spaces.list: ${waking.cpuMs.toFixed(2)} ms waking, ${
+              awake.cpuMs.toFixed(2)
+            } ms live (wake-up ≈ ${(waking.cpuMs - awake.cpuMs).toFixed(2)} ms)`
           ]
         }
       } finally {
