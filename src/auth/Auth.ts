@@ -225,7 +225,10 @@ export const makeAuth = (options: AuthOptions = {}) =>
         }
       })
 
-    const verify = Effect.fn("Auth.verify")(function*(authorization: string | undefined, resource?: string) {
+    // A plain span, not `Effect.fn`: that captures a call-site stack trace on every request.
+    const verify = (authorization: string | undefined, resource?: string) =>
+      Effect.withSpan(verifyUncached(authorization, resource), "Auth.verify", { captureStackTrace: false })
+    const verifyUncached = Effect.fnUntraced(function*(authorization: string | undefined, resource?: string) {
       const token = yield* bearer(authorization)
       const key = yield* sha256Hex(token)
       const hit = yield* cache.get(key)

@@ -5,5 +5,15 @@
  */
 import { createHash } from "node:crypto"
 
-export const userPseudonym = (userId: string): string =>
-  createHash("sha256").update(userId, "utf8").digest("hex").slice(0, 32)
+// Every tool call names its user on its span: a hash per call would be most of the span's cost.
+const remembered = new Map<string, string>()
+const rememberedAtMost = 10_000
+
+export const userPseudonym = (userId: string): string => {
+  const known = remembered.get(userId)
+  if (known !== undefined) return known
+  const pseudonym = createHash("sha256").update(userId, "utf8").digest("hex").slice(0, 32)
+  if (remembered.size >= rememberedAtMost) remembered.clear()
+  remembered.set(userId, pseudonym)
+  return pseudonym
+}

@@ -8,7 +8,7 @@
  * the answer comes back through here, its state verified against this very call before the gate
  * sees the answer.
  */
-import { Cause, Clock, Effect, Option, Random, Ref } from "effect"
+import { Cause, Clock, Effect, Option, Random } from "effect"
 import { Caller, type CallerShape } from "../domain/Caller.ts"
 import { type AuditDecision, AuditLog } from "../observability/audit/AuditLog.ts"
 import { withWrittenRecords } from "../observability/audit/writtenRecords.ts"
@@ -85,12 +85,11 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
       return answered(errorResult(internalErrorMessage(tool.name, reference)), { ...gate, outcome: "defect" })
     })
 
-  const call = (warnings: Ref.Ref<ReadonlyArray<string>>) =>
+  const call = (started: number, noteWarnings: (notes: ReadonlyArray<string>) => void) =>
     Effect.gen(function*() {
       const metrics = yield* Metrics
       const policy = yield* Policy
       const signer = yield* ConfirmationSigner
-      const started = yield* Clock.currentTimeMillis
       const finish = (outcome: ToolOutcome, result: ToolResult, verdict: Verdict) =>
         Effect.flatMap(
           Clock.currentTimeMillis,
@@ -165,7 +164,7 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
         }
       }
       const gate = { decision: pass.right.decision, reason: pass.right.reason }
-      yield* Ref.set(warnings, Option.toArray(pass.right.warning))
+      noteWarnings(Option.toArray(pass.right.warning))
 
       return yield* run.pipe(
         Effect.provideService(Caller, caller),
@@ -195,37 +194,33 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
       )
     )
 
-  /** The call and its audit line: who, where, what was decided and written, how long, which trace. */
-  const audited = (warnings: Ref.Ref<ReadonlyArray<string>>) =>
-    withWrittenRecords((written) =>
-      Effect.gen(function*() {
-        const started = yield* Clock.currentTimeMillis
-        const { outcome, verdict } = yield* call(warnings)
-        const durationMs = (yield* Clock.currentTimeMillis) - started
-        const span = yield* Effect.option(Effect.currentSpan)
-        yield* Effect.flatMap(AuditLog, (audit) =>
-          audit.record({
-            userId: caller.principal.userId,
-            clientName: caller.clientName,
-            era: caller.era,
-            sessionId: caller.sessionId,
-            spaceId: caller.spaceId,
-            tool: tool.name,
-            ...verdict,
-            records: written(),
-            durationMs,
-            traceId: Option.getOrUndefined(Option.map(span, (current) => current.traceId))
-          }))
-        return outcome
+  // One generator per call (the pipeline above is the rest): no Ref for the warnings, one clock
+  // read for both the metric's and the audit line's duration.
+  return withWrittenRecords((written) =>
+    Effect.gen(function*() {
+      const started = yield* Clock.currentTimeMillis
+      let notes: ReadonlyArray<string> = []
+      const { outcome, verdict } = yield* call(started, (warnings) => {
+        notes = warnings
       })
-    )
-
-  return Effect.gen(function*() {
-    const warnings = yield* Ref.make<ReadonlyArray<string>>([])
-    const outcome = yield* audited(warnings)
-    const notes = yield* Ref.get(warnings)
-    return outcome._tag === "Result" && notes.length > 0 ? { ...outcome, warnings: notes } : outcome
-  }).pipe(
+      const durationMs = (yield* Clock.currentTimeMillis) - started
+      const span = yield* Effect.option(Effect.currentSpan)
+      const audit = yield* AuditLog
+      yield* audit.record({
+        userId: caller.principal.userId,
+        clientName: caller.clientName,
+        era: caller.era,
+        sessionId: caller.sessionId,
+        spaceId: caller.spaceId,
+        tool: tool.name,
+        ...verdict,
+        records: written(),
+        durationMs,
+        traceId: Option.getOrUndefined(Option.map(span, (current) => current.traceId))
+      })
+      return outcome._tag === "Result" && notes.length > 0 ? { ...outcome, warnings: notes } : outcome
+    })
+  ).pipe(
     withToolSpan(tool.name, caller),
     Effect.annotateLogs({ tool: tool.name, userId: caller.principal.userId })
   )

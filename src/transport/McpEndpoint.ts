@@ -7,7 +7,7 @@
  * draining: refuse new requests, wait for (then cut) running calls, close the sessions.
  */
 import { createMcpHandler, isLegacyRequest } from "@modelcontextprotocol/server"
-import { Context, Effect, Layer, Option, Ref } from "effect"
+import { Context, Effect, Layer, Option, Ref, Tracer } from "effect"
 import { Auth } from "../auth/Auth.ts"
 import { SpaceDirectory } from "../auth/SpaceDirectory.ts"
 import { ManaConfig } from "../config/Config.ts"
@@ -28,6 +28,12 @@ import { maxRequestBodySize, methodLabel, readJsonBody } from "./requestBody.ts"
 import { refuseBatch, refuseOversized } from "./requestLimits.ts"
 import { missingScope } from "./scopeCheck.ts"
 import { makeToolCalls } from "./ToolCalls.ts"
+
+/** The HTTP server span, if tracing opened one; without the failure (and its stack trace) `currentSpan` has when none. */
+const currentRequestSpan = Effect.map(Effect.context<never>(), (context) => {
+  const span = Context.getOption(context, Tracer.ParentSpan)
+  return Option.isSome(span) && span.value._tag === "Span" ? span.value : undefined
+})
 
 export interface McpEndpointShape {
   readonly handle: (request: Request) => Effect.Effect<Response>
@@ -110,7 +116,7 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
           yield* metrics.request(legacy ? "legacy" : "modern", mcpMethod)
           yield* Effect.annotateCurrentSpan("mcp.method.name", mcpMethod)
           // The SDK calls tools outside this fiber: the request's span rides along to parent them.
-          const requestSpan = Option.getOrUndefined(yield* Effect.option(Effect.currentSpan))
+          const requestSpan = yield* currentRequestSpan
           const caller = { ...authenticated, era: legacy ? "legacy" : "modern", requestSpan } as const
           const authInfo = authInfoOf(caller, new CallerEnvelope(caller))
           if (legacy) {
