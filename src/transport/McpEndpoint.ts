@@ -1,12 +1,12 @@
 /**
  * `/mcp` for both protocol eras on one URL. Shared checks first — Origin/Host, body bound, auth,
- * space, the scopes of a delegated token (HTTP 403 `insufficient_scope`) — then `isLegacyRequest` routes 2025-era traffic to the sessionful leg and everything
+ * space, the scopes of a delegated token (HTTP 403 `insufficient_scope`) — then the era (`requestEra.ts`, the SDK's `isLegacyRequest` decision) routes 2025-era traffic to the sessionful leg and everything
  * else to the SDK's per-request `createMcpHandler(…, { legacy: "reject" })`. Both legs build their
  * SDK servers from one factory over the registry computed at start-up, and every tool call runs
  * the same invoke pipeline (policy gate included) as a fiber of `ToolCalls`. Also owns graceful
  * draining: refuse new requests, wait for (then cut) running calls, close the sessions.
  */
-import { createMcpHandler, isLegacyRequest } from "@modelcontextprotocol/server"
+import { createMcpHandler } from "@modelcontextprotocol/server"
 import { Context, Effect, Layer, Option, Ref, Tracer } from "effect"
 import { Auth } from "../auth/Auth.ts"
 import { SpaceDirectory } from "../auth/SpaceDirectory.ts"
@@ -25,6 +25,7 @@ import { makeServerFactory, type RunInvoke } from "./mcpServer.ts"
 import { corsHeaders, makeOriginPolicy, preflightResponse, rejectForeignOrigin, withHeaders } from "./originGuard.ts"
 import { answersPlainly } from "./plainAnswers.ts"
 import { maxRequestBodySize, methodLabel, readJsonBody } from "./requestBody.ts"
+import { isLegacyParsed } from "./requestEra.ts"
 import { refuseBatch, refuseOversized } from "./requestLimits.ts"
 import { missingScope } from "./scopeCheck.ts"
 import { makeToolCalls } from "./ToolCalls.ts"
@@ -109,9 +110,7 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
               "www-authenticate": insufficientScopeChallenge(publicBase, lacking, message)
             })
           }
-          const legacy = yield* Effect.promise(() =>
-            isLegacyRequest(request, parsedBody, { maxRequestBodySize }).catch(() => true)
-          )
+          const legacy = isLegacyParsed(request, parsedBody)
           const mcpMethod = methodLabel(method, parsedBody)
           yield* metrics.request(legacy ? "legacy" : "modern", mcpMethod)
           yield* Effect.annotateCurrentSpan("mcp.method.name", mcpMethod)
