@@ -12,6 +12,7 @@ import { eras } from "./eras.ts"
 import type { Benchmark, BenchReport } from "./harness.ts"
 import { metricsScrape } from "./metricsScrape.ts"
 import { peer, peerProfile } from "./peer.ts"
+import { pipeline } from "./pipeline.ts"
 import { readCache } from "./readCache.ts"
 import { redisMemory } from "./redisMemory.ts"
 import { formatMachine, formatReport, machineInfo } from "./report.ts"
@@ -22,6 +23,7 @@ import { toolCall } from "./toolCall.ts"
 const all: ReadonlyArray<Benchmark> = [
   peer,
   peerProfile,
+  pipeline,
   sessionMemory,
   toolCall,
   readCache,

@@ -10,6 +10,7 @@
 import { Clock, Context, Duration, Effect, Either, Layer, Option } from "effect"
 import { ManaConfig } from "../config/Config.ts"
 import { Metrics } from "../observability/Metrics.ts"
+import { annotateChildSpan, withChildSpan } from "../observability/tracing/childSpan.ts"
 import type { PolicyHint, ToolScope } from "../tools/ToolSpec.ts"
 import { type Confirmation, ConfirmationDeclined, ConfirmationNeeded } from "./Confirmation.ts"
 import { InvocationLog, type RecordWhen } from "./InvocationLog.ts"
@@ -147,8 +148,9 @@ const makePolicy = Effect.gen(function*() {
       ? Effect.logWarning(`${enforce ? "DENY" : "WOULD-DENY"} ${call.tool.name} ${decision.reason}`)
       : decision._tag === "Flagged"
       ? Effect.logWarning(`FLAGGED ${call.tool.name} injection-marker ${decision.marker} at ${decision.path}`)
-      : Effect.void
-    return Effect.zipRight(
+      : undefined
+    // A clean call logs nothing: no log annotations to set up for it.
+    return logged === undefined ? counted : Effect.zipRight(
       counted,
       logged.pipe(Effect.annotateLogs({ userId: call.userId, tool: call.tool.name, policyMode }))
     )
@@ -165,7 +167,7 @@ const makePolicy = Effect.gen(function*() {
       const declined = declinedBy(call)
       if (Option.isSome(declined)) {
         yield* reportDeclined(declined.value).pipe(Effect.annotateLogs({ userId: call.userId, tool: call.tool.name }))
-        yield* Effect.annotateCurrentSpan({
+        yield* annotateChildSpan({
           "mana.policy.decision": "declined",
           "mana.policy.reason": `user-${declined.value.answer}`
         })
@@ -174,7 +176,7 @@ const makePolicy = Effect.gen(function*() {
       const verdict = yield* decide(call)
       yield* report(call, verdict)
       const labels = labelsOf(verdict)
-      yield* Effect.annotateCurrentSpan({
+      yield* annotateChildSpan({
         "mana.policy.decision": labels.decision,
         "mana.policy.reason": labels.reason
       })
@@ -203,9 +205,8 @@ const makePolicy = Effect.gen(function*() {
           return pass(Option.none(), verdict.confirmed ? "confirmed" : "allow", labels.reason)
       }
     }).pipe(
-      Effect.withSpan("Policy.gate", {
-        attributes: { "gen_ai.tool.name": call.tool.name, "mana.policy.mode": policyMode },
-        captureStackTrace: false
+      withChildSpan("Policy.gate", {
+        attributes: { "gen_ai.tool.name": call.tool.name, "mana.policy.mode": policyMode }
       })
     )
 

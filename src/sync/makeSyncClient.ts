@@ -9,6 +9,7 @@ import { Clock, DateTime, Effect, Hash, Schedule } from "effect"
 import type { CallerShape } from "../domain/Caller.ts"
 import { Ids } from "../domain/Ids.ts"
 import { noteWritten } from "../observability/audit/writtenRecords.ts"
+import { withChildSpan } from "../observability/tracing/childSpan.ts"
 import { type FoldedRecord, visibleIn } from "./fold.ts"
 import { ReadCache } from "./ReadCache.ts"
 import type { OutgoingChange, SyncClientShape, SyncRecord } from "./SyncClient.ts"
@@ -101,7 +102,7 @@ export const makeSyncClient = (transport: SyncTransport) =>
         (since) => transport.pull({ caller, app, table, since, clientId: readerId })
       ).pipe(
         Effect.map((records) => visibleTo(caller, records)),
-        Effect.withSpan("SyncClient.read", { attributes: { app, table } })
+        withChildSpan("SyncClient.read", { attributes: { app, table } })
       )
 
     const readTrash: SyncClientShape["readTrash"] = (caller, app, table) =>
@@ -113,7 +114,7 @@ export const makeSyncClient = (transport: SyncTransport) =>
           const scope = { userId: caller.principal.userId, spaceId: caller.spaceId, personal: isPersonalSpace(caller) }
           return records.filter((record) => visibleIn(record, scope)).map(({ data, id }) => ({ id, data }))
         }),
-        Effect.withSpan("SyncClient.readTrash", { attributes: { app, table } })
+        withChildSpan("SyncClient.readTrash", { attributes: { app, table } })
       )
 
     const push: SyncClientShape["push"] = (caller, app, tool, changes) =>
@@ -146,7 +147,7 @@ export const makeSyncClient = (transport: SyncTransport) =>
           )
         )
         yield* noteWritten(changes.map((change) => ({ app, table: change.table, id: change.id, op: change.op })))
-      }).pipe(Effect.withSpan("SyncClient.push", { attributes: { app, tool, changes: changes.length } }))
+      }).pipe(withChildSpan("SyncClient.push", { attributes: { app, tool, changes: changes.length } }))
 
     // Striped, so the lock table stays fixed-size; unrelated tables rarely share a stripe, and
     // sharing one only serialises, never deadlocks (an exclusive effect takes one stripe).

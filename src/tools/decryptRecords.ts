@@ -10,6 +10,7 @@ import { Effect, Either, Schema } from "effect"
 import { Caller } from "../domain/Caller.ts"
 import { Crypto } from "../keys/Crypto.ts"
 import { MasterKeys } from "../keys/MasterKeys.ts"
+import { withChildSpan } from "../observability/tracing/childSpan.ts"
 import { SyncClient, type SyncRecord } from "../sync/SyncClient.ts"
 import { PageInfo } from "./paging.ts"
 import type { EncryptedFields } from "./ToolSpec.ts"
@@ -66,9 +67,8 @@ export const decryptRecords = (
     })
     return { readable, unreadable }
   }).pipe(
-    Effect.withSpan("Crypto.decryptBatch", {
-      attributes: { "mana.records.count": records.length, "mana.fields.count": fields.length },
-      captureStackTrace: false
+    withChildSpan("Crypto.decryptBatch", {
+      attributes: { "mana.records.count": records.length, "mana.fields.count": fields.length }
     })
   )
 

@@ -13,7 +13,7 @@ import { Caller, type CallerShape } from "../domain/Caller.ts"
 import { type AuditDecision, AuditLog } from "../observability/audit/AuditLog.ts"
 import { withWrittenRecords } from "../observability/audit/writtenRecords.ts"
 import { Metrics, type ToolOutcome } from "../observability/Metrics.ts"
-import { withToolSpan } from "../observability/tracing/toolSpan.ts"
+import { useToolSpan } from "../observability/tracing/toolSpan.ts"
 import { type Confirmation, type ConfirmationRound, noConfirmationRound } from "../policy/Confirmation.ts"
 import { ConfirmationSigner } from "../policy/ConfirmationSigner.ts"
 import { Policy } from "../policy/Policy.ts"
@@ -195,33 +195,33 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
     )
 
   // One generator per call (the pipeline above is the rest): no Ref for the warnings, one clock
-  // read for both the metric's and the audit line's duration.
-  return withWrittenRecords((written) =>
-    Effect.gen(function*() {
-      const started = yield* Clock.currentTimeMillis
-      let notes: ReadonlyArray<string> = []
-      const { outcome, verdict } = yield* call(started, (warnings) => {
-        notes = warnings
+  // read for both the metric's and the audit line's duration; the tool span hands over its trace
+  // id for the audit line (no `currentSpan` lookup).
+  return useToolSpan(tool.name, caller, (span) =>
+    withWrittenRecords((written) =>
+      Effect.gen(function*() {
+        const started = yield* Clock.currentTimeMillis
+        let notes: ReadonlyArray<string> = []
+        const { outcome, verdict } = yield* call(started, (warnings) => {
+          notes = warnings
+        })
+        const durationMs = (yield* Clock.currentTimeMillis) - started
+        const audit = yield* AuditLog
+        yield* audit.record({
+          userId: caller.principal.userId,
+          clientName: caller.clientName,
+          era: caller.era,
+          sessionId: caller.sessionId,
+          spaceId: caller.spaceId,
+          tool: tool.name,
+          ...verdict,
+          records: written(),
+          durationMs,
+          traceId: span.traceId
+        })
+        return outcome._tag === "Result" && notes.length > 0 ? { ...outcome, warnings: notes } : outcome
       })
-      const durationMs = (yield* Clock.currentTimeMillis) - started
-      const span = yield* Effect.option(Effect.currentSpan)
-      const audit = yield* AuditLog
-      yield* audit.record({
-        userId: caller.principal.userId,
-        clientName: caller.clientName,
-        era: caller.era,
-        sessionId: caller.sessionId,
-        spaceId: caller.spaceId,
-        tool: tool.name,
-        ...verdict,
-        records: written(),
-        durationMs,
-        traceId: Option.getOrUndefined(Option.map(span, (current) => current.traceId))
-      })
-      return outcome._tag === "Result" && notes.length > 0 ? { ...outcome, warnings: notes } : outcome
-    })
-  ).pipe(
-    withToolSpan(tool.name, caller),
-    Effect.annotateLogs({ tool: tool.name, userId: caller.principal.userId })
-  )
+    )).pipe(
+      Effect.annotateLogs({ tool: tool.name, userId: caller.principal.userId })
+    )
 }

@@ -6,7 +6,7 @@
  * into a bounded queue that one fiber writes to the sink (stdout, or a size-rotated file); a
  * line that does not fit or cannot be written is counted in `mana_mcp_audit_write_failures_total`.
  */
-import { Chunk, Context, DateTime, Effect, Fiber, Layer, Queue, type Scope } from "effect"
+import { Chunk, Clock, Context, Effect, Fiber, Layer, Queue, type Scope } from "effect"
 import { ManaConfig } from "../../config/Config.ts"
 import { Metrics } from "../Metrics.ts"
 import type { AuditSink } from "./AuditSettings.ts"
@@ -118,11 +118,15 @@ export const makeAuditLog = (sink: AuditSink): Effect.Effect<AuditLogShape, neve
     )
 
     return {
+      // One step per line: the time (ISO 8601, UTC, from the Effect Clock), the line, the offer.
       record: (entry) =>
-        Effect.gen(function*() {
-          const time = DateTime.formatIso(yield* DateTime.now)
-          if (!queue.unsafeOffer(auditLine(time, entry))) yield* metrics.auditWriteFailures("queue-full", 1)
-        })
+        Effect.flatMap(
+          Clock.currentTimeMillis,
+          (now) =>
+            queue.unsafeOffer(auditLine(new Date(now).toISOString(), entry))
+              ? Effect.void
+              : metrics.auditWriteFailures("queue-full", 1)
+        )
     }
   })
 

@@ -9,6 +9,7 @@
 import { HttpClient, HttpMiddleware, type HttpServerRequest } from "@effect/platform"
 import { Effect, type Scope, Tracer } from "effect"
 import type { Metrics } from "../Metrics.ts"
+import { childSpansEnabled } from "./childSpan.ts"
 import { type OtlpSpan, randomHexId, RecordingSpan, UnsampledSpan } from "./otlpSpan.ts"
 import { shouldSample } from "./sampler.ts"
 import { makeSpanExporter } from "./SpanExporter.ts"
@@ -40,6 +41,8 @@ export const installTracing = (
       // headers) would be built and dropped on every upstream call. The agent's `traceparent`
       // still reaches mana-sync: SyncClientHttp forwards the caller's header itself.
       yield* Effect.locallyScoped(HttpClient.currentTracerDisabledWhen, () => true)
+      // Child spans (policy gate, sync reads, decrypt batches) would be built and dropped too.
+      yield* Effect.locallyScoped(childSpansEnabled, false)
       return
     }
     yield* Effect.locallyScoped(HttpMiddleware.currentTracerDisabledWhen, notMcp)

@@ -33,12 +33,14 @@ const placement = (caller: CallerShape): {
   return { parent: Option.some(request), links: [] }
 }
 
-export const withToolSpan = (toolName: string, caller: CallerShape) =>
-<A, E, R>(
-  effect: Effect.Effect<A, E, R>
+/** `evaluate` inside the tool call's span, which it is handed (e.g. for its trace id). */
+export const useToolSpan = <A, E, R>(
+  toolName: string,
+  caller: CallerShape,
+  evaluate: (span: Tracer.Span) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E, R> => {
   const { links, parent } = placement(caller)
-  return Effect.withSpan(effect, `tools/call ${toolName}`, {
+  return Effect.useSpan(`tools/call ${toolName}`, {
     kind: "server",
     links,
     captureStackTrace: false,
@@ -51,5 +53,10 @@ export const withToolSpan = (toolName: string, caller: CallerShape) =>
       "enduser.pseudo.id": userPseudonym(caller.principal.userId),
       ...(caller.sessionId === undefined ? {} : { "mcp.session.id": caller.sessionId })
     }
-  })
+  }, (span) => Effect.withParentSpan(evaluate(span), span))
 }
+
+export const withToolSpan = (toolName: string, caller: CallerShape) =>
+<A, E, R>(
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R> => useToolSpan(toolName, caller, () => effect)
