@@ -26,6 +26,13 @@ export interface SdkEventStoreOptions {
 
 const standaloneStreamId = "_GET_stream"
 
+/**
+ * Local stream ids remembered per session: as many as the EventStore keeps streams per session
+ * (docs: `streamsPerSession`), so a long-lived busy session does not grow without bound. A resume
+ * of a stream forgotten here still replays what is stored; it only polls as for a foreign stream.
+ */
+export const localStreamsKept = 64
+
 const isMessage = (value: unknown): value is JSONRPCMessage =>
   typeof value === "object" && value !== null && (value as { jsonrpc?: unknown }).jsonrpc === "2.0"
 
@@ -75,7 +82,16 @@ export const makeSdkEventStore = (
   const adapter: SessionEventStore = {
     suspended: false,
     storeEvent: (streamId, message) => {
-      localStreams.add(streamId)
+      if (!localStreams.has(streamId)) {
+        localStreams.add(streamId)
+        // Insertion order is age: drop the oldest beyond the bound.
+        if (localStreams.size > localStreamsKept) {
+          for (const oldest of localStreams) {
+            localStreams.delete(oldest)
+            break
+          }
+        }
+      }
       if (adapter.suspended || !isMessage(message)) return Promise.resolve(`${streamId}/0`)
       counter += 1
       const seq = `${options.instanceId}.${counter}`

@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import type { JSONRPCMessage } from "@modelcontextprotocol/server"
 import { Duration, Effect, Fiber, Option, TestClock } from "effect"
 import { makeEventStoreMemory } from "../../src/streams/eventStoreMemory.ts"
-import { makeSdkEventStore } from "../../src/transport/sdkEventStore.ts"
+import { localStreamsKept, makeSdkEventStore } from "../../src/transport/sdkEventStore.ts"
 
 const limits = { eventsPerStream: 100, streamsPerSession: 10, sessions: 10, ttl: Duration.minutes(30) }
 const result = (id: number): JSONRPCMessage => ({ jsonrpc: "2.0", id, result: { ok: id } })
@@ -88,5 +88,29 @@ describe("sdkEventStore", () => {
       assert.isTrue(Option.isNone(yield* Fiber.poll(waiting)))
       yield* TestClock.adjust("2 seconds")
       assert.deepStrictEqual((yield* Fiber.join(waiting)).sent, [])
+    }))
+
+  it.effect("remembers only the most recent local streams, so a busy session's memory stays bounded", () =>
+    Effect.gen(function*() {
+      const events = yield* makeEventStoreMemory(limits)
+      const runtime = yield* Effect.runtime<never>()
+      const a = makeSdkEventStore(events, runtime, {
+        sessionId: "s",
+        instanceId: "A",
+        tailMillis: 5_000,
+        pollMillis: 100
+      })
+      for (let i = 0; i <= localStreamsKept; i++) {
+        yield* Effect.promise(() => a.storeEvent(`stream-${i}`, {} as JSONRPCMessage))
+      }
+      // The newest is still known as local: a resume with nothing stored returns without waiting
+      // (the test clock never moves here).
+      assert.deepStrictEqual((yield* replay(a, `stream-${localStreamsKept}/0`)).sent, [])
+      // The oldest was forgotten: its resume polls the store like a foreign stream's, until tailMillis.
+      const oldest = yield* Effect.fork(replay(a, "stream-0/0"))
+      yield* TestClock.adjust("4 seconds")
+      assert.isTrue(Option.isNone(yield* Fiber.poll(oldest)))
+      yield* TestClock.adjust("2 seconds")
+      assert.deepStrictEqual((yield* Fiber.join(oldest)).sent, [])
     }))
 })
