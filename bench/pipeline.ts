@@ -3,13 +3,18 @@
  * without HTTP or the MCP SDK: `ToolCalls.run` → `invoke` (decode, policy gate, handler with the
  * read cache fresh, output text memo, metrics, audit line, tool span). In-process, one call at a
  * time and 16 at once, against the floor of the same handler run bare (decode + handler). Variants
- * isolate the gate (POLICY_MODE off / log-only / enforce) and the audit line (off / file).
+ * isolate the gate (POLICY_MODE off / log-only / enforce), the audit line (off / file) and child
+ * spans (tracing configured or not); one runs the whole in-process `/mcp` request
+ * (`McpEndpoint.handle`: auth, space check, SDK, pipeline, answer) to show the pipeline's share.
  * `bun bench/pipeline.ts` runs it alone (`PIPELINE_CALLS`, `PIPELINE_ROUNDS`); under
  * `bun --cpu-prof` it is the profile of the pipeline alone.
  */
-import { Duration, Effect, Layer, type ManagedRuntime, Scope } from "effect"
+import { FetchHttpClient } from "@effect/platform"
+import { Duration, Effect, Exit, Layer, Scope } from "effect"
 import * as Managed from "effect/ManagedRuntime"
+import { Auth } from "../src/auth/Auth.ts"
 import { ManaConfig, type ManaConfigShape } from "../src/config/Config.ts"
+import { Upstreams } from "../src/config/Upstreams.ts"
 import { SyncEngine } from "../src/dev/sync/SyncEngine.ts"
 import { Caller, type CallerShape } from "../src/domain/Caller.ts"
 import { Ids } from "../src/domain/Ids.ts"
@@ -19,13 +24,19 @@ import { Metrics } from "../src/observability/Metrics.ts"
 import { childSpansEnabled } from "../src/observability/tracing/childSpan.ts"
 import { ConfirmationSigner } from "../src/policy/ConfirmationSigner.ts"
 import { Policy } from "../src/policy/Policy.ts"
+import { SessionBus } from "../src/sessions/SessionBus.ts"
+import { SessionStore } from "../src/sessions/SessionStore.ts"
+import { EventStore } from "../src/streams/EventStore.ts"
 import { ReadCache } from "../src/sync/ReadCache.ts"
 import { WriteFence } from "../src/sync/WriteFence.ts"
 import { allTools } from "../src/tools/allTools.ts"
 import { type InvokeOutcome, makeInvoke } from "../src/tools/invoke.ts"
 import { makeRegistry } from "../src/tools/registry.ts"
+import { makeMcpEndpoint, McpEndpoint } from "../src/transport/McpEndpoint.ts"
 import { makeToolCalls } from "../src/transport/ToolCalls.ts"
 import { fixedMasterKeys } from "../test/support/cryptoVault.ts"
+import { modernRequest } from "../test/support/inProcessGateway.ts"
+import { startJwksServer } from "../test/support/jwksServer.ts"
 import { spaceDirectoryOfTestUsers } from "../test/support/spaceDirectory.ts"
 import { SyncClientEngine } from "../test/support/SyncClientEngine.ts"
 import { alice, callerFor, memberships, spaceA } from "../test/support/users.ts"
@@ -44,6 +55,8 @@ interface Variant {
   readonly bare?: boolean
   /** Child spans on, as with OTLP tracing configured (default: off, as without). */
   readonly childSpans?: boolean
+  /** The whole in-process `/mcp` request (`McpEndpoint.handle`: auth, space, SDK, pipeline), 2026-07-28. */
+  readonly endpoint?: boolean
 }
 
 const auditFile = { _tag: "File", path: "/tmp/mana-mcp-pipeline-bench-audit.log", maxBytes: 50e6, maxFiles: 1 } as const
@@ -57,6 +70,11 @@ const allVariants: ReadonlyArray<Variant> = [
   { label: "pipeline, policy log-only, audit file (default)", config: { policyMode: "log-only", auditLog: auditFile } },
   { label: "pipeline, policy enforce, audit file", config: { policyMode: "enforce", auditLog: auditFile } },
   {
+    label: "whole /mcp request in-process (McpEndpoint.handle, 2026-07-28), policy off, audit file",
+    config: { policyMode: "off", auditLog: auditFile },
+    endpoint: true
+  },
+  {
     label: "pipeline, policy log-only, audit file, child spans on (tracing configured)",
     config: { policyMode: "log-only", auditLog: auditFile },
     childSpans: true
@@ -69,9 +87,8 @@ const variants = only === undefined ? allVariants : allVariants.filter((variant)
 
 const caller: CallerShape = { ...callerFor(alice, spaceA), era: "modern", clientName: "bench" }
 
-type Services = Layer.Layer.Success<ReturnType<typeof servicesFor>>
-
-const servicesFor = (variant: Variant) => {
+/** Everything the pipeline needs, and what `McpEndpoint` needs (auth against the issuer's JWKS). */
+const servicesFor = (variant: Variant, issuerUrl: string) => {
   const base = Layer.mergeAll(
     ManaConfig.layerWith({
       policyRateLimit: 1_000_000_000,
@@ -80,7 +97,10 @@ const servicesFor = (variant: Variant) => {
       readFreshness: Duration.hours(1),
       ...variant.config
     }),
-    Metrics.layer
+    Metrics.layer,
+    Layer.succeed(Upstreams, { authUrl: issuerUrl, syncUrl: "http://sync.invalid", issuers: [issuerUrl] }),
+    FetchHttpClient.layer,
+    Crypto.layer
   )
   const sync = SyncClientEngine.layer().pipe(
     Layer.provideMerge(SyncEngine.layer({ memberships })),
@@ -88,22 +108,25 @@ const servicesFor = (variant: Variant) => {
     Layer.provide(ReadCache.layer.pipe(Layer.provide(WriteFence.layerMemory)))
   )
   return Layer.mergeAll(
+    Auth.layer,
     Policy.layerMemory,
     AuditLog.layer,
     ConfirmationSigner.layer,
     sync,
     spaceDirectoryOfTestUsers,
-    fixedMasterKeys
+    fixedMasterKeys,
+    SessionStore.layerMemory,
+    EventStore.layerMemory,
+    SessionBus.layerMemory
   ).pipe(
-    Layer.provideMerge(Layer.merge(base, Crypto.layer)),
+    Layer.provideMerge(base),
     Layer.orDie,
     // As `installTracing` does without an OTLP endpoint.
     Layer.merge(Layer.locallyScoped(childSpansEnabled, variant.childSpans === true))
   )
 }
 
-const runtimeFor = (variant: Variant): ManagedRuntime.ManagedRuntime<Services, never> =>
-  Managed.make(servicesFor(variant))
+type Services = Layer.Layer.Success<ReturnType<typeof servicesFor>>
 
 const cpuMicros = () => {
   const usage = process.cpuUsage()
@@ -124,9 +147,22 @@ const measure = async (call: () => Promise<unknown>, calls: number, parallel: nu
   return (cpuMicros() - before) / calls
 }
 
+const checkAnswer = (outcome: InvokeOutcome) => {
+  if (outcome._tag !== "Result" || outcome.result.isError === true) {
+    throw new Error(`unexpected outcome ${JSON.stringify(outcome)}`)
+  }
+  const habits = outcome.result.structuredContent?.["habits"]
+  if (!Array.isArray(habits) || habits.length !== HABITS) throw new Error(`expected ${HABITS} habits`)
+}
+
 const prepare = async (variant: Variant) => {
-  const runtime = runtimeFor(variant)
-  const registry = await runtime.runPromise(Effect.orDie(makeRegistry(allTools)))
+  // A JWKS server for the whole-request variant (its tokens are verified like mana-auth's).
+  const scope = Effect.runSync(Scope.make())
+  const issuer = await Effect.runPromise(Scope.extend(startJwksServer, scope))
+  const registry = await Effect.runPromise(Effect.orDie(makeRegistry(allTools)))
+  const runtime = Managed.make(
+    makeMcpEndpoint(registry).pipe(Layer.provideMerge(servicesFor(variant, issuer.url)), Layer.orDie)
+  )
   await runtime.runPromise(
     Effect.flatMap(SyncEngine, (engine) =>
       engine.push({
@@ -144,24 +180,39 @@ const prepare = async (variant: Variant) => {
   if (tool === undefined) throw new Error("no habits.list")
   const invoke = makeInvoke(registry)
   // The set lives as long as the runtime, as in the gateway (where it lives in the endpoint's scope).
-  const scope = Scope.make().pipe(Effect.runSync)
   const calls = await runtime.runPromise(Scope.extend(makeToolCalls<InvokeOutcome, Services>(), scope))
-  const check = (outcome: InvokeOutcome) => {
-    if (outcome._tag !== "Result" || outcome.result.isError === true) {
-      throw new Error(`unexpected outcome ${JSON.stringify(outcome)}`)
-    }
-    const habits = outcome.result.structuredContent?.["habits"]
-    if (!Array.isArray(habits) || habits.length !== HABITS) throw new Error("expected 100 habits")
-  }
   const bare = Effect.flatMap(tool.decode({}), (decoded) => Effect.provideService(decoded.run, Caller, caller)).pipe(
     Effect.orDie
   )
-  const call = variant.bare === true
+  const endpoint = await runtime.runPromise(McpEndpoint)
+  const token = await Effect.runPromise(issuer.tokenFor(alice))
+  const viaEndpoint = async () => {
+    const request = modernRequest("tools/call", {
+      token,
+      space: spaceA,
+      headers: { "mcp-name": "habits.list" },
+      params: { name: "habits.list", arguments: {} }
+    })
+    const response = await Effect.runPromise(endpoint.handle(request))
+    const text = await response.text()
+    if (response.status !== 200 || !text.includes(`Habit ${HABITS - 1}`)) {
+      throw new Error(`unexpected answer ${response.status} ${text.slice(0, 300)}`)
+    }
+  }
+  const call = variant.endpoint === true
+    ? viaEndpoint
+    : variant.bare === true
     ? () => runtime.runPromise(bare)
-    : () => calls.run(invoke("habits.list", {}, caller)).then(check)
+    : () => calls.run(invoke("habits.list", {}, caller)).then(checkAnswer)
   // Warm: the first read pulls and folds, later ones reuse the state.
   for (let i = 0; i < 200; i++) await call()
-  return { call, dispose: () => runtime.dispose() }
+  return {
+    call,
+    dispose: async () => {
+      await runtime.dispose()
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+    }
+  }
 }
 
 export const runPipeline = async (): Promise<BenchOutcome> => {
@@ -202,7 +253,7 @@ export const runPipeline = async (): Promise<BenchOutcome> => {
           row.parallel.toFixed(1)
         } µs ${PARALLEL} at once`
       ),
-      `${CALLS} calls per variant and round, ${ROUNDS} rounds, medians; in-process: no HTTP, no MCP SDK`
+      `${CALLS} calls per variant and round, ${ROUNDS} rounds, medians; in-process (the pipeline rows without HTTP or the MCP SDK)`
     ]
   }
 }
