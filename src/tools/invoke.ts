@@ -8,10 +8,10 @@
  * the answer comes back through here, its state verified against this very call before the gate
  * sees the answer.
  */
-import { Cause, Clock, Effect, Option, Random } from "effect"
+import { Cause, Clock, Context, Effect, Option, Random, Tracer } from "effect"
 import { Caller, type CallerShape } from "../domain/Caller.ts"
 import { type AuditDecision, AuditLog } from "../observability/audit/AuditLog.ts"
-import { withWrittenRecords } from "../observability/audit/writtenRecords.ts"
+import { type WrittenRecord, WrittenRecords } from "../observability/audit/writtenRecords.ts"
 import { Metrics, type ToolOutcome } from "../observability/Metrics.ts"
 import { useToolSpan } from "../observability/tracing/toolSpan.ts"
 import { type Confirmation, type ConfirmationRound, noConfirmationRound } from "../policy/Confirmation.ts"
@@ -148,7 +148,7 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
           case "ConfirmationNeeded": {
             const verdict: Verdict = { decision: "asked", reason: "destructive-not-allowed", outcome: "asked" }
             if (confirming === undefined) return answered(errorResult(internalErrorMessage(tool.name)), verdict)
-            const prompt = yield* Effect.either(Effect.provideService(confirming.prompt, Caller, caller))
+            const prompt = yield* Effect.either(confirming.prompt)
             if (prompt._tag === "Left") {
               return yield* finish("handler-error", errorResult(`Tool ${tool.name} failed: ${prompt.left.message}`), {
                 ...verdict,
@@ -167,7 +167,6 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
       noteWarnings(Option.toArray(pass.right.warning))
 
       return yield* run.pipe(
-        Effect.provideService(Caller, caller),
         Effect.matchCauseEffect({
           onSuccess: (output) =>
             finish("success", successResult(output, Option.getOrUndefined(pass.right.reminder)), {
@@ -196,32 +195,43 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
 
   // One generator per call (the pipeline above is the rest): no Ref for the warnings, one clock
   // read for both the metric's and the audit line's duration; the tool span hands over its trace
-  // id for the audit line (no `currentSpan` lookup).
+  // id for the audit line (no `currentSpan` lookup). One context update for the whole call — the
+  // span as parent, the `Caller` (for the handler and a confirmation prompt) and the collector of
+  // written records — since each update copies the fiber's context and refs.
   return useToolSpan(tool.name, caller, (span) =>
-    withWrittenRecords((written) =>
-      Effect.gen(function*() {
-        const started = yield* Clock.currentTimeMillis
-        let notes: ReadonlyArray<string> = []
-        const { outcome, verdict } = yield* call(started, (warnings) => {
-          notes = warnings
-        })
-        const durationMs = (yield* Clock.currentTimeMillis) - started
-        const audit = yield* AuditLog
-        yield* audit.record({
-          userId: caller.principal.userId,
-          clientName: caller.clientName,
-          era: caller.era,
-          sessionId: caller.sessionId,
-          spaceId: caller.spaceId,
-          tool: tool.name,
-          ...verdict,
-          records: written(),
-          durationMs,
-          traceId: span.traceId
-        })
-        return outcome._tag === "Result" && notes.length > 0 ? { ...outcome, warnings: notes } : outcome
-      })
-    )).pipe(
+    Effect.suspend(() => {
+      const written: Array<WrittenRecord> = []
+      // Typed by what the call requires (`Caller`); the span and the collector are optional extras.
+      const context: Context.Context<Caller> = Context.make(Tracer.ParentSpan, span).pipe(
+        Context.add(Caller, caller),
+        Context.add(WrittenRecords, written)
+      )
+      return Effect.provide(
+        Effect.gen(function*() {
+          const started = yield* Clock.currentTimeMillis
+          let notes: ReadonlyArray<string> = []
+          const { outcome, verdict } = yield* call(started, (warnings) => {
+            notes = warnings
+          })
+          const durationMs = (yield* Clock.currentTimeMillis) - started
+          const audit = yield* AuditLog
+          yield* audit.record({
+            userId: caller.principal.userId,
+            clientName: caller.clientName,
+            era: caller.era,
+            sessionId: caller.sessionId,
+            spaceId: caller.spaceId,
+            tool: tool.name,
+            ...verdict,
+            records: written,
+            durationMs,
+            traceId: span.traceId
+          })
+          return outcome._tag === "Result" && notes.length > 0 ? { ...outcome, warnings: notes } : outcome
+        }),
+        context
+      )
+    })).pipe(
       Effect.annotateLogs({ tool: tool.name, userId: caller.principal.userId })
     )
 }

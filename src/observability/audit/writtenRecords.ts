@@ -1,10 +1,12 @@
 /**
  * Which records a tool call wrote, for its audit line. The invoke pipeline opens a collector for
- * each call; `SyncClient.push` notes every change mana-sync accepted. A fiber ref, not a
- * parameter, so no tool and no sync-client signature has to know about auditing; outside a
- * tool call (no collector) noting is a no-op. Ids only: never a field value.
+ * each call; `SyncClient.push` notes every change mana-sync accepted. A context entry that nobody
+ * requires (`serviceOption`), not a parameter, so no tool and no sync-client signature has to know
+ * about auditing; outside a tool call (no collector) noting is a no-op. In the context rather than
+ * a fiber ref so the invoke pipeline can provide it in the same update as the call's span and
+ * `Caller`. Ids only: never a field value.
  */
-import { Effect, FiberRef, GlobalValue } from "effect"
+import { Context, Effect } from "effect"
 
 export interface WrittenRecord {
   readonly app: string
@@ -13,22 +15,20 @@ export interface WrittenRecord {
   readonly op: "insert" | "update" | "delete"
 }
 
-const currentCollector = GlobalValue.globalValue(
-  Symbol.for("mana-mcp/WrittenRecords"),
-  () => FiberRef.unsafeMake<Array<WrittenRecord> | undefined>(undefined)
-)
+/** The current tool call's collector. */
+export class WrittenRecords extends Context.Tag("mana-mcp/WrittenRecords")<WrittenRecords, Array<WrittenRecord>>() {}
 
 /** Notes records that mana-sync accepted, in the current tool call's collector (if any). */
 export const noteWritten = (records: ReadonlyArray<WrittenRecord>): Effect.Effect<void> =>
-  Effect.map(FiberRef.get(currentCollector), (collector) => {
-    collector?.push(...records)
+  Effect.map(Effect.serviceOption(WrittenRecords), (collector) => {
+    if (collector._tag === "Some") collector.value.push(...records)
   })
 
 /** Runs `effect` with a fresh collector; `written` reads what it noted so far, whatever the outcome. */
 export const withWrittenRecords = <A, E, R>(
   f: (written: () => ReadonlyArray<WrittenRecord>) => Effect.Effect<A, E, R>
-): Effect.Effect<A, E, R> =>
+): Effect.Effect<A, E, Exclude<R, WrittenRecords>> =>
   Effect.suspend(() => {
     const collector: Array<WrittenRecord> = []
-    return Effect.locally(f(() => collector), currentCollector, collector)
+    return Effect.provideService(f(() => collector), WrittenRecords, collector)
   })

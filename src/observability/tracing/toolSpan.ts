@@ -33,7 +33,11 @@ const placement = (caller: CallerShape): {
   return { parent: Option.some(request), links: [] }
 }
 
-/** `evaluate` inside the tool call's span, which it is handed (e.g. for its trace id). */
+/**
+ * Opens the tool call's span and hands it to `evaluate`, which must make it the parent of its
+ * work (`Effect.withParentSpan`, or the span as `Tracer.ParentSpan` in a context it provides
+ * anyway): `withToolSpan` does that for an effect as is.
+ */
 export const useToolSpan = <A, E, R>(
   toolName: string,
   caller: CallerShape,
@@ -53,10 +57,10 @@ export const useToolSpan = <A, E, R>(
       "enduser.pseudo.id": userPseudonym(caller.principal.userId),
       ...(caller.sessionId === undefined ? {} : { "mcp.session.id": caller.sessionId })
     }
-  }, (span) => Effect.withParentSpan(evaluate(span), span))
+  }, evaluate)
 }
 
 export const withToolSpan = (toolName: string, caller: CallerShape) =>
 <A, E, R>(
   effect: Effect.Effect<A, E, R>
-): Effect.Effect<A, E, R> => useToolSpan(toolName, caller, () => effect)
+): Effect.Effect<A, E, R> => useToolSpan(toolName, caller, (span) => Effect.withParentSpan(effect, span))
