@@ -72,6 +72,15 @@ export const decryptRecords = (
     })
   )
 
+/** The caller's key first (a zero-knowledge user fails before any sync traffic), then the live records of `table`. */
+const keyAndRecords = (app: string, table: EncryptedFields) =>
+  Effect.gen(function*() {
+    const caller = yield* Caller
+    const key = yield* Effect.flatMap(MasterKeys, (keys) => keys.forCaller(caller))
+    const records = yield* Effect.flatMap(SyncClient, (sync) => sync.read(caller, app, table.table))
+    return { caller, key, records }
+  })
+
 /**
  * The read every encrypted list or search tool does: the caller's key first (a zero-knowledge
  * user fails before any sync traffic), the live records of `table`, only those `keep` accepts on
@@ -82,14 +91,61 @@ export const readDecrypted = (
   table: EncryptedFields,
   keep: (data: Readonly<Record<string, unknown>>) => boolean
 ) =>
-  Effect.gen(function*() {
-    const caller = yield* Caller
-    const key = yield* Effect.flatMap(MasterKeys, (keys) => keys.forCaller(caller))
-    const records = yield* Effect.flatMap(SyncClient, (sync) => sync.read(caller, app, table.table))
-    return yield* decryptRecords(
+  Effect.flatMap(keyAndRecords(app, table), ({ caller, key, records }) =>
+    decryptRecords(
       key,
       records.filter((record) => keep(record.data)),
       table.fields,
       caller.principal.userId
-    )
-  })
+    ))
+
+/** Queries remembered per records state and key; the oldest is dropped beyond this. */
+const queriesPerState = 32
+
+/**
+ * `readDecrypted` followed by `derive` (filter, sort, page, summarise), remembered per (records
+ * state, master key, query) while the table is unchanged: the read cache hands out the same
+ * records array until then, so a repeated list returns the very same output object (whose text
+ * the tool layer has already serialised) without decrypting or sorting again. Both keys are held
+ * weakly: a result lives no longer than the records state and the master key it came from (the
+ * key cache drops keys after its TTL; docs/security.md). `query` must determine everything
+ * `keep` and `derive` depend on besides the records (e.g. the tool's input as JSON). One per tool.
+ */
+export const rememberDecryptedDerivation = <A>() => {
+  const memo = new WeakMap<ReadonlyArray<SyncRecord>, WeakMap<CryptoKey, Map<string, A>>>()
+  return <E, R>(
+    app: string,
+    table: EncryptedFields,
+    keep: (data: Readonly<Record<string, unknown>>) => boolean,
+    query: string,
+    derive: (decrypted: DecryptedRecords) => Effect.Effect<A, E, R>
+  ) =>
+    Effect.flatMap(keyAndRecords(app, table), ({ caller, key, records }) => {
+      let byKey = memo.get(records)
+      if (byKey === undefined) {
+        byKey = new WeakMap()
+        memo.set(records, byKey)
+      }
+      let byQuery = byKey.get(key)
+      if (byQuery === undefined) {
+        byQuery = new Map()
+        byKey.set(key, byQuery)
+      }
+      const remembered = byQuery.get(query)
+      if (remembered !== undefined) return Effect.succeed(remembered)
+      const queries = byQuery
+      return decryptRecords(key, records.filter((record) => keep(record.data)), table.fields, caller.principal.userId)
+        .pipe(
+          Effect.flatMap(derive),
+          Effect.tap((value) =>
+            Effect.sync(() => {
+              for (const oldest of queries.keys()) {
+                if (queries.size < queriesPerState) break
+                queries.delete(oldest)
+              }
+              queries.set(query, value)
+            })
+          )
+        )
+    })
+}

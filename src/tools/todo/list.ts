@@ -7,7 +7,7 @@
  */
 import { Effect, Option, Schema } from "effect"
 import { instantOf } from "../../sync/SyncWire.ts"
-import { DecryptedPageInfo, readDecrypted } from "../decryptRecords.ts"
+import { DecryptedPageInfo, rememberDecryptedDerivation } from "../decryptRecords.ts"
 import { DateTimeInput } from "../fields/dates.ts"
 import { flag, text } from "../fields/index.ts"
 import { memoByIdentity } from "../memoByIdentity.ts"
@@ -71,6 +71,8 @@ const plaintextFilter = (input: typeof Input.Type) => (data: Readonly<Record<str
   return true
 }
 
+const listPage = rememberDecryptedDerivation<typeof Output.Type>()
+
 export const list = defineTool({
   name: "todo.list",
   title: "List tasks",
@@ -82,19 +84,21 @@ export const list = defineTool({
   output: Output,
   encryptedFields: tasksTable,
   handler: (input) =>
-    Effect.gen(function*() {
-      const keep = plaintextFilter(input)
-      const { readable, unreadable } = yield* readDecrypted(todoApp, tasksTable, (data) => keep(data))
-      const needle = input.query?.trim().toLowerCase() ?? ""
-      const tasks = readable
-        .flatMap((record) => Option.toArray(taskOf(record.data, record.id)))
-        .filter((task) =>
-          needle === "" || task.title.toLowerCase().includes(needle) ||
-          (task.description ?? "").toLowerCase().includes(needle)
-        )
-        .sort(byPosition)
-      const { cursor: _cursor, limit: _limit, ...filters } = input
-      const page = yield* paginate("todo.list", tasks, input, filters)
-      return { tasks: page.items.map(summarizeTask), unreadable, nextCursor: page.nextCursor, total: page.total }
-    })
+    // The same query over an unchanged table returns the remembered page (decrypted, sorted, summarised once).
+    listPage(todoApp, tasksTable, plaintextFilter(input), JSON.stringify(input), ({ readable, unreadable }) =>
+      Effect.gen(function*() {
+        const needle = input.query?.trim().toLowerCase() ?? ""
+        const tasks = readable
+          .flatMap((record) =>
+            Option.toArray(taskOf(record.data, record.id))
+          )
+          .filter((task) =>
+            needle === "" || task.title.toLowerCase().includes(needle) ||
+            (task.description ?? "").toLowerCase().includes(needle)
+          )
+          .sort(byPosition)
+        const { cursor: _cursor, limit: _limit, ...filters } = input
+        const page = yield* paginate("todo.list", tasks, input, filters)
+        return { tasks: page.items.map(summarizeTask), unreadable, nextCursor: page.nextCursor, total: page.total }
+      }))
 })
