@@ -9,7 +9,7 @@ import { formatBreakdown, readProfileDir } from "./cpuProfile.ts"
 import { type Benchmark, type Ratio, type ThroughputRow } from "./harness.ts"
 import { freshDir, removeDir, type Rig, type Seat, withPeerRig } from "./peerRig.ts"
 import { processCpuSeconds } from "./processes.ts"
-import { expectList } from "./rawMcp.ts"
+import { expectList, type RawSession } from "./rawMcp.ts"
 import { closedLoop, type LoopRun, type Throughput, throughputOf } from "./stats.ts"
 import { EPOCH, pullPage } from "./upstream.ts"
 
@@ -39,12 +39,48 @@ interface Case {
 
 const listed = (call: () => Promise<Record<string, unknown>>) => async () => expectList(await call(), "habits", HABITS)
 
+const repeat = <A>(value: A) => Array.from({ length: PARALLEL }, () => value)
+
+/** A gateway's four loads (both eras, 16 users and one user × 16); `prefix` names the checkout. */
+const gatewayLoads = (
+  prefix: string,
+  seats: ReadonlyArray<Seat>,
+  pid: number | undefined,
+  legacyOf: (seat: Seat) => RawSession,
+  modernOf: (seat: Seat) => RawSession
+) => {
+  const first = seats[0]
+  if (first === undefined) throw new Error("rig without users")
+  return {
+    legacy16: {
+      label: `${prefix}gateway, ${USERS} users, one 2025 session each`,
+      workers: seats.map((seat) => listed(() => legacyOf(seat).call("habits.list"))),
+      pid
+    },
+    modern16: {
+      label: `${prefix}gateway, ${USERS} users, 2026-07-28`,
+      workers: seats.map((seat) => listed(() => modernOf(seat).call("habits.list"))),
+      pid
+    },
+    legacy1: {
+      label: `${prefix}gateway, one user, ${PARALLEL} parallel calls in one 2025 session`,
+      workers: repeat(listed(() => legacyOf(first).call("habits.list"))),
+      pid
+    },
+    modern1: {
+      label: `${prefix}gateway, one user, ${PARALLEL} parallel calls, 2026-07-28`,
+      workers: repeat(listed(() => modernOf(first).call("habits.list"))),
+      pid
+    }
+  } satisfies Record<string, Case>
+}
+
 const casesOf = (rig: Rig): Record<CaseName, Case> => {
   const { gateway, peer, seats, upstreams } = rig
   const first = seats[0]
   if (first === undefined || peer === undefined) throw new Error("rig without users or peer")
   const bare = (token: string) => () => pullPage(upstreams.syncUrl, token, "habits", "habits", EPOCH)
-  const repeat = <A>(value: A) => Array.from({ length: PARALLEL }, () => value)
+  const loads = gatewayLoads("", seats, gateway.pid, (seat) => seat.gatewayLegacy, (seat) => seat.gatewayModern)
   return {
     ceiling16: {
       label: `ceiling: bare pull of 100 rows from epoch, ${USERS} users`,
@@ -56,16 +92,8 @@ const casesOf = (rig: Rig): Record<CaseName, Case> => {
       workers: seats.map((seat) => listed(() => seat.peerLegacy.call("habits.list"))),
       pid: peer.pid
     },
-    legacy16: {
-      label: `gateway, ${USERS} users, one 2025 session each`,
-      workers: seats.map((seat) => listed(() => seat.gatewayLegacy.call("habits.list"))),
-      pid: gateway.pid
-    },
-    modern16: {
-      label: `gateway, ${USERS} users, 2026-07-28`,
-      workers: seats.map((seat) => listed(() => seat.gatewayModern.call("habits.list"))),
-      pid: gateway.pid
-    },
+    legacy16: loads.legacy16,
+    modern16: loads.modern16,
     ceiling1: {
       label: `ceiling: bare pull of 100 rows, one user, ${PARALLEL} parallel`,
       workers: repeat(bare(first.user.accessToken)),
@@ -76,16 +104,8 @@ const casesOf = (rig: Rig): Record<CaseName, Case> => {
       workers: repeat(listed(() => first.peerLegacy.call("habits.list"))),
       pid: peer.pid
     },
-    legacy1: {
-      label: `gateway, one user, ${PARALLEL} parallel calls in one 2025 session`,
-      workers: repeat(listed(() => first.gatewayLegacy.call("habits.list"))),
-      pid: gateway.pid
-    },
-    modern1: {
-      label: `gateway, one user, ${PARALLEL} parallel calls, 2026-07-28`,
-      workers: repeat(listed(() => first.gatewayModern.call("habits.list"))),
-      pid: gateway.pid
-    }
+    legacy1: loads.legacy1,
+    modern1: loads.modern1
   }
 }
 
@@ -94,32 +114,19 @@ type BaselineName = "before16legacy" | "before16modern" | "before1legacy" | "bef
 /** The same loads against the baseline gateway (`BENCH_BASELINE`), measured in the same rounds. */
 const baselineCasesOf = (rig: Rig): Record<BaselineName, Case> | undefined => {
   const { baseline, seats } = rig
-  const first = seats[0]
-  if (baseline === undefined || first === undefined) return undefined
-  const legacyOf = (seat: Seat) => seat.baselineLegacy ?? seat.gatewayLegacy
-  const modernOf = (seat: Seat) => seat.baselineModern ?? seat.gatewayModern
-  const repeat = <A>(value: A) => Array.from({ length: PARALLEL }, () => value)
+  if (baseline === undefined) return undefined
+  const loads = gatewayLoads(
+    "before: ",
+    seats,
+    baseline.pid,
+    (seat) => seat.baselineLegacy ?? seat.gatewayLegacy,
+    (seat) => seat.baselineModern ?? seat.gatewayModern
+  )
   return {
-    before16legacy: {
-      label: `before: gateway, ${USERS} users, one 2025 session each`,
-      workers: seats.map((seat) => listed(() => legacyOf(seat).call("habits.list"))),
-      pid: baseline.pid
-    },
-    before16modern: {
-      label: `before: gateway, ${USERS} users, 2026-07-28`,
-      workers: seats.map((seat) => listed(() => modernOf(seat).call("habits.list"))),
-      pid: baseline.pid
-    },
-    before1legacy: {
-      label: `before: gateway, one user, ${PARALLEL} parallel calls in one 2025 session`,
-      workers: repeat(listed(() => legacyOf(first).call("habits.list"))),
-      pid: baseline.pid
-    },
-    before1modern: {
-      label: `before: gateway, one user, ${PARALLEL} parallel calls, 2026-07-28`,
-      workers: repeat(listed(() => modernOf(first).call("habits.list"))),
-      pid: baseline.pid
-    }
+    before16legacy: loads.legacy16,
+    before16modern: loads.modern16,
+    before1legacy: loads.legacy1,
+    before1modern: loads.modern1
   }
 }
 

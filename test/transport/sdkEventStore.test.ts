@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import type { JSONRPCMessage } from "@modelcontextprotocol/server"
-import { Duration, Effect, Fiber, Option, TestClock } from "effect"
+import { Duration, Effect, Fiber, Option, type Runtime, TestClock } from "effect"
+import type { EventStoreShape } from "../../src/streams/EventStore.ts"
 import { makeEventStoreMemory } from "../../src/streams/eventStoreMemory.ts"
 import { localStreamsKept, makeSdkEventStore } from "../../src/transport/sdkEventStore.ts"
 
@@ -11,6 +12,10 @@ const progress: JSONRPCMessage = {
   method: "notifications/progress",
   params: { progressToken: 1, progress: 1 }
 }
+
+/** Session "s"'s SDK event store on `instanceId`, polling every 100 ms. */
+const storeOn = (events: EventStoreShape, runtime: Runtime.Runtime<never>, instanceId: string, tailMillis: number) =>
+  makeSdkEventStore(events, runtime, { sessionId: "s", instanceId, tailMillis, pollMillis: 100 })
 
 const replay = (store: ReturnType<typeof makeSdkEventStore>, lastEventId: string) =>
   Effect.gen(function*() {
@@ -28,12 +33,7 @@ describe("sdkEventStore", () => {
     Effect.gen(function*() {
       const events = yield* makeEventStoreMemory(limits)
       const runtime = yield* Effect.runtime<never>()
-      const a = makeSdkEventStore(events, runtime, {
-        sessionId: "s",
-        instanceId: "A",
-        tailMillis: 30_000,
-        pollMillis: 100
-      })
+      const a = storeOn(events, runtime, "A", 30_000)
       const priming = yield* Effect.promise(() => a.storeEvent("stream-1", {} as JSONRPCMessage))
       assert.strictEqual(priming, "stream-1/0")
       const first = yield* Effect.promise(() => a.storeEvent("stream-1", progress))
@@ -51,18 +51,8 @@ describe("sdkEventStore", () => {
     Effect.gen(function*() {
       const events = yield* makeEventStoreMemory(limits)
       const runtime = yield* Effect.runtime<never>()
-      const owner = makeSdkEventStore(events, runtime, {
-        sessionId: "s",
-        instanceId: "A",
-        tailMillis: 30_000,
-        pollMillis: 100
-      })
-      const other = makeSdkEventStore(events, runtime, {
-        sessionId: "s",
-        instanceId: "B",
-        tailMillis: 30_000,
-        pollMillis: 100
-      })
+      const owner = storeOn(events, runtime, "A", 30_000)
+      const other = storeOn(events, runtime, "B", 30_000)
       const priming = yield* Effect.promise(() => owner.storeEvent("stream-1", {} as JSONRPCMessage))
       const waiting = yield* Effect.fork(replay(other, priming))
       yield* TestClock.adjust("1 second")
@@ -77,12 +67,7 @@ describe("sdkEventStore", () => {
     Effect.gen(function*() {
       const events = yield* makeEventStoreMemory(limits)
       const runtime = yield* Effect.runtime<never>()
-      const other = makeSdkEventStore(events, runtime, {
-        sessionId: "s",
-        instanceId: "B",
-        tailMillis: 5_000,
-        pollMillis: 100
-      })
+      const other = storeOn(events, runtime, "B", 5_000)
       const waiting = yield* Effect.fork(replay(other, "stream-9/0"))
       yield* TestClock.adjust("4 seconds")
       assert.isTrue(Option.isNone(yield* Fiber.poll(waiting)))
@@ -94,12 +79,7 @@ describe("sdkEventStore", () => {
     Effect.gen(function*() {
       const events = yield* makeEventStoreMemory(limits)
       const runtime = yield* Effect.runtime<never>()
-      const a = makeSdkEventStore(events, runtime, {
-        sessionId: "s",
-        instanceId: "A",
-        tailMillis: 5_000,
-        pollMillis: 100
-      })
+      const a = storeOn(events, runtime, "A", 5_000)
       for (let i = 0; i <= localStreamsKept; i++) {
         yield* Effect.promise(() => a.storeEvent(`stream-${i}`, {} as JSONRPCMessage))
       }
