@@ -6,16 +6,13 @@ import { Effect, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
-import { flag } from "../fields/index.ts"
+import { flagOffByDefault } from "../fields/index.ts"
 import { memoByIdentity } from "../memoByIdentity.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { Habit, readHabits } from "./Habit.ts"
 
 const Input = Schema.Struct({
-  includeArchived: Schema.optionalWith(
-    flag("Also return archived habits (default false)"),
-    { default: () => false }
-  )
+  includeArchived: flagOffByDefault("Also return archived habits (default false)")
 })
 
 const Output = Schema.Struct({ habits: Schema.Array(Habit) })

@@ -3,13 +3,11 @@
  * and tags (all plaintext, so filtered before decryption), paged, with content previews.
  */
 import { Effect, Schema } from "effect"
-import type { SyncRecord } from "../../sync/SyncClient.ts"
-import { DecryptedPageInfo } from "../decryptRecords.ts"
-import { calendarDate, flag, tags } from "../fields/index.ts"
+import { calendarDate, flagOffByDefault, tags } from "../fields/index.ts"
 import { pageFields, paginate } from "../paging.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { EntrySummary, journalTable, Mood, summarizeEntry } from "./Entry.ts"
-import { readEntries } from "./readEntries.ts"
+import { journalTable, Mood, summarizeEntry } from "./Entry.ts"
+import { EntriesPage, readEntries } from "./readEntries.ts"
 
 const defaultPage = 20
 const maxPage = 100
@@ -26,20 +24,11 @@ const Input = Schema.Struct({
     tags("Only entries carrying at least one of these tags (exact, case-insensitive); an empty list filters nothing"),
     { exact: true }
   ),
-  includeArchived: Schema.optionalWith(
-    flag("Also list archived entries; default false"),
-    { default: () => false }
-  ),
+  includeArchived: flagOffByDefault("Also list archived entries; default false"),
   ...pageFields(defaultPage, maxPage)
 })
 
-const Output = Schema.Struct({
-  entries: Schema.Array(EntrySummary),
-  ...DecryptedPageInfo
-})
-
-const plaintextFilter = (input: typeof Input.Type) => (record: SyncRecord) => {
-  const data = record.data
+const plaintextFilter = (input: typeof Input.Type) => (data: Readonly<Record<string, unknown>>) => {
   const date = typeof data["entryDate"] === "string" ? data["entryDate"] : ""
   if (input.from !== undefined && date < input.from) return false
   if (input.to !== undefined && date > input.to) return false
@@ -61,7 +50,7 @@ export const list = defineTool({
   scope: "user-space",
   policyHint: "read",
   input: Input,
-  output: Output,
+  output: EntriesPage,
   encryptedFields: journalTable,
   handler: (input) =>
     Effect.gen(function*() {

@@ -3,12 +3,11 @@
  * contains the query (case-insensitive), newest first, paged, with content previews.
  */
 import { Effect, Schema } from "effect"
-import { DecryptedPageInfo } from "../decryptRecords.ts"
-import { flag, text } from "../fields/index.ts"
+import { flagOffByDefault, text } from "../fields/index.ts"
 import { pageFields, paginate } from "../paging.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { EntrySummary, journalTable, summarizeEntry } from "./Entry.ts"
-import { readEntries } from "./readEntries.ts"
+import { journalTable, summarizeEntry } from "./Entry.ts"
+import { EntriesPage, readEntries } from "./readEntries.ts"
 
 const defaultPage = 20
 const maxPage = 100
@@ -19,16 +18,8 @@ const Input = Schema.Struct({
     max: 500,
     description: "Text to look for in titles and contents, case-insensitive (1–500 characters)"
   }),
-  includeArchived: Schema.optionalWith(
-    flag("Also search archived entries; default false"),
-    { default: () => false }
-  ),
+  includeArchived: flagOffByDefault("Also search archived entries; default false"),
   ...pageFields(defaultPage, maxPage)
-})
-
-const Output = Schema.Struct({
-  entries: Schema.Array(EntrySummary),
-  ...DecryptedPageInfo
 })
 
 export const search = defineTool({
@@ -39,13 +30,11 @@ export const search = defineTool({
   scope: "user-space",
   policyHint: "read",
   input: Input,
-  output: Output,
+  output: EntriesPage,
   encryptedFields: journalTable,
   handler: (input) =>
     Effect.gen(function*() {
-      const { entries, unreadable } = yield* readEntries((record) =>
-        input.includeArchived || record.data["isArchived"] !== true
-      )
+      const { entries, unreadable } = yield* readEntries((data) => input.includeArchived || data["isArchived"] !== true)
       const needle = input.query.trim().toLowerCase()
       const found = entries.filter((entry) =>
         (entry.title ?? "").toLowerCase().includes(needle) || entry.content.toLowerCase().includes(needle)

@@ -5,7 +5,7 @@
  */
 import { Effect, Schema } from "effect"
 import { createEncrypted, type EncryptedCreate } from "../encryptedInsert.ts"
-import { flag, hexColor, orNull, text, title } from "../fields/index.ts"
+import { flagOffByDefault, hexColor, orNull, text, title } from "../fields/index.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { Note, notesApp, notesTable } from "./Note.ts"
 
@@ -24,7 +24,7 @@ const Input = Schema.Struct({
     orNull(hexColor("Colour as #RRGGBB"), "Colour as #RRGGBB, or null for none; default null"),
     { default: () => null }
   ),
-  isPinned: Schema.optionalWith(flag("Pin the note to the top; default false"), { default: () => false })
+  isPinned: flagOffByDefault("Pin the note to the top; default false")
 })
 
 const Output = Schema.Struct({ note: Note })

@@ -3,28 +3,19 @@
  * most recently updated — paged, with content previews.
  */
 import { Effect, Schema } from "effect"
-import { DecryptedPageInfo } from "../decryptRecords.ts"
-import { flag } from "../fields/index.ts"
+import { flagOffByDefault } from "../fields/index.ts"
 import { pageFields, paginate } from "../paging.ts"
 import { byLastTouched } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { type Note, notesTable, NoteSummary, summarizeNote } from "./Note.ts"
-import { readNotes } from "./readNotes.ts"
+import { type Note, notesTable, summarizeNote } from "./Note.ts"
+import { NotesPage, readNotes } from "./readNotes.ts"
 
 const defaultPage = 20
 const maxPage = 100
 
 const Input = Schema.Struct({
-  includeArchived: Schema.optionalWith(
-    flag("Also list archived notes; default false"),
-    { default: () => false }
-  ),
+  includeArchived: flagOffByDefault("Also list archived notes; default false"),
   ...pageFields(defaultPage, maxPage)
-})
-
-const Output = Schema.Struct({
-  notes: Schema.Array(NoteSummary),
-  ...DecryptedPageInfo
 })
 
 const pinnedThenRecent = (a: Note, b: Note) => Number(b.isPinned) - Number(a.isPinned) || byLastTouched(a, b)
@@ -37,7 +28,7 @@ export const list = defineTool({
   scope: "user-space",
   policyHint: "read",
   input: Input,
-  output: Output,
+  output: NotesPage,
   encryptedFields: notesTable,
   handler: (input) =>
     Effect.gen(function*() {

@@ -5,13 +5,12 @@
  * cannot be is reported in `unreadable` instead of failing the search.
  */
 import { Effect, Schema } from "effect"
-import { DecryptedPageInfo } from "../decryptRecords.ts"
-import { flag, text } from "../fields/index.ts"
+import { flagOffByDefault, text } from "../fields/index.ts"
 import { pageFields, paginate } from "../paging.ts"
 import { byLastTouched } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { notesTable, NoteSummary, summarizeNote } from "./Note.ts"
-import { readNotes } from "./readNotes.ts"
+import { notesTable, summarizeNote } from "./Note.ts"
+import { NotesPage, readNotes } from "./readNotes.ts"
 
 const defaultPage = 20
 const maxPage = 100
@@ -26,16 +25,8 @@ const Input = Schema.Struct({
     }),
     { default: () => "" }
   ),
-  includeArchived: Schema.optionalWith(
-    flag("Also search archived notes; default false"),
-    { default: () => false }
-  ),
+  includeArchived: flagOffByDefault("Also search archived notes; default false"),
   ...pageFields(defaultPage, maxPage)
-})
-
-const Output = Schema.Struct({
-  notes: Schema.Array(NoteSummary),
-  ...DecryptedPageInfo
 })
 
 export const search = defineTool({
@@ -46,7 +37,7 @@ export const search = defineTool({
   scope: "user-space",
   policyHint: "read",
   input: Input,
-  output: Output,
+  output: NotesPage,
   encryptedFields: notesTable,
   handler: (input) =>
     Effect.gen(function*() {

@@ -9,7 +9,7 @@ import { Effect, Option, Schema } from "effect"
 import { instantOf } from "../../sync/SyncWire.ts"
 import { DecryptedPageInfo, rememberDecryptedDerivation } from "../decryptRecords.ts"
 import { DateTimeInput } from "../fields/dates.ts"
-import { flag, text } from "../fields/index.ts"
+import { flagOffByDefault, text } from "../fields/index.ts"
 import { memoByIdentity } from "../memoByIdentity.ts"
 import { pageFields, paginate } from "../paging.ts"
 import { byPosition } from "../recordOrder.ts"
@@ -20,10 +20,7 @@ const defaultPage = 50
 const maxPage = 500
 
 const Input = Schema.Struct({
-  includeCompleted: Schema.optionalWith(
-    flag("Also return completed tasks; default false"),
-    { default: () => false }
-  ),
+  includeCompleted: flagOffByDefault("Also return completed tasks; default false"),
   dueBefore: Schema.optional(DateTimeInput.annotations({
     description: "Only tasks due before this instant (RFC 3339 with offset); tasks without a due date are left out"
   })),

@@ -8,7 +8,7 @@
 import { DateTime, Effect, Schema } from "effect"
 import { Ids } from "../../domain/Ids.ts"
 import { DateTimeInput } from "../fields/dates.ts"
-import { flag, orNull, recordId, text, title } from "../fields/index.ts"
+import { flagOffByDefault, orNull, recordId, text, title } from "../fields/index.ts"
 import { definedFields, pushUpdate } from "../records.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { loadTask } from "./loadTask.ts"
@@ -17,7 +17,7 @@ import { Priority, type Subtask, Task, TaskId, taskKind, tasksTable } from "./Ta
 const SubtaskInput = Schema.Struct({
   id: Schema.optionalWith(recordId("Keep this existing subtask's id; omit for a new one"), { exact: true }),
   title: title(500, "The subtask (1–500 characters)"),
-  isCompleted: Schema.optionalWith(flag("Done already; default false"), { default: () => false })
+  isCompleted: flagOffByDefault("Done already; default false")
 })
 
 const Input = Schema.Struct({
