@@ -63,20 +63,14 @@ export const Entry = Schema.Struct({
 export type Entry = typeof Entry.Type
 
 /** An entry in list and search results: the content cut to a preview, with its full length. */
+// The full entry with its content replaced by a preview, in the same order.
+const { content: _content, id: entryId, title: entryTitle, ...entryRest } = Entry.fields
 export const EntrySummary = Schema.Struct({
-  id: Schema.String,
-  title: Schema.NullOr(Schema.String),
+  id: entryId,
+  title: entryTitle,
   contentPreview: Schema.String,
   contentLength: PreviewLength,
-  entryDate: Schema.String,
-  mood: Schema.NullOr(Mood),
-  tags: Schema.Array(Schema.String),
-  wordCount: Schema.Int,
-  isPinned: Schema.Boolean,
-  isFavorite: Schema.Boolean,
-  isArchived: Schema.Boolean,
-  createdAt: Schema.optional(Schema.String),
-  updatedAt: Schema.optional(Schema.String)
+  ...entryRest
 }).annotations({
   identifier: "JournalEntrySummary",
   description: "A journal entry, decrypted; journal.get has the full text"

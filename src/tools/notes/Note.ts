@@ -35,16 +35,14 @@ export const Note = Schema.Struct({
 export type Note = typeof Note.Type
 
 /** A note in list and search results: the content cut to a preview, with its full length. */
+// The full note with its content replaced by a preview, in the same order.
+const { content: _content, id: noteId, title: noteTitle, ...noteRest } = Note.fields
 export const NoteSummary = Schema.Struct({
-  id: Schema.String,
-  title: Schema.String,
+  id: noteId,
+  title: noteTitle,
   contentPreview: Schema.String,
   contentLength: PreviewLength,
-  color: Schema.NullOr(Schema.String),
-  isPinned: Schema.Boolean,
-  isArchived: Schema.Boolean,
-  createdAt: Schema.optional(Schema.String),
-  updatedAt: Schema.optional(Schema.String)
+  ...noteRest
 }).annotations({ identifier: "NoteSummary", description: "A note, decrypted; call notes.get for the full content" })
 export type NoteSummary = typeof NoteSummary.Type
 

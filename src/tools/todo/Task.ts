@@ -50,19 +50,14 @@ export const Task = Schema.Struct({
 export type Task = typeof Task.Type
 
 /** A task in list results: the description cut to a preview, with its full length. */
+// The full task minus its description (replaced by a preview) and metadata, in the same order.
+const { description: _description, id: taskId, metadata: _metadata, title: taskTitle, ...taskRest } = Task.fields
 export const TaskSummary = Schema.Struct({
-  id: Schema.String,
-  title: Schema.String,
+  id: taskId,
+  title: taskTitle,
   descriptionPreview: Schema.optional(Schema.String),
   descriptionLength: Schema.optional(PreviewLength),
-  priority: Priority,
-  isCompleted: Schema.Boolean,
-  completedAt: Schema.NullOr(Schema.String),
-  dueDate: Schema.NullOr(Schema.String),
-  order: Schema.Number,
-  subtasks: Schema.NullOr(Schema.Array(Subtask)),
-  createdAt: Schema.optional(Schema.String),
-  updatedAt: Schema.optional(Schema.String)
+  ...taskRest
 }).annotations({ identifier: "TaskSummary", description: "A task, decrypted; call todo.get for the full description" })
 export type TaskSummary = typeof TaskSummary.Type
 
