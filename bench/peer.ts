@@ -205,54 +205,36 @@ export const peer: Benchmark = {
         label: all[name]?.label ?? name,
         throughput: (measured[name] as Measured).throughput
       }))
+      const over = (label: string, num: Measured, den: Measured, meaning: string): Ratio => ({
+        label,
+        value: rate(num) / rate(den),
+        meaning
+      })
       const ratios: Array<Ratio> = [
-        { label: "16 users: gateway 2025 ÷ peer", value: rate(m.legacy16) / rate(m.peer16), meaning: "target ≥ 1.5" },
-        { label: "16 users: gateway 2026 ÷ peer", value: rate(m.modern16) / rate(m.peer16), meaning: "target ≥ 1.5" },
-        {
-          label: "16 users: gateway 2025 ÷ bare pull",
-          value: rate(m.legacy16) / rate(m.ceiling16),
-          meaning: "target ≥ 0.8"
-        },
+        over("16 users: gateway 2025 ÷ peer", m.legacy16, m.peer16, "target ≥ 1.5"),
+        over("16 users: gateway 2026 ÷ peer", m.modern16, m.peer16, "target ≥ 1.5"),
+        over("16 users: gateway 2025 ÷ bare pull", m.legacy16, m.ceiling16, "target ≥ 0.8"),
         {
           label: "16 users: gateway 2025 p99 ÷ bare pull p99",
           value: m.legacy16.throughput.latency.p99Ms / m.ceiling16.throughput.latency.p99Ms,
           meaning: "target ≤ 1.5"
         },
-        { label: "1 user × 16: gateway 2025 ÷ peer", value: rate(m.legacy1) / rate(m.peer1), meaning: "target ≥ 1.5" },
-        { label: "1 user × 16: gateway 2026 ÷ peer", value: rate(m.modern1) / rate(m.peer1), meaning: "target ≥ 1.5" },
-        {
-          label: "2026 ÷ 2025, 16 users",
-          value: rate(m.modern16) / rate(m.legacy16),
-          meaning: "target ≥ 1.0"
-        },
-        {
-          label: "2026 ÷ 2025, 1 user × 16",
-          value: rate(m.modern1) / rate(m.legacy1),
-          meaning: "target ≥ 1.0"
-        }
+        over("1 user × 16: gateway 2025 ÷ peer", m.legacy1, m.peer1, "target ≥ 1.5"),
+        over("1 user × 16: gateway 2026 ÷ peer", m.modern1, m.peer1, "target ≥ 1.5"),
+        over("2026 ÷ 2025, 16 users", m.modern16, m.legacy16, "target ≥ 1.0"),
+        over("2026 ÷ 2025, 1 user × 16", m.modern1, m.legacy1, "target ≥ 1.0")
       ]
       if (before !== undefined) {
         const b = measured as Record<BaselineName, Measured>
+        const same = "the same ratio for the baseline"
         ratios.push(
-          { label: "after ÷ before, 16 users, 2025", value: rate(m.legacy16) / rate(b.before16legacy), meaning: "" },
-          { label: "after ÷ before, 16 users, 2026", value: rate(m.modern16) / rate(b.before16modern), meaning: "" },
-          { label: "after ÷ before, 1 user × 16, 2025", value: rate(m.legacy1) / rate(b.before1legacy), meaning: "" },
-          { label: "after ÷ before, 1 user × 16, 2026", value: rate(m.modern1) / rate(b.before1modern), meaning: "" },
-          {
-            label: "before: 16 users: gateway 2025 ÷ peer",
-            value: rate(b.before16legacy) / rate(m.peer16),
-            meaning: "the same ratio for the baseline"
-          },
-          {
-            label: "before: 16 users: gateway 2025 ÷ bare pull",
-            value: rate(b.before16legacy) / rate(m.ceiling16),
-            meaning: "the same ratio for the baseline"
-          },
-          {
-            label: "before: 1 user × 16: gateway 2025 ÷ peer",
-            value: rate(b.before1legacy) / rate(m.peer1),
-            meaning: "the same ratio for the baseline"
-          }
+          over("after ÷ before, 16 users, 2025", m.legacy16, b.before16legacy, ""),
+          over("after ÷ before, 16 users, 2026", m.modern16, b.before16modern, ""),
+          over("after ÷ before, 1 user × 16, 2025", m.legacy1, b.before1legacy, ""),
+          over("after ÷ before, 1 user × 16, 2026", m.modern1, b.before1modern, ""),
+          over("before: 16 users: gateway 2025 ÷ peer", b.before16legacy, m.peer16, same),
+          over("before: 16 users: gateway 2025 ÷ bare pull", b.before16legacy, m.ceiling16, same),
+          over("before: 1 user × 16: gateway 2025 ÷ peer", b.before1legacy, m.peer1, same)
         )
       }
       const cpu = (name: CaseName) => `${m[name].cpuMsPerCall.toFixed(2)} ms`

@@ -67,33 +67,48 @@ export interface Owner {
 
 const iso = (millis: number) => new Date(millis).toISOString()
 
+/**
+ * An insert of record `i` of `count` into `table`, as the web app writes it: the record's own
+ * fields plus id, timestamps an hour ago (one millisecond apart), space, author and visibility.
+ */
+const insertOf = <F extends Record<string, unknown>>(
+  table: string,
+  owner: Owner,
+  base: number,
+  i: number,
+  fields: F
+) => {
+  const id = crypto.randomUUID()
+  return {
+    table,
+    id,
+    op: "insert",
+    spaceId: owner.spaceId,
+    data: {
+      id,
+      ...fields,
+      createdAt: iso(base + i),
+      updatedAt: iso(base + i),
+      spaceId: owner.spaceId,
+      authorId: owner.userId,
+      visibility: "space"
+    }
+  }
+}
+
 /** `count` habit inserts in `owner`'s space, as the web app writes them. */
 export const habitInserts = (owner: Owner, count: number, options: { archived?: boolean } = {}) => {
   const base = Date.now() - 3_600_000
-  return Array.from({ length: count }, (_, i) => {
-    const id = crypto.randomUUID()
-    return {
-      table: "habits",
-      id,
-      op: "insert",
-      spaceId: owner.spaceId,
-      data: {
-        id,
-        title: `Habit ${i}`,
-        icon: "star",
-        color: "#6366f1",
-        targetPerDay: 1,
-        defaultDuration: null,
-        order: i,
-        isArchived: options.archived ?? false,
-        createdAt: iso(base + i),
-        updatedAt: iso(base + i),
-        spaceId: owner.spaceId,
-        authorId: owner.userId,
-        visibility: "space"
-      }
-    }
-  })
+  return Array.from({ length: count }, (_, i) =>
+    insertOf("habits", owner, base, i, {
+      title: `Habit ${i}`,
+      icon: "star",
+      color: "#6366f1",
+      targetPerDay: 1,
+      defaultDuration: null,
+      order: i,
+      isArchived: options.archived ?? false
+    }))
 }
 
 /** `count` field updates spread round-robin over `ids` (history that does not add records). */
@@ -114,56 +129,28 @@ export const idsOf = (changes: ReadonlyArray<{ readonly id: string }>) => change
 /** `count` note inserts whose title and content are already `enc:1:` strings from `seal`. */
 export const noteInserts = async (owner: Owner, count: number, seal: (value: string) => Promise<string>) => {
   const base = Date.now() - 3_600_000
-  return Promise.all(Array.from({ length: count }, async (_, i) => {
-    const id = crypto.randomUUID()
-    return {
-      table: "notes",
-      id,
-      op: "insert",
-      spaceId: owner.spaceId,
-      data: {
-        id,
-        title: await seal(`Note ${i}`),
-        content: await seal(`Some **markdown** body of note ${i}, long enough to look like a real note. `.repeat(4)),
-        color: null,
-        isPinned: false,
-        isArchived: false,
-        createdAt: iso(base + i),
-        updatedAt: iso(base + i),
-        spaceId: owner.spaceId,
-        authorId: owner.userId,
-        visibility: "space"
-      }
-    }
-  }))
+  return Promise.all(Array.from({ length: count }, async (_, i) =>
+    insertOf("notes", owner, base, i, {
+      title: await seal(`Note ${i}`),
+      content: await seal(`Some **markdown** body of note ${i}, long enough to look like a real note. `.repeat(4)),
+      color: null,
+      isPinned: false,
+      isArchived: false
+    })))
 }
 
 /** `count` open tasks whose title and description are already `enc:1:` strings from `seal`. */
 export const taskInserts = async (owner: Owner, count: number, seal: (value: string) => Promise<string>) => {
   const base = Date.now() - 3_600_000
-  return Promise.all(Array.from({ length: count }, async (_, i) => {
-    const id = crypto.randomUUID()
-    return {
-      table: "tasks",
-      id,
-      op: "insert",
-      spaceId: owner.spaceId,
-      data: {
-        id,
-        title: await seal(`Task ${i}`),
-        description: await seal(`Details of task ${i}, a sentence or two like a real one.`),
-        priority: "medium",
-        isCompleted: false,
-        completedAt: null,
-        dueDate: null,
-        order: i,
-        subtasks: null,
-        createdAt: iso(base + i),
-        updatedAt: iso(base + i),
-        spaceId: owner.spaceId,
-        authorId: owner.userId,
-        visibility: "space"
-      }
-    }
-  }))
+  return Promise.all(Array.from({ length: count }, async (_, i) =>
+    insertOf("tasks", owner, base, i, {
+      title: await seal(`Task ${i}`),
+      description: await seal(`Details of task ${i}, a sentence or two like a real one.`),
+      priority: "medium",
+      isCompleted: false,
+      completedAt: null,
+      dueDate: null,
+      order: i,
+      subtasks: null
+    })))
 }
