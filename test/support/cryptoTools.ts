@@ -40,31 +40,6 @@ export const storedChanges = (app: string, table: string, caller: CallerShape = 
     return yield* Effect.orDie(Schema.decodeUnknown(Schema.Array(StoredChange))(response.serverChanges))
   })
 
-/** Inserts a record as the web app would (another client id), e.g. one encrypted with a foreign key. */
-export const seedInsert = (
-  app: string,
-  table: string,
-  id: string,
-  data: Record<string, unknown>,
-  caller: CallerShape = aliceCaller
-) =>
-  Effect.flatMap(SyncEngine, (engine) =>
-    Effect.orDie(engine.push({
-      userId: caller.principal.userId,
-      appId: app,
-      clientIdHeader: "web-app",
-      body: {
-        clientId: "web-app",
-        changes: [{
-          table,
-          id,
-          op: "insert",
-          spaceId: caller.spaceId,
-          data: { id, spaceId: caller.spaceId, authorId: caller.principal.userId, visibility: "space", ...data }
-        }]
-      }
-    })))
-
 /** Pushes raw changes as the web app would (its own client id), e.g. an update before its insert. */
 export const seedChanges = (
   app: string,
@@ -78,3 +53,18 @@ export const seedChanges = (
       clientIdHeader: "web-app",
       body: { clientId: "web-app", changes: changes.map((change) => ({ spaceId: caller.spaceId, ...change })) }
     })))
+
+/** Inserts a record as the web app would (another client id), e.g. one encrypted with a foreign key. */
+export const seedInsert = (
+  app: string,
+  table: string,
+  id: string,
+  data: Record<string, unknown>,
+  caller: CallerShape = aliceCaller
+) =>
+  seedChanges(app, [{
+    table,
+    id,
+    op: "insert",
+    data: { id, spaceId: caller.spaceId, authorId: caller.principal.userId, visibility: "space", ...data }
+  }], caller)
