@@ -6,6 +6,7 @@
  * result is checked: a JSON-RPC error or an `isError` result aborts the run.
  */
 import { Schema } from "effect"
+import { jsonPostHeaders } from "../test/support/mcpClients.ts"
 import { rawModern } from "./harness.ts"
 
 const legacyVersion = "2025-11-25"
@@ -30,8 +31,6 @@ export interface RawSession {
   readonly close: () => Promise<void>
 }
 
-const baseHeaders = { "content-type": "application/json", accept: "application/json, text/event-stream" }
-
 /** Opens a 2025-era session on `mcpUrl` with `headers` (authorization, x-mana-space) on every request. */
 export const openLegacySession = async (
   mcpUrl: string,
@@ -39,7 +38,7 @@ export const openLegacySession = async (
 ): Promise<RawSession> => {
   const init = await fetch(mcpUrl, {
     method: "POST",
-    headers: { ...baseHeaders, ...headers },
+    headers: { ...jsonPostHeaders, ...headers },
     body: JSON.stringify({
       jsonrpc: "2.0",
       id: 0,
@@ -51,7 +50,7 @@ export const openLegacySession = async (
   await replyOf(init)
   if (sessionId === null) throw new Error(`initialize gave no session id (HTTP ${init.status})`)
   const sessionHeaders = {
-    ...baseHeaders,
+    ...jsonPostHeaders,
     ...headers,
     "mcp-session-id": sessionId,
     "mcp-protocol-version": legacyVersion

@@ -8,16 +8,14 @@
 import { request as httpRequest } from "node:http"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Gateway, startGateway } from "../support/gateway.ts"
-import { headersFor } from "../support/mcpClients.ts"
-
-const jsonHeaders = { "content-type": "application/json", accept: "application/json, text/event-stream" }
+import { devHeadersOf, jsonPostHeaders } from "../support/mcpClients.ts"
 
 let gateway: Gateway
 let auth: Record<string, string>
 let sessionId = ""
 
 const post = (body: string, extra: Record<string, string> = {}) =>
-  fetch(gateway.mcpUrl, { method: "POST", headers: { ...jsonHeaders, ...auth, ...extra }, body })
+  fetch(gateway.mcpUrl, { method: "POST", headers: { ...jsonPostHeaders, ...auth, ...extra }, body })
 
 /** The JSON-RPC message of a 2025-era answer (plain JSON, or the SSE `data:` event after the empty priming event). */
 const messageOf = async (response: Response) => {
@@ -45,7 +43,7 @@ const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a -
 
 beforeAll(async () => {
   gateway = await startGateway()
-  auth = headersFor({ token: gateway.devToken ?? "", spaceId: gateway.devSpaceId ?? "" })
+  auth = devHeadersOf(gateway)
   const response = await post(JSON.stringify({
     jsonrpc: "2.0",
     id: 1,
@@ -123,7 +121,7 @@ describe("hostile input (trial regressions)", () => {
         port: url.port,
         path: url.pathname,
         method: "POST",
-        headers: { ...jsonHeaders, ...auth }
+        headers: { ...jsonPostHeaders, ...auth }
       }, (res) => {
         answered = true
         res.resume()

@@ -7,16 +7,14 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Gateway, startGateway } from "../support/gateway.ts"
-import { headersFor, structured } from "../support/mcpClients.ts"
-
-const jsonHeaders = { "content-type": "application/json", accept: "application/json, text/event-stream" }
+import { devHeadersOf, jsonPostHeaders, structured } from "../support/mcpClients.ts"
 
 let gateway: Gateway
 let auth: Record<string, string>
 
 beforeAll(async () => {
   gateway = await startGateway()
-  auth = headersFor({ token: gateway.devToken ?? "", spaceId: gateway.devSpaceId ?? "" })
+  auth = devHeadersOf(gateway)
 })
 afterAll(async () => {
   await gateway?.stop()
@@ -88,7 +86,7 @@ describe("plain answers (2025 sessions)", () => {
   it("leaves refusals to the SDK transport: unsupported protocol version, wrong Accept, closed session", async () => {
     const init = await fetch(gateway.mcpUrl, {
       method: "POST",
-      headers: { ...jsonHeaders, ...auth },
+      headers: { ...jsonPostHeaders, ...auth },
       body: JSON.stringify({
         jsonrpc: "2.0",
         id: 0,
@@ -98,7 +96,7 @@ describe("plain answers (2025 sessions)", () => {
     })
     const sessionId = init.headers.get("mcp-session-id") ?? ""
     await init.body?.cancel()
-    const session = { ...jsonHeaders, ...auth, "mcp-session-id": sessionId }
+    const session = { ...jsonPostHeaders, ...auth, "mcp-session-id": sessionId }
     const call = (headers: Record<string, string>) =>
       fetch(gateway.mcpUrl, {
         method: "POST",

@@ -5,16 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Gateway, startGateway } from "../support/gateway.ts"
-import { connectLegacy, headersFor } from "../support/mcpClients.ts"
-
-const jsonHeaders = { "content-type": "application/json", accept: "application/json, text/event-stream" }
+import { connectLegacy, devHeadersOf, jsonPostHeaders } from "../support/mcpClients.ts"
 
 let gateway: Gateway
 let auth: Record<string, string>
 
 beforeAll(async () => {
   gateway = await startGateway()
-  auth = headersFor({ token: gateway.devToken ?? "", spaceId: gateway.devSpaceId ?? "" })
+  auth = devHeadersOf(gateway)
 })
 afterAll(async () => {
   await gateway?.stop()
@@ -25,7 +23,7 @@ describe("protocol edges", () => {
     const batch = [{ jsonrpc: "2.0", id: 1, method: "ping" }, { jsonrpc: "2.0", id: 2, method: "ping" }]
     const response = await fetch(gateway.mcpUrl, {
       method: "POST",
-      headers: { ...jsonHeaders, ...auth, "mcp-protocol-version": "2025-11-25" },
+      headers: { ...jsonPostHeaders, ...auth, "mcp-protocol-version": "2025-11-25" },
       body: JSON.stringify(batch)
     })
     expect(response.status).toBe(400)

@@ -11,10 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type GatewayCluster, startGatewayCluster } from "../../scripts/gatewayCluster.ts"
 import { bunBin, repoRoot } from "../../scripts/gatewayProcess.ts"
 import { type DevUser, registerUser } from "../support/devUsers.ts"
-import { connectLegacy, connectModern, headersFor, structured } from "../support/mcpClients.ts"
+import { connectLegacy, connectModern, headersFor, jsonPostHeaders, structured } from "../support/mcpClients.ts"
 
 const credentialsOf = (user: DevUser) => ({ token: user.accessToken, spaceId: user.personalSpaceId })
-const jsonHeaders = { "content-type": "application/json", accept: "application/json, text/event-stream" }
 
 let cluster: GatewayCluster
 
@@ -38,7 +37,7 @@ const rawPost = (url: string, user: DevUser, body: unknown, sessionId?: string) 
   fetch(url, {
     method: "POST",
     headers: {
-      ...jsonHeaders,
+      ...jsonPostHeaders,
       ...headersFor(credentialsOf(user)),
       ...(sessionId === undefined ? {} : { "mcp-session-id": sessionId })
     },

@@ -15,6 +15,17 @@ export const headersFor = (credentials: Credentials): Record<string, string> => 
   "x-mana-space": credentials.spaceId
 })
 
+/** The credentials of the dev user a local-mode gateway prints on start. */
+export const devHeadersOf = (
+  gateway: { readonly devToken?: string | undefined; readonly devSpaceId?: string | undefined }
+) => headersFor({ token: gateway.devToken ?? "", spaceId: gateway.devSpaceId ?? "" })
+
+/** The content negotiation headers of a raw JSON-RPC POST to `/mcp`. */
+export const jsonPostHeaders = {
+  "content-type": "application/json",
+  accept: "application/json, text/event-stream"
+} as const
+
 export const connectLegacy = async (
   mcpUrl: string,
   credentials: Credentials,
