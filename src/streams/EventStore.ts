@@ -52,9 +52,12 @@ export interface EventStoreLimits {
   readonly ttl: Duration.Duration
 }
 
+/** Streams kept per session (also how many local stream ids the SDK adapter remembers per session). */
+export const streamsPerSession = 64
+
 export const eventStoreLimits = (config: { readonly sessionIdleTimeout: Duration.Duration }): EventStoreLimits => ({
   eventsPerStream: 256,
-  streamsPerSession: 64,
+  streamsPerSession,
   sessions: 10_000,
   ttl: config.sessionIdleTimeout
 })

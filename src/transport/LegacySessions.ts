@@ -11,12 +11,7 @@
  * rebuilds it through the same path another instance would use. It stays an active session
  * (gauge, idle expiry, DELETE, per-user cap) throughout.
  */
-import {
-  type AuthInfo,
-  type JSONRPCMessage,
-  type Server,
-  WebStandardStreamableHTTPServerTransport
-} from "@modelcontextprotocol/server"
+import { type AuthInfo, type Server, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server"
 import { Clock, Deferred, Duration, Effect, FiberId, Option, Schedule } from "effect"
 import { ManaConfig } from "../config/Config.ts"
 import { Metrics } from "../observability/Metrics.ts"
@@ -27,6 +22,7 @@ import type { StateStoreUnavailable } from "../state/StateStoreUnavailable.ts"
 import { EventStore } from "../streams/EventStore.ts"
 import { collectGarbage } from "./collectGarbage.ts"
 import { errorResponse } from "./httpResponses.ts"
+import { isMessage } from "./jsonRpc.ts"
 import { responseOwner, RoutedTransport } from "./RoutedTransport.ts"
 import { makeSdkEventStore, type SessionEventStore } from "./sdkEventStore.ts"
 import { handshakeOf, logLevelOf, RebuildFailed, replayHandshake } from "./sessionRebuild.ts"
@@ -95,9 +91,6 @@ const rebuildFailed = (_: RebuildFailed) =>
     {},
     { "retry-after": "1" }
   )
-
-const isMessage = (value: unknown): value is JSONRPCMessage =>
-  typeof value === "object" && value !== null && (value as { jsonrpc?: unknown }).jsonrpc === "2.0"
 
 /** `response` with a body that calls `onEnd` once, when the client has read it all or gone away. */
 const onBodyEnd = (response: Response, onEnd: () => void): Response => {

@@ -19,6 +19,7 @@ import type {
   TransportSendOptions,
   WebStandardStreamableHTTPServerTransport
 } from "@modelcontextprotocol/server"
+import { isRecord, isRequestId, type RequestId } from "./jsonRpc.ts"
 import { isPlainRequest, PlainAnswers } from "./plainAnswers.ts"
 
 const separator = "~"
@@ -31,12 +32,6 @@ export const responseOwner = (message: unknown): string | undefined => {
   const at = id.indexOf(separator)
   return at > 0 ? id.slice(0, at) : undefined
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null
-
-type RequestId = string | number
-
-const isRequestId = (value: unknown): value is RequestId => typeof value === "string" || typeof value === "number"
 
 /** The request a `notifications/cancelled` names, if the message is one. */
 const cancelledRequest = (message: JSONRPCMessage): RequestId | undefined =>

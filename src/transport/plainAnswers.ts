@@ -11,8 +11,7 @@
  */
 import type { JSONRPCMessage, JSONRPCRequest } from "@modelcontextprotocol/server"
 import type { PolicyHint } from "../tools/ToolSpec.ts"
-
-type RequestId = string | number
+import { isRecord, isRequestId, type RequestId, toolCallName } from "./jsonRpc.ts"
 
 interface Waiting {
   readonly resolve: (response: Response) => void
@@ -22,11 +21,6 @@ interface Waiting {
   /** The client went away: what the call still sends is dropped. */
   gone: boolean
 }
-
-const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-
-const isRequestId = (value: unknown): value is RequestId => typeof value === "string" || typeof value === "number"
 
 /** Methods whose answer only reads: safe to repeat, never a question back to the client. */
 const plainMethods = new Set(["ping", "tools/list", "prompts/list", "resources/list", "resources/templates/list"])
@@ -39,9 +33,8 @@ const plainMethods = new Set(["ping", "tools/list", "prompts/list", "resources/l
 export const answersPlainly = (body: unknown, hintOf: (tool: string) => PolicyHint | undefined): boolean => {
   if (!isRecord(body) || typeof body["method"] !== "string") return false
   if (plainMethods.has(body["method"])) return true
-  if (body["method"] !== "tools/call") return false
-  const params = body["params"]
-  return isRecord(params) && typeof params["name"] === "string" && hintOf(params["name"]) === "read"
+  const name = toolCallName(body)
+  return name !== undefined && hintOf(name) === "read"
 }
 
 /**

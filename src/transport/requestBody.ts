@@ -4,47 +4,14 @@
  * transports would give: 415 for a non-JSON media type, 413 over the bound, 400 with a JSON-RPC
  * parse error for invalid JSON. The bound holds while the body streams in, chunked bodies included.
  */
-import { isJsonContentType } from "@modelcontextprotocol/server"
+import { DEFAULT_MAX_REQUEST_BODY_SIZE, isJsonContentType, readRequestBody } from "@modelcontextprotocol/server"
 import { Effect, Either } from "effect"
 import { errorResponse, jsonResponse } from "./httpResponses.ts"
 
-export const maxRequestBodySize = 4 * 1024 * 1024
+export const maxRequestBodySize = DEFAULT_MAX_REQUEST_BODY_SIZE
 
 const parseError = (message: string) =>
   jsonResponse(400, { jsonrpc: "2.0", id: null, error: { code: -32700, message } })
-
-type BoundedRead =
-  | { readonly _tag: "Body"; readonly bytes: Uint8Array }
-  | { readonly _tag: "TooLarge" }
-
-/**
- * Reads the body chunk by chunk and stops at the bound, so a chunked upload without
- * `Content-Length` (or one that lies about it) never costs more than `max` bytes of memory.
- */
-const readBounded = async (body: ReadableStream<Uint8Array> | null, max: number): Promise<BoundedRead> => {
-  if (body === null) return { _tag: "Body", bytes: new Uint8Array(0) }
-  const reader = body.getReader()
-  const chunks: Array<Uint8Array> = []
-  let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    total += value.byteLength
-    if (total > max) {
-      await reader.cancel().catch(() => undefined)
-      return { _tag: "TooLarge" }
-    }
-    chunks.push(value)
-  }
-  if (chunks.length === 1) return { _tag: "Body", bytes: chunks[0]! }
-  const bytes = new Uint8Array(total)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return { _tag: "Body", bytes }
-}
 
 export const readJsonBody = (request: Request): Effect.Effect<unknown, Response> =>
   Effect.gen(function*() {
@@ -60,12 +27,18 @@ export const readJsonBody = (request: Request): Effect.Effect<unknown, Response>
       `Request bodies are limited to ${maxRequestBodySize} bytes`
     )
     if (declared > maxRequestBodySize) return yield* Effect.fail(tooLarge)
+    // The SDK's bounded read stops at the bound, so a chunked upload without `Content-Length` (or
+    // one that lies about it) never costs more than the bound; the rest of the body is cancelled.
     const read = yield* Effect.tryPromise({
-      try: () => readBounded(request.body, maxRequestBodySize),
+      try: async () => {
+        const read = await readRequestBody(request, maxRequestBodySize)
+        if (read.tooLarge) await request.body?.cancel().catch(() => undefined)
+        return read
+      },
       catch: () => errorResponse(400, "bad_request", "The request body could not be read")
     })
-    if (read._tag === "TooLarge") return yield* Effect.fail(tooLarge)
-    const text = new TextDecoder().decode(read.bytes)
+    if (read.tooLarge) return yield* Effect.fail(tooLarge)
+    const text = read.text
     return yield* Either.try({
       try: (): unknown => JSON.parse(text),
       catch: () => parseError("Parse error: the body is not valid JSON")

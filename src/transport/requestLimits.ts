@@ -5,8 +5,9 @@
  * more than a few dozen properties; counting stops at the bound, so the check costs O(bound).
  */
 import { jsonResponse } from "./httpResponses.ts"
+import { isRecord, isRequestId } from "./jsonRpc.ts"
 
-export const maxArgumentProperties = 1000
+const maxArgumentProperties = 1000
 
 /** The protocol versions that had JSON-RPC batches; 2025-06-18 removed them. */
 const batchingVersions = new Set(["2024-11-05", "2025-03-26"])
@@ -31,9 +32,6 @@ export const refuseBatch = (request: Request, body: unknown): Response | undefin
   })
 }
 
-const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-
 /** True when `value` has more than `max` own enumerable keys; stops counting at `max + 1`. */
 const hasMoreKeysThan = (value: Readonly<Record<string, unknown>>, max: number) => {
   let count = 0
@@ -51,7 +49,7 @@ const oversized = (message: unknown) => {
 
 const idOf = (message: unknown) => {
   const id = isRecord(message) ? message["id"] : undefined
-  return typeof id === "string" || typeof id === "number" ? id : null
+  return isRequestId(id) ? id : null
 }
 
 /**

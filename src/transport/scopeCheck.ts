@@ -7,15 +7,7 @@
  */
 import { type ManaScope, scopeForHint } from "../auth/scopes.ts"
 import type { PolicyHint } from "../tools/ToolSpec.ts"
-
-const toolCallName = (message: unknown): string | undefined => {
-  if (typeof message !== "object" || message === null || !("method" in message)) return undefined
-  if (message.method !== "tools/call" || !("params" in message)) return undefined
-  const params = message.params
-  return typeof params === "object" && params !== null && "name" in params && typeof params.name === "string"
-    ? params.name
-    : undefined
-}
+import { toolCallName } from "./jsonRpc.ts"
 
 /**
  * The first scope a JSON-RPC body (one message or a batch) needs that `granted` lacks.

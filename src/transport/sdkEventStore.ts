@@ -10,7 +10,8 @@
  */
 import type { EventStore as SdkEventStore, JSONRPCMessage } from "@modelcontextprotocol/server"
 import { Clock, Effect, Runtime } from "effect"
-import type { EventStoreShape } from "../streams/EventStore.ts"
+import { type EventStoreShape, streamsPerSession } from "../streams/EventStore.ts"
+import { isMessage } from "./jsonRpc.ts"
 
 export interface SessionEventStore extends SdkEventStore {
   /** While true (the handshake replayed to rebuild a session), events are not stored. */
@@ -28,13 +29,10 @@ const standaloneStreamId = "_GET_stream"
 
 /**
  * Local stream ids remembered per session: as many as the EventStore keeps streams per session
- * (docs: `streamsPerSession`), so a long-lived busy session does not grow without bound. A resume
+ * (`streamsPerSession`), so a long-lived busy session does not grow without bound. A resume
  * of a stream forgotten here still replays what is stored; it only polls as for a foreign stream.
  */
-export const localStreamsKept = 64
-
-const isMessage = (value: unknown): value is JSONRPCMessage =>
-  typeof value === "object" && value !== null && (value as { jsonrpc?: unknown }).jsonrpc === "2.0"
+export const localStreamsKept = streamsPerSession
 
 const isResponse = (message: JSONRPCMessage) => !("method" in message) && "id" in message
 
