@@ -81,30 +81,15 @@ const keyAndRecords = (app: string, table: EncryptedFields) =>
     return { caller, key, records }
   })
 
-/**
- * The read every encrypted list or search tool does: the caller's key first (a zero-knowledge
- * user fails before any sync traffic), the live records of `table`, only those `keep` accepts on
- * their plaintext fields (so filtered-out records cost no decryption), decrypted one by one.
- */
-export const readDecrypted = (
-  app: string,
-  table: EncryptedFields,
-  keep: (data: Readonly<Record<string, unknown>>) => boolean
-) =>
-  Effect.flatMap(keyAndRecords(app, table), ({ caller, key, records }) =>
-    decryptRecords(
-      key,
-      records.filter((record) => keep(record.data)),
-      table.fields,
-      caller.principal.userId
-    ))
-
 /** Queries remembered per records state and key; the oldest is dropped beyond this. */
 const queriesPerState = 32
 
 /**
- * `readDecrypted` followed by `derive` (filter, sort, page, summarise), remembered per (records
- * state, master key, query) while the table is unchanged: the read cache hands out the same
+ * The read every encrypted list or search tool does — the caller's key first (a zero-knowledge user
+ * fails before any sync traffic), the live records of `table`, only those `keep` accepts on their
+ * plaintext fields (so filtered-out records cost no decryption), decrypted one by one — followed by
+ * `derive` (filter, sort, page, summarise), remembered per (records state, master key, query)
+ * while the table is unchanged: the read cache hands out the same
  * records array until then, so a repeated list returns the very same output object (whose text
  * the tool layer has already serialised) without decrypting or sorting again. Both keys are held
  * weakly: a result lives no longer than the records state and the master key it came from (the

@@ -3,11 +3,14 @@
  * and tags (all plaintext, so filtered before decryption), paged, with content previews.
  */
 import { Effect, Schema } from "effect"
+import { rememberDecryptedDerivation } from "../decryptRecords.ts"
 import { calendarDate, flagOffByDefault, tags } from "../fields/index.ts"
 import { pageFields, paginate } from "../paging.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { journalTable, Mood, summarizeEntry } from "./Entry.ts"
-import { EntriesPage, readEntries } from "./readEntries.ts"
+import { journalApp, journalTable, Mood, summarizeEntry } from "./Entry.ts"
+import { entriesOf, EntriesPage } from "./readEntries.ts"
+
+const listPage = rememberDecryptedDerivation<typeof EntriesPage.Type>()
 
 const defaultPage = 20
 const maxPage = 100
@@ -53,10 +56,16 @@ export const list = defineTool({
   output: EntriesPage,
   encryptedFields: journalTable,
   handler: (input) =>
-    Effect.gen(function*() {
-      const { entries, unreadable } = yield* readEntries(plaintextFilter(input))
+    listPage(journalApp, journalTable, plaintextFilter(input), JSON.stringify(input), ({ readable, unreadable }) => {
       const { cursor: _cursor, limit: _limit, ...filters } = input
-      const page = yield* paginate("journal.list", entries, input, filters)
-      return { entries: page.items.map(summarizeEntry), unreadable, nextCursor: page.nextCursor, total: page.total }
+      return Effect.map(
+        paginate("journal.list", entriesOf(readable), input, filters),
+        (page) => ({
+          entries: page.items.map(summarizeEntry),
+          unreadable,
+          nextCursor: page.nextCursor,
+          total: page.total
+        })
+      )
     })
 })

@@ -1,11 +1,14 @@
 /**
- * The decrypted journal entries of the active space for `journal.list` and `journal.search`,
- * newest first. A plaintext pre-filter (date range, mood, tags) runs before decryption; an entry
- * that cannot be decrypted is reported in `unreadable` instead of failing the call.
+ * The shared read of `journal.list` and `journal.search`: the decrypted records as entries, newest
+ * first, and the page both answer with. Which records to decrypt is each tool's plaintext
+ * pre-filter; an entry that cannot be decrypted is reported in `unreadable` instead of failing the
+ * call (`rememberDecryptedDerivation`, which also remembers each tool's page per table state, key
+ * and input).
  */
-import { Effect, Option, Schema } from "effect"
-import { DecryptedPageInfo, readDecrypted } from "../decryptRecords.ts"
-import { EntrySummary, journalApp, journalTable, newestFirst, readEntry } from "./Entry.ts"
+import { Option, Schema } from "effect"
+import type { SyncRecord } from "../../sync/SyncClient.ts"
+import { DecryptedPageInfo } from "../decryptRecords.ts"
+import { EntrySummary, newestFirst, readEntry } from "./Entry.ts"
 
 /** What `journal.list` and `journal.search` answer: a page of entry summaries. */
 export const EntriesPage = Schema.Struct({
@@ -13,8 +16,5 @@ export const EntriesPage = Schema.Struct({
   ...DecryptedPageInfo
 })
 
-export const readEntries = (keep: (data: Readonly<Record<string, unknown>>) => boolean) =>
-  Effect.map(readDecrypted(journalApp, journalTable, keep), ({ readable, unreadable }) => ({
-    entries: readable.flatMap((record) => Option.toArray(readEntry(record.id, record.data))).sort(newestFirst),
-    unreadable
-  }))
+export const entriesOf = (readable: ReadonlyArray<SyncRecord>) =>
+  readable.flatMap((record) => Option.toArray(readEntry(record.id, record.data))).sort(newestFirst)

@@ -3,11 +3,14 @@
  * contains the query (case-insensitive), newest first, paged, with content previews.
  */
 import { Effect, Schema } from "effect"
+import { rememberDecryptedDerivation } from "../decryptRecords.ts"
 import { flagOffByDefault, text } from "../fields/index.ts"
 import { pageFields, paginate } from "../paging.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { journalTable, summarizeEntry } from "./Entry.ts"
-import { EntriesPage, readEntries } from "./readEntries.ts"
+import { journalApp, journalTable, summarizeEntry } from "./Entry.ts"
+import { entriesOf, EntriesPage } from "./readEntries.ts"
+
+const searchPage = rememberDecryptedDerivation<typeof EntriesPage.Type>()
 
 const defaultPage = 20
 const maxPage = 100
@@ -33,13 +36,25 @@ export const search = defineTool({
   output: EntriesPage,
   encryptedFields: journalTable,
   handler: (input) =>
-    Effect.gen(function*() {
-      const { entries, unreadable } = yield* readEntries((data) => input.includeArchived || data["isArchived"] !== true)
-      const needle = input.query.trim().toLowerCase()
-      const found = entries.filter((entry) =>
-        (entry.title ?? "").toLowerCase().includes(needle) || entry.content.toLowerCase().includes(needle)
-      )
-      const page = yield* paginate("journal.search", found, input, { q: needle, a: input.includeArchived })
-      return { entries: page.items.map(summarizeEntry), unreadable, nextCursor: page.nextCursor, total: page.total }
-    })
+    searchPage(
+      journalApp,
+      journalTable,
+      (data) => input.includeArchived || data["isArchived"] !== true,
+      JSON.stringify(input),
+      ({ readable, unreadable }) => {
+        const needle = input.query.trim().toLowerCase()
+        const found = entriesOf(readable).filter((entry) =>
+          (entry.title ?? "").toLowerCase().includes(needle) || entry.content.toLowerCase().includes(needle)
+        )
+        return Effect.map(
+          paginate("journal.search", found, input, { q: needle, a: input.includeArchived }),
+          (page) => ({
+            entries: page.items.map(summarizeEntry),
+            unreadable,
+            nextCursor: page.nextCursor,
+            total: page.total
+          })
+        )
+      }
+    )
 })

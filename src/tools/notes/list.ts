@@ -3,12 +3,15 @@
  * most recently updated — paged, with content previews.
  */
 import { Effect, Schema } from "effect"
+import { rememberDecryptedDerivation } from "../decryptRecords.ts"
 import { flagOffByDefault } from "../fields/index.ts"
 import { pageFields, paginate } from "../paging.ts"
 import { byLastTouched } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { type Note, notesTable, summarizeNote } from "./Note.ts"
-import { NotesPage, readNotes } from "./readNotes.ts"
+import { type Note, notesApp, notesTable, summarizeNote } from "./Note.ts"
+import { keepNotes, notesOf, NotesPage } from "./readNotes.ts"
+
+const listPage = rememberDecryptedDerivation<typeof NotesPage.Type>()
 
 const defaultPage = 20
 const maxPage = 100
@@ -31,11 +34,20 @@ export const list = defineTool({
   output: NotesPage,
   encryptedFields: notesTable,
   handler: (input) =>
-    Effect.gen(function*() {
-      const { notes, unreadable } = yield* readNotes(input.includeArchived)
-      const page = yield* paginate("notes.list", [...notes].sort(pinnedThenRecent), input, {
-        a: input.includeArchived
-      })
-      return { notes: page.items.map(summarizeNote), unreadable, nextCursor: page.nextCursor, total: page.total }
-    })
+    listPage(
+      notesApp,
+      notesTable,
+      keepNotes(input.includeArchived),
+      JSON.stringify(input),
+      ({ readable, unreadable }) =>
+        Effect.map(
+          paginate("notes.list", notesOf(readable).sort(pinnedThenRecent), input, { a: input.includeArchived }),
+          (page) => ({
+            notes: page.items.map(summarizeNote),
+            unreadable,
+            nextCursor: page.nextCursor,
+            total: page.total
+          })
+        )
+    )
 })

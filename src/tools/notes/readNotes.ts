@@ -1,11 +1,14 @@
 /**
- * The decrypted notes of the active space for `notes.list` and `notes.search`. `isArchived` is
- * plaintext, so archived notes are dropped before paying for decryption; a note that cannot be
- * decrypted is reported in `unreadable` instead of failing the call.
+ * The shared read of `notes.list` and `notes.search`: which records to decrypt (`isArchived` is
+ * plaintext, so archived notes are dropped before paying for decryption), the decrypted records as
+ * notes, and the page both answer with. A note that cannot be decrypted is reported in
+ * `unreadable` instead of failing the call (`rememberDecryptedDerivation`, which also remembers
+ * each tool's page per table state, key and input).
  */
-import { Effect, Option, Schema } from "effect"
-import { DecryptedPageInfo, readDecrypted } from "../decryptRecords.ts"
-import { notesApp, notesTable, NoteSummary, readNote } from "./Note.ts"
+import { Option, Schema } from "effect"
+import type { SyncRecord } from "../../sync/SyncClient.ts"
+import { DecryptedPageInfo } from "../decryptRecords.ts"
+import { NoteSummary, readNote } from "./Note.ts"
 
 /** What `notes.list` and `notes.search` answer: a page of note summaries. */
 export const NotesPage = Schema.Struct({
@@ -13,11 +16,8 @@ export const NotesPage = Schema.Struct({
   ...DecryptedPageInfo
 })
 
-export const readNotes = (includeArchived: boolean) =>
-  Effect.map(
-    readDecrypted(notesApp, notesTable, (data) => includeArchived || data["isArchived"] !== true),
-    ({ readable, unreadable }) => ({
-      notes: readable.flatMap((record) => Option.toArray(readNote(record.id, record.data))),
-      unreadable
-    })
-  )
+export const keepNotes = (includeArchived: boolean) => (data: Readonly<Record<string, unknown>>) =>
+  includeArchived || data["isArchived"] !== true
+
+export const notesOf = (readable: ReadonlyArray<SyncRecord>) =>
+  readable.flatMap((record) => Option.toArray(readNote(record.id, record.data)))

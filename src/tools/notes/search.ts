@@ -5,12 +5,15 @@
  * cannot be is reported in `unreadable` instead of failing the search.
  */
 import { Effect, Schema } from "effect"
+import { rememberDecryptedDerivation } from "../decryptRecords.ts"
 import { flagOffByDefault, text } from "../fields/index.ts"
 import { pageFields, paginate } from "../paging.ts"
 import { byLastTouched } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { notesTable, summarizeNote } from "./Note.ts"
-import { NotesPage, readNotes } from "./readNotes.ts"
+import { notesApp, notesTable, summarizeNote } from "./Note.ts"
+import { keepNotes, notesOf, NotesPage } from "./readNotes.ts"
+
+const searchPage = rememberDecryptedDerivation<typeof NotesPage.Type>()
 
 const defaultPage = 20
 const maxPage = 100
@@ -40,13 +43,25 @@ export const search = defineTool({
   output: NotesPage,
   encryptedFields: notesTable,
   handler: (input) =>
-    Effect.gen(function*() {
-      const { notes, unreadable } = yield* readNotes(input.includeArchived)
-      const needle = input.query.trim().toLowerCase()
-      const found = notes
-        .filter((note) => note.title.toLowerCase().includes(needle) || note.content.toLowerCase().includes(needle))
-        .sort(byLastTouched)
-      const page = yield* paginate("notes.search", found, input, { q: needle, a: input.includeArchived })
-      return { notes: page.items.map(summarizeNote), unreadable, nextCursor: page.nextCursor, total: page.total }
-    })
+    searchPage(
+      notesApp,
+      notesTable,
+      keepNotes(input.includeArchived),
+      JSON.stringify(input),
+      ({ readable, unreadable }) => {
+        const needle = input.query.trim().toLowerCase()
+        const found = notesOf(readable)
+          .filter((note) => note.title.toLowerCase().includes(needle) || note.content.toLowerCase().includes(needle))
+          .sort(byLastTouched)
+        return Effect.map(
+          paginate("notes.search", found, input, { q: needle, a: input.includeArchived }),
+          (page) => ({
+            notes: page.items.map(summarizeNote),
+            unreadable,
+            nextCursor: page.nextCursor,
+            total: page.total
+          })
+        )
+      }
+    )
 })
