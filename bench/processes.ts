@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn } from "node:child_process"
 import { readFileSync } from "node:fs"
-import { bunBin, repoRoot, signalGroup } from "../scripts/gatewayProcess.ts"
+import { bunBin, collectOutput, readyLine, repoRoot, signalGroup } from "../scripts/gatewayProcess.ts"
 
 const clockTicks = (() => {
   try {
@@ -37,37 +37,23 @@ export interface Peer {
 const readyPrefix = "PEER_READY "
 
 /** Starts the naive peer against the given upstreams and waits for its ready line. */
-export const startPeer = (authUrl: string, syncUrl: string): Promise<Peer> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(bunBin, ["bench/peerServer.ts"], {
-      cwd: repoRoot,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, PEER_AUTH_URL: authUrl, PEER_SYNC_URL: syncUrl }
-    })
-    let output = ""
-    const exited = new Promise<void>((done) => child.once("exit", () => done()))
-    const stop = async () => {
-      signalGroup(child, "SIGKILL")
-      await exited
-    }
-    const timer = setTimeout(() => {
-      void stop()
-      reject(new Error(`peer not ready:\n${output}`))
-    }, 30_000)
-    child.stderr.on("data", (chunk: Buffer) => {
-      output += chunk.toString()
-    })
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString()
-      const line = output.split("\n").find((candidate) => candidate.startsWith(readyPrefix))
-      if (line === undefined) return
-      clearTimeout(timer)
-      const ready = JSON.parse(line.slice(readyPrefix.length)) as { mcpUrl: string }
-      resolve({ mcpUrl: ready.mcpUrl, pid: child.pid, stop })
-    })
-    void exited.then(() => {
-      clearTimeout(timer)
-      reject(new Error(`peer exited before it was ready:\n${output}`))
-    })
+export const startPeer = async (authUrl: string, syncUrl: string): Promise<Peer> => {
+  const child = spawn(bunBin, ["bench/peerServer.ts"], {
+    cwd: repoRoot,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, PEER_AUTH_URL: authUrl, PEER_SYNC_URL: syncUrl }
   })
+  const output = collectOutput(child)
+  const exited = new Promise<void>((done) => child.once("exit", () => done()))
+  const stop = async () => {
+    signalGroup(child, "SIGKILL")
+    await exited
+  }
+  const line = await readyLine(child, readyPrefix, 30_000, "peer", output, exited).catch(async (error: unknown) => {
+    await stop()
+    throw error
+  })
+  const ready = JSON.parse(line) as { mcpUrl: string }
+  return { mcpUrl: ready.mcpUrl, pid: child.pid, stop }
+}

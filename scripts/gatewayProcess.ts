@@ -66,6 +66,63 @@ const groupGone = async (child: ChildProcess) => {
   signalGroup(child, "SIGKILL")
 }
 
+/**
+ * A child's stdout and stderr as one text. Chunks are joined only when asked: an `output += …`
+ * plus a rescan on every chunk made reading a busy gateway's audit lines quadratic, and that CPU
+ * was charged to whoever started it (the benchmarks' load generator).
+ */
+export const collectOutput = (child: ChildProcess): () => string => {
+  const chunks: Array<string> = []
+  let joinedCount = 0
+  const keep = (chunk: Buffer) => void chunks.push(chunk.toString())
+  child.stdout?.on("data", keep)
+  child.stderr?.on("data", keep)
+  return () => {
+    if (joinedCount !== chunks.length) {
+      const joined = chunks.join("")
+      chunks.length = 0
+      chunks.push(joined)
+      joinedCount = 1
+    }
+    return chunks[0] ?? ""
+  }
+}
+
+/**
+ * The text after `prefix` on the first stdout line that starts with it; stdout is scanned only
+ * until that line arrives. Rejects after `timeoutMs` or when the child exits first.
+ */
+export const readyLine = (
+  child: ChildProcess,
+  prefix: string,
+  timeoutMs: number,
+  what: string,
+  output: () => string,
+  exited: Promise<unknown>
+): Promise<string> =>
+  new Promise((resolve, reject) => {
+    let pending = ""
+    const timer = setTimeout(() => {
+      child.stdout?.off("data", scan)
+      reject(new Error(`${what} not ready after ${timeoutMs} ms:\n${output()}`))
+    }, timeoutMs)
+    function scan(chunk: Buffer) {
+      pending += chunk.toString()
+      const lines = pending.split("\n")
+      pending = lines.pop() ?? ""
+      const line = lines.find((candidate) => candidate.startsWith(prefix))
+      if (line === undefined) return
+      clearTimeout(timer)
+      child.stdout?.off("data", scan)
+      resolve(line.slice(prefix.length))
+    }
+    child.stdout?.on("data", scan)
+    void exited.then((code) => {
+      clearTimeout(timer)
+      reject(new Error(`${what} exited (${String(code)}) before it was ready:\n${output()}`))
+    })
+  })
+
 export const startGateway = async (
   env: Record<string, string> = {},
   options: GatewayOptions = {}
@@ -89,22 +146,7 @@ export const startGateway = async (
       ...env
     }
   })
-  // Chunks, joined only when asked: an `output += …` plus a rescan on every chunk made reading a
-  // busy gateway's audit lines quadratic, and that CPU was charged to whoever started it (the
-  // benchmarks' load generator).
-  const chunks: Array<string> = []
-  let joined = ""
-  let joinedCount = 0
-  const output = () => {
-    if (joinedCount !== chunks.length) {
-      joined = chunks.join("")
-      chunks.length = 0
-      chunks.push(joined)
-      joinedCount = 1
-    }
-    return joined
-  }
-  let ready = false
+  const output = collectOutput(child)
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
   const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
     signalGroup(child, signal)
@@ -113,33 +155,15 @@ export const startGateway = async (
     if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true })
     return code
   }
-  const info = await new Promise<ReadyInfo>((resolve, reject) => {
-    const timeoutMs = options.readyTimeoutMs ?? 60_000
-    const timer = setTimeout(
-      () => reject(new Error(`gateway not ready after ${timeoutMs} ms:\n${output()}`)),
-      timeoutMs
-    )
-    child.stdout?.on("data", (chunk: Buffer) => {
-      chunks.push(chunk.toString())
-      if (ready) return
-      const line = output().split("\n").find((candidate) => candidate.startsWith(readyPrefix))
-      if (line === undefined) return
-      ready = true
-      clearTimeout(timer)
-      const decoded = Schema.decodeUnknownEither(ReadyLine)(line.slice(readyPrefix.length))
-      if (Either.isRight(decoded)) resolve(decoded.right)
-      else reject(new Error(`unreadable ready line: ${line.slice(0, 200)}`))
+  const info = await readyLine(child, readyPrefix, options.readyTimeoutMs ?? 60_000, "gateway", output, exited)
+    .then((line) => {
+      const decoded = Schema.decodeUnknownEither(ReadyLine)(line)
+      if (Either.isLeft(decoded)) throw new Error(`unreadable ready line: ${line.slice(0, 200)}`)
+      return decoded.right
     })
-    child.stderr?.on("data", (chunk: Buffer) => {
-      chunks.push(chunk.toString())
+    .catch(async (error: unknown) => {
+      await stop("SIGKILL")
+      throw error
     })
-    void exited.then((code) => {
-      clearTimeout(timer)
-      reject(new Error(`gateway exited (${code}) before it was ready:\n${output()}`))
-    })
-  }).catch(async (error: unknown) => {
-    await stop("SIGKILL")
-    throw error
-  })
   return { ...info, dataDir, pid: child.pid, output, stop }
 }
