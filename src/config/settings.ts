@@ -68,15 +68,18 @@ export const duration: Parse<Duration.Duration> = (raw) => {
   })
 }
 
+/** `0`, `0s`, `0ms`, …: a zero duration, read as "none" by the two parsers below. */
+const zeroDuration = /^0+\s*(ms|s|m|h)?$/
+
 /** `duration`, or `0` (also `0s`, `0ms`) for "none". */
 export const durationOrZero: Parse<Duration.Duration> = (raw) =>
-  /^0+\s*(ms|s|m|h)?$/.test(raw)
+  zeroDuration.test(raw)
     ? Either.right(Duration.zero)
     : Either.mapLeft(duration(raw), () => "0, or a duration such as 500ms, 2s or \"1 second\"")
 
 /** A duration, or `off` (also `0`, `0s`) for a feature that can be turned off: `None`. */
 export const durationOrOff: Parse<Option.Option<Duration.Duration>> = (raw) => {
-  if (raw === "off" || /^0+\s*(ms|s|m|h)?$/.test(raw)) return Either.right(Option.none())
+  if (raw === "off" || zeroDuration.test(raw)) return Either.right(Option.none())
   return Either.match(duration(raw), {
     onLeft: (accepted) => Either.left(`${accepted}, or off (also 0)`),
     onRight: (value) => Either.right(Option.some(value))

@@ -17,8 +17,6 @@ export type Confirmation =
   /** The user answered a prompt about exactly this call (its signed state verified). */
   | { readonly _tag: "Answered"; readonly answer: ConfirmationAnswer }
 
-export const cannotAsk: Confirmation = { _tag: "CannotAsk" }
-
 /** Enforce mode would deny this destructive call, but the user can be asked instead. */
 export class ConfirmationNeeded extends Data.TaggedError("ConfirmationNeeded")<{ readonly tool: string }> {}
 

@@ -10,7 +10,7 @@ import type { CallerShape } from "../domain/Caller.ts"
 import { Ids } from "../domain/Ids.ts"
 import { noteWritten } from "../observability/audit/writtenRecords.ts"
 import { withChildSpan } from "../observability/tracing/childSpan.ts"
-import { type FoldedRecord, visibleIn } from "./fold.ts"
+import { type FoldedRecord, type ReadScope, visibleIn } from "./fold.ts"
 import { ReadCache } from "./ReadCache.ts"
 import type { OutgoingChange, SyncClientShape, SyncRecord } from "./SyncClient.ts"
 import { type SyncError, SyncUnavailable } from "./SyncErrors.ts"
@@ -33,6 +33,16 @@ const isTransient = (error: SyncError) => error._tag === "SyncUnavailable"
 
 /** Whether the active space is the caller's personal space (the transport fills `personalSpaceId`). */
 const isPersonalSpace = (caller: CallerShape): boolean => caller.personalSpaceId === caller.spaceId
+
+/** What `caller` may see of a table: its space, and whether that is its personal space. */
+const scopeOf = (caller: CallerShape): ReadScope => ({
+  userId: caller.principal.userId,
+  spaceId: caller.spaceId,
+  personal: isPersonalSpace(caller)
+})
+
+const visibleRecords = (records: ReadonlyArray<FoldedRecord>, scope: ReadScope): ReadonlyArray<SyncRecord> =>
+  records.filter((record) => visibleIn(record, scope)).map(({ data, id }) => ({ id, data }))
 
 const nowIso = Effect.map(Clock.currentTimeMillis, (millis) => DateTime.formatIso(DateTime.unsafeMake(millis)))
 
@@ -81,7 +91,7 @@ export const makeSyncClient = (transport: SyncTransport) =>
     // outputs, decrypted records) can key on its identity. Keyed weakly: nothing outlives the cache.
     const views = new WeakMap<ReadonlyArray<FoldedRecord>, Map<string, ReadonlyArray<SyncRecord>>>()
     const visibleTo = (caller: CallerShape, records: ReadonlyArray<FoldedRecord>): ReadonlyArray<SyncRecord> => {
-      const scope = { userId: caller.principal.userId, spaceId: caller.spaceId, personal: isPersonalSpace(caller) }
+      const scope = scopeOf(caller)
       const scopeKey = `${scope.userId}\u0000${scope.spaceId}\u0000${scope.personal}`
       let byScope = views.get(records)
       if (byScope === undefined) {
@@ -90,7 +100,7 @@ export const makeSyncClient = (transport: SyncTransport) =>
       }
       let visible = byScope.get(scopeKey)
       if (visible === undefined) {
-        visible = records.filter((record) => visibleIn(record, scope)).map(({ data, id }) => ({ id, data }))
+        visible = visibleRecords(records, scope)
         byScope.set(scopeKey, visible)
       }
       return visible
@@ -110,10 +120,7 @@ export const makeSyncClient = (transport: SyncTransport) =>
         { userId: caller.principal.userId, app, table },
         (since) => transport.pull({ caller, app, table, since, clientId: readerId })
       ).pipe(
-        Effect.map((records) => {
-          const scope = { userId: caller.principal.userId, spaceId: caller.spaceId, personal: isPersonalSpace(caller) }
-          return records.filter((record) => visibleIn(record, scope)).map(({ data, id }) => ({ id, data }))
-        }),
+        Effect.map((records) => visibleRecords(records, scopeOf(caller))),
         withChildSpan("SyncClient.readTrash", { attributes: { app, table } })
       )
 

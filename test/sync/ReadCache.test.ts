@@ -97,6 +97,17 @@ const gated = (pull: PullPage) =>
     }
   })
 
+/** A cache whose first read of `key` (over a one-row server) is in flight, held at the gate. */
+const firstReadInFlight = (options: Partial<ReadCacheOptions> = {}, fence?: WriteFenceShape) =>
+  Effect.gen(function*() {
+    const { cache, server } = yield* setup(options, fence)
+    yield* server.add(T0 - 60 * SECOND, "a")
+    const g = yield* gated(server.pull)
+    const first = yield* Effect.fork(cache.read(key, g.pull))
+    yield* g.untilStarted(1)
+    return { cache, server, g, first }
+  })
+
 /** A fence in a shared store that is down: every look and every move fails. */
 const unreachableFence: WriteFenceShape = {
   advance: () => Effect.fail(new StateStoreUnavailable({ store: "write-fence" })),
@@ -187,11 +198,7 @@ describe("ReadCache", () => {
   describe("single-flight", () => {
     it.effect("concurrent reads of one key share one in-flight pull", () =>
       Effect.gen(function*() {
-        const { cache, server } = yield* setup()
-        yield* server.add(T0 - 60 * SECOND, "a")
-        const g = yield* gated(server.pull)
-        const first = yield* Effect.fork(cache.read(key, g.pull))
-        yield* g.untilStarted(1)
+        const { cache, server, g, first } = yield* firstReadInFlight()
         const others = yield* Effect.fork(Effect.all([cache.read(key, g.pull), cache.read(key, g.pull)], {
           concurrency: 2
         }))
@@ -225,11 +232,7 @@ describe("ReadCache", () => {
 
     it.effect("a write to another table does not stop reads from sharing a pull", () =>
       Effect.gen(function*() {
-        const { cache, server } = yield* setup()
-        yield* server.add(T0 - 60 * SECOND, "a")
-        const g = yield* gated(server.pull)
-        const first = yield* Effect.fork(cache.read(key, g.pull))
-        yield* g.untilStarted(1)
+        const { cache, g, first } = yield* firstReadInFlight()
         yield* cache.noteWrite("todo", "tasks")
         const second = yield* Effect.fork(cache.read(key, g.pull))
         yield* g.settle
@@ -241,11 +244,7 @@ describe("ReadCache", () => {
 
     it.effect("a reader whose shared pull's owner is interrupted pulls for itself", () =>
       Effect.gen(function*() {
-        const { cache, server } = yield* setup()
-        yield* server.add(T0 - 60 * SECOND, "a")
-        const g = yield* gated(server.pull)
-        const owner = yield* Effect.fork(cache.read(key, g.pull))
-        yield* g.untilStarted(1)
+        const { cache, g, first: owner } = yield* firstReadInFlight()
         const joiner = yield* Effect.fork(cache.read(key, g.pull))
         yield* Effect.yieldNow()
         yield* Fiber.interrupt(owner)
@@ -326,11 +325,7 @@ describe("ReadCache", () => {
 
     it.effect("the window counts from when the pull started, not when it ended", () =>
       Effect.gen(function*() {
-        const { cache, server } = yield* setup(fresh)
-        yield* server.add(T0 - 60 * SECOND, "a")
-        const g = yield* gated(server.pull)
-        const first = yield* Effect.fork(cache.read(key, g.pull))
-        yield* g.untilStarted(1)
+        const { cache, g, first } = yield* firstReadInFlight(fresh)
         yield* TestClock.adjust("900 millis")
         yield* g.release
         yield* Fiber.join(first)
@@ -341,11 +336,7 @@ describe("ReadCache", () => {
 
     it.effect("concurrent reads share one pull, and reads after it reuse its state", () =>
       Effect.gen(function*() {
-        const { cache, server } = yield* setup(fresh)
-        yield* server.add(T0 - 60 * SECOND, "a")
-        const g = yield* gated(server.pull)
-        const first = yield* Effect.fork(cache.read(key, g.pull))
-        yield* g.untilStarted(1)
+        const { cache, g, first } = yield* firstReadInFlight(fresh)
         const others = yield* Effect.fork(
           Effect.all([cache.read(key, g.pull), cache.read(key, g.pull)], { concurrency: 2 })
         )
@@ -380,11 +371,7 @@ describe("ReadCache", () => {
 
     it.effect("a fence that cannot be read (store down) means a pull on every read, none shared", () =>
       Effect.gen(function*() {
-        const { cache, server } = yield* setup(fresh, unreachableFence)
-        yield* server.add(T0 - 60 * SECOND, "a")
-        const g = yield* gated(server.pull)
-        const first = yield* Effect.fork(cache.read(key, g.pull))
-        yield* g.untilStarted(1)
+        const { cache, server, g, first } = yield* firstReadInFlight(fresh, unreachableFence)
         const second = yield* Effect.fork(cache.read(key, g.pull))
         yield* g.settle
         yield* g.release

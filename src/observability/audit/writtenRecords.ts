@@ -23,12 +23,3 @@ export const noteWritten = (records: ReadonlyArray<WrittenRecord>): Effect.Effec
   Effect.map(Effect.serviceOption(WrittenRecords), (collector) => {
     if (collector._tag === "Some") collector.value.push(...records)
   })
-
-/** Runs `effect` with a fresh collector; `written` reads what it noted so far, whatever the outcome. */
-export const withWrittenRecords = <A, E, R>(
-  f: (written: () => ReadonlyArray<WrittenRecord>) => Effect.Effect<A, E, R>
-): Effect.Effect<A, E, Exclude<R, WrittenRecords>> =>
-  Effect.suspend(() => {
-    const collector: Array<WrittenRecord> = []
-    return Effect.provideService(f(() => collector), WrittenRecords, collector)
-  })

@@ -36,7 +36,7 @@ const placement = (caller: CallerShape): {
 /**
  * Opens the tool call's span and hands it to `evaluate`, which must make it the parent of its
  * work (`Effect.withParentSpan`, or the span as `Tracer.ParentSpan` in a context it provides
- * anyway): `withToolSpan` does that for an effect as is.
+ * anyway).
  */
 export const useToolSpan = <A, E, R>(
   toolName: string,
@@ -59,8 +59,3 @@ export const useToolSpan = <A, E, R>(
     }
   }, evaluate)
 }
-
-export const withToolSpan = (toolName: string, caller: CallerShape) =>
-<A, E, R>(
-  effect: Effect.Effect<A, E, R>
-): Effect.Effect<A, E, R> => useToolSpan(toolName, caller, (span) => Effect.withParentSpan(effect, span))
