@@ -10,6 +10,7 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { track } from "../test/harness/trackedProcesses.ts"
 
 export const repoRoot = join(import.meta.dirname, "..")
 export const bunBin = join(repoRoot, "node_modules", ".bin", "bun")
@@ -131,7 +132,7 @@ export const startGateway = async (
   const [command, args] = options.direct === true
     ? [bunBin, [...(options.bunArgs ?? []), "src/main.ts"]] :
     ["npm", ["start", "--silent"]]
-  const child = spawn(command, args, {
+  const child = track(spawn(command, args, {
     cwd: options.root ?? repoRoot,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -145,7 +146,7 @@ export const startGateway = async (
       MANA_SYNC_URL: "",
       ...env
     }
-  })
+  }))
   const output = collectOutput(child)
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
   const stop = async (signal: NodeJS.Signals = "SIGTERM") => {

@@ -9,6 +9,8 @@ import { mkdtempSync } from "node:fs"
 import { createServer, Socket } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { redisServerBinary, requireBinary } from "../test/harness/systemBinaries.ts"
+import { track } from "../test/harness/trackedProcesses.ts"
 
 export interface RedisServer {
   readonly url: string
@@ -43,8 +45,10 @@ const answersPing = (port: number) =>
     socket.once("data", (data) => done(data.toString().startsWith("+PONG")))
   })
 
-const waitFor = async (condition: () => Promise<boolean>, what: string) => {
+const waitFor = async (condition: () => Promise<boolean>, what: string, failed?: () => Error | undefined) => {
   for (let attempt = 0; attempt < 200; attempt++) {
+    const failure = failed?.()
+    if (failure !== undefined) throw failure
     if (await condition()) return
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
@@ -61,9 +65,11 @@ export const startRedisServer = async (options: { readonly persistent?: boolean 
   const persistence = dir === undefined
     ? ["--appendonly", "no"]
     : ["--dir", dir, "--appendonly", "yes", "--appendfsync", "always"]
+  const binary = requireBinary(redisServerBinary)
   let child: ChildProcess | undefined
   const start = async () => {
-    child = spawn("redis-server", [
+    let failure: Error | undefined
+    child = track(spawn(binary, [
       "--port",
       String(port),
       "--bind",
@@ -73,8 +79,11 @@ export const startRedisServer = async (options: { readonly persistent?: boolean 
       ...persistence,
       "--protected-mode",
       "yes"
-    ], { stdio: "ignore" })
-    await waitFor(() => answersPing(port), "not answering")
+    ], { stdio: "ignore", detached: true }))
+    // A binary that cannot start (or exits at once) fails the caller now, not after the 5 s wait.
+    child.once("error", (error) => failure = new Error(`redis-server did not start: ${error.message}`))
+    child.once("exit", (code) => failure ??= new Error(`redis-server exited (${String(code)}) before answering`))
+    await waitFor(() => answersPing(port), "not answering", () => failure)
   }
   const stop = async () => {
     const current = child

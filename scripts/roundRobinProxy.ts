@@ -3,7 +3,10 @@
  * session affinity: request N goes to backend N mod k, whatever its `Mcp-Session-Id`. A backend
  * that refuses the connection (stopped) is skipped, as a balancer's health check would. Responses,
  * SSE included, are streamed unbuffered; `cutNextStream` lets a test break one SSE response after
- * its first event, the way a flaky network would. Test and benchmark tooling: loopback only.
+ * its first event, the way a flaky network would. `steerAway` sends one chosen request to another
+ * backend than an earlier one went to, so a test of "handled by the other instance" does not
+ * depend on how many requests the client happened to send in between (round-robin alone made it
+ * flaky under load). Test and benchmark tooling: loopback only.
  */
 import { Agent, createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from "node:http"
 import { failWith502, forwardable, hangUpWith, listenLoopback, relayBody, relayHead } from "./loopbackProxy.ts"
@@ -21,7 +24,19 @@ export interface RoundRobinProxy {
   readonly served: Array<ServedRequest>
   /** The next SSE response whose request body contains `marker` is cut after its first event. */
   readonly cutNextStream: (marker: string) => void
+  /**
+   * The next request matching `which` goes to a backend other than the one the latest request
+   * matching `awayFrom` was sent to (round-robin otherwise).
+   */
+  readonly steerAway: (which: (request: RequestSeen) => boolean, awayFrom: (request: RequestSeen) => boolean) => void
   readonly close: () => Promise<void>
+}
+
+/** A request as the proxy sees it when it picks a backend. */
+export interface RequestSeen {
+  readonly method: string
+  readonly body: string
+  readonly lastEventId: string | undefined
 }
 
 const readBody = (incoming: IncomingMessage) =>
@@ -37,9 +52,28 @@ export const startRoundRobinProxy = (backends: ReadonlyArray<string>): Promise<R
   const served: Array<ServedRequest> = []
   let next = 0
   let cutMarker: string | undefined
+  const dispatched: Array<RequestSeen & { readonly backend: number }> = []
+  let steer: { which: (request: RequestSeen) => boolean; awayFrom: (request: RequestSeen) => boolean } | undefined
+
+  const pickBackend = (seen: RequestSeen, attempt: number) => {
+    const rule = steer
+    if (attempt === 0 && rule !== undefined && rule.which(seen)) {
+      steer = undefined
+      const avoided = dispatched.findLast(rule.awayFrom)?.backend
+      if (avoided !== undefined) return (avoided + 1) % backends.length
+    }
+    return next++ % backends.length
+  }
 
   const forward = (incoming: IncomingMessage, outgoing: ServerResponse, body: Buffer, attempt: number) => {
-    const index = next++ % backends.length
+    const lastEventIdHeader = incoming.headers["last-event-id"]
+    const seen: RequestSeen = {
+      method: incoming.method ?? "",
+      body: body.toString("utf8"),
+      lastEventId: typeof lastEventIdHeader === "string" ? lastEventIdHeader : undefined
+    }
+    const index = pickBackend(seen, attempt)
+    dispatched.push({ ...seen, backend: index })
     const target = new URL(backends[index] ?? "")
     const cut = cutMarker !== undefined && body.includes(cutMarker)
     if (cut) cutMarker = undefined
@@ -91,6 +125,9 @@ export const startRoundRobinProxy = (backends: ReadonlyArray<string>): Promise<R
     served,
     cutNextStream: (marker: string) => {
       cutMarker = marker
+    },
+    steerAway: (which, awayFrom) => {
+      steer = { which, awayFrom }
     },
     close
   }))
