@@ -6,7 +6,7 @@
  * plain values.
  */
 import { Option } from "effect"
-import type { PolicyHint, ToolScope } from "../tools/ToolSpec.ts"
+import type { PolicyHint, ToolScope } from "../tools/kit/ToolSpec.ts"
 import { findInjectionMarker } from "./injectionMarkers.ts"
 import type { DenyReason } from "./PolicyDenied.ts"
 

@@ -18,16 +18,16 @@ import {
   type ServerContext,
   TRACEPARENT_META_KEY
 } from "@modelcontextprotocol/server"
-import { CallerEnvelope, type CallerShape } from "../domain/Caller.ts"
-import type { ConfirmationAnswer, ConfirmationRound } from "../policy/Confirmation.ts"
-import type { InvokeOutcome } from "../tools/invoke.ts"
-import type { McpToolDescriptor } from "../tools/registry.ts"
 import {
   elicitationFixture,
   reconnectionFixture,
   runElicitationFixture,
   runReconnectionFixture
-} from "./serverRequestFixture.ts"
+} from "../conformance/serverRequestFixture.ts"
+import { CallerEnvelope, type CallerShape } from "../domain/Caller.ts"
+import type { ConfirmationAnswer, ConfirmationRound } from "../policy/Confirmation.ts"
+import type { InvokeOutcome } from "../tools/kit/invoke.ts"
+import type { McpToolDescriptor } from "../tools/kit/registry.ts"
 
 export const serverInfo = { name: "mana-mcp", title: "Mana", version: "0.1.0" } as const
 

@@ -23,7 +23,7 @@ import type { AddressInfo } from "node:net"
 import { join } from "node:path"
 import { type Browser, chromium } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { repoRoot } from "../../scripts/gatewayProcess.ts"
+import { repoRoot } from "../harness/gatewayProcess.ts"
 import { type Gateway, startGateway } from "../support/gateway.ts"
 import { connectModern, structured } from "../support/mcpClients.ts"
 
