@@ -12,6 +12,7 @@ import { printBanner } from "./banner.ts"
 import { describeConfigError, ManaConfig, manaConfig, type ManaConfigShape } from "./config/Config.ts"
 import { Upstreams, type UpstreamsShape } from "./config/Upstreams.ts"
 import { conformanceFixtureTools } from "./conformance/conformanceFixtures.ts"
+import { serverRequestFixtures } from "./conformance/serverRequestFixture.ts"
 import { startDevStack } from "./dev/DevStack.ts"
 import { Ids } from "./domain/Ids.ts"
 import { Crypto } from "./keys/Crypto.ts"
@@ -124,7 +125,7 @@ const gateway = (config: ManaConfigShape) =>
       AuditLog.layer,
       ConfirmationSigner.layer
     )
-    const app = makeMcpEndpoint(registry).pipe(
+    const app = makeMcpEndpoint(registry, config.conformanceFixtures ? serverRequestFixtures : []).pipe(
       Layer.provideMerge(services),
       Layer.provideMerge(stateLayers(config)),
       Layer.provideMerge(Layer.succeedContext(base))

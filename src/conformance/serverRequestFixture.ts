@@ -10,6 +10,7 @@
 import type { CallToolResult, ServerContext } from "@modelcontextprotocol/server"
 import type { JsonObject } from "../tools/kit/jsonSchema.ts"
 import type { McpToolDescriptor } from "../tools/kit/registry.ts"
+import type { ContextTool } from "../transport/mcpServer.ts"
 
 const annotations = (title: string) => ({
   title,
@@ -27,7 +28,7 @@ const objectSchema = (properties: JsonObject, required: ReadonlyArray<string>): 
   additionalProperties: false
 })
 
-export const elicitationFixture: McpToolDescriptor = {
+const elicitationFixture: McpToolDescriptor = {
   name: "test_elicitation",
   title: "Elicitation fixture",
   description: "Conformance fixture: asks the client for a username and email (elicitation) and returns the answer.",
@@ -36,7 +37,7 @@ export const elicitationFixture: McpToolDescriptor = {
   annotations: annotations("Elicitation fixture")
 }
 
-export const reconnectionFixture: McpToolDescriptor = {
+const reconnectionFixture: McpToolDescriptor = {
   name: "test_reconnection",
   title: "Reconnection fixture",
   description: "Conformance fixture: closes its SSE stream before answering, so the client resumes with Last-Event-ID.",
@@ -45,7 +46,7 @@ export const reconnectionFixture: McpToolDescriptor = {
   annotations: annotations("Reconnection fixture")
 }
 
-export const runReconnectionFixture = (ctx: ServerContext): CallToolResult => {
+const runReconnectionFixture = (ctx: ServerContext): CallToolResult => {
   // Only offered to clients ≥ 2025-11-25 with an event store; the answer is stored, then replayed.
   ctx.http?.closeSSE?.()
   return {
@@ -54,7 +55,7 @@ export const runReconnectionFixture = (ctx: ServerContext): CallToolResult => {
   }
 }
 
-export const runElicitationFixture = async (args: unknown, ctx: ServerContext): Promise<CallToolResult> => {
+const runElicitationFixture = async (args: unknown, ctx: ServerContext): Promise<CallToolResult> => {
   const message = typeof args === "object" && args !== null && "message" in args && typeof args.message === "string"
     ? args.message
     : "Please provide your information"
@@ -71,3 +72,8 @@ export const runElicitationFixture = async (args: unknown, ctx: ServerContext): 
     structuredContent: { ...answer }
   }
 }
+
+export const serverRequestFixtures: ReadonlyArray<ContextTool> = [
+  { descriptor: elicitationFixture, run: runElicitationFixture },
+  { descriptor: reconnectionFixture, run: (_args, ctx) => runReconnectionFixture(ctx) }
+]

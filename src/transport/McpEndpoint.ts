@@ -33,7 +33,7 @@ import { refuseBatch, refuseOversized } from "./http/requestLimits.ts"
 import { missingScope } from "./http/scopeCheck.ts"
 import { makeLegacySessions } from "./legacy/LegacySessions.ts"
 import { answersPlainly } from "./legacy/plainAnswers.ts"
-import { makeServerFactory, type RunInvoke } from "./mcpServer.ts"
+import { type ContextTool, makeServerFactory, type RunInvoke } from "./mcpServer.ts"
 import { makeToolCalls } from "./ToolCalls.ts"
 
 /** The HTTP server span, if tracing opened one; without the failure (and its stack trace) `currentSpan` has when none. */
@@ -52,7 +52,7 @@ export interface McpEndpointShape {
 
 export class McpEndpoint extends Context.Tag("mana-mcp/McpEndpoint")<McpEndpoint, McpEndpointShape>() {}
 
-export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
+export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: ReadonlyArray<ContextTool> = []) =>
   Layer.scoped(
     McpEndpoint,
     Effect.gen(function*() {
@@ -68,9 +68,7 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
       >()
       const draining = yield* Ref.make(false)
       const runInvoke: RunInvoke = (name, args, caller, round) => calls.run(invoke(name, args, caller, round))
-      const makeServer = makeServerFactory(registry.descriptors, runInvoke, {
-        conformanceFixtures: config.conformanceFixtures
-      })
+      const makeServer = makeServerFactory(registry.descriptors, runInvoke, contextTools)
       const modern = createMcpHandler(() => makeServer(), { legacy: "reject", maxRequestBodySize })
       yield* Effect.addFinalizer(() => Effect.promise(() => modern.close().catch(() => undefined)))
       const sessions = yield* makeLegacySessions(makeServer, maxRequestBodySize)
