@@ -5,15 +5,14 @@
  */
 import { Effect, JSONSchema, Schema, SchemaAST } from "effect"
 import type { AgentError } from "../../domain/AgentError.ts"
+import type { PolicyHint } from "../../domain/PolicyHint.ts"
+import type { ToolScope } from "../../domain/ToolScope.ts"
 import { CurrentTool, moduleOf } from "./CurrentTool.ts"
 import { type InputIssue, maxListedIssues, renderIssue, renderIssues } from "./input/InputIssue.ts"
 import { inputIssuesOf } from "./input/inputIssues.ts"
 import { shapeIssues, splitUnknown, unknownKeyIssue } from "./input/inputShape.ts"
 import { cleanJsonSchema, type JsonObject } from "./jsonSchema.ts"
 import { defaultsOf, withDefaults } from "./schemaDefaults.ts"
-
-export type ToolScope = "user-space" | "admin"
-export type PolicyHint = "read" | "write" | "destructive"
 
 export interface EncryptedFields {
   readonly table: string

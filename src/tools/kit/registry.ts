@@ -4,8 +4,9 @@
  * descriptor (JSON Schemas, title, annotations) so no session or request recomputes them.
  */
 import { Data, Effect } from "effect"
+import type { PolicyHint } from "../../domain/PolicyHint.ts"
 import type { JsonObject } from "./jsonSchema.ts"
-import type { PolicyHint, Tool } from "./ToolSpec.ts"
+import type { Tool } from "./ToolSpec.ts"
 
 export class DuplicateToolName extends Data.TaggedError("DuplicateToolName")<{ readonly name: string }> {
   override get message() {

@@ -6,7 +6,7 @@
  * error inside a 200 would not trigger that). Tokens without a `scope` claim are not limited here.
  */
 import { type ManaScope, scopeForHint } from "../../auth/scopes.ts"
-import type { PolicyHint } from "../../tools/kit/ToolSpec.ts"
+import type { PolicyHint } from "../../domain/PolicyHint.ts"
 import { toolCallName } from "./jsonRpc.ts"
 
 /**

@@ -10,7 +10,7 @@
  * at that moment and carries both, without event ids.
  */
 import type { JSONRPCMessage, JSONRPCRequest } from "@modelcontextprotocol/server"
-import type { PolicyHint } from "../../tools/kit/ToolSpec.ts"
+import type { PolicyHint } from "../../domain/PolicyHint.ts"
 import { isRecord, isRequestId, type RequestId, toolCallName } from "../http/jsonRpc.ts"
 
 interface Waiting {

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import type { PolicyHint } from "../../../src/tools/kit/ToolSpec.ts"
+import type { PolicyHint } from "../../../src/domain/PolicyHint.ts"
 import { missingScope } from "../../../src/transport/http/scopeCheck.ts"
 
 const hints: Record<string, PolicyHint> = { "habits.list": "read", "habits.create": "write", "x.delete": "destructive" }
