@@ -11,6 +11,8 @@ import { SpaceDirectory } from "./auth/SpaceDirectory.ts"
 import { printBanner } from "./banner.ts"
 import { describeConfigError, ManaConfig, manaConfig, type ManaConfigShape } from "./config/Config.ts"
 import { Upstreams, type UpstreamsShape } from "./config/Upstreams.ts"
+import { conformanceFixtureTools } from "./conformance/conformanceFixtures.ts"
+import { serverRequestFixtures } from "./conformance/serverRequestFixture.ts"
 import { startDevStack } from "./dev/DevStack.ts"
 import { Ids } from "./domain/Ids.ts"
 import { Crypto } from "./keys/Crypto.ts"
@@ -31,11 +33,10 @@ import { EventStore } from "./streams/EventStore.ts"
 import { SyncClientHttpLive } from "./sync/SyncClientHttp.ts"
 import { WriteFence } from "./sync/WriteFence.ts"
 import { allTools } from "./tools/allTools.ts"
-import { conformanceFixtureTools } from "./tools/conformanceFixtures.ts"
-import { makeRegistry } from "./tools/registry.ts"
+import { makeRegistry } from "./tools/kit/registry.ts"
 import { makeHttpApp } from "./transport/Http.ts"
+import { gatewayResourceUrls } from "./transport/http/resourceUrl.ts"
 import { makeMcpEndpoint, McpEndpoint } from "./transport/McpEndpoint.ts"
-import { gatewayResourceUrls } from "./transport/resourceUrl.ts"
 
 const resolveUpstreams = (config: ManaConfigShape, gatewayResources: ReadonlyArray<string>) =>
   Effect.gen(function*() {
@@ -124,7 +125,7 @@ const gateway = (config: ManaConfigShape) =>
       AuditLog.layer,
       ConfirmationSigner.layer
     )
-    const app = makeMcpEndpoint(registry).pipe(
+    const app = makeMcpEndpoint(registry, config.conformanceFixtures ? serverRequestFixtures : []).pipe(
       Layer.provideMerge(services),
       Layer.provideMerge(stateLayers(config)),
       Layer.provideMerge(Layer.succeedContext(base))
