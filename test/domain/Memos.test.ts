@@ -13,7 +13,7 @@ describe("Memos", () => {
       const slot = memoSlot(() => new Map<string, number>())
       const first = yield* Effect.provide(
         Effect.gen(function*() {
-          (yield* slot).set("calls", 1)
+          ;(yield* slot).set("calls", 1)
           return yield* slot
         }),
         Memos.layer
