@@ -13,7 +13,8 @@ describe("Memos", () => {
       const slot = memoSlot(() => new Map<string, number>())
       const first = yield* Effect.provide(
         Effect.gen(function*() {
-          ;(yield* slot).set("calls", 1)
+          const table = yield* slot
+          table.set("calls", 1)
           return yield* slot
         }),
         Memos.layer
