@@ -116,6 +116,8 @@ if (process.argv.includes("--count")) {
     console.error(`import cycle: ${component.map(show).sort().join(" ↔ ")}`)
   }
   for (const arrow of upward) console.error(`import up the layers: ${arrow}`)
-  console.error("Break a cycle by moving the shared part (an interface, a type) into its own file.")
+  console.error(
+    "Move the shared part (an interface, a type) into its own file, in the lowest layer that needs it."
+  )
   process.exitCode = 1
 }
