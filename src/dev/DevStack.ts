@@ -41,7 +41,12 @@ export const startDevStack = (options: DevStackOptions) =>
     const devAuth = yield* makeDevAuth({
       baseUrl: authUrl,
       dataDir,
-      oauth: { resources: options.gatewayResources, accessTokenTtl: options.oauthAccessTtl }
+      oauth: {
+        resources: options.gatewayResources,
+        accessTokenTtl: options.oauthAccessTtl,
+        // Local development: an MCP client under development serves its metadata document from this computer.
+        allowPrivateClientDocuments: true
+      }
     })
     yield* authServer.serve(devAuth.app)
 

@@ -6,7 +6,7 @@
  * EdDSA JWTs with `aud` = the granted resource and `scope`, `client_id`, `mana_space`. State is
  * in memory: a restart means signing in again. Not responsible for HTTP or for consent.
  */
-import { type Clock, Data, Duration, Effect, Ref } from "effect"
+import { type Clock, Data, Duration, Effect, Either, Ref } from "effect"
 import { type ManaScope, parseScope } from "../../../auth/scopes.ts"
 import { nanoid, opaqueToken } from "../DevAuthIds.ts"
 import type { Signer } from "../DevAuthKeys.ts"
@@ -77,13 +77,17 @@ export const makeGrants = (options: {
 
     const revokeFamily = (familyId: string) => Ref.update(revokedFamilies, (set) => new Set(set).add(familyId))
 
-    const issueTokens = (grant: Grant, familyId: string) =>
+    /**
+     * A new access token (for `scopes`, the grant's unless narrowed) and a new refresh token,
+     * which always carries the whole grant: narrowing is for this access token only.
+     */
+    const issueTokens = (grant: Grant, familyId: string, scopes: ReadonlyArray<ManaScope> = grant.scopes) =>
       Effect.gen(function*() {
         const accessToken = yield* signer.signDelegated({
           sub: grant.userId,
           email: grant.email,
           audience: grant.resource,
-          scope: grant.scopes.join(" "),
+          scope: scopes.join(" "),
           clientId: grant.clientId,
           spaceId: grant.spaceId
         }, options.accessTokenTtl)
@@ -98,7 +102,7 @@ export const makeGrants = (options: {
           token_type: "Bearer",
           expires_in: Math.floor(Duration.toSeconds(options.accessTokenTtl)),
           refresh_token: refreshToken,
-          scope: grant.scopes.join(" ")
+          scope: scopes.join(" ")
         } satisfies TokenResponse
       })
 
@@ -157,7 +161,44 @@ export const makeGrants = (options: {
         return yield* issueTokens(record.grant, record.familyId)
       })
 
-    /** `grant_type=refresh_token`, with rotation and reuse detection. Fails with `TokenError`. */
+    /** Why `record` cannot be refreshed as asked, or the access token's scopes when it can. */
+    const refreshProblem = (
+      record: RefreshRecord,
+      input: { readonly clientId: string; readonly scope: string | undefined; readonly resource: string | undefined },
+      now: number
+    ): Either.Either<ReadonlyArray<ManaScope>, TokenError> => {
+      if (now >= record.expiresAt) return Either.left(invalidGrant("The refresh token has expired; sign in again"))
+      if (record.grant.clientId !== input.clientId) {
+        return Either.left(invalidGrant("The refresh token was issued to another client"))
+      }
+      if (input.resource !== undefined && input.resource !== record.grant.resource) {
+        return Either.left(
+          new TokenError({
+            error: "invalid_target",
+            description: `The grant is for ${JSON.stringify(record.grant.resource)}, not ${
+              JSON.stringify(input.resource)
+            }`
+          })
+        )
+      }
+      const asked = parseScope(input.scope ?? "")
+      const extra = asked.filter((scope) => !record.grant.scopes.some((granted) => granted === scope))
+      if (extra.length > 0) {
+        return Either.left(
+          new TokenError({
+            error: "invalid_scope",
+            description: `A refresh cannot widen the grant; not granted: ${extra.join(" ")}`
+          })
+        )
+      }
+      return Either.right(asked.length === 0 ? record.grant.scopes : record.grant.scopes.filter((s) => asked.includes(s)))
+    }
+
+    /**
+     * `grant_type=refresh_token`, with rotation and reuse detection. Only a refresh that issues
+     * tokens spends the refresh token: a refused one (wrong scope, resource or client) leaves it
+     * as it was. Fails with `TokenError`.
+     */
     const refresh = (input: {
       readonly refreshToken: string
       readonly clientId: string
@@ -165,37 +206,33 @@ export const makeGrants = (options: {
       readonly resource: string | undefined
     }) =>
       Effect.gen(function*() {
-        const record = yield* Ref.modify(refreshTokens, (map) => {
+        const time = yield* now
+        const revoked = yield* Ref.get(revokedFamilies)
+        // Judged and spent in one step: of two concurrent refreshes only one finds it unspent.
+        type Judged = Either.Either<
+          { readonly record: RefreshRecord; readonly reused: boolean; readonly scopes: ReadonlyArray<ManaScope> },
+          TokenError
+        >
+        const outcome = yield* Ref.modify(refreshTokens, (map): readonly [Judged, Map<string, RefreshRecord>] => {
           const found = map.get(input.refreshToken)
-          return found === undefined
-            ? [found, map]
-            : [found, new Map(map).set(input.refreshToken, { ...found, rotated: true })]
+          if (found === undefined) return [Either.left(invalidGrant("Unknown refresh token")), map]
+          if (revoked.has(found.familyId)) {
+            return [Either.left(invalidGrant("The refresh token was revoked; sign in again")), map]
+          }
+          if (found.rotated) return [Either.right({ record: found, reused: true, scopes: [] }), map]
+          const judged = refreshProblem(found, input, time)
+          if (Either.isLeft(judged)) return [Either.left(judged.left), map]
+          const spent = new Map(map).set(input.refreshToken, { ...found, rotated: true })
+          return [Either.right({ record: found, reused: false, scopes: judged.right }), spent]
         })
-        if (record === undefined) return yield* invalidGrant("Unknown refresh token")
-        if ((yield* Ref.get(revokedFamilies)).has(record.familyId)) {
-          return yield* invalidGrant("The refresh token was revoked; sign in again")
-        }
-        if (record.rotated) {
+        const { record, reused, scopes } = yield* outcome
+        if (reused) {
           yield* revokeFamily(record.familyId)
           return yield* invalidGrant(
             "The refresh token was already used; every token of this sign-in is revoked, sign in again"
           )
         }
-        if ((yield* now) >= record.expiresAt) return yield* invalidGrant("The refresh token has expired; sign in again")
-        if (record.grant.clientId !== input.clientId) {
-          return yield* invalidGrant("The refresh token was issued to another client")
-        }
-        yield* checkResource(record.grant, input.resource)
-        const asked = parseScope(input.scope ?? "")
-        const extra = asked.filter((scope) => !record.grant.scopes.some((granted) => granted === scope))
-        if (extra.length > 0) {
-          return yield* new TokenError({
-            error: "invalid_scope",
-            description: `A refresh cannot widen the grant; not granted: ${extra.join(" ")}`
-          })
-        }
-        const scopes = asked.length === 0 ? record.grant.scopes : record.grant.scopes.filter((s) => asked.includes(s))
-        return yield* issueTokens({ ...record.grant, scopes }, record.familyId)
+        return yield* issueTokens(record.grant, record.familyId, scopes)
       })
 
     /** RFC 7009: a known refresh token revokes its family; anything else is a no-op. */
