@@ -14,8 +14,8 @@ import { makeClientRegistry } from "./clientRegistry.ts"
 import { makeGrants } from "./grants.ts"
 import { authorizationServerMetadata, oauthPaths } from "./metadata.ts"
 import {
-  boundedText,
   bodyTooLarge,
+  boundedText,
   jsonResponse,
   metadataResponse,
   oauthError,
@@ -39,8 +39,14 @@ export interface OAuthServerOptions {
 }
 
 /** The registration body as JSON; `null` (refused by the metadata schema) when it is not JSON. */
-const registrationBody = Effect.map(boundedText, (text) =>
-  Either.flatMap(text, (body) => Either.right(Either.getOrElse(Either.try((): unknown => JSON.parse(body)), () => null))))
+const registrationBody = Effect.map(
+  boundedText,
+  (text) =>
+    Either.flatMap(
+      text,
+      (body) => Either.right(Either.getOrElse(Either.try((): unknown => JSON.parse(body)), () => null))
+    )
+)
 
 export const makeOAuthRoutes = (options: OAuthServerOptions) =>
   Effect.gen(function*() {

@@ -108,7 +108,9 @@ export const makeAuthorizeRoutes = (options: AuthorizeRouteOptions) => {
     const secure = issuer.startsWith("https:") ? "; Secure" : ""
     return html(signInPage(contextOf(entry), {}), 200, {
       ...pageHeaders(redirectTarget(entry.request.redirectUri)),
-      "set-cookie": `${csrfCookie(entry.id)}=${entry.csrfToken}; Path=/oauth; HttpOnly; SameSite=Strict; Max-Age=600${secure}`
+      "set-cookie": `${
+        csrfCookie(entry.id)
+      }=${entry.csrfToken}; Path=/oauth; HttpOnly; SameSite=Strict; Max-Age=600${secure}`
     })
   })
 
@@ -178,7 +180,11 @@ export const makeAuthorizeRoutes = (options: AuthorizeRouteOptions) => {
     if (form.get("action") === "deny") return yield* deny(entry, "The user denied access")
     const spaces = yield* spaceChoices(user.id)
     const again = (error: string) =>
-      page(entry, consentPage(contextOf(entry), { email: user.email, spaces, scopes: entry.request.scopes, error }), 400)
+      page(
+        entry,
+        consentPage(contextOf(entry), { email: user.email, spaces, scopes: entry.request.scopes, error }),
+        400
+      )
     const space = spaces.find((choice) => choice.id === form.get("space"))
     if (space === undefined) return again("Choose the space the agent may act in.")
     const chosen = form.getAll("scope")

@@ -9,7 +9,7 @@
  * Every failure is one `DocumentUnavailable`; its `reason` is for the operator's debug log, since
  * telling a caller "refused" from "404" from "not JSON" makes this server a port scanner.
  */
-import { Data, Duration, Effect } from "effect"
+import { Data, type Duration, Effect } from "effect"
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from "node:dns"
 import * as http from "node:http"
 import * as https from "node:https"
@@ -47,7 +47,10 @@ const guardedLookup = (allowed: (address: string) => boolean, onRefused: () => v
   })
 
 /** The document's text (UTF-8), or `DocumentUnavailable`. Interruption closes the connection. */
-export const fetchClientDocument = (url: URL, limits: DocumentFetchLimits): Effect.Effect<string, DocumentUnavailable> =>
+export const fetchClientDocument = (
+  url: URL,
+  limits: DocumentFetchLimits
+): Effect.Effect<string, DocumentUnavailable> =>
   Effect.async<string, DocumentUnavailable>((resume) => {
     const allowed = (address: string) => limits.allowPrivateAddresses || isPublicAddress(address)
     const literal = url.hostname.replace(/^\[(.*)\]$/, "$1")

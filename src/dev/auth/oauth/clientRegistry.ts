@@ -11,7 +11,13 @@
 import { type Clock, Data, Duration, Effect, Option, Schema } from "effect"
 import { nanoid } from "../DevAuthIds.ts"
 import { type DocumentFetchLimits, fetchClientDocument } from "./clientDocumentFetch.ts"
-import { checkMetadata, ClientMetadata, MetadataDocument, type OAuthClient, RegistrationRejected } from "./clientMetadata.ts"
+import {
+  checkMetadata,
+  ClientMetadata,
+  MetadataDocument,
+  type OAuthClient,
+  RegistrationRejected
+} from "./clientMetadata.ts"
 import { makeRegisteredClients, registrationLimits } from "./registeredClients.ts"
 
 export type { OAuthClient } from "./clientMetadata.ts"
@@ -91,7 +97,10 @@ export const makeClientRegistry = (options: ClientRegistryOptions & { readonly c
         const text = yield* fetchPermits.withPermits(1)(fetchClientDocument(url, limits)).pipe(
           Effect.timeoutFail({ duration: limits.timeout, onTimeout: () => unusableDocument }),
           Effect.tapError((error) =>
-            Effect.logDebug("client metadata document unavailable", error._tag === "DocumentUnavailable" ? error.reason : "timeout")
+            Effect.logDebug(
+              "client metadata document unavailable",
+              error._tag === "DocumentUnavailable" ? error.reason : "timeout"
+            )
           ),
           Effect.mapError(() => unusableDocument)
         )

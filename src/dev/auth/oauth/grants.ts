@@ -191,7 +191,9 @@ export const makeGrants = (options: {
           })
         )
       }
-      return Either.right(asked.length === 0 ? record.grant.scopes : record.grant.scopes.filter((s) => asked.includes(s)))
+      return Either.right(
+        asked.length === 0 ? record.grant.scopes : record.grant.scopes.filter((s) => asked.includes(s))
+      )
     }
 
     /**

@@ -10,7 +10,17 @@
 import { type Clock, Duration, Effect, Option } from "effect"
 import type { OAuthClient } from "./clientMetadata.ts"
 
-export const registrationLimits = {
+export interface RegistrationLimits {
+  readonly unusedLifetime: Duration.DurationInput
+  readonly idleLifetime: Duration.DurationInput
+  readonly maxUnused: number
+  readonly maxClients: number
+  readonly perAddress: number
+  readonly addressWindow: Duration.DurationInput
+  readonly maxAddresses: number
+}
+
+export const registrationLimits: RegistrationLimits = {
   unusedLifetime: Duration.hours(1),
   idleLifetime: Duration.days(30),
   maxUnused: 1_000,
@@ -18,7 +28,7 @@ export const registrationLimits = {
   perAddress: 30,
   addressWindow: Duration.minutes(10),
   maxAddresses: 10_000
-} as const
+}
 
 interface Entry {
   readonly client: OAuthClient
@@ -46,7 +56,7 @@ const capFront = <V>(map: Map<string, V>, max: number) => {
   }
 }
 
-export const makeRegisteredClients = (clock: Clock.Clock, limits = registrationLimits) =>
+export const makeRegisteredClients = (clock: Clock.Clock, limits: RegistrationLimits = registrationLimits) =>
   Effect.sync(() => {
     // Registered, never used: ordered by registration time.
     const unused = new Map<string, Entry>()
@@ -54,9 +64,9 @@ export const makeRegisteredClients = (clock: Clock.Clock, limits = registrationL
     const active = new Map<string, Entry>()
     // Registrations per address in the current fixed window: ordered by window start.
     const windows = new Map<string, Window>()
-    const unusedMillis = Duration.toMillis(limits.unusedLifetime)
-    const idleMillis = Duration.toMillis(limits.idleLifetime)
-    const windowMillis = Duration.toMillis(limits.addressWindow)
+    const unusedMillis = Duration.toMillis(Duration.decode(limits.unusedLifetime))
+    const idleMillis = Duration.toMillis(Duration.decode(limits.idleLifetime))
+    const windowMillis = Duration.toMillis(Duration.decode(limits.addressWindow))
 
     const prune = (now: number) => {
       pruneFront(unused, (entry) => entry.since + unusedMillis <= now)

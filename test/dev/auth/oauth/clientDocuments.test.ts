@@ -7,7 +7,12 @@ import { HttpApp } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { type Duration, Effect, Option } from "effect"
 import { makeDevAuth } from "../../../../src/dev/auth/DevAuth.ts"
-import { type DocumentHandler, metadataDocument, startDocumentServer, streamHugeDocument } from "../../../support/documentServer.ts"
+import {
+  type DocumentHandler,
+  metadataDocument,
+  startDocumentServer,
+  streamHugeDocument
+} from "../../../support/documentServer.ts"
 import { closedPortUrl } from "../../../support/httpServer.ts"
 import { authorizeUrl, pkcePair } from "../../../support/oauthFlow.ts"
 
@@ -109,7 +114,7 @@ describe("client metadata documents", () => {
         const answer = () => response.end(metadataDocument(self, redirectUri))
         held.push(answer)
         // Held until a fifth fetch is open at once (which must never happen), or 300 ms.
-        if (held.length >= 5) for (const release of held.splice(0)) release()
+        if (held.length >= 5) { for (const release of held.splice(0)) release() }
         else setTimeout(answer, 300)
       })
       const send = yield* devAuth(true)
