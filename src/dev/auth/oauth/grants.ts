@@ -1,8 +1,9 @@
 /**
  * What the dev authorization server has granted: single-use authorization codes (60 s) and
- * refresh tokens in families (30 days). Every refresh rotates the token; presenting a rotated
- * (or otherwise spent) refresh token, or a code a second time, revokes the whole family, since
- * one of the two holders must be an attacker (OAuth 2.1 §4.3.1). Access tokens are the usual
+ * refresh tokens in families (30 days). Every refresh that issues tokens rotates the token (a
+ * refused one leaves it as it was); presenting a rotated refresh token, or a code a second time,
+ * revokes the whole family, since one of the two holders must be an attacker (OAuth 2.1 §4.3.1).
+ * A refresh may narrow the scope of its access token; the refresh token keeps the whole grant. Access tokens are the usual
  * EdDSA JWTs with `aud` = the granted resource and `scope`, `client_id`, `mana_space`. State is
  * in memory: a restart means signing in again. Not responsible for HTTP or for consent.
  */
