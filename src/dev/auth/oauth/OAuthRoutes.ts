@@ -8,20 +8,13 @@
  */
 import { HttpRouter } from "@effect/platform"
 import { type Clock, type Duration, Effect, Either } from "effect"
+import { boundedText } from "../boundedBody.ts"
 import type { DevAuthCore } from "../DevAuthCore.ts"
 import { makeAuthorizeRoutes } from "./authorizeRoutes.ts"
 import { makeClientRegistry } from "./clientRegistry.ts"
 import { makeGrants } from "./grants.ts"
 import { authorizationServerMetadata, oauthPaths } from "./metadata.ts"
-import {
-  bodyTooLarge,
-  boundedText,
-  jsonResponse,
-  metadataResponse,
-  oauthError,
-  preflight,
-  remoteAddress
-} from "./oauthHttp.ts"
+import { bodyTooLarge, jsonResponse, metadataResponse, oauthError, preflight, remoteAddress } from "./oauthHttp.ts"
 import { makePendingAuthorizations } from "./pendingAuthorizations.ts"
 import { makeTokenRoutes } from "./tokenRoutes.ts"
 

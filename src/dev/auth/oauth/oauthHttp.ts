@@ -1,14 +1,13 @@
 /**
  * HTTP plumbing of the dev authorization server: the OAuth JSON and HTML answers, the CORS
- * preflight, request bodies read with a 64 KiB bound counted while they stream (a larger
- * `Content-Length` is refused before reading), and the client id of an HTTP Basic header.
+ * preflight, form bodies (read with the 64 KiB bound of ../boundedBody.ts), and the client id
+ * of an HTTP Basic header.
  * Not responsible for what any endpoint decides.
  */
 import { Headers, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Chunk, Effect, Either, Encoding, Option, Stream } from "effect"
+import { Effect, Either, Encoding, Option } from "effect"
+import { bodyLimit, boundedText } from "../boundedBody.ts"
 import { TokenError } from "./grants.ts"
-
-export const bodyLimit = 64 * 1024
 
 const cors = { "access-control-allow-origin": "*" }
 const noStore = { "cache-control": "no-store", pragma: "no-cache" }
@@ -47,36 +46,6 @@ export const remoteAddress = Effect.map(
   HttpServerRequest.HttpServerRequest,
   (request) => Option.getOrElse(request.remoteAddress, () => "unknown")
 )
-
-/** Why a body was not read: larger than `bodyLimit`, or the connection failed. */
-export type BodyProblem = "too-large" | "unreadable"
-
-/** The body as text, at most `bodyLimit` bytes; the reading stops at the bound. */
-export const boundedText: Effect.Effect<
-  Either.Either<string, BodyProblem>,
-  never,
-  HttpServerRequest.HttpServerRequest
-> = Effect.gen(function*() {
-  const request = yield* HttpServerRequest.HttpServerRequest
-  if (Number(request.headers["content-length"] ?? "0") > bodyLimit) return Either.left("too-large" as const)
-  const read = yield* request.stream.pipe(
-    Stream.runFoldWhile(
-      { bytes: 0, chunks: Chunk.empty<Uint8Array>() },
-      (state) => state.bytes <= bodyLimit,
-      (state, chunk) => ({ bytes: state.bytes + chunk.length, chunks: Chunk.append(state.chunks, chunk) })
-    ),
-    Effect.either
-  )
-  if (Either.isLeft(read)) return Either.left("unreadable" as const)
-  if (read.right.bytes > bodyLimit) return Either.left("too-large" as const)
-  const bytes = new Uint8Array(read.right.bytes)
-  let offset = 0
-  for (const chunk of read.right.chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.length
-  }
-  return Either.right(new TextDecoder().decode(bytes))
-})
 
 /** The body as form fields; anything but `application/x-www-form-urlencoded` reads as none. */
 export const formBody = Effect.gen(function*() {

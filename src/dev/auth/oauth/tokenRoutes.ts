@@ -4,7 +4,7 @@
  * `client_id`, or an `Authorization: Basic` header that does not decode — gets 401
  * `invalid_client`, and nothing here answers 500 on bad input.
  */
-import { Effect, Either, Option } from "effect"
+import { Data, Effect, Either, Option } from "effect"
 import type { ClientRegistry } from "./clientRegistry.ts"
 import { type Grants, TokenError } from "./grants.ts"
 import { bodyTooLarge, clientIdOf, formBody, jsonResponse, oauthError } from "./oauthHttp.ts"
@@ -13,19 +13,27 @@ import { bodyTooLarge, clientIdOf, formBody, jsonResponse, oauthError } from "./
 const tokenErrorResponse = (error: TokenError) =>
   oauthError(error.error, error.description, error.error === "invalid_client" ? 401 : 400)
 
+/** The body was over the 64 KiB bound: 413, in the OAuth error shape. */
+class FormTooLarge extends Data.TaggedError("FormTooLarge")<{}> {}
+
 /** The form fields, or the `invalid_request` explaining how to send them. */
 const formFields = (what: string) =>
-  Effect.flatMap(formBody, (form) =>
+  Effect.flatMap(formBody, (form): Effect.Effect<URLSearchParams, TokenError | FormTooLarge> =>
     Either.isRight(form)
       ? Effect.succeed(form.right)
+      : form.left === "too-large"
+      ? Effect.fail(new FormTooLarge())
       : Effect.fail(
         new TokenError({
           error: "invalid_request",
-          description: form.left === "too-large"
-            ? bodyTooLarge
-            : `Send the ${what} request as application/x-www-form-urlencoded`
+          description: `Send the ${what} request as application/x-www-form-urlencoded`
         })
       ))
+
+const refusals = {
+  TokenError: (error: TokenError) => Effect.succeed(tokenErrorResponse(error)),
+  FormTooLarge: () => Effect.succeed(oauthError("invalid_request", bodyTooLarge, 413))
+}
 
 export const makeTokenRoutes = (options: { readonly clients: ClientRegistry; readonly grants: Grants }) => {
   const { clients, grants } = options
@@ -71,7 +79,7 @@ export const makeTokenRoutes = (options: { readonly clients: ClientRegistry; rea
     // A client that received tokens is in use: its registration is kept (registeredClients.ts).
     yield* clients.markUsed(clientId)
     return jsonResponse(issued, 200)
-  }).pipe(Effect.catchTag("TokenError", (error) => Effect.succeed(tokenErrorResponse(error))))
+  }).pipe(Effect.catchTags(refusals))
 
   const revoke = Effect.gen(function*() {
     const fields = yield* formFields("revocation")
@@ -81,7 +89,7 @@ export const makeTokenRoutes = (options: { readonly clients: ClientRegistry; rea
     }
     yield* grants.revoke(tokenValue, yield* clientIdOf(fields))
     return jsonResponse({}, 200)
-  }).pipe(Effect.catchTag("TokenError", (error) => Effect.succeed(tokenErrorResponse(error))))
+  }).pipe(Effect.catchTags(refusals))
 
   return { token, revoke }
 }
