@@ -3,11 +3,12 @@
  * refresh tokens in families (30 days). Every refresh that issues tokens rotates the token (a
  * refused one leaves it as it was); presenting a rotated refresh token, or a code a second time,
  * revokes the whole family, since one of the two holders must be an attacker (OAuth 2.1 §4.3.1).
- * A refresh may narrow the scope of its access token; the refresh token keeps the whole grant. Access tokens are the usual
- * EdDSA JWTs with `aud` = the granted resource and `scope`, `client_id`, `mana_space`. State is
- * in memory: a restart means signing in again. Not responsible for HTTP or for consent.
+ * A refresh may narrow the scope of its access token; the refresh token keeps the whole grant.
+ * Access tokens are the usual EdDSA JWTs with `aud` = the granted resource and `scope`,
+ * `client_id`, `mana_space`. State is in memory (a restart means signing in again) and pruned as
+ * it expires, O(1) per operation. Not responsible for HTTP or for consent.
  */
-import { type Clock, Data, Duration, Effect, Either, Ref } from "effect"
+import { type Clock, Data, Duration, Effect, Either } from "effect"
 import { type ManaScope, parseScope } from "../../../auth/scopes.ts"
 import { nanoid, opaqueToken } from "../DevAuthIds.ts"
 import type { Signer } from "../DevAuthKeys.ts"
@@ -60,6 +61,14 @@ export interface TokenResponse {
   readonly scope: string
 }
 
+/** Drops entries from the oldest end of an insertion-ordered map while they have expired. */
+const pruneExpired = <V>(map: Map<string, V>, expiresAt: (value: V) => number, now: number) => {
+  for (const [key, value] of map) {
+    if (expiresAt(value) > now) return
+    map.delete(key)
+  }
+}
+
 const codeTtl = Duration.seconds(60)
 const refreshTtl = Duration.days(30)
 
@@ -70,13 +79,23 @@ export const makeGrants = (options: {
 }) =>
   Effect.gen(function*() {
     const { clock, signer } = options
-    const codes = yield* Ref.make(new Map<string, CodeRecord>())
-    const refreshTokens = yield* Ref.make(new Map<string, RefreshRecord>())
-    const revokedFamilies = yield* Ref.make(new Set<string>())
+    // Mutated in place inside `Effect.sync` steps (atomic: nothing else runs in between). Each is
+    // insertion-ordered with one lifetime for all entries, so expiry order is insertion order and
+    // pruning from the oldest end keeps every operation O(1) amortized.
+    const codes = new Map<string, CodeRecord>()
+    const refreshTokens = new Map<string, RefreshRecord>()
+    // A revoked family matters until its last refresh token has expired: one refresh lifetime.
+    const revokedFamilies = new Map<string, number>()
     const now = clock.currentTimeMillis
     const invalidGrant = (description: string) => new TokenError({ error: "invalid_grant", description })
 
-    const revokeFamily = (familyId: string) => Ref.update(revokedFamilies, (set) => new Set(set).add(familyId))
+    const revokeFamily = (familyId: string) =>
+      Effect.flatMap(now, (time) =>
+        Effect.sync(() => {
+          pruneExpired(revokedFamilies, (until) => until, time)
+          revokedFamilies.delete(familyId)
+          revokedFamilies.set(familyId, time + Duration.toMillis(refreshTtl))
+        }))
 
     /**
      * A new access token (for `scopes`, the grant's unless narrowed) and a new refresh token,
@@ -93,11 +112,16 @@ export const makeGrants = (options: {
           spaceId: grant.spaceId
         }, options.accessTokenTtl)
         const refreshToken = yield* opaqueToken
-        const expiresAt = (yield* now) + Duration.toMillis(refreshTtl)
-        yield* Ref.update(
-          refreshTokens,
-          (map) => new Map(map).set(refreshToken, { grant, familyId, expiresAt, rotated: false })
-        )
+        const time = yield* now
+        yield* Effect.sync(() => {
+          pruneExpired(refreshTokens, (record) => record.expiresAt, time)
+          refreshTokens.set(refreshToken, {
+            grant,
+            familyId,
+            expiresAt: time + Duration.toMillis(refreshTtl),
+            rotated: false
+          })
+        })
         return {
           access_token: accessToken,
           token_type: "Bearer",
@@ -110,11 +134,18 @@ export const makeGrants = (options: {
     const issueCode = (grant: Grant, redirectUri: string, codeChallenge: string) =>
       Effect.gen(function*() {
         const [code, familyId] = yield* Effect.all([opaqueToken, nanoid])
-        const expiresAt = (yield* now) + Duration.toMillis(codeTtl)
-        yield* Ref.update(
-          codes,
-          (map) => new Map(map).set(code, { grant, redirectUri, codeChallenge, expiresAt, familyId, used: false })
-        )
+        const time = yield* now
+        yield* Effect.sync(() => {
+          pruneExpired(codes, (record) => record.expiresAt, time)
+          codes.set(code, {
+            grant,
+            redirectUri,
+            codeChallenge,
+            expiresAt: time + Duration.toMillis(codeTtl),
+            familyId,
+            used: false
+          })
+        })
         return code
       })
 
@@ -138,9 +169,10 @@ export const makeGrants = (options: {
     }) =>
       Effect.gen(function*() {
         // Marked used atomically: of two concurrent exchanges only one finds it unused.
-        const record = yield* Ref.modify(codes, (map) => {
-          const found = map.get(input.code)
-          return found === undefined ? [found, map] : [found, new Map(map).set(input.code, { ...found, used: true })]
+        const record = yield* Effect.sync(() => {
+          const found = codes.get(input.code)
+          if (found !== undefined) codes.set(input.code, { ...found, used: true })
+          return found
         })
         if (record === undefined) return yield* invalidGrant("Unknown authorization code")
         if (record.used) {
@@ -210,23 +242,23 @@ export const makeGrants = (options: {
     }) =>
       Effect.gen(function*() {
         const time = yield* now
-        const revoked = yield* Ref.get(revokedFamilies)
         // Judged and spent in one step: of two concurrent refreshes only one finds it unspent.
         type Judged = Either.Either<
           { readonly record: RefreshRecord; readonly reused: boolean; readonly scopes: ReadonlyArray<ManaScope> },
           TokenError
         >
-        const outcome = yield* Ref.modify(refreshTokens, (map): readonly [Judged, Map<string, RefreshRecord>] => {
-          const found = map.get(input.refreshToken)
-          if (found === undefined) return [Either.left(invalidGrant("Unknown refresh token")), map]
-          if (revoked.has(found.familyId)) {
-            return [Either.left(invalidGrant("The refresh token was revoked; sign in again")), map]
+        const outcome = yield* Effect.sync((): Judged => {
+          const found = refreshTokens.get(input.refreshToken)
+          if (found === undefined) return Either.left(invalidGrant("Unknown refresh token"))
+          if (revokedFamilies.has(found.familyId)) {
+            return Either.left(invalidGrant("The refresh token was revoked; sign in again"))
           }
-          if (found.rotated) return [Either.right({ record: found, reused: true, scopes: [] }), map]
+          if (found.rotated) return Either.right({ record: found, reused: true, scopes: [] })
           const judged = refreshProblem(found, input, time)
-          if (Either.isLeft(judged)) return [Either.left(judged.left), map]
-          const spent = new Map(map).set(input.refreshToken, { ...found, rotated: true })
-          return [Either.right({ record: found, reused: false, scopes: judged.right }), spent]
+          if (Either.isLeft(judged)) return Either.left(judged.left)
+          // Map.set on a present key keeps its place: expiry order is unchanged.
+          refreshTokens.set(input.refreshToken, { ...found, rotated: true })
+          return Either.right({ record: found, reused: false, scopes: judged.right })
         })
         const { record, reused, scopes } = yield* outcome
         if (reused) {
@@ -241,7 +273,7 @@ export const makeGrants = (options: {
     /** RFC 7009: a known refresh token revokes its family; anything else is a no-op. */
     const revoke = (token: string, clientId: string | undefined) =>
       Effect.gen(function*() {
-        const record = (yield* Ref.get(refreshTokens)).get(token)
+        const record = refreshTokens.get(token)
         if (record === undefined) return
         if (clientId !== undefined && clientId !== record.grant.clientId) {
           return yield* new TokenError({
