@@ -50,3 +50,13 @@ export const isPublicAddress = (address: string): boolean => {
   if (family === 0) return false
   return !notPublic.check(address, family === 4 ? "ipv4" : "ipv6")
 }
+
+/**
+ * True when a server bound to `host` is reachable from this computer only (a loopback address or
+ * `localhost`). `0.0.0.0`, `::` and any other interface reach beyond it.
+ */
+export const isLoopbackBind = (host: string): boolean => {
+  const bare = host.replace(/^\[(.*)\]$/, "$1").toLowerCase()
+  const family = isIP(bare)
+  return bare === "localhost" || (family === 4 && bare.startsWith("127.")) || (family === 6 && bare === "::1")
+}
