@@ -70,6 +70,8 @@ export const fetchClientDocument = (
     const request = (url.protocol === "https:" ? https : http).request(url, {
       method: "GET",
       headers: { accept: "application/json" },
+      // A fresh connection each time: a pooled socket would skip the address check below.
+      agent: false,
       lookup: guardedLookup(allowed, () => {
         refusedAddress = true
       })
