@@ -71,7 +71,7 @@ interface VerifiedToken {
 }
 
 /** The most the gateway reads of a JWKS or an introspection answer. */
-export const keySetBodyLimit = 64 * 1024
+const keySetBodyLimit = 64 * 1024
 
 /** How long an introspection answer is trusted before the authorization server is asked again. */
 const introspectionCacheTtl = Duration.seconds(30)

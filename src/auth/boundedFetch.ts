@@ -9,7 +9,7 @@
 
 type WebFetch = (url: string | URL, init?: RequestInit) => Promise<Response>
 
-export class BodyTooLarge extends Error {
+class BodyTooLarge extends Error {
   override readonly name = "BodyTooLarge"
 }
 

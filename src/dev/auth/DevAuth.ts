@@ -30,7 +30,8 @@ export interface DevAuthOptions {
     readonly accessTokenTtl?: Duration.DurationInput
     /**
      * Fetch Client ID Metadata Documents from loopback and private addresses too (default false:
-     * public addresses only). The local-mode dev stack turns it on, since its clients run on this computer.
+     * public addresses only). The local-mode dev stack turns it on while bound to loopback, since
+     * its clients run on this computer.
      */
     readonly allowPrivateClientDocuments?: boolean
     /** The whole metadata document fetch (default 5 s). */

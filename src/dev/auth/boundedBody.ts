@@ -9,7 +9,7 @@ import { Chunk, Effect, Either, Stream } from "effect"
 export const bodyLimit = 64 * 1024
 
 /** Why a body was not read: larger than `bodyLimit`, or the connection failed. */
-export type BodyProblem = "too-large" | "unreadable"
+type BodyProblem = "too-large" | "unreadable"
 
 /** The body as text, at most `bodyLimit` bytes; the reading stops at the bound. */
 export const boundedText: Effect.Effect<

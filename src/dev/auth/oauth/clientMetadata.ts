@@ -30,11 +30,11 @@ export const ClientMetadata = Schema.Struct({
   response_types: Schema.optional(Schema.Array(Schema.String)),
   scope: Schema.optional(Schema.String)
 })
-export type ClientMetadata = typeof ClientMetadata.Type
+type ClientMetadata = typeof ClientMetadata.Type
 
 export const MetadataDocument = Schema.Struct({ client_id: Schema.String, ...ClientMetadata.fields })
 
-export const clientLimits = {
+const clientLimits = {
   nameCharacters: 200,
   redirectUris: 10,
   redirectUriCharacters: 2_000

@@ -21,7 +21,6 @@ import {
 import { makeRegisteredClients, registrationLimits } from "./registeredClients.ts"
 
 export type { OAuthClient } from "./clientMetadata.ts"
-export { RegistrationRejected } from "./clientMetadata.ts"
 
 /** The `client_id` names no usable client; the authorization server shows an error page. */
 export class UnknownClient extends Data.TaggedError("UnknownClient")<{ readonly description: string }> {}
@@ -38,11 +37,11 @@ export interface ClientRegistryOptions {
   readonly documentTimeout?: Duration.Duration
 }
 
-export const documentSizeLimit = 64 * 1024
+const documentSizeLimit = 64 * 1024
 const concurrentDocumentFetches = 4
 
 /** The one answer for every metadata document problem: which one it was would map the network. */
-export const unusableDocument = new UnknownClient({
+const unusableDocument = new UnknownClient({
   description:
     "The client_id is a client metadata document URL, but no usable document was found there (it must be a JSON object of at most 64 KiB, served with HTTP 200 within 5 s from a public address, whose client_id is its own URL)."
 })

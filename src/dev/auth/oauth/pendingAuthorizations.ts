@@ -21,7 +21,7 @@ export interface Pending {
 
 const lifetime = Duration.minutes(10)
 export const maxFailedSignIns = 5
-export const maxPendingAuthorizations = 10_000
+const maxPendingAuthorizations = 10_000
 
 export const makePendingAuthorizations = (clock: Clock.Clock, maxPending = maxPendingAuthorizations) =>
   Effect.sync(() => {
