@@ -9,6 +9,7 @@
  * `bun bench/pipeline.ts` runs it alone (`PIPELINE_CALLS`, `PIPELINE_ROUNDS`); under
  * `bun --cpu-prof` it is the profile of the pipeline alone.
  */
+import { IdempotencyStore } from "../src/idempotency/IdempotencyStore.ts"
 import { FetchHttpClient } from "@effect/platform"
 import { Duration, Effect, Exit, Layer, Scope } from "effect"
 import * as Managed from "effect/ManagedRuntime"
@@ -117,7 +118,8 @@ const servicesFor = (variant: Variant, issuerUrl: string) => {
     fixedMasterKeys,
     SessionStore.layerMemory,
     EventStore.layerMemory,
-    SessionBus.layerMemory
+    SessionBus.layerMemory,
+    IdempotencyStore.layerMemory
   ).pipe(
     Layer.provideMerge(base),
     Layer.orDie,

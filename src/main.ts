@@ -13,6 +13,7 @@ import { describeConfigError, ManaConfig, manaConfig, type ManaConfigShape } fro
 import { Upstreams, type UpstreamsShape } from "./config/Upstreams.ts"
 import { startDevStack } from "./dev/DevStack.ts"
 import { Ids } from "./domain/Ids.ts"
+import { IdempotencyStore } from "./idempotency/IdempotencyStore.ts"
 import { Crypto } from "./keys/Crypto.ts"
 import { MasterKeys } from "./keys/MasterKeys.ts"
 import { listen } from "./listen.ts"
@@ -66,7 +67,7 @@ const resolveUpstreams = (config: ManaConfigShape, gatewayResources: ReadonlyArr
     return { upstreams, dev: Option.some(dev) }
   })
 
-/** Sessions, rate-limit window, stream events, the inter-instance bus and the read cache's write fence: here, or shared in Redis. */
+/** Sessions, rate-limit window, stream events, the inter-instance bus, the read cache's write fence and idempotent answers: here, or shared in Redis. */
 const stateLayers = (config: ManaConfigShape) =>
   config.stateStore._tag === "Memory"
     ? Layer.mergeAll(
@@ -74,14 +75,16 @@ const stateLayers = (config: ManaConfigShape) =>
       InvocationLog.layerMemory,
       EventStore.layerMemory,
       SessionBus.layerMemory,
-      WriteFence.layerMemory
+      WriteFence.layerMemory,
+      IdempotencyStore.layerMemory
     )
     : Layer.mergeAll(
       SessionStore.layerRedis,
       InvocationLog.layerRedis,
       EventStore.layerRedis,
       SessionBus.layerRedis,
-      WriteFence.layerRedis
+      WriteFence.layerRedis,
+      IdempotencyStore.layerRedis
     )
       .pipe(Layer.provideMerge(RedisConnection.layer({ url: config.stateStore.url })))
 

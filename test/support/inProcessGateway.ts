@@ -5,6 +5,7 @@
  * `Request`s instead of sockets. The layers are built into the test's scope, so each test gets a
  * fresh gateway and its timers run on the test's Clock.
  */
+import { IdempotencyStore } from "../../src/idempotency/IdempotencyStore.ts"
 import { FetchHttpClient, HttpApp } from "@effect/platform"
 import { Effect, Layer, type Scope } from "effect"
 import { Auth } from "../../src/auth/Auth.ts"
@@ -73,7 +74,8 @@ export const startInProcessGateway = (
       ConfirmationSigner.layer,
       options.sessionStore ?? SessionStore.layerMemory,
       EventStore.layerMemory,
-      SessionBus.layerMemory
+      SessionBus.layerMemory,
+      IdempotencyStore.layerMemory
     )
     const context = yield* Layer.build(
       makeMcpEndpoint(registry).pipe(Layer.provideMerge(services), Layer.provideMerge(base))

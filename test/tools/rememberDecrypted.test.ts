@@ -3,6 +3,7 @@
  * master key, query) — a repeat of the same query over an unchanged table reuses it, while a
  * change to the table or another query derives again.
  */
+import { IdempotencyStore } from "../../src/idempotency/IdempotencyStore.ts"
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Ref, TestClock } from "effect"
 import { Schema } from "effect"
@@ -36,7 +37,8 @@ const layer = Layer.mergeAll(
       Effect.flatMap(Crypto, (crypto) => Effect.orDie(crypto.importKey(bytes(cryptoVectors.keys.k1)))),
       (key) => ({ forCaller: () => Effect.succeed(key) })
     )
-  ).pipe(Layer.provideMerge(Crypto.layer))
+  ).pipe(Layer.provideMerge(Crypto.layer)),
+  IdempotencyStore.layerMemory
 )
 
 describe("rememberDecryptedDerivation", () => {
