@@ -56,7 +56,9 @@ describe("IdempotencyStore (memory)", () => {
 
 describe("IdempotencyStore (Redis)", () => {
   const key = crypto.getRandomValues(new Uint8Array(32))
-  contract(() => Effect.map(scopedRedisConnection(redis.url), (c) => makeIdempotencyStoreRedis(c, key, retention)))
+  contract(() =>
+    Effect.orDie(Effect.map(scopedRedisConnection(redis.url), (c) => makeIdempotencyStoreRedis(c, key, retention)))
+  )
 
   it.scoped("holds no user id, key or content in clear, with a 24 h TTL; a moved value does not open", () =>
     Effect.gen(function*() {
