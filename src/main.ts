@@ -23,6 +23,7 @@ import { Metrics } from "./observability/Metrics.ts"
 import { httpSpanName, installTracing } from "./observability/tracing/Tracing.ts"
 import { ConfirmationSigner } from "./policy/ConfirmationSigner.ts"
 import { InvocationLog } from "./policy/InvocationLog.ts"
+import { ItemBudget } from "./policy/ItemBudget.ts"
 import { Policy } from "./policy/Policy.ts"
 import { PolicySettings } from "./policy/PolicySettings.ts"
 import { SessionBus } from "./sessions/SessionBus.ts"
@@ -76,7 +77,8 @@ const stateLayers = (config: ManaConfigShape) =>
       EventStore.layerMemory,
       SessionBus.layerMemory,
       WriteFence.layerMemory,
-      IdempotencyStore.layerMemory
+      IdempotencyStore.layerMemory,
+      ItemBudget.layerMemory
     )
     : Layer.mergeAll(
       SessionStore.layerRedis,
@@ -84,7 +86,8 @@ const stateLayers = (config: ManaConfigShape) =>
       EventStore.layerRedis,
       SessionBus.layerRedis,
       WriteFence.layerRedis,
-      IdempotencyStore.layerRedis
+      IdempotencyStore.layerRedis,
+      ItemBudget.layerRedis
     )
       .pipe(Layer.provideMerge(RedisConnection.layer({ url: config.stateStore.url })))
 
