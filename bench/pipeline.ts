@@ -9,7 +9,6 @@
  * `bun bench/pipeline.ts` runs it alone (`PIPELINE_CALLS`, `PIPELINE_ROUNDS`); under
  * `bun --cpu-prof` it is the profile of the pipeline alone.
  */
-import { IdempotencyStore } from "../src/idempotency/IdempotencyStore.ts"
 import { FetchHttpClient } from "@effect/platform"
 import { Duration, Effect, Exit, Layer, Scope } from "effect"
 import * as Managed from "effect/ManagedRuntime"
@@ -19,6 +18,7 @@ import { Upstreams } from "../src/config/Upstreams.ts"
 import { SyncEngine } from "../src/dev/sync/SyncEngine.ts"
 import { Caller, type CallerShape } from "../src/domain/Caller.ts"
 import { Ids } from "../src/domain/Ids.ts"
+import { IdempotencyStore } from "../src/idempotency/IdempotencyStore.ts"
 import { Crypto } from "../src/keys/Crypto.ts"
 import { AuditLog } from "../src/observability/audit/AuditLog.ts"
 import { Metrics } from "../src/observability/Metrics.ts"

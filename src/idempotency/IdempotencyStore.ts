@@ -49,7 +49,11 @@ export class IdempotencyStore extends Context.Tag("mana-mcp/IdempotencyStore")<
       if (config.stateStore._tag !== "Redis") {
         return yield* Effect.dieMessage("IdempotencyStore.layerRedis needs STATE_STORE=redis")
       }
-      return makeIdempotencyStoreRedis(connection, Redacted.value(config.stateStore.encryptionKey), idempotencyRetention)
+      return makeIdempotencyStoreRedis(
+        connection,
+        Redacted.value(config.stateStore.encryptionKey),
+        idempotencyRetention
+      )
     })
   )
 }

@@ -14,8 +14,8 @@ import { annotateChildSpan, withChildSpan } from "../observability/tracing/child
 import type { PolicyHint, ToolScope } from "../tools/ToolSpec.ts"
 import { type Confirmation, ConfirmationDeclined, ConfirmationNeeded } from "./Confirmation.ts"
 import { InvocationLog, type RecordWhen } from "./InvocationLog.ts"
-import { itemBudgetReminder } from "./itemBudgetReminder.ts"
 import { ItemBudget, makeItemBudgetMemory } from "./ItemBudget.ts"
+import { itemBudgetReminder } from "./itemBudgetReminder.ts"
 import { PolicyDenied } from "./PolicyDenied.ts"
 import { PolicySettings } from "./PolicySettings.ts"
 import { type Decision, decisionLabels, evaluate, rateLimitUnavailable, staticDenial } from "./rules.ts"
@@ -139,7 +139,13 @@ const makePolicy = Effect.gen(function*() {
     })
 
   // One more rule beside the per-tool rate limit: the user's bulk items per window across bulk tools.
-  const withinItemBudget = (call: PolicyCall, items: number, limit: number, window: Duration.Duration, ruled: Decision) =>
+  const withinItemBudget = (
+    call: PolicyCall,
+    items: number,
+    limit: number,
+    window: Duration.Duration,
+    ruled: Decision
+  ) =>
     Effect.map(
       Effect.either(budget.take(call.userId, items, { limit, window, always: !enforce })),
       (taken): Decision =>

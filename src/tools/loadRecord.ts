@@ -9,8 +9,8 @@
 import { Effect, Option } from "effect"
 import { Caller } from "../domain/Caller.ts"
 import { MasterKeys } from "../keys/MasterKeys.ts"
-import type { RecordKind } from "./RecordKind.ts"
 import { withChangedAt } from "./guard/changedAt.ts"
+import type { RecordKind } from "./RecordKind.ts"
 import { RecordNotFound } from "./RecordNotFound.ts"
 import { decryptOne, findLive } from "./records.ts"
 

@@ -4,12 +4,12 @@
  * key sent to each instance in turn is one record with one answer; sent to both at once, still
  * one record (its id is derived from the key); and Redis holds neither the key nor the title.
  */
+import { Redis } from "ioredis"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type GatewayCluster, startGatewayCluster } from "../../scripts/gatewayCluster.ts"
 import { type DevUser, registerUser } from "../support/devUsers.ts"
 import { connectLegacy, connectModern, structured } from "../support/mcpClients.ts"
 import { rawPullAll } from "../support/rawSync.ts"
-import { Redis } from "ioredis"
 
 let cluster: GatewayCluster
 

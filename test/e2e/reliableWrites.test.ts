@@ -85,7 +85,11 @@ describe.each(["modern", "legacy"] as const)("reliable writes, %s era", (era) =>
   it("a guarded update after a web-app change is refused with the current values", async () => {
     const user = await registerUser(gateway.authUrl)
     const { client } = await connect(era, gateway.mcpUrl, credentialsOf(user))
-    const { note } = await structured(client, "notes.create", { title: "Groceries", content: "- milk", color: "#00aa00" })
+    const { note } = await structured(client, "notes.create", {
+      title: "Groceries",
+      content: "- milk",
+      color: "#00aa00"
+    })
     await rawPush(gateway.syncUrl, user.accessToken, "notes", [{
       table: "notes",
       id: note.id,
@@ -117,14 +121,19 @@ describe.each(["modern", "legacy"] as const)("reliable writes, %s era", (era) =>
   it("a bulk create of 50 with 3 invalid items writes 47 and reports 3; a dry run writes nothing", async () => {
     const user = await registerUser(gateway.authUrl)
     const { client } = await connect(era, gateway.mcpUrl, credentialsOf(user))
-    const items = Array.from({ length: 50 }, (_, i) => ([5, 25, 45].includes(i) ? { title: "   " } : { title: `T${i}` }))
+    const items = Array.from(
+      { length: 50 },
+      (_, i) => ([5, 25, 45].includes(i) ? { title: "   " } : { title: `T${i}` })
+    )
     const dry = await structured(client, "todo.createMany", { items, dryRun: true })
     expect([dry.dryRun, dry.done, dry.refused]).toEqual([true, 47, 3])
     expect(await taskInserts(user)).toHaveLength(0)
     const result = await structured(client, "todo.createMany", { items })
     expect([result.done, result.refused, result.results.length]).toEqual([47, 3, 50])
-    expect(result.results.filter((entry: { status: string }) => entry.status === "refused")
-      .map((entry: { index: number }) => entry.index)).toEqual([5, 25, 45])
+    expect(
+      result.results.filter((entry: { status: string }) => entry.status === "refused")
+        .map((entry: { index: number }) => entry.index)
+    ).toEqual([5, 25, 45])
     expect(await taskInserts(user)).toHaveLength(47)
     await client.close()
   })

@@ -4,11 +4,11 @@
  * instead of HTTP. Engine failures map to the same `SyncError`s as HTTP statuses do. JWTs are not
  * verified unless a `verifyToken` function is given; the caller's principal is trusted.
  */
-import { IdempotencyStore } from "../../src/idempotency/IdempotencyStore.ts"
 import { Effect, Layer, Option, Redacted, Schema } from "effect"
 import { type EngineOptions, SyncEngine, type SyncEngineShape } from "../../src/dev/sync/SyncEngine.ts"
 import type { CallerShape } from "../../src/domain/Caller.ts"
 import { Ids } from "../../src/domain/Ids.ts"
+import { IdempotencyStore } from "../../src/idempotency/IdempotencyStore.ts"
 import { makeSyncClient } from "../../src/sync/makeSyncClient.ts"
 import { ReadCache } from "../../src/sync/ReadCache.ts"
 import { SyncClient } from "../../src/sync/SyncClient.ts"

@@ -5,12 +5,12 @@
  * `Request`s instead of sockets. The layers are built into the test's scope, so each test gets a
  * fresh gateway and its timers run on the test's Clock.
  */
-import { IdempotencyStore } from "../../src/idempotency/IdempotencyStore.ts"
 import { FetchHttpClient, HttpApp } from "@effect/platform"
 import { Effect, Layer, type Scope } from "effect"
 import { Auth } from "../../src/auth/Auth.ts"
 import { ManaConfig, type ManaConfigShape } from "../../src/config/Config.ts"
 import { Upstreams } from "../../src/config/Upstreams.ts"
+import { IdempotencyStore } from "../../src/idempotency/IdempotencyStore.ts"
 import { Crypto } from "../../src/keys/Crypto.ts"
 import { AuditLog } from "../../src/observability/audit/AuditLog.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"

@@ -7,13 +7,13 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema, TestClock } from "effect"
 import { Caller } from "../../src/domain/Caller.ts"
-import { log as habitsLog } from "../../src/tools/habits/log.ts"
-import { create as habitsCreate } from "../../src/tools/habits/create.ts"
-import { logMany } from "../../src/tools/habits/logMany.ts"
 import { BulkResult } from "../../src/tools/bulk/BulkResult.ts"
 import { DeleteManyResult } from "../../src/tools/bulk/deleteMany.ts"
-import { deleteMany as notesDeleteMany } from "../../src/tools/notes/deleteMany.ts"
+import { create as habitsCreate } from "../../src/tools/habits/create.ts"
+import { log as habitsLog } from "../../src/tools/habits/log.ts"
+import { logMany } from "../../src/tools/habits/logMany.ts"
 import { create as notesCreate } from "../../src/tools/notes/create.ts"
+import { deleteMany as notesDeleteMany } from "../../src/tools/notes/deleteMany.ts"
 import { completeMany } from "../../src/tools/todo/completeMany.ts"
 import { createMany } from "../../src/tools/todo/createMany.ts"
 import { deleteMany } from "../../src/tools/todo/deleteMany.ts"
@@ -23,14 +23,22 @@ import { seedChanges, storedChanges, toolLayer } from "../support/cryptoTools.ts
 import { runTool } from "../support/runTool.ts"
 import { aliceCaller } from "../support/users.ts"
 
-const Listed = Schema.Struct({ tasks: Schema.Array(Schema.Struct({ id: Schema.String, title: Schema.String, isCompleted: Schema.Boolean, priority: Schema.String })), total: Schema.Number }).pipe(Schema.extend(Schema.Record({ key: Schema.String, value: Schema.Unknown })))
+const Listed = Schema.Struct({
+  tasks: Schema.Array(
+    Schema.Struct({ id: Schema.String, title: Schema.String, isCompleted: Schema.Boolean, priority: Schema.String })
+  ),
+  total: Schema.Number
+}).pipe(Schema.extend(Schema.Record({ key: Schema.String, value: Schema.Unknown })))
 const Id = Schema.Struct({ id: Schema.String })
 
 const fiftyWithThreeBad = () =>
-  Array.from({ length: 50 }, (_, i) =>
-    i === 7 ? { title: "" } : i === 20 ? { title: "ok", priority: "someday" } : i === 33 ? { name: "no title" } : {
-      title: `Task ${i}`
-    })
+  Array.from(
+    { length: 50 },
+    (_, i) =>
+      i === 7 ? { title: "" } : i === 20 ? { title: "ok", priority: "someday" } : i === 33 ? { name: "no title" } : {
+        title: `Task ${i}`
+      }
+  )
 
 describe("bulk tools", () => {
   it.effect("todo.createMany: 50 items with 3 invalid write 47 in one push and report the 3 in place", () =>
@@ -72,7 +80,11 @@ describe("bulk tools", () => {
   it.effect("completeMany and updateMany report per id: done, unchanged, refused (unknown, twice, changed since)", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(Date.parse("2026-05-01T12:00:00.000Z"))
-      const created = yield* runTool(createMany, { items: [{ title: "A" }, { title: "B" }, { title: "C" }] }, BulkResult)
+      const created = yield* runTool(
+        createMany,
+        { items: [{ title: "A" }, { title: "B" }, { title: "C" }] },
+        BulkResult
+      )
       const [a, b, c] = created.results.map((entry) => entry.id ?? "")
       yield* TestClock.adjust("1 minute")
       const unknown = "0b0e3a4c-5d6f-4a7b-8c9d-0e1f2a3b4c5d"
@@ -81,7 +93,12 @@ describe("bulk tools", () => {
       assert.include(done.results[1]?.error ?? "", "todo.list")
       const again = yield* runTool(completeMany, { ids: [a, b] }, BulkResult)
       assert.deepStrictEqual(again.results.map((entry) => entry.status), ["unchanged", "done"])
-      yield* seedChanges("todo", [{ table: "tasks", id: c, op: "update", fields: { priority: { value: "urgent", at: "2026-05-01T12:05:00.000Z" } } }])
+      yield* seedChanges("todo", [{
+        table: "tasks",
+        id: c,
+        op: "update",
+        fields: { priority: { value: "urgent", at: "2026-05-01T12:05:00.000Z" } }
+      }])
       yield* TestClock.setTime(Date.parse("2026-05-01T12:10:00.000Z"))
       const updated = yield* runTool(updateMany, {
         items: [

@@ -20,7 +20,9 @@ import { runTool } from "../support/runTool.ts"
 
 const OneTask = Schema.Struct({ task: Task })
 const OneNote = Schema.Struct({ note: Note })
-const OneHabit = Schema.Struct({ habit: Schema.Struct({ id: Schema.String, title: Schema.String, updatedAt: Schema.optional(Schema.String) }) })
+const OneHabit = Schema.Struct({
+  habit: Schema.Struct({ id: Schema.String, title: Schema.String, updatedAt: Schema.optional(Schema.String) })
+})
 
 const failureOf = <A, E extends { readonly message: string }, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.flip(effect).pipe(Effect.map((error) => error.message))

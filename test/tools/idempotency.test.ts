@@ -68,12 +68,19 @@ describe("idempotency keys", () => {
       const theirs = yield* runTool(habitsCreate, args, Anything, callerFor(bob, spaceB))
       assert.notDeepEqual(mine, theirs)
       assert.notStrictEqual(derivedRecordId(alice, "k", 0), derivedRecordId(bob, "k", 0))
-      assert.match(derivedRecordId(alice, "k", 0), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+      assert.match(
+        derivedRecordId(alice, "k", 0),
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+      )
     }).pipe(Effect.provide(layer())))
 
   it.effect("every create tool takes a key: habits.create, habits.log, notes.create, journal.add", () =>
     Effect.gen(function*() {
-      const habit = yield* runTool(habitsCreate, { title: "Read", idempotencyKey: "h" }, Schema.Struct({ habit: Schema.Struct({ id: Schema.String }) }))
+      const habit = yield* runTool(
+        habitsCreate,
+        { title: "Read", idempotencyKey: "h" },
+        Schema.Struct({ habit: Schema.Struct({ id: Schema.String }) })
+      )
       const logArgs = { habitId: habit.habit.id, date: "2026-05-01", idempotencyKey: "l" }
       const firstLog = yield* runTool(habitsLog, logArgs, Anything)
       assert.deepStrictEqual(yield* runTool(habitsLog, logArgs, Anything), firstLog)

@@ -3,13 +3,13 @@
  * master key, query) — a repeat of the same query over an unchanged table reuses it, while a
  * change to the table or another query derives again.
  */
-import { IdempotencyStore } from "../../src/idempotency/IdempotencyStore.ts"
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Ref, TestClock } from "effect"
 import { Schema } from "effect"
 import { SyncEngine } from "../../src/dev/sync/SyncEngine.ts"
 import { Caller } from "../../src/domain/Caller.ts"
 import { Ids } from "../../src/domain/Ids.ts"
+import { IdempotencyStore } from "../../src/idempotency/IdempotencyStore.ts"
 import { Crypto } from "../../src/keys/Crypto.ts"
 import { MasterKeys } from "../../src/keys/MasterKeys.ts"
 import { ReadCache } from "../../src/sync/ReadCache.ts"

@@ -30,7 +30,9 @@ export const decodeIds = (ids: ReadonlyArray<unknown>): ReadonlyArray<Checked<st
   const seen = new Set<string>()
   return ids.map((raw) => {
     const id = decodeId(raw)
-    if (Either.isLeft(id)) return Either.left("Not a record id: ids are UUIDs such as 0b0e3a4c-5d6f-4a7b-8c9d-0e1f2a3b4c5d")
+    if (Either.isLeft(id)) {
+      return Either.left("Not a record id: ids are UUIDs such as 0b0e3a4c-5d6f-4a7b-8c9d-0e1f2a3b4c5d")
+    }
     if (seen.has(id.right)) return Either.left(`Id ${id.right} is listed twice in this call; it is handled once`)
     seen.add(id.right)
     return Either.right(id.right)

@@ -5,10 +5,10 @@
  * nothing and writes nothing. Declined or cancelled: nothing is deleted.
  */
 import { Effect, Either, Schema } from "effect"
-import { defineTool } from "../ToolSpec.ts"
 import type { RecordKind } from "../RecordKind.ts"
-import { BulkResult } from "./BulkResult.ts"
+import { defineTool } from "../ToolSpec.ts"
 import { dryRunField, idsField, maxBulkItems } from "./bulkFields.ts"
+import { BulkResult } from "./BulkResult.ts"
 import { liveByIds, overIds } from "./overIds.ts"
 
 export const DeleteManyResult = Schema.Struct({
@@ -39,7 +39,9 @@ const promptFor = (kind: RecordKind, ids: ReadonlyArray<unknown>) =>
     const names = live.slice(0, shownTitles).map(({ record, title }) => title === null ? record.id : `"${title}"`)
     const more = live.length > shownTitles ? ` and ${live.length - shownTitles} more` : ""
     const noun = live.length === 1 ? kind.noun : `${kind.noun}s`
-    return `Delete ${live.length} ${noun} (${names.join(", ")}${more})? They move to the trash and disappear from your ${kind.module} lists; each can be restored from the trash.`
+    return `Delete ${live.length} ${noun} (${
+      names.join(", ")
+    }${more})? They move to the trash and disappear from your ${kind.module} lists; each can be restored from the trash.`
   })
 
 export const makeDeleteManyTool = (kind: RecordKind, spec: { readonly name: string; readonly title: string }) =>
@@ -65,8 +67,7 @@ export const makeDeleteManyTool = (kind: RecordKind, spec: { readonly name: stri
         unchanged: 0,
         refused: 0,
         results: [],
-        message:
-          `The user ${answer} the confirmation: nothing was deleted. Do not retry unless the user asks again.`
+        message: `The user ${answer} the confirmation: nothing was deleted. Do not retry unless the user asks again.`
       })
     },
     handler: ({ dryRun, ids }) =>

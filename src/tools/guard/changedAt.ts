@@ -4,8 +4,8 @@
  * alone would miss it; the newest stamp does not. Reported as the tools' `updatedAt` and compared
  * with `ifUnchangedSince`.
  */
-import { formatInstantMicros } from "../../sync/SyncWire.ts"
 import type { SyncRecord } from "../../sync/SyncClient.ts"
+import { formatInstantMicros } from "../../sync/SyncWire.ts"
 
 /** The newest field stamp (epoch microseconds), −∞ when the record has none. */
 export const newestStamp = (record: SyncRecord): number => {
@@ -25,7 +25,10 @@ export const changedAtOf = (record: SyncRecord): string | undefined => {
 }
 
 /** `value` with `updatedAt` set to the stored record's last change (kept as is without stamps). */
-export const withChangedAt = <A extends { readonly updatedAt?: string | undefined }>(value: A, stored: SyncRecord): A => {
+export const withChangedAt = <A extends { readonly updatedAt?: string | undefined }>(
+  value: A,
+  stored: SyncRecord
+): A => {
   const changedAt = changedAtOf(stored)
   return changedAt === undefined ? value : { ...value, updatedAt: changedAt }
 }

@@ -4,15 +4,17 @@
  * update is field-level last-write-wins, as before.
  */
 import { Effect, Option, Schema } from "effect"
-import { parseInstantMicros } from "../../sync/SyncWire.ts"
 import type { SyncRecord } from "../../sync/SyncClient.ts"
+import { parseInstantMicros } from "../../sync/SyncWire.ts"
 import { formatStamp, newestStamp } from "./changedAt.ts"
 import { RecordChanged } from "./RecordChanged.ts"
 
 /** The input field: an RFC 3339 instant, usually the `updatedAt` a get, create or update returned. */
 export const optionalGuard = Schema.optionalWith(
   Schema.String.pipe(
-    Schema.filter((value) => value.length <= 40 && Option.isSome(parseInstantMicros(value)) ? true : "is not an RFC 3339 instant")
+    Schema.filter((value) =>
+      value.length <= 40 && Option.isSome(parseInstantMicros(value)) ? true : "is not an RFC 3339 instant"
+    )
   ).annotations({
     description:
       "Optional guard against lost updates: the updatedAt you last saw (from a get, create or update). If the record was changed after it (in the app, on another device), nothing is written and the error shows the current values to merge with; without it the given fields simply overwrite",
@@ -54,7 +56,9 @@ export const checkUnchanged = (
     .filter(([field, at]) => at > sinceMicros && field !== "updatedAt")
     .map(([field]) => field)
     .sort()
-  const values = Object.fromEntries(Object.entries(current).map(([field, value]) => [field, shown(value, guarded.getTool)]))
+  const values = Object.fromEntries(
+    Object.entries(current).map(([field, value]) => [field, shown(value, guarded.getTool)])
+  )
   const json = JSON.stringify(values)
   return Effect.fail(
     new RecordChanged({

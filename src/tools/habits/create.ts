@@ -11,8 +11,8 @@ import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
 import type { CurrentTool } from "../CurrentTool.ts"
 import { newRecordId } from "../idempotent/derivedRecordId.ts"
-import { idempotent, optionalKey, retrySafe } from "../idempotent/withIdempotencyKey.ts"
 import type { IdempotencyKeyReused } from "../idempotent/IdempotencyKeyReused.ts"
+import { idempotent, optionalKey, retrySafe } from "../idempotent/withIdempotencyKey.ts"
 import { pushChanges } from "../pushChanges.ts"
 import { nextOrder } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
@@ -45,7 +45,8 @@ export const create = defineTool({
   name: "habits.create",
   title: "Create habit",
   description:
-    "Creates a habit in the user's active Mana space and returns { habit } with its new id and updatedAt. The habit is placed after the existing habits of the space and starts unarchived. Only title is required; icon defaults to \"star\", color to \"#6366f1\", targetPerDay and defaultDuration to null." + retrySafe,
+    "Creates a habit in the user's active Mana space and returns { habit } with its new id and updatedAt. The habit is placed after the existing habits of the space and starts unarchived. Only title is required; icon defaults to \"star\", color to \"#6366f1\", targetPerDay and defaultDuration to null." +
+    retrySafe,
   scope: "user-space",
   policyHint: "write",
   input: Input,
@@ -58,27 +59,27 @@ export const create = defineTool({
 })
 
 const createHabit = (input: Omit<typeof Input.Type, "idempotencyKey">) =>
-    Effect.gen(function*() {
-      const caller = yield* Caller
-      const sync = yield* SyncClient
-      const id = yield* newRecordId()
-      // Place and push under the table's lock: concurrent creates get distinct, increasing orders.
-      return yield* sync.exclusive(caller, habitsApp, habitsTable)(Effect.gen(function*() {
-        const existing = yield* readHabits(sync, caller)
-        const now = DateTime.formatIso(yield* DateTime.now)
-        const habit: Habit = {
-          id,
-          title: input.title,
-          icon: input.icon,
-          color: input.color,
-          targetPerDay: input.targetPerDay,
-          defaultDuration: input.defaultDuration,
-          order: nextOrder(existing.map((h) => h.order)),
-          isArchived: false,
-          createdAt: now,
-          updatedAt: now
-        }
-        yield* pushChanges(habitsApp, [{ op: "insert", table: habitsTable, id: habit.id, data: habit }])
-        return { habit }
-      }))
-    })
+  Effect.gen(function*() {
+    const caller = yield* Caller
+    const sync = yield* SyncClient
+    const id = yield* newRecordId()
+    // Place and push under the table's lock: concurrent creates get distinct, increasing orders.
+    return yield* sync.exclusive(caller, habitsApp, habitsTable)(Effect.gen(function*() {
+      const existing = yield* readHabits(sync, caller)
+      const now = DateTime.formatIso(yield* DateTime.now)
+      const habit: Habit = {
+        id,
+        title: input.title,
+        icon: input.icon,
+        color: input.color,
+        targetPerDay: input.targetPerDay,
+        defaultDuration: input.defaultDuration,
+        order: nextOrder(existing.map((h) => h.order)),
+        isArchived: false,
+        createdAt: now,
+        updatedAt: now
+      }
+      yield* pushChanges(habitsApp, [{ op: "insert", table: habitsTable, id: habit.id, data: habit }])
+      return { habit }
+    }))
+  })

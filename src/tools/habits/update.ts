@@ -66,7 +66,9 @@ export const update = defineTool({
       if (stored !== undefined) {
         yield* checkUnchanged(guarded, stored, ifUnchangedSince, pickFields(habit, Object.keys(fields)))
       }
-      if (Object.keys(fields).length === 0) return { habit: { ...habit, ...(changedAt === undefined ? {} : { updatedAt: changedAt }) } }
+      if (Object.keys(fields).length === 0) {
+        return { habit: { ...habit, ...(changedAt === undefined ? {} : { updatedAt: changedAt }) } }
+      }
       const updatedAt = DateTime.formatIso(yield* DateTime.now)
       fields["updatedAt"] = updatedAt
       const at = yield* pushChanges(habitsApp, [{ op: "update", table: habitsTable, id, fields }])

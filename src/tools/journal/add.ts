@@ -5,8 +5,8 @@
  */
 import { Effect, Schema } from "effect"
 import { createEncrypted, type EncryptedCreate } from "../encryptedInsert.ts"
-import { idempotent, optionalKey, retrySafe } from "../idempotent/withIdempotencyKey.ts"
 import { calendarDate, oneOf, orNull, tags, text, title } from "../fields/index.ts"
+import { idempotent, optionalKey, retrySafe } from "../idempotent/withIdempotencyKey.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { countWords, Entry, journalApp, journalTable, moods } from "./Entry.ts"
 
@@ -40,29 +40,29 @@ export const add = defineTool({
   name: "journal.add",
   title: "Add journal entry",
   description:
-    "Adds an entry to the user's journal in the active space. Returns { entry } with its id, word count and updatedAt. Content 1–200000 characters, optional title (≤500), date YYYY-MM-DD (default today, UTC), optional mood (German words: dankbar, glücklich, zufrieden, neutral, nachdenklich, traurig, gestresst, wütend) and tags. Title and content are encrypted; date, mood and tags are not. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up." + retrySafe,
+    "Adds an entry to the user's journal in the active space. Returns { entry } with its id, word count and updatedAt. Content 1–200000 characters, optional title (≤500), date YYYY-MM-DD (default today, UTC), optional mood (German words: dankbar, glücklich, zufrieden, neutral, nachdenklich, traurig, gestresst, wütend) and tags. Title and content are encrypted; date, mood and tags are not. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up." +
+    retrySafe,
   scope: "user-space",
   policyHint: "write",
   input: Input,
   output: Output,
   encryptedFields: journalTable,
-  handler: ({ idempotencyKey, ...input }) =>
-    idempotent(idempotencyKey, input, Output, addEntry(input))
+  handler: ({ idempotencyKey, ...input }) => idempotent(idempotencyKey, input, Output, addEntry(input))
 })
 
 const addEntry = (input: Omit<typeof Input.Type, "idempotencyKey">): EncryptedCreate<typeof Output.Type> =>
-    createEncrypted(journalApp, journalTable, ({ id, now }) =>
-      Effect.succeed<Entry>({
-        id,
-        title: input.title,
-        content: input.content,
-        entryDate: input.entryDate ?? now.slice(0, 10),
-        mood: input.mood,
-        tags: input.tags,
-        wordCount: countWords(input.content),
-        isPinned: false,
-        isFavorite: false,
-        isArchived: false,
-        createdAt: now,
-        updatedAt: now
-      })).pipe(Effect.map((entry) => ({ entry })))
+  createEncrypted(journalApp, journalTable, ({ id, now }) =>
+    Effect.succeed<Entry>({
+      id,
+      title: input.title,
+      content: input.content,
+      entryDate: input.entryDate ?? now.slice(0, 10),
+      mood: input.mood,
+      tags: input.tags,
+      wordCount: countWords(input.content),
+      isPinned: false,
+      isFavorite: false,
+      isArchived: false,
+      createdAt: now,
+      updatedAt: now
+    })).pipe(Effect.map((entry) => ({ entry })))

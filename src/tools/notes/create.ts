@@ -5,8 +5,8 @@
  */
 import { Effect, Schema } from "effect"
 import { createEncrypted, type EncryptedCreate } from "../encryptedInsert.ts"
-import { idempotent, optionalKey, retrySafe } from "../idempotent/withIdempotencyKey.ts"
 import { flagOffByDefault, hexColor, orNull, text, title } from "../fields/index.ts"
+import { idempotent, optionalKey, retrySafe } from "../idempotent/withIdempotencyKey.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { Note, notesApp, notesTable } from "./Note.ts"
 
@@ -35,25 +35,25 @@ export const create = defineTool({
   name: "notes.create",
   title: "Create note",
   description:
-    "Creates a note in the user's active space. Returns { note } with the new note's id and updatedAt. Title 1–500 characters, markdown content up to 200000, optional #RRGGBB colour, optional pin. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up." + retrySafe,
+    "Creates a note in the user's active space. Returns { note } with the new note's id and updatedAt. Title 1–500 characters, markdown content up to 200000, optional #RRGGBB colour, optional pin. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up." +
+    retrySafe,
   scope: "user-space",
   policyHint: "write",
   input: Input,
   output: Output,
   encryptedFields: notesTable,
-  handler: ({ idempotencyKey, ...input }) =>
-    idempotent(idempotencyKey, input, Output, createNote(input))
+  handler: ({ idempotencyKey, ...input }) => idempotent(idempotencyKey, input, Output, createNote(input))
 })
 
 const createNote = (input: Omit<typeof Input.Type, "idempotencyKey">): EncryptedCreate<typeof Output.Type> =>
-    createEncrypted(notesApp, notesTable, ({ id, now }) =>
-      Effect.succeed<Note>({
-        id,
-        title: input.title,
-        content: input.content,
-        color: input.color,
-        isPinned: input.isPinned,
-        isArchived: false,
-        createdAt: now,
-        updatedAt: now
-      })).pipe(Effect.map((note) => ({ note })))
+  createEncrypted(notesApp, notesTable, ({ id, now }) =>
+    Effect.succeed<Note>({
+      id,
+      title: input.title,
+      content: input.content,
+      color: input.color,
+      isPinned: input.isPinned,
+      isArchived: false,
+      createdAt: now,
+      updatedAt: now
+    })).pipe(Effect.map((note) => ({ note })))

@@ -4,8 +4,8 @@
  * plaintext fields change, so zero-knowledge users can use it too. `dryRun` writes nothing.
  */
 import { DateTime, Effect, Schema } from "effect"
-import { BulkResult } from "../bulk/BulkResult.ts"
 import { dryRunField, idsField, maxBulkItems } from "../bulk/bulkFields.ts"
+import { BulkResult } from "../bulk/BulkResult.ts"
 import { overIds } from "../bulk/overIds.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { taskKind, tasksTable } from "./Task.ts"
