@@ -36,9 +36,6 @@ export const buildLog = (input: CheckIn, habit: Habit, id: string, date: string,
   updatedAt: now
 })
 
-/** The stored row of a new log: its fields plus `updatedAt`, the insert's stamp. */
-export const logRow = (entry: HabitLog) => ({ ...entry, updatedAt: entry.createdAt })
-
 /** `habit`'s progress on `date`, counting the stored logs and `added` ones. */
 export const progressWith = (
   habit: Habit,

@@ -12,7 +12,7 @@ import { newRecordId } from "../idempotent/derivedRecordId.ts"
 import { idempotent, optionalKey, retrySafe } from "../idempotent/withIdempotencyKey.ts"
 import { pushChanges } from "../pushChanges.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { buildLog, type CheckIn, CheckInFields, logRow, progressWith } from "./checkIn.ts"
+import { buildLog, type CheckIn, CheckInFields, progressWith } from "./checkIn.ts"
 import { findHabit, habitsApp } from "./Habit.ts"
 import { DayProgress, HabitLog, habitLogsTable } from "./HabitLog.ts"
 
@@ -29,7 +29,7 @@ const logCheckIn = (input: CheckIn) =>
     const now = DateTime.formatIso(yield* DateTime.now)
     const entry = buildLog(input, habit, yield* newRecordId(), date, now)
     const existing = yield* sync.read(caller, habitsApp, habitLogsTable)
-    yield* pushChanges(habitsApp, [{ op: "insert", table: habitLogsTable, id: entry.id, data: logRow(entry) }])
+    yield* pushChanges(habitsApp, [{ op: "insert", table: habitLogsTable, id: entry.id, data: entry }])
     return { log: entry, progress: progressWith(habit, existing, [entry], date) }
   })
 

@@ -16,7 +16,7 @@ import { idempotent, optionalKey, retrySafe } from "../idempotent/withIdempotenc
 import { pushChanges } from "../pushChanges.ts"
 import { RecordNotFound } from "../RecordNotFound.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { buildLog, CheckIn, logRow, progressWith } from "./checkIn.ts"
+import { buildLog, CheckIn, progressWith } from "./checkIn.ts"
 import { habitsApp, readHabits } from "./Habit.ts"
 import { type HabitLog, habitLogsTable } from "./HabitLog.ts"
 
@@ -60,7 +60,7 @@ const logAll = ({ dryRun, items }: Omit<typeof Input.Type, "idempotencyKey">) =>
       op: "insert",
       table: habitLogsTable,
       id: entry.id,
-      data: logRow(entry)
+      data: entry
     }))
     if (!dryRun && inserts.length > 0) yield* pushChanges(habitsApp, inserts)
     const results = planned.map((entry, index): ItemResult => {
