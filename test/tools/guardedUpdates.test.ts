@@ -6,13 +6,16 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema, TestClock } from "effect"
+import { archive as habitsArchive } from "../../src/tools/habits/archive.ts"
 import { create as habitsCreate } from "../../src/tools/habits/create.ts"
 import { update as habitsUpdate } from "../../src/tools/habits/update.ts"
 import { create as notesCreate } from "../../src/tools/notes/create.ts"
 import { Note } from "../../src/tools/notes/Note.ts"
 import { update as notesUpdate } from "../../src/tools/notes/update.ts"
+import { complete as todoComplete } from "../../src/tools/todo/complete.ts"
 import { create as todoCreate } from "../../src/tools/todo/create.ts"
 import { get as todoGet } from "../../src/tools/todo/get.ts"
+import { reopen as todoReopen } from "../../src/tools/todo/reopen.ts"
 import { Task } from "../../src/tools/todo/Task.ts"
 import { update as todoUpdate } from "../../src/tools/todo/update.ts"
 import { seedChanges, storedChanges, toolLayer } from "../support/cryptoTools.ts"
@@ -107,5 +110,24 @@ describe("guarded updates", () => {
       assert.include(refused, `{"title":"Walk 5k"}`)
       const bad = yield* failureOf(runTool(habitsUpdate, { id: habit.id, ifUnchangedSince: "yesterday" }, OneHabit))
       assert.include(bad, "RFC 3339")
+    }).pipe(Effect.provide(toolLayer())))
+
+  it.effect("todo.complete, todo.reopen and habits.archive take the guard too", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2026-05-01T12:00:00.000Z"))
+      const { task } = yield* runTool(todoCreate, { title: "Walk" }, OneTask)
+      yield* webAppEdit("todo", "tasks", task.id, "isCompleted", true, "2026-05-01T12:01:00.000Z")
+      yield* TestClock.setTime(Date.parse("2026-05-01T12:02:00.000Z"))
+      const since = { ifUnchangedSince: task.updatedAt }
+      const completing = yield* failureOf(runTool(todoComplete, { id: task.id, ...since }, Schema.Unknown))
+      assert.include(completing, `{"isCompleted":true}`)
+      const reopening = yield* failureOf(runTool(todoReopen, { id: task.id, ...since }, OneTask))
+      assert.include(reopening, "todo.reopen again")
+      const { habit } = yield* runTool(habitsCreate, { title: "Read" }, OneHabit)
+      yield* webAppEdit("habits", "habits", habit.id, "isArchived", true, "2026-05-01T12:03:00.000Z")
+      const archiving = yield* failureOf(
+        runTool(habitsArchive, { id: habit.id, archived: true, ifUnchangedSince: habit.updatedAt }, OneHabit)
+      )
+      assert.include(archiving, `{"isArchived":true}`)
     }).pipe(Effect.provide(toolLayer())))
 })
