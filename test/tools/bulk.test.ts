@@ -72,7 +72,10 @@ describe("bulk tools", () => {
   it.effect("with an idempotency key a retried bulk create is the same records", () =>
     Effect.gen(function*() {
       const args = { items: [{ title: "A" }, { title: "B" }], idempotencyKey: "bulk-1" }
+      // A dry run first neither uses up the key nor is replayed for the real call.
+      assert.isTrue((yield* runTool(createMany, { ...args, dryRun: true }, BulkResult)).dryRun)
       const first = yield* runTool(createMany, args, BulkResult)
+      assert.isFalse(first.dryRun)
       assert.deepStrictEqual(yield* runTool(createMany, args, BulkResult), first)
       assert.strictEqual((yield* storedChanges("todo", "tasks")).length, 2)
     }).pipe(Effect.provide(toolLayer())))

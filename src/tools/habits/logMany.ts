@@ -89,5 +89,7 @@ export const logMany = defineTool({
   policyHint: "write",
   input: Input,
   output: BulkResult,
-  handler: ({ idempotencyKey, ...input }) => idempotent(idempotencyKey, input, BulkResult, logAll(input))
+  // A dry run writes nothing, so it neither uses up nor replays the key.
+  handler: ({ idempotencyKey, ...input }) =>
+    idempotent(input.dryRun ? undefined : idempotencyKey, input, BulkResult, logAll(input))
 })

@@ -78,5 +78,7 @@ export const createMany = defineTool({
   input: Input,
   output: BulkResult,
   encryptedFields: tasksTable,
-  handler: ({ idempotencyKey, ...input }) => idempotent(idempotencyKey, input, BulkResult, createTasks(input))
+  // A dry run writes nothing, so it neither uses up nor replays the key.
+  handler: ({ idempotencyKey, ...input }) =>
+    idempotent(input.dryRun ? undefined : idempotencyKey, input, BulkResult, createTasks(input))
 })
