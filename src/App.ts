@@ -13,12 +13,14 @@ import type { ManaConfig, ManaConfigShape } from "./config/Config.ts"
 import { Upstreams, type UpstreamsShape } from "./config/Upstreams.ts"
 import { Ids } from "./domain/Ids.ts"
 import { Memos } from "./domain/Memos.ts"
+import { IdempotencyStore } from "./idempotency/IdempotencyStore.ts"
 import { Crypto } from "./keys/Crypto.ts"
 import { MasterKeys } from "./keys/MasterKeys.ts"
 import { AuditLog } from "./observability/audit/AuditLog.ts"
 import { Metrics } from "./observability/Metrics.ts"
 import { ConfirmationSigner } from "./policy/ConfirmationSigner.ts"
 import { InvocationLog } from "./policy/InvocationLog.ts"
+import { ItemBudget } from "./policy/ItemBudget.ts"
 import { Policy } from "./policy/Policy.ts"
 import { PolicySettings } from "./policy/PolicySettings.ts"
 import { SessionBus } from "./sessions/SessionBus.ts"
@@ -49,7 +51,9 @@ export const memoryState = (sessionStore: Layer.Layer<SessionStore, never, ManaC
     InvocationLog.layerMemory,
     EventStore.layerMemory,
     SessionBus.layerMemory,
-    WriteFence.layerMemory
+    WriteFence.layerMemory,
+    IdempotencyStore.layerMemory,
+    ItemBudget.layerMemory
   )
 
 /** The same state shared by every instance in one Redis (`STATE_STORE=redis`). */
@@ -61,7 +65,9 @@ export const stateLayers = (stateStore: ManaConfigShape["stateStore"]) =>
       InvocationLog.layerRedis,
       EventStore.layerRedis,
       SessionBus.layerRedis,
-      WriteFence.layerRedis
+      WriteFence.layerRedis,
+      IdempotencyStore.layerRedis,
+      ItemBudget.layerRedis
     ).pipe(Layer.provideMerge(RedisConnection.layer({ url: stateStore.url })))
 
 export interface AppOptions<EdgesOut, EdgesE, EdgesIn, StateOut, StateE, StateIn> {

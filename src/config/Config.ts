@@ -64,6 +64,8 @@ export interface ManaConfigShape {
   readonly policyAllowDestructive: ReadonlyArray<string>
   readonly policyRateLimit: number
   readonly policyRateWindow: Duration.Duration
+  /** Bulk items per user per rate window across the bulk tools (POLICY_BULK_ITEM_BUDGET). */
+  readonly policyBulkItemBudget: number
   readonly sessionIdleTimeout: Duration.Duration
   /**
    * SESSION_HIBERNATE_AFTER: a 2025 session unused this long (no request, stream or pending
@@ -110,6 +112,7 @@ const settingsWithoutAudit = Config.all({
   policyAllowDestructive: setting("POLICY_ALLOW_DESTRUCTIVE", [], list),
   policyRateLimit: setting("POLICY_RATE_LIMIT", 30, positiveInt),
   policyRateWindow: setting("POLICY_RATE_WINDOW", Duration.seconds(60), duration),
+  policyBulkItemBudget: setting("POLICY_BULK_ITEM_BUDGET", 500, positiveInt),
   sessionIdleTimeout: setting("SESSION_IDLE_TIMEOUT", Duration.minutes(30), duration),
   sessionHibernateAfter: setting("SESSION_HIBERNATE_AFTER", Option.some(Duration.seconds(30)), durationOrOff),
   maxSessionsPerUser: setting("MAX_SESSIONS_PER_USER", 16, positiveInt),

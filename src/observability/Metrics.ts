@@ -111,6 +111,12 @@ const make = () => {
     labelNames: ["reason"] as const,
     registers: [registry]
   })
+  const bulkItems = new Prom.Counter({
+    name: "mana_mcp_bulk_items_total",
+    help: "Items carried by bulk tool calls past the policy gate, by tool and whether the call was a dry run",
+    labelNames: ["tool", "dry_run"] as const,
+    registers: [registry]
+  })
   const auditWriteFailures = new Prom.Counter({
     name: "mana_mcp_audit_write_failures_total",
     help: "Audit lines lost, by reason (queue-full: the sink fell behind; io-error: the write failed)",
@@ -142,7 +148,9 @@ const make = () => {
       Effect.sync(() => traceSpansDropped.inc({ reason }, count)),
     auditWriteFailures: (reason: AuditFailureReason, lines: number) =>
       Effect.sync(() => auditWriteFailures.inc({ reason }, lines)),
-    stateStoreError: (store: string) => Effect.sync(() => stateStoreErrors.inc({ store }))
+    stateStoreError: (store: string) => Effect.sync(() => stateStoreErrors.inc({ store })),
+    bulkItems: (tool: string, dryRun: boolean, items: number) =>
+      Effect.sync(() => bulkItems.inc({ tool, dry_run: String(dryRun) }, items))
   } as const
 }
 

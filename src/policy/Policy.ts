@@ -15,6 +15,8 @@ import { Metrics } from "../observability/Metrics.ts"
 import { annotateChildSpan, withChildSpan } from "../observability/tracing/childSpan.ts"
 import { type Confirmation, ConfirmationDeclined, ConfirmationNeeded } from "./Confirmation.ts"
 import { InvocationLog, type RecordWhen } from "./InvocationLog.ts"
+import { ItemBudget, makeItemBudgetMemory } from "./ItemBudget.ts"
+import { itemBudgetReminder } from "./itemBudgetReminder.ts"
 import { PolicyDenied } from "./PolicyDenied.ts"
 import { PolicySettings } from "./PolicySettings.ts"
 import { type Decision, decisionLabels, evaluate, rateLimitUnavailable, staticDenial } from "./rules.ts"
@@ -26,6 +28,8 @@ export interface PolicyCall {
   readonly input: unknown
   /** Whether the user can be asked to confirm, or their answer; absent means they cannot be asked. */
   readonly confirmation?: Confirmation
+  /** A bulk call that writes: how many items it carries (checked against the user's item budget). */
+  readonly items?: number
 }
 
 export interface GatePass {
@@ -79,6 +83,8 @@ const makePolicy = Effect.gen(function*() {
   const metrics = yield* Metrics
   const settings = yield* PolicySettings
   const log = yield* InvocationLog
+  // Shared in Redis when the composition root provides it; otherwise this process counts.
+  const budget = Option.getOrElse(yield* Effect.serviceOption(ItemBudget), () => makeItemBudgetMemory())
   const declinedBy = (call: PolicyCall) =>
     call.confirmation?._tag === "Answered" && call.confirmation.answer !== "confirmed"
       ? Option.some(new ConfirmationDeclined({ tool: call.tool.name, answer: call.confirmation.answer }))
@@ -115,7 +121,7 @@ const makePolicy = Effect.gen(function*() {
         return { decision: rateLimitUnavailable(call.tool.name), ask: false, confirmed }
       }
       const now = yield* Clock.currentTimeMillis
-      const decision = evaluate({
+      const ruled = evaluate({
         tool: call.tool,
         input: call.input,
         allowDestructive,
@@ -125,10 +131,31 @@ const makePolicy = Effect.gen(function*() {
         recent: Either.getOrElse(admitted, () => noCalls),
         now
       })
+      const decision = ruled._tag === "Deny" || call.items === undefined || call.items === 0
+        ? ruled
+        : yield* withinItemBudget(call, call.items, user.bulkItemBudget ?? 500, user.rateWindow, ruled)
       const ask = enforce && decision._tag === "Deny" && decision.reason === "destructive-not-allowed" &&
         call.confirmation?._tag === "CanAsk"
       return { decision, ask, confirmed }
     })
+
+  // One more rule beside the per-tool rate limit: the user's bulk items per window across bulk tools.
+  const withinItemBudget = (
+    call: PolicyCall,
+    items: number,
+    limit: number,
+    window: Duration.Duration,
+    ruled: Decision
+  ) =>
+    Effect.map(
+      Effect.either(budget.take(call.userId, items, { limit, window, always: !enforce })),
+      (taken): Decision =>
+        Either.isLeft(taken) || taken.right.allowed ? ruled : {
+          _tag: "Deny",
+          reason: "item-budget-exceeded",
+          reminder: itemBudgetReminder(items, limit, window, taken.right.resetsIn)
+        }
+    )
 
   const labelsOf = ({ ask, confirmed, decision }: Verdict) =>
     ask

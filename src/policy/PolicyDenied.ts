@@ -9,7 +9,9 @@ export const DenyReason = Schema.Literal(
   "destructive-not-allowed",
   "rate-limit-exceeded",
   // RATE_LIMIT_ON_STORE_ERROR=closed and the shared rate-limit store (Redis) is unreachable.
-  "rate-limit-unavailable"
+  "rate-limit-unavailable",
+  // More bulk items than POLICY_BULK_ITEM_BUDGET allows in the window.
+  "item-budget-exceeded"
 )
 export type DenyReason = typeof DenyReason.Type
 

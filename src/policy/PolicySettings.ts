@@ -14,6 +14,8 @@ export interface UserPolicySettings {
   /** Calls allowed per tool within `rateWindow`. */
   readonly rateLimit: number
   readonly rateWindow: Duration.Duration
+  /** Bulk items allowed per `rateWindow` across bulk tools; default 500. */
+  readonly bulkItemBudget?: number
 }
 
 export interface PolicySettingsShape {
@@ -29,7 +31,8 @@ export class PolicySettings extends Context.Tag("mana-mcp/PolicySettings")<Polic
       const settings: UserPolicySettings = {
         allowDestructive: new Set(config.policyAllowDestructive),
         rateLimit: config.policyRateLimit,
-        rateWindow: config.policyRateWindow
+        rateWindow: config.policyRateWindow,
+        bulkItemBudget: config.policyBulkItemBudget
       }
       return { forUser: () => Effect.succeed(settings) }
     })

@@ -13,6 +13,11 @@ import type { SyncError } from "./SyncErrors.ts"
 export interface SyncRecord {
   readonly id: string
   readonly data: Readonly<Record<string, unknown>>
+  /**
+   * Each field's last-write-wins stamp (epoch microseconds) as the fold saw it, when the record
+   * came from a read: the newest one is the record's last change (`changedAt.ts`).
+   */
+  readonly stamps?: Readonly<Record<string, number>>
 }
 
 export type OutgoingChange =
@@ -46,13 +51,16 @@ export interface SyncClientShape {
     app: string,
     table: string
   ) => Effect.Effect<ReadonlyArray<SyncRecord>, SyncError>
-  /** Pushes changes on behalf of `tool`. Fails with a `SyncError`; nothing is retried unless safe. */
+  /**
+   * Pushes changes on behalf of `tool`; answers the `at` stamped on its field updates and
+   * deletes. Fails with a `SyncError`; nothing is retried unless safe.
+   */
   readonly push: (
     caller: CallerShape,
     app: string,
     tool: string,
     changes: ReadonlyArray<OutgoingChange>
-  ) => Effect.Effect<void, SyncError>
+  ) => Effect.Effect<string, SyncError>
   /**
    * Runs `effect` while no other `exclusive` effect of the same (user, space, app, table) runs in
    * this process: a create that reads the table to place its record (`order` = max + 1) and then

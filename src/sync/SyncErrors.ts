@@ -63,7 +63,7 @@ export class SyncUnavailable extends Schema.TaggedError<SyncUnavailable>()("Sync
       case "create":
         return `mana-sync ${what}, so this create is unconfirmed: the record may or may not have been stored. Do not simply retry: first call ${
           listToolOf[this.app] ?? "the matching list or search tool"
-        } to see whether it exists, and create it again only if it does not (a repeated create stores a second record).`
+        } to see whether it exists, and create it again only if it does not (a repeated create stores a second record). If the call carried an idempotencyKey, simply repeat it with the same key: that cannot store a second record.`
       case "update":
         return `mana-sync ${what}, so this change is unconfirmed: it may or may not have been stored. Repeating the same call is safe (an update applied twice changes nothing more); retry it in a moment.`
       default:

@@ -44,6 +44,8 @@ export interface FoldState {
 export interface FoldedRecord {
   readonly id: string
   readonly data: Readonly<Record<string, unknown>>
+  /** Each field's LWW stamp (epoch microseconds; −∞ when its change carried none). */
+  readonly stamps: Readonly<Record<string, number>>
   readonly spaceId: string | undefined
 }
 
@@ -151,8 +153,12 @@ export const forgetEvents = (state: FoldState, eventIds: Iterable<string>): Fold
 
 const toFolded = (record: RecordState): FoldedRecord => {
   const data: Record<string, unknown> = {}
-  for (const [key, field] of Object.entries(record.fields)) data[key] = field.value
-  return { id: record.id, data, spaceId: record.spaceId }
+  const stamps: Record<string, number> = {}
+  for (const [key, field] of Object.entries(record.fields)) {
+    data[key] = field.value
+    stamps[key] = field.at
+  }
+  return { id: record.id, data, stamps, spaceId: record.spaceId }
 }
 
 /**
@@ -203,7 +209,7 @@ const nonEmpty = (value: unknown): string | undefined => (typeof value === "stri
  * docs/upstreams.md §3.6: in space S if `data.spaceId` or the top-level change space is S; the personal
  * space also shows `_personal:<userId>` and space-less legacy rows; `private` records only to their author.
  */
-export const visibleIn = (record: FoldedRecord, scope: ReadScope): boolean => {
+export const visibleIn = (record: Pick<FoldedRecord, "data" | "spaceId">, scope: ReadScope): boolean => {
   if (record.data["visibility"] === "private" && record.data["authorId"] !== scope.userId) return false
   const dataSpace = nonEmpty(record.data["spaceId"])
   if (dataSpace === scope.spaceId || record.spaceId === scope.spaceId) return true

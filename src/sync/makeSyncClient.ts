@@ -42,7 +42,7 @@ const scopeOf = (caller: CallerShape): ReadScope => ({
 })
 
 const visibleRecords = (records: ReadonlyArray<FoldedRecord>, scope: ReadScope): ReadonlyArray<SyncRecord> =>
-  records.filter((record) => visibleIn(record, scope)).map(({ data, id }) => ({ id, data }))
+  records.filter((record) => visibleIn(record, scope)).map(({ data, id, stamps }) => ({ id, data, stamps }))
 
 const nowIso = Effect.map(Clock.currentTimeMillis, (millis) => DateTime.formatIso(DateTime.unsafeMake(millis)))
 
@@ -126,8 +126,8 @@ export const makeSyncClient = (transport: SyncTransport) =>
 
     const push: SyncClientShape["push"] = (caller, app, tool, changes) =>
       Effect.gen(function*() {
-        if (changes.length === 0) return
         const now = yield* nowIso
+        if (changes.length === 0) return now
         const body = {
           clientId: writerId,
           since: now,
@@ -154,6 +154,7 @@ export const makeSyncClient = (transport: SyncTransport) =>
           )
         )
         yield* noteWritten(changes.map((change) => ({ app, table: change.table, id: change.id, op: change.op })))
+        return now
       }).pipe(withChildSpan("SyncClient.push", { attributes: { app, tool, changes: changes.length } }))
 
     // Striped, so the lock table stays fixed-size; unrelated tables rarely share a stripe, and

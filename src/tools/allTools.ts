@@ -6,6 +6,7 @@
 import type { SpaceDirectory } from "../auth/SpaceDirectory.ts"
 import type { Caller } from "../domain/Caller.ts"
 import type { Ids } from "../domain/Ids.ts"
+import type { IdempotencyStore } from "../idempotency/IdempotencyStore.ts"
 import type { Crypto } from "../keys/Crypto.ts"
 import type { MasterKeys } from "../keys/MasterKeys.ts"
 import type { SyncClient } from "../sync/SyncClient.ts"
@@ -18,7 +19,7 @@ import { todoTools } from "./todo/index.ts"
 import { trashTools } from "./trash/index.ts"
 
 /** Everything a tool handler may require; `main.ts` provides each of these once. */
-export type ToolRequirements = Caller | SyncClient | MasterKeys | Crypto | Ids | SpaceDirectory
+export type ToolRequirements = Caller | SyncClient | MasterKeys | Crypto | Ids | SpaceDirectory | IdempotencyStore
 
 export const allTools: ReadonlyArray<Tool<ToolRequirements>> = [
   ...habitsTools,

@@ -142,8 +142,17 @@ describe("tools/list", () => {
       const { client } = await connect(gateway.mcpUrl, credentials)
       const { tools } = await client.listTools()
       const byName = new Map(tools.map((tool) => [tool.name, tool]))
-      expect(tools).toHaveLength(29)
-      for (const name of ["habits.delete", "todo.delete", "notes.delete", "journal.delete"]) {
+      expect(tools).toHaveLength(35)
+      for (
+        const name of [
+          "habits.delete",
+          "todo.delete",
+          "notes.delete",
+          "journal.delete",
+          "todo.deleteMany",
+          "notes.deleteMany"
+        ]
+      ) {
         expect(byName.get(name)?.annotations).toMatchObject({ destructiveHint: true, readOnlyHint: false })
       }
       for (
@@ -162,7 +171,18 @@ describe("tools/list", () => {
         expect(byName.get(name)?.annotations, name).toMatchObject({ readOnlyHint: true, destructiveHint: false })
       }
       for (
-        const name of ["todo.update", "todo.reopen", "notes.update", "journal.update", "habits.log", "trash.restore"]
+        const name of [
+          "todo.update",
+          "todo.reopen",
+          "notes.update",
+          "journal.update",
+          "habits.log",
+          "trash.restore",
+          "todo.createMany",
+          "todo.completeMany",
+          "todo.updateMany",
+          "habits.logMany"
+        ]
       ) {
         expect(byName.get(name)?.annotations, name).toMatchObject({ readOnlyHint: false, destructiveHint: false })
       }

@@ -8,6 +8,7 @@ import { Effect, Layer, Option, Redacted, Schema } from "effect"
 import { type EngineOptions, SyncEngine, type SyncEngineShape } from "../../src/dev/sync/SyncEngine.ts"
 import type { CallerShape } from "../../src/domain/Caller.ts"
 import { Ids } from "../../src/domain/Ids.ts"
+import { IdempotencyStore } from "../../src/idempotency/IdempotencyStore.ts"
 import { makeSyncClient } from "../../src/sync/makeSyncClient.ts"
 import { ReadCache } from "../../src/sync/ReadCache.ts"
 import { SyncClient } from "../../src/sync/SyncClient.ts"
@@ -78,15 +79,17 @@ const layer = (options: EngineTransportOptions = {}) =>
 
 /**
  * Everything a handler test needs, fresh per provide: `SyncClient`, the `SyncEngine` behind it
- * (to seed other clients' changes or switch billing) and deterministic `Ids`.
+ * (to seed other clients' changes or switch billing), deterministic `Ids` and an in-memory
+ * `IdempotencyStore` (for create tools' idempotency keys).
  */
 const layerTest = (
   options: Partial<EngineOptions> & EngineTransportOptions = {}
-): Layer.Layer<SyncClient | SyncEngine | Ids> =>
+): Layer.Layer<SyncClient | SyncEngine | Ids | IdempotencyStore> =>
   layer(options).pipe(
     Layer.provideMerge(SyncEngine.layer({ memberships: () => Effect.succeed([]), ...options })),
     Layer.provideMerge(Ids.layerTest),
-    Layer.provide(ReadCache.layerTest)
+    Layer.provide(ReadCache.layerTest),
+    Layer.merge(IdempotencyStore.layerMemory)
   )
 
 export const SyncClientEngine = { layer, layerTest } as const

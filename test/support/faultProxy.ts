@@ -3,7 +3,8 @@
  * (the dev mana-auth or mana-sync) unless a fault is set for the request, in which case it
  * answers with the fault instead: an error status, 429 with Retry-After, a reset connection, a
  * stall before the headers or in the middle of the body, malformed JSON, a truncated body or a
- * slow drip. Plain node:http, loopback only.
+ * slow drip — or forwards it and drops the whole answer (the upstream did the work, the client
+ * never hears of it: a connection cut mid-answer). Plain node:http, loopback only.
  */
 import { createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
@@ -17,6 +18,8 @@ export type Fault =
   | { readonly kind: "malformed-json" }
   | { readonly kind: "truncated-body" }
   | { readonly kind: "slow-drip"; readonly byteEveryMs: number }
+  /** Forward the request, read the upstream's whole answer, then reset the client's connection. */
+  | { readonly kind: "drop-answer" }
 
 export interface FaultProxy {
   readonly url: string
@@ -39,6 +42,21 @@ const forward = (target: URL, req: IncomingMessage, res: ServerResponse) => {
     answer.pipe(res)
   })
   upstream.on("error", () => res.destroy())
+  req.pipe(upstream)
+}
+
+const forwardThenDrop = (target: URL, req: IncomingMessage) => {
+  const upstream = httpRequest({
+    host: target.hostname,
+    port: target.port,
+    path: req.url,
+    method: req.method,
+    headers: { ...req.headers, host: target.host }
+  }, (answer) => {
+    answer.resume()
+    answer.on("end", () => req.socket.destroy())
+  })
+  upstream.on("error", () => req.socket.destroy())
   req.pipe(upstream)
 }
 
@@ -91,7 +109,8 @@ export const startFaultProxy = async (target: string): Promise<FaultProxy> => {
     const method = req.method ?? "GET"
     const path = req.url ?? "/"
     seen.push(`${method} ${path}`)
-    if (fault !== undefined && applies(method, path)) misbehave(fault, req, res, hanging)
+    if (fault?.kind === "drop-answer" && applies(method, path)) forwardThenDrop(base, req)
+    else if (fault !== undefined && applies(method, path)) misbehave(fault, req, res, hanging)
     else forward(base, req, res)
   })
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))

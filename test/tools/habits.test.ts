@@ -31,6 +31,7 @@ describe("habits tools", () => {
       ["habits.update", "write", "user-space", "habits"],
       ["habits.archive", "write", "user-space", "habits"],
       ["habits.log", "write", "user-space", "habits"],
+      ["habits.logMany", "write", "user-space", "habits"],
       ["habits.logs", "read", "user-space", "habits"],
       ["habits.delete", "destructive", "user-space", "habits"]
     ])

@@ -41,14 +41,15 @@ const seedThree = Effect.gen(function*() {
 })
 
 describe("notes tools", () => {
-  it("exports create, list, search, get, update and delete", () => {
+  it("exports create, list, search, get, update, delete and deleteMany", () => {
     assert.deepStrictEqual(notesTools.map((tool) => tool.name), [
       "notes.create",
       "notes.list",
       "notes.search",
       "notes.get",
       "notes.update",
-      "notes.delete"
+      "notes.delete",
+      "notes.deleteMany"
     ])
     assert.deepStrictEqual(search.encryptedFields, { table: "notes", fields: ["title", "content"] })
   })

@@ -33,15 +33,19 @@ const Ok = Schema.Struct({ ok: Schema.Literal(true) })
 const titles = (tasks: ReadonlyArray<TaskSummary>) => tasks.map((task) => task.title)
 
 describe("todo tools", () => {
-  it("exports create, list, get, update, complete, reopen and delete in that order", () => {
+  it("exports create, createMany, list, get, update, updateMany, complete, completeMany, reopen, delete and deleteMany in that order", () => {
     assert.deepStrictEqual(todoTools.map((tool) => tool.name), [
       "todo.create",
+      "todo.createMany",
       "todo.list",
       "todo.get",
       "todo.update",
+      "todo.updateMany",
       "todo.complete",
+      "todo.completeMany",
       "todo.reopen",
-      "todo.delete"
+      "todo.delete",
+      "todo.deleteMany"
     ])
     assert.deepStrictEqual(create.encryptedFields, {
       table: "tasks",

@@ -37,6 +37,8 @@ export interface AuditEntry {
   /** `ok`, or what went wrong: an error tag (`SyncUnavailable`, `PolicyDenied`, …), `input-invalid` or `defect`. */
   readonly outcome: string
   readonly records: ReadonlyArray<WrittenRecord>
+  /** A bulk call's item count (`items` or `ids`), absent for other calls. */
+  readonly items?: number
   readonly durationMs: number
   readonly traceId: string | undefined
 }
@@ -67,6 +69,7 @@ export const auditLine = (time: string, entry: AuditEntry): string =>
     reason: entry.reason,
     outcome: entry.outcome,
     records: entry.records,
+    ...(entry.items === undefined ? {} : { items: entry.items }),
     durationMs: entry.durationMs,
     traceId: entry.traceId ?? null
   })

@@ -18,7 +18,8 @@ export const HabitLog = Schema.Struct({
   date: Schema.String,
   count: Schema.Int,
   note: Schema.optional(Schema.String),
-  createdAt: Schema.optional(Schema.String)
+  createdAt: Schema.optional(Schema.String),
+  updatedAt: Schema.optional(Schema.String)
 }).annotations({ identifier: "HabitLog", description: "One check-in of a habit on a day" })
 export type HabitLog = typeof HabitLog.Type
 

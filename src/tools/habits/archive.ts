@@ -9,6 +9,9 @@ import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
 import type { CurrentTool } from "../kit/CurrentTool.ts"
 import { flag } from "../kit/fields/index.ts"
+import { changedAtOf, laterOf } from "../kit/guard/changedAt.ts"
+import { checkUnchanged, optionalGuard } from "../kit/guard/ifUnchangedSince.ts"
+import type { RecordChanged } from "../kit/guard/RecordChanged.ts"
 import { pushChanges } from "../kit/pushChanges.ts"
 import type { RecordNotFound } from "../kit/RecordNotFound.ts"
 import { defineTool } from "../kit/ToolSpec.ts"
@@ -19,7 +22,8 @@ const Input = Schema.Struct({
   archived: Schema.optionalWith(
     flag("true to archive (default), false to unarchive"),
     { default: () => true }
-  )
+  ),
+  ifUnchangedSince: optionalGuard
 })
 
 const Output = Schema.Struct({ habit: Habit })
@@ -28,25 +32,35 @@ export const archive = defineTool({
   name: "habits.archive",
   title: "Archive habit",
   description:
-    "Archives one habit of the user's active Mana space (hidden from habits.list unless includeArchived is true, history kept), or unarchives it with archived: false. Returns { habit }: the habit after the change. Fails with RecordNotFound if the id is not a habit of the active space (use habits.list with includeArchived: true to find ids).",
+    "Archives one habit of the user's active Mana space (hidden from habits.list unless includeArchived is true, history kept), or unarchives it with archived: false. Returns { habit }: the habit after the change. Fails with RecordNotFound if the id is not a habit of the active space (use habits.list with includeArchived: true to find ids). Pass ifUnchangedSince (the updatedAt you last saw) to refuse if the habit was changed since.",
   scope: "user-space",
   policyHint: "write",
   input: Input,
   output: Output,
   handler: (
-    { archived, id }
-  ): Effect.Effect<typeof Output.Type, SyncError | RecordNotFound, Caller | SyncClient | CurrentTool> =>
+    { archived, id, ifUnchangedSince }
+  ): Effect.Effect<typeof Output.Type, SyncError | RecordNotFound | RecordChanged, Caller | SyncClient | CurrentTool> =>
     Effect.gen(function*() {
       const caller = yield* Caller
       const sync = yield* SyncClient
       const habit = yield* findHabit(sync, caller, id)
+      const stored = (yield* sync.read(caller, habitsApp, habitsTable)).find((record) => record.id === id)
+      if (stored !== undefined) {
+        yield* checkUnchanged(
+          { kind: "habit", updateTool: "habits.archive", getTool: "habits.list" },
+          stored,
+          ifUnchangedSince,
+          { isArchived: habit.isArchived }
+        )
+      }
       const now = DateTime.formatIso(yield* DateTime.now)
-      yield* pushChanges(habitsApp, [{
+      const at = yield* pushChanges(habitsApp, [{
         op: "update",
         table: habitsTable,
         id,
         fields: { isArchived: archived, updatedAt: now }
       }])
-      return { habit: { ...habit, isArchived: archived, updatedAt: now } }
+      const changedAt = stored === undefined ? habit.updatedAt : changedAtOf(stored) ?? habit.updatedAt
+      return { habit: { ...habit, isArchived: archived, updatedAt: laterOf(changedAt, at) } }
     })
 })

@@ -5,10 +5,14 @@
  */
 import { DateTime, Effect, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
-import { Ids } from "../../domain/Ids.ts"
+import type { Ids } from "../../domain/Ids.ts"
+import type { IdempotencyStore } from "../../idempotency/IdempotencyStore.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
 import type { CurrentTool } from "../kit/CurrentTool.ts"
+import { newRecordId } from "../kit/idempotent/derivedRecordId.ts"
+import type { IdempotencyKeyReused } from "../kit/idempotent/IdempotencyKeyReused.ts"
+import { idempotent, optionalKey, retrySafe } from "../kit/idempotent/withIdempotencyKey.ts"
 import { pushChanges } from "../kit/pushChanges.ts"
 import { nextOrder } from "../kit/recordOrder.ts"
 import { defineTool } from "../kit/ToolSpec.ts"
@@ -31,7 +35,8 @@ const Input = Schema.Struct({
   icon: Schema.optionalWith(Icon, { default: () => defaultIcon }),
   color: Schema.optionalWith(Color, { default: () => defaultColor }),
   targetPerDay: Schema.optionalWith(TargetPerDay, { default: () => null }),
-  defaultDuration: Schema.optionalWith(DefaultDuration, { default: () => null })
+  defaultDuration: Schema.optionalWith(DefaultDuration, { default: () => null }),
+  idempotencyKey: optionalKey
 })
 
 const Output = Schema.Struct({ habit: Habit })
@@ -40,34 +45,41 @@ export const create = defineTool({
   name: "habits.create",
   title: "Create habit",
   description:
-    "Creates a habit in the user's active Mana space and returns { habit } with its new id. The habit is placed after the existing habits of the space and starts unarchived. Only title is required; icon defaults to \"star\", color to \"#6366f1\", targetPerDay and defaultDuration to null.",
+    "Creates a habit in the user's active Mana space and returns { habit } with its new id and updatedAt. The habit is placed after the existing habits of the space and starts unarchived. Only title is required; icon defaults to \"star\", color to \"#6366f1\", targetPerDay and defaultDuration to null." +
+    retrySafe,
   scope: "user-space",
   policyHint: "write",
   input: Input,
   output: Output,
-  handler: (input): Effect.Effect<typeof Output.Type, SyncError, Caller | SyncClient | Ids | CurrentTool> =>
-    Effect.gen(function*() {
-      const caller = yield* Caller
-      const sync = yield* SyncClient
-      const id = yield* Effect.flatMap(Ids, (ids) => ids.uuid)
-      // Place and push under the table's lock: concurrent creates get distinct, increasing orders.
-      return yield* sync.exclusive(caller, habitsApp, habitsTable)(Effect.gen(function*() {
-        const existing = yield* readHabits(sync, caller)
-        const now = DateTime.formatIso(yield* DateTime.now)
-        const habit: Habit = {
-          id,
-          title: input.title,
-          icon: input.icon,
-          color: input.color,
-          targetPerDay: input.targetPerDay,
-          defaultDuration: input.defaultDuration,
-          order: nextOrder(existing.map((h) => h.order)),
-          isArchived: false,
-          createdAt: now,
-          updatedAt: now
-        }
-        yield* pushChanges(habitsApp, [{ op: "insert", table: habitsTable, id: habit.id, data: habit }])
-        return { habit }
-      }))
-    })
+  handler: ({ idempotencyKey, ...input }): Effect.Effect<
+    typeof Output.Type,
+    SyncError | IdempotencyKeyReused,
+    Caller | SyncClient | Ids | CurrentTool | IdempotencyStore
+  > => idempotent(idempotencyKey, input, Output, createHabit(input))
 })
+
+const createHabit = (input: Omit<typeof Input.Type, "idempotencyKey">) =>
+  Effect.gen(function*() {
+    const caller = yield* Caller
+    const sync = yield* SyncClient
+    const id = yield* newRecordId()
+    // Place and push under the table's lock: concurrent creates get distinct, increasing orders.
+    return yield* sync.exclusive(caller, habitsApp, habitsTable)(Effect.gen(function*() {
+      const existing = yield* readHabits(sync, caller)
+      const now = DateTime.formatIso(yield* DateTime.now)
+      const habit: Habit = {
+        id,
+        title: input.title,
+        icon: input.icon,
+        color: input.color,
+        targetPerDay: input.targetPerDay,
+        defaultDuration: input.defaultDuration,
+        order: nextOrder(existing.map((h) => h.order)),
+        isArchived: false,
+        createdAt: now,
+        updatedAt: now
+      }
+      yield* pushChanges(habitsApp, [{ op: "insert", table: habitsTable, id: habit.id, data: habit }])
+      return { habit }
+    }))
+  })

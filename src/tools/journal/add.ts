@@ -6,6 +6,7 @@
 import { Effect, Schema } from "effect"
 import { createEncrypted, type EncryptedCreate } from "../kit/encryptedInsert.ts"
 import { calendarDate, oneOf, orNull, tags, text, title } from "../kit/fields/index.ts"
+import { idempotent, optionalKey, retrySafe } from "../kit/idempotent/withIdempotencyKey.ts"
 import { defineTool } from "../kit/ToolSpec.ts"
 import { countWords, Entry, journalApp, journalTable, moods } from "./Entry.ts"
 
@@ -29,7 +30,8 @@ const Input = Schema.Struct({
   tags: Schema.optionalWith(
     tags("Plain-text tags (not encrypted), at most 50 of 1–64 characters; default none"),
     { default: () => [] }
-  )
+  ),
+  idempotencyKey: optionalKey
 })
 
 const Output = Schema.Struct({ entry: Entry })
@@ -38,26 +40,29 @@ export const add = defineTool({
   name: "journal.add",
   title: "Add journal entry",
   description:
-    "Adds an entry to the user's journal in the active space. Returns { entry } with its id and word count. Content 1–200000 characters, optional title (≤500), date YYYY-MM-DD (default today, UTC), optional mood (German words: dankbar, glücklich, zufrieden, neutral, nachdenklich, traurig, gestresst, wütend) and tags. Title and content are encrypted; date, mood and tags are not. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.",
+    "Adds an entry to the user's journal in the active space. Returns { entry } with its id, word count and updatedAt. Content 1–200000 characters, optional title (≤500), date YYYY-MM-DD (default today, UTC), optional mood (German words: dankbar, glücklich, zufrieden, neutral, nachdenklich, traurig, gestresst, wütend) and tags. Title and content are encrypted; date, mood and tags are not. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up." +
+    retrySafe,
   scope: "user-space",
   policyHint: "write",
   input: Input,
   output: Output,
   encryptedFields: journalTable,
-  handler: (input): EncryptedCreate<typeof Output.Type> =>
-    createEncrypted(journalApp, journalTable, ({ id, now }) =>
-      Effect.succeed<Entry>({
-        id,
-        title: input.title,
-        content: input.content,
-        entryDate: input.entryDate ?? now.slice(0, 10),
-        mood: input.mood,
-        tags: input.tags,
-        wordCount: countWords(input.content),
-        isPinned: false,
-        isFavorite: false,
-        isArchived: false,
-        createdAt: now,
-        updatedAt: now
-      })).pipe(Effect.map((entry) => ({ entry })))
+  handler: ({ idempotencyKey, ...input }) => idempotent(idempotencyKey, input, Output, addEntry(input))
 })
+
+const addEntry = (input: Omit<typeof Input.Type, "idempotencyKey">): EncryptedCreate<typeof Output.Type> =>
+  createEncrypted(journalApp, journalTable, ({ id, now }) =>
+    Effect.succeed<Entry>({
+      id,
+      title: input.title,
+      content: input.content,
+      entryDate: input.entryDate ?? now.slice(0, 10),
+      mood: input.mood,
+      tags: input.tags,
+      wordCount: countWords(input.content),
+      isPinned: false,
+      isFavorite: false,
+      isArchived: false,
+      createdAt: now,
+      updatedAt: now
+    })).pipe(Effect.map((entry) => ({ entry })))

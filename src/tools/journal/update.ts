@@ -1,10 +1,13 @@
 /**
  * `journal.update`: changes an entry's title, content, date, mood, tags or flags. Only the given
  * fields are pushed (each with its own `at`, plus `updatedAt`); title and content are encrypted
- * before they leave, and a new content also updates the plaintext word count.
+ * before they leave, and a new content also updates the plaintext word count. With
+ * `ifUnchangedSince`, an entry changed after that instant is not written (`RecordChanged`).
  */
 import { DateTime, Effect, Schema } from "effect"
 import { calendarDate, flag, oneOf, orNull, tags, text, title } from "../kit/fields/index.ts"
+import { laterOf } from "../kit/guard/changedAt.ts"
+import { checkUnchanged, optionalGuard, pickFields } from "../kit/guard/ifUnchangedSince.ts"
 import { loadRecord } from "../kit/loadRecord.ts"
 import { definedFields, pushUpdate } from "../kit/records.ts"
 import { defineTool } from "../kit/ToolSpec.ts"
@@ -38,28 +41,32 @@ const Input = Schema.Struct({
   tags: Schema.optionalWith(tags("The complete new tag list (replaces the old one; plaintext)"), { exact: true }),
   isPinned: Schema.optionalWith(flag("Pin the entry, or unpin it"), { exact: true }),
   isFavorite: Schema.optionalWith(flag("Mark the entry as a favourite, or unmark it"), { exact: true }),
-  isArchived: Schema.optionalWith(flag("Archive (hide from lists), or unarchive"), { exact: true })
+  isArchived: Schema.optionalWith(flag("Archive (hide from lists), or unarchive"), { exact: true }),
+  ifUnchangedSince: optionalGuard
 })
+
+const guarded = { kind: "journal entry", updateTool: "journal.update", getTool: "journal.get" }
 
 export const update = defineTool({
   name: "journal.update",
   title: "Update journal entry",
   description:
-    "Changes fields of one journal entry in the user's active space: any of title (null removes it), content (replaces the whole text; the word count follows), entryDate (YYYY-MM-DD), mood (German mood word or null), tags (the whole list), isPinned, isFavorite, isArchived. Fields you leave out keep their values. Returns { entry }: the entry after the change, decrypted. Fails with RecordNotFound if the id is not a live entry of the active space.",
+    "Changes fields of one journal entry in the user's active space: any of title (null removes it), content (replaces the whole text; the word count follows), entryDate (YYYY-MM-DD), mood (German mood word or null), tags (the whole list), isPinned, isFavorite, isArchived. Fields you leave out keep their values. Pass ifUnchangedSince (the updatedAt you last saw) to refuse the update if the entry was changed since; the error then shows the current values to merge with. Returns { entry }: the entry after the change, decrypted, with updatedAt (its last change). Fails with RecordNotFound if the id is not a live entry of the active space.",
   scope: "user-space",
   policyHint: "write",
   input: Input,
   output: Schema.Struct({ entry: Entry }),
   encryptedFields: journalTable,
-  handler: ({ id, ...changes }) =>
+  handler: ({ id, ifUnchangedSince, ...changes }) =>
     Effect.gen(function*() {
-      const { key, value: entry } = yield* loadRecord(journalKind, id, readEntry)
+      const { key, stored, value: entry } = yield* loadRecord(journalKind, id, readEntry)
       const fields = definedFields(changes)
+      yield* checkUnchanged(guarded, stored, ifUnchangedSince, pickFields(entry, Object.keys(fields)))
       if (Object.keys(fields).length === 0) return { entry }
       if (changes.content !== undefined) fields["wordCount"] = countWords(changes.content)
       const now = DateTime.formatIso(yield* DateTime.now)
       fields["updatedAt"] = now
-      yield* pushUpdate(journalKind, key, id, fields)
+      const at = yield* pushUpdate(journalKind, key, id, fields)
       const updated: Entry = {
         ...entry,
         ...(changes.title === undefined ? {} : { title: changes.title }),
@@ -70,7 +77,7 @@ export const update = defineTool({
         ...(changes.isPinned === undefined ? {} : { isPinned: changes.isPinned }),
         ...(changes.isFavorite === undefined ? {} : { isFavorite: changes.isFavorite }),
         ...(changes.isArchived === undefined ? {} : { isArchived: changes.isArchived }),
-        updatedAt: now
+        updatedAt: laterOf(entry.updatedAt, at)
       }
       return { entry: updated }
     })

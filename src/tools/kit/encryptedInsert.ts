@@ -1,18 +1,20 @@
 /**
  * What every encrypted create tool does: fetch the caller's master key first (a zero-knowledge
- * user fails before any sync traffic), build the plaintext record with a fresh id and `now`,
+ * user fails before any sync traffic), build the plaintext record with a fresh id (derived from
+ * the call's idempotency key when it has one) and `now`,
  * encrypt exactly the table's encrypted fields, push one insert, and hand the plaintext record
  * back for the tool's answer.
  */
 import { DateTime, Effect } from "effect"
 import { Caller } from "../../domain/Caller.ts"
-import { Ids } from "../../domain/Ids.ts"
+import type { Ids } from "../../domain/Ids.ts"
 import { Crypto } from "../../keys/Crypto.ts"
 import { MasterKeys } from "../../keys/MasterKeys.ts"
 import type { MasterKeyError } from "../../keys/VaultErrors.ts"
 import type { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
 import type { CurrentTool } from "./CurrentTool.ts"
+import { newRecordId } from "./idempotent/derivedRecordId.ts"
 import { pushChanges } from "./pushChanges.ts"
 import type { EncryptedFields } from "./ToolSpec.ts"
 
@@ -36,7 +38,7 @@ export const createEncrypted = <A extends { readonly id: string } & Readonly<Rec
 ) =>
   Effect.gen(function*() {
     const key = yield* Effect.flatMap(MasterKeys, (keys) => Effect.flatMap(Caller, keys.forCaller))
-    const fresh = { id: yield* Effect.flatMap(Ids, (ids) => ids.uuid), now: DateTime.formatIso(yield* DateTime.now) }
+    const fresh = { id: yield* newRecordId(), now: DateTime.formatIso(yield* DateTime.now) }
     const record = yield* build(fresh)
     const data = yield* Effect.flatMap(Crypto, (crypto) => crypto.encryptFields(key, record, table.fields))
     yield* pushChanges(app, [{ op: "insert", table: table.table, id: record.id, data }])

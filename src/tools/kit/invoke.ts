@@ -17,6 +17,7 @@ import { useToolSpan } from "../../observability/tracing/toolSpan.ts"
 import { type Confirmation, type ConfirmationRound, noConfirmationRound } from "../../policy/Confirmation.ts"
 import { ConfirmationSigner } from "../../policy/ConfirmationSigner.ts"
 import { Policy } from "../../policy/Policy.ts"
+import { bulkCallOf, gatedHint } from "./bulk/bulkCall.ts"
 import type { Registry } from "./registry.ts"
 import { errorResult, makeSuccessResult, type ToolResult } from "./toolResult.ts"
 
@@ -41,6 +42,8 @@ interface Verdict {
 interface Answered {
   readonly outcome: InvokeOutcome
   readonly verdict: Verdict
+  /** A bulk call's item count, for the audit line. */
+  readonly items?: number
 }
 
 const answered = (result: ToolResult, verdict: Verdict): Answered => ({
@@ -85,7 +88,11 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
       return answered(errorResult(internalErrorMessage(tool.name, reference)), { ...gate, outcome: "defect" })
     })
 
-  const call = (started: number, noteWarnings: (notes: ReadonlyArray<string>) => void) =>
+  const call = (
+    started: number,
+    noteWarnings: (notes: ReadonlyArray<string>) => void,
+    noteItems: (items: number) => void
+  ) =>
     Effect.gen(function*() {
       const metrics = yield* Metrics
       const policy = yield* Policy
@@ -106,11 +113,14 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
         })
       }
       const { confirmation: confirming, input, run } = decoded.right
+      const bulk = bulkCallOf(input)
+      if (bulk !== undefined) noteItems(bulk.items)
+      const policyHint = gatedHint(tool.policyHint, bulk)
       const claim = { tool: tool.name, userId: caller.principal.userId, spaceId: caller.spaceId, input }
 
       // An answer counts only if its signed state was minted for exactly this call, unexpired.
       const confirmation: Confirmation = round.answer === undefined
-        ? { _tag: round.canAsk && confirming !== undefined ? "CanAsk" : "CannotAsk" }
+        ? { _tag: round.canAsk && confirming !== undefined && policyHint === "destructive" ? "CanAsk" : "CannotAsk" }
         : { _tag: "Answered", answer: round.answer.answer }
       if (round.answer !== undefined) {
         const verified = yield* Effect.either(signer.verify(round.answer.state, claim))
@@ -124,7 +134,13 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
       }
 
       const pass = yield* Effect.either(
-        policy.gate({ tool, userId: caller.principal.userId, input, confirmation })
+        policy.gate({
+          tool: policyHint === tool.policyHint ? tool : { ...tool, policyHint },
+          userId: caller.principal.userId,
+          input,
+          confirmation,
+          ...(bulk === undefined || bulk.dryRun ? {} : { items: bulk.items })
+        })
       )
       // Refused, asked and declined calls are not counted as invocations (a metrics contract).
       if (pass._tag === "Left") {
@@ -165,6 +181,7 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
       }
       const gate = { decision: pass.right.decision, reason: pass.right.reason }
       noteWarnings(Option.toArray(pass.right.warning))
+      if (bulk !== undefined) yield* metrics.bulkItems(tool.name, bulk.dryRun, bulk.items)
 
       return yield* run.pipe(
         Effect.matchCauseEffect({
@@ -210,8 +227,11 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
         Effect.gen(function*() {
           const started = yield* Clock.currentTimeMillis
           let notes: ReadonlyArray<string> = []
+          let items: number | undefined
           const { outcome, verdict } = yield* call(started, (warnings) => {
             notes = warnings
+          }, (count) => {
+            items = count
           })
           const durationMs = (yield* Clock.currentTimeMillis) - started
           const audit = yield* AuditLog
@@ -224,6 +244,7 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
             tool: tool.name,
             ...verdict,
             records: written,
+            ...(items === undefined ? {} : { items }),
             durationMs,
             traceId: span.traceId
           })

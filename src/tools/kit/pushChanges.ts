@@ -1,6 +1,7 @@
 /**
  * Writing as the running tool: pushes changes to one mana-sync app for this call's caller, with
  * the actor stamped from `CurrentTool` (docs/upstreams.md §3.3), so a tool never names itself.
+ * Answers the `at` stamped on the pushed updates and deletes (the records' new last change).
  */
 import { Effect } from "effect"
 import { Caller } from "../../domain/Caller.ts"
@@ -12,5 +13,5 @@ export const pushChanges = (app: string, changes: ReadonlyArray<OutgoingChange>)
     const caller = yield* Caller
     const sync = yield* SyncClient
     const tool = yield* CurrentTool
-    yield* sync.push(caller, app, tool.name, changes)
+    return yield* sync.push(caller, app, tool.name, changes)
   })

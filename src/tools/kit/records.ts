@@ -45,6 +45,7 @@ export const decryptOne = (kind: RecordKind, key: CryptoKey, record: SyncRecord)
 /**
  * Pushes `fields` as one update of record `id`, encrypting those of the kind's encrypted fields
  * that are present with `key` (`undefined` is fine for tables without encrypted fields).
+ * Answers the stamp of the change.
  */
 export const pushUpdate = (
   kind: RecordKind,
@@ -59,7 +60,7 @@ export const pushUpdate = (
     const wire = key === undefined || encrypted.length === 0
       ? fields
       : yield* crypto.encryptFields(key, fields, encrypted)
-    yield* pushChanges(kind.app, [{ op: "update", table: kind.table.table, id, fields: wire }])
+    return yield* pushChanges(kind.app, [{ op: "update", table: kind.table.table, id, fields: wire }])
   })
 
 /** Soft-deletes record `id` (`op: "delete"` stamped with `deletedAt`); `trash.restore` undoes it. */

@@ -6,6 +6,7 @@
 import { Effect, Schema } from "effect"
 import { createEncrypted, type EncryptedCreate } from "../kit/encryptedInsert.ts"
 import { flagOffByDefault, hexColor, orNull, text, title } from "../kit/fields/index.ts"
+import { idempotent, optionalKey, retrySafe } from "../kit/idempotent/withIdempotencyKey.ts"
 import { defineTool } from "../kit/ToolSpec.ts"
 import { Note, notesApp, notesTable } from "./Note.ts"
 
@@ -24,7 +25,8 @@ const Input = Schema.Struct({
     orNull(hexColor("Colour as #RRGGBB"), "Colour as #RRGGBB, or null for none; default null"),
     { default: () => null }
   ),
-  isPinned: flagOffByDefault("Pin the note to the top; default false")
+  isPinned: flagOffByDefault("Pin the note to the top; default false"),
+  idempotencyKey: optionalKey
 })
 
 const Output = Schema.Struct({ note: Note })
@@ -33,22 +35,25 @@ export const create = defineTool({
   name: "notes.create",
   title: "Create note",
   description:
-    "Creates a note in the user's active space. Returns { note } with the new note's id. Title 1–500 characters, markdown content up to 200000, optional #RRGGBB colour, optional pin. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.",
+    "Creates a note in the user's active space. Returns { note } with the new note's id and updatedAt. Title 1–500 characters, markdown content up to 200000, optional #RRGGBB colour, optional pin. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up." +
+    retrySafe,
   scope: "user-space",
   policyHint: "write",
   input: Input,
   output: Output,
   encryptedFields: notesTable,
-  handler: (input): EncryptedCreate<typeof Output.Type> =>
-    createEncrypted(notesApp, notesTable, ({ id, now }) =>
-      Effect.succeed<Note>({
-        id,
-        title: input.title,
-        content: input.content,
-        color: input.color,
-        isPinned: input.isPinned,
-        isArchived: false,
-        createdAt: now,
-        updatedAt: now
-      })).pipe(Effect.map((note) => ({ note })))
+  handler: ({ idempotencyKey, ...input }) => idempotent(idempotencyKey, input, Output, createNote(input))
 })
+
+const createNote = (input: Omit<typeof Input.Type, "idempotencyKey">): EncryptedCreate<typeof Output.Type> =>
+  createEncrypted(notesApp, notesTable, ({ id, now }) =>
+    Effect.succeed<Note>({
+      id,
+      title: input.title,
+      content: input.content,
+      color: input.color,
+      isPinned: input.isPinned,
+      isArchived: false,
+      createdAt: now,
+      updatedAt: now
+    })).pipe(Effect.map((note) => ({ note })))

@@ -4,9 +4,10 @@
  */
 import { create } from "./create.ts"
 import { deleteNote } from "./delete.ts"
+import { deleteMany } from "./deleteMany.ts"
 import { get } from "./get.ts"
 import { list } from "./list.ts"
 import { search } from "./search.ts"
 import { update } from "./update.ts"
 
-export const notesTools = [create, list, search, get, update, deleteNote] as const
+export const notesTools = [create, list, search, get, update, deleteNote, deleteMany] as const

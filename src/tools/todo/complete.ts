@@ -10,13 +10,16 @@ import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
 import type { CurrentTool } from "../kit/CurrentTool.ts"
 import { recordId } from "../kit/fields/index.ts"
+import { checkUnchanged, optionalGuard } from "../kit/guard/ifUnchangedSince.ts"
+import type { RecordChanged } from "../kit/guard/RecordChanged.ts"
 import { pushChanges } from "../kit/pushChanges.ts"
 import { type RecordNotFound, requireRecord } from "../kit/RecordNotFound.ts"
 import { defineTool } from "../kit/ToolSpec.ts"
 import { tasksTable, todoApp } from "./Task.ts"
 
 const Input = Schema.Struct({
-  id: recordId("The task's id (a UUID from todo.list or todo.create)")
+  id: recordId("The task's id (a UUID from todo.list or todo.create)"),
+  ifUnchangedSince: optionalGuard
 })
 
 const Output = Schema.Struct({ ok: Schema.Literal(true) })
@@ -25,15 +28,23 @@ export const complete = defineTool({
   name: "todo.complete",
   title: "Complete task",
   description:
-    "Marks one task in the user's active space as completed. Returns { ok: true }. Idempotent: completing an already completed task succeeds without changing it. Fails with RecordNotFound if the id is not a task in the active space. Works for every user, including zero-knowledge ones.",
+    "Marks one task in the user's active space as completed. Returns { ok: true }. Idempotent: completing an already completed task succeeds without changing it. Fails with RecordNotFound if the id is not a task in the active space. Works for every user, including zero-knowledge ones. Pass ifUnchangedSince (the updatedAt you last saw) to refuse if the task was changed since. To complete several tasks at once use todo.completeMany.",
   scope: "user-space",
   policyHint: "write",
   input: Input,
   output: Output,
-  handler: (input): Effect.Effect<typeof Output.Type, SyncError | RecordNotFound, Caller | SyncClient | CurrentTool> =>
+  handler: (
+    input
+  ): Effect.Effect<typeof Output.Type, SyncError | RecordNotFound | RecordChanged, Caller | SyncClient | CurrentTool> =>
     Effect.gen(function*() {
       const records = yield* (yield* SyncClient).read(yield* Caller, todoApp, tasksTable.table)
       const task = yield* requireRecord(records, input.id, { kind: "task", listTool: "todo.list" })
+      yield* checkUnchanged(
+        { kind: "task", updateTool: "todo.complete", getTool: "todo.get" },
+        task,
+        input.ifUnchangedSince,
+        { isCompleted: task.data["isCompleted"] ?? false }
+      )
       if (task.data["isCompleted"] !== true) {
         const now = DateTime.formatIso(yield* DateTime.now)
         yield* pushChanges(todoApp, [{

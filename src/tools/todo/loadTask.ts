@@ -7,4 +7,4 @@ import { loadRecord } from "../kit/loadRecord.ts"
 import { readTask, taskKind } from "./Task.ts"
 
 export const loadTask = (id: string) =>
-  Effect.map(loadRecord(taskKind, id, readTask), ({ key, value }) => ({ key, task: value }))
+  Effect.map(loadRecord(taskKind, id, readTask), ({ key, stored, value }) => ({ key, stored, task: value }))

@@ -3,6 +3,8 @@
  * plus `updatedAt`). Idempotent: reopening an open task writes nothing. Returns the task.
  */
 import { DateTime, Effect, Schema } from "effect"
+import { laterOf } from "../kit/guard/changedAt.ts"
+import { checkUnchanged, optionalGuard } from "../kit/guard/ifUnchangedSince.ts"
 import { pushUpdate } from "../kit/records.ts"
 import { defineTool } from "../kit/ToolSpec.ts"
 import { loadTask } from "./loadTask.ts"
@@ -12,22 +14,28 @@ export const reopen = defineTool({
   name: "todo.reopen",
   title: "Reopen task",
   description:
-    "Marks a completed task of the user's active space as not completed again. Returns { task }, decrypted. Idempotent: reopening an open task changes nothing. Fails with RecordNotFound if the id is not a live task of the active space (completed tasks are listed by todo.list with includeCompleted: true).",
+    "Marks a completed task of the user's active space as not completed again. Returns { task }, decrypted. Idempotent: reopening an open task changes nothing. Fails with RecordNotFound if the id is not a live task of the active space (completed tasks are listed by todo.list with includeCompleted: true). Pass ifUnchangedSince (the updatedAt you last saw) to refuse if the task was changed since.",
   scope: "user-space",
   policyHint: "write",
-  input: Schema.Struct({ id: TaskId }),
+  input: Schema.Struct({ id: TaskId, ifUnchangedSince: optionalGuard }),
   output: Schema.Struct({ task: Task }),
   encryptedFields: tasksTable,
-  handler: ({ id }) =>
+  handler: ({ id, ifUnchangedSince }) =>
     Effect.gen(function*() {
-      const { task } = yield* loadTask(id)
+      const { stored, task } = yield* loadTask(id)
+      yield* checkUnchanged(
+        { kind: "task", updateTool: "todo.reopen", getTool: "todo.get" },
+        stored,
+        ifUnchangedSince,
+        { isCompleted: task.isCompleted }
+      )
       if (!task.isCompleted) return { task }
       const now = DateTime.formatIso(yield* DateTime.now)
-      yield* pushUpdate(taskKind, undefined, id, {
+      const at = yield* pushUpdate(taskKind, undefined, id, {
         isCompleted: false,
         completedAt: null,
         updatedAt: now
       })
-      return { task: { ...task, isCompleted: false, completedAt: null, updatedAt: now } }
+      return { task: { ...task, isCompleted: false, completedAt: null, updatedAt: laterOf(task.updatedAt, at) } }
     })
 })

@@ -3,12 +3,16 @@
  * given fields are pushed (each with its own `at`, plus `updatedAt`); title, description and
  * subtasks are encrypted before they leave. Subtasks are replaced as a whole list: an item that
  * names the id of an existing subtask keeps that id (and its completion time when still
- * completed), every other item gets a fresh id. Returns the updated task.
+ * completed), every other item gets a fresh id. With `ifUnchangedSince`, a task changed after
+ * that instant is not written (`RecordChanged` shows its current values). Returns the updated
+ * task with `updatedAt`, its last change.
  */
 import { DateTime, Effect, Schema } from "effect"
 import { Ids } from "../../domain/Ids.ts"
 import { DateTimeInput } from "../kit/fields/dates.ts"
 import { flagOffByDefault, orNull, recordId, text, title } from "../kit/fields/index.ts"
+import { laterOf } from "../kit/guard/changedAt.ts"
+import { checkUnchanged, optionalGuard, pickFields } from "../kit/guard/ifUnchangedSince.ts"
 import { definedFields, pushUpdate } from "../kit/records.ts"
 import { defineTool } from "../kit/ToolSpec.ts"
 import { loadTask } from "./loadTask.ts"
@@ -42,24 +46,29 @@ const Input = Schema.Struct({
       description:
         "The complete new subtask list (at most 100), in order; replaces the old list. Pass the ids from todo.get to keep existing subtasks; null removes all"
     })
-  )
+  ),
+  ifUnchangedSince: optionalGuard
 })
 
 const Output = Schema.Struct({ task: Task })
+
+const guarded = { kind: "task", updateTool: "todo.update", getTool: "todo.get" }
 
 export const update = defineTool({
   name: "todo.update",
   title: "Update task",
   description:
-    "Changes fields of one task in the user's active space: any of title, description (null removes it), priority, dueDate (RFC 3339 with offset, stored in UTC; null removes it) and subtasks (the whole list, replacing the old one; keep ids from todo.get for unchanged items). Fields you leave out keep their values. Returns { task }: the task after the change, decrypted. To complete or reopen use todo.complete / todo.reopen. Fails with RecordNotFound if the id is not a live task of the active space.",
+    "Changes fields of one task in the user's active space: any of title, description (null removes it), priority, dueDate (RFC 3339 with offset, stored in UTC; null removes it) and subtasks (the whole list, replacing the old one; keep ids from todo.get for unchanged items). Fields you leave out keep their values. Returns { task }: the task after the change, decrypted, with updatedAt (its last change). Pass ifUnchangedSince (the updatedAt you last saw) to refuse the update if the task was changed since, e.g. by the user in the app; the error then shows the current values to merge with. To change several tasks at once use todo.updateMany. To complete or reopen use todo.complete / todo.reopen. Fails with RecordNotFound if the id is not a live task of the active space.",
   scope: "user-space",
   policyHint: "write",
   input: Input,
   output: Output,
   encryptedFields: tasksTable,
-  handler: ({ id, subtasks, ...changes }) =>
+  handler: ({ id, ifUnchangedSince, subtasks, ...changes }) =>
     Effect.gen(function*() {
-      const { key, task } = yield* loadTask(id)
+      const { key, stored, task } = yield* loadTask(id)
+      const named = [...Object.keys(definedFields(changes)), ...(subtasks === undefined ? [] : ["subtasks"])]
+      yield* checkUnchanged(guarded, stored, ifUnchangedSince, pickFields(task, named))
       const now = DateTime.formatIso(yield* DateTime.now)
       const fields = definedFields(changes)
       const previous = new Map((task.subtasks ?? []).map((subtask) => [subtask.id, subtask]))
@@ -82,7 +91,7 @@ export const update = defineTool({
       if (newSubtasks !== undefined) fields["subtasks"] = newSubtasks
       if (Object.keys(fields).length === 0) return { task }
       fields["updatedAt"] = now
-      yield* pushUpdate(taskKind, key, id, fields)
+      const at = yield* pushUpdate(taskKind, key, id, fields)
       // The stored record's view of "no description" is an absent field.
       const { description: _old, ...rest } = task
       const description = "description" in fields ? fields["description"] : task.description
@@ -93,7 +102,7 @@ export const update = defineTool({
         ...(changes.priority === undefined ? {} : { priority: changes.priority }),
         ...(changes.dueDate === undefined ? {} : { dueDate: changes.dueDate }),
         ...(newSubtasks === undefined ? {} : { subtasks: newSubtasks }),
-        updatedAt: now
+        updatedAt: laterOf(task.updatedAt, at)
       }
       return { task: updated }
     })

@@ -9,6 +9,7 @@ import { Schema } from "effect"
 import { SyncEngine } from "../../../src/dev/sync/SyncEngine.ts"
 import { Caller } from "../../../src/domain/Caller.ts"
 import { Ids } from "../../../src/domain/Ids.ts"
+import { IdempotencyStore } from "../../../src/idempotency/IdempotencyStore.ts"
 import { Crypto } from "../../../src/keys/Crypto.ts"
 import { MasterKeys } from "../../../src/keys/MasterKeys.ts"
 import { ReadCache } from "../../../src/sync/ReadCache.ts"
@@ -36,7 +37,8 @@ const layer = Layer.mergeAll(
       Effect.flatMap(Crypto, (crypto) => Effect.orDie(crypto.importKey(bytes(cryptoVectors.keys.k1)))),
       (key) => ({ forCaller: () => Effect.succeed(key) })
     )
-  ).pipe(Layer.provideMerge(Crypto.layer))
+  ).pipe(Layer.provideMerge(Crypto.layer)),
+  IdempotencyStore.layerMemory
 )
 
 describe("rememberDecryptedDerivation", () => {

@@ -65,7 +65,7 @@ describe("input errors", () => {
     assert.include(text, "(5000 problems)")
     assert.include(text, "- extra0: is not a property of habits.create. Sent: 0")
     assert.include(text, "- … and 4990 more")
-    assert.include(text, "Accepted properties: title, icon, color, targetPerDay, defaultDuration.")
+    assert.include(text, "Accepted properties: title, icon, color, targetPerDay, defaultDuration, idempotencyKey.")
     assert.strictEqual(text.split("\n").filter((line) => line.includes("is not a property")).length, 10)
   })
 
