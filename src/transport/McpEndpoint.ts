@@ -27,6 +27,7 @@ import { answersPlainly } from "./plainAnswers.ts"
 import { maxRequestBodySize, methodLabel, readJsonBody } from "./requestBody.ts"
 import { isLegacyParsed } from "./requestEra.ts"
 import { refuseBatch, refuseOversized } from "./requestLimits.ts"
+import { refuseReservedArguments } from "./reservedArguments.ts"
 import { missingScope } from "./scopeCheck.ts"
 import { makeToolCalls } from "./ToolCalls.ts"
 
@@ -100,7 +101,8 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
           const publicBase = publicBaseOf(config.publicUrl, request.url)
           const authenticated = yield* authenticate(request, publicBase)
           const parsedBody = method === "POST" ? yield* readJsonBody(request) : undefined
-          const refused = refuseBatch(request, parsedBody) ?? refuseOversized(parsedBody)
+          const refused = refuseBatch(request, parsedBody) ?? refuseOversized(parsedBody) ??
+            refuseReservedArguments(parsedBody)
           if (refused !== undefined) return refused
           const lacking = missingScope(parsedBody, authenticated.principal.scopes, hintOf)
           if (lacking !== undefined) {
