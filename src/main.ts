@@ -98,14 +98,16 @@ const gateway = (config: ManaConfigShape) =>
       idleTimeout: 120
     })
     const port = server.address._tag === "TcpAddress" ? server.address.port : config.port
-    const resources = gatewayResourceUrls({ publicUrl: config.publicUrl, host: config.host, port })
+    // From here on PORT is the bound port (PORT=0 picked one): the resource URL is fixed by it.
+    const bound: ManaConfigShape = { ...config, port }
+    const resources = gatewayResourceUrls(bound)
     const { dev, upstreams } = yield* resolveUpstreams(config, resources)
     const registry = yield* makeRegistry(
       config.conformanceFixtures ? [...allTools, ...conformanceFixtureTools] : allTools
     )
 
     const base = yield* Layer.build(Layer.mergeAll(
-      Layer.succeed(ManaConfig, config),
+      Layer.succeed(ManaConfig, bound),
       Layer.succeed(Upstreams, upstreams),
       Metrics.layer,
       FetchHttpClient.layer,
@@ -139,7 +141,7 @@ const gateway = (config: ManaConfigShape) =>
     const endpoint = yield* Effect.provide(McpEndpoint, context)
     yield* Effect.addFinalizer(() => endpoint.drain)
 
-    yield* printBanner({ config, server, upstreams, dev, toolCount: registry.exposed.size })
+    yield* printBanner({ config: bound, upstreams, dev, toolCount: registry.exposed.size })
     return yield* Effect.never
   })
 

@@ -18,7 +18,7 @@ import type { ConfirmationSigner } from "../policy/ConfirmationSigner.ts"
 import type { Policy } from "../policy/Policy.ts"
 import { type InvokeOutcome, makeInvoke } from "../tools/invoke.ts"
 import type { Registry } from "../tools/registry.ts"
-import { authInfoOf, insufficientScopeChallenge, makeAuthenticate, publicBaseOf } from "./authenticate.ts"
+import { authInfoOf, insufficientScopeChallenge, makeAuthenticate } from "./authenticate.ts"
 import { errorResponse } from "./httpResponses.ts"
 import { makeLegacySessions } from "./LegacySessions.ts"
 import { makeServerFactory, type RunInvoke } from "./mcpServer.ts"
@@ -28,6 +28,7 @@ import { maxRequestBodySize, methodLabel, readJsonBody } from "./requestBody.ts"
 import { isLegacyParsed } from "./requestEra.ts"
 import { refuseBatch, refuseOversized } from "./requestLimits.ts"
 import { refuseReservedArguments } from "./reservedArguments.ts"
+import { publicBaseFor, resourceIdentityOf } from "./resourceUrl.ts"
 import { missingScope } from "./scopeCheck.ts"
 import { makeToolCalls } from "./ToolCalls.ts"
 
@@ -69,6 +70,8 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
       const modern = createMcpHandler(() => makeServer(), { legacy: "reject", maxRequestBodySize })
       yield* Effect.addFinalizer(() => Effect.promise(() => modern.close().catch(() => undefined)))
       const sessions = yield* makeLegacySessions(makeServer, maxRequestBodySize)
+      // Fixed here, from configuration and the bound port: a request's Host only picks among these.
+      const identity = resourceIdentityOf(config)
       const origins = makeOriginPolicy({
         corsOrigins: config.corsOrigins,
         bindHost: config.host,
@@ -98,7 +101,7 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
             )
           }
           // Headers first: an unauthenticated request never costs a body read.
-          const publicBase = publicBaseOf(config.publicUrl, request.url)
+          const publicBase = publicBaseFor(identity, request.url)
           const authenticated = yield* authenticate(request, publicBase)
           const parsedBody = method === "POST" ? yield* readJsonBody(request) : undefined
           const refused = refuseBatch(request, parsedBody) ?? refuseOversized(parsedBody) ??
