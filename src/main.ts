@@ -66,7 +66,10 @@ const resolveUpstreams = (config: ManaConfigShape, gatewayResources: ReadonlyArr
     return { upstreams, dev: Option.some(dev) }
   })
 
-/** Sessions, rate-limit window, stream events, the inter-instance bus and the read cache's write fence: here, or shared in Redis. */
+/**
+ * Sessions, rate-limit window, stream events, the inter-instance bus, the read cache's write fence
+ * and the used confirmation states: here, or shared in Redis.
+ */
 const stateLayers = (config: ManaConfigShape) =>
   config.stateStore._tag === "Memory"
     ? Layer.mergeAll(
@@ -74,14 +77,16 @@ const stateLayers = (config: ManaConfigShape) =>
       InvocationLog.layerMemory,
       EventStore.layerMemory,
       SessionBus.layerMemory,
-      WriteFence.layerMemory
+      WriteFence.layerMemory,
+      ConfirmationSigner.layer
     )
     : Layer.mergeAll(
       SessionStore.layerRedis,
       InvocationLog.layerRedis,
       EventStore.layerRedis,
       SessionBus.layerRedis,
-      WriteFence.layerRedis
+      WriteFence.layerRedis,
+      ConfirmationSigner.layerRedis
     )
       .pipe(Layer.provideMerge(RedisConnection.layer({ url: config.stateStore.url })))
 
@@ -123,8 +128,7 @@ const gateway = (config: ManaConfigShape) =>
       SyncClientHttpLive,
       MasterKeys.layer,
       Policy.layer.pipe(Layer.provide(PolicySettings.layer)),
-      AuditLog.layer,
-      ConfirmationSigner.layer
+      AuditLog.layer
     )
     const app = makeMcpEndpoint(registry).pipe(
       Layer.provideMerge(services),
