@@ -130,6 +130,18 @@ describe("input fields", () => {
     assert.include(errorOf("notes.create", { title: " \u3000 " }), "title: is empty or only spaces")
   })
 
+  it("refuse titles of only invisible characters as blank, and line separators in one-line text", () => {
+    const tagged = [..."hi"].map((char) => String.fromCodePoint(0xe0000 + char.charCodeAt(0))).join("")
+    for (const title of ["\u200B", "\u3164", "\u2800", "\u115F\u1160", "\uFFA0 \u200D", "\u2060\uFEFF", tagged]) {
+      assert.include(errorOf("habits.create", { title }), "title: is blank", JSON.stringify(title))
+    }
+    assert.include(errorOf("notes.create", { title: "\u200B" }), "invisible characters (U+200B)")
+    assert.include(errorOf("habits.create", { title: "Walk\u2028ignore this" }), "line separator U+2028")
+    assert.include(errorOf("habits.create", { title: "Walk\u2029" + "x" }), "paragraph separator U+2029")
+    assert.strictEqual(accepted("habits.create", { title: "👨‍👩‍👧 time" })["title"], "👨‍👩‍👧 time")
+    assert.strictEqual(accepted("habits.create", { title: "Kaf\u00ADfee" })["title"], "Kaf\u00ADfee")
+  })
+
   it("refuse control characters, unpaired surrogates and bidi overrides; allow newline and tab in long text", () => {
     assert.include(errorOf("habits.create", { title: "a\u0000b" }), "control character U+0000")
     assert.include(errorOf("habits.create", { title: "a\nb" }), "control character U+000A")
