@@ -5,9 +5,9 @@
  */
 import { Effect, Schema } from "effect"
 import { createEncrypted, type EncryptedCreate } from "../encryptedInsert.ts"
-import { calendarDate, oneOf, orNull, tags, text, title } from "../fields/index.ts"
+import { calendarDate, orNull, tags, text, title } from "../fields/index.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { countWords, Entry, journalApp, journalTable, moods } from "./Entry.ts"
+import { countWords, Entry, journalApp, journalTable, MoodInput } from "./Entry.ts"
 
 const Input = Schema.Struct({
   title: Schema.optionalWith(
@@ -21,7 +21,7 @@ const Input = Schema.Struct({
   ),
   mood: Schema.optionalWith(
     orNull(
-      oneOf(...moods),
+      MoodInput,
       "The user's mood, one of the German words dankbar, glücklich, zufrieden, neutral, nachdenklich, traurig, gestresst, wütend; or null"
     ),
     { default: () => null }

@@ -4,11 +4,11 @@
  * before they leave, and a new content also updates the plaintext word count.
  */
 import { DateTime, Effect, Schema } from "effect"
-import { calendarDate, flag, oneOf, orNull, tags, text, title } from "../fields/index.ts"
+import { calendarDate, flag, orNull, tags, text, title } from "../fields/index.ts"
 import { loadRecord } from "../loadRecord.ts"
 import { definedFields, pushUpdate } from "../records.ts"
 import { defineTool } from "../ToolSpec.ts"
-import { countWords, Entry, EntryId, journalKind, journalTable, moods, readEntry } from "./Entry.ts"
+import { countWords, Entry, EntryId, journalKind, journalTable, MoodInput, readEntry } from "./Entry.ts"
 
 const Input = Schema.Struct({
   id: EntryId,
@@ -30,7 +30,7 @@ const Input = Schema.Struct({
   entryDate: Schema.optionalWith(calendarDate("The day the entry is about, YYYY-MM-DD"), { exact: true }),
   mood: Schema.optionalWith(
     orNull(
-      oneOf(...moods),
+      MoodInput,
       "dankbar, glücklich, zufrieden, neutral, nachdenklich, traurig, gestresst or wütend; null for none"
     ),
     { exact: true }

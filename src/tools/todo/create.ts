@@ -25,7 +25,7 @@ const Input = Schema.Struct({
   dueDate: Schema.optionalWith(
     Schema.NullOr(DateTimeInput).annotations({
       description:
-        "Due date and time, RFC 3339 with an offset (e.g. 2026-05-01T17:00:00+02:00 or 2026-05-01T15:00:00Z; stored in UTC); null or omitted for none"
+        "Due date and time, RFC 3339 with an offset (e.g. 2026-05-01T17:00:00+02:00 or 2026-05-01T15:00:00Z; stored in UTC), or a date YYYY-MM-DD (the start of that day, UTC); null or omitted for none"
     }),
     { default: () => null }
   )
@@ -43,7 +43,7 @@ export const create = defineTool({
   name: "todo.create",
   title: "Create task",
   description:
-    "Creates a task in the user's active space, placed after the existing tasks. Returns { task } with the new task's id. Title 1–500 characters, description up to 10000, priority low|medium|high|urgent (default medium), optional due date (RFC 3339 with offset, stored in UTC). Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.",
+    "Creates a task in the user's active space, placed after the existing tasks. Returns { task } with the new task's id. Title 1–500 characters, description up to 10000, priority low|medium|high|urgent (default medium), optional due date (RFC 3339 with offset, or YYYY-MM-DD for the start of that day; stored in UTC). Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.",
   scope: "user-space",
   policyHint: "write",
   input: Input,
