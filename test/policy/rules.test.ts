@@ -29,11 +29,18 @@ describe("policy rules", () => {
       assert.strictEqual(reasonOf(decision), "admin-scope-not-invokable")
     }))
 
-  it.effect("destructive tools are denied unless listed, with a soft-delete suggestion", () =>
+  it.effect("destructive tools are denied unless listed, saying deletes are soft and the operator's setting allows them", () =>
     Effect.sync(() => {
       const denied = decide({ tool: remove, recent: { count: 99, oldestAt: Option.some(50_000) } })
       assert.strictEqual(reasonOf(denied), "destructive-not-allowed")
-      assert.include(denied._tag === "Deny" ? denied.reminder : "", "soft delete")
+      const reminder = denied._tag === "Deny" ? denied.reminder : ""
+      // Deletes are soft and the switch is the operator's: the reminder says both, and names it.
+      assert.include(reminder, "moves the record to the trash")
+      assert.include(reminder, "trash.restore")
+      assert.include(reminder, "POLICY_ALLOW_DESTRUCTIVE")
+      assert.include(reminder, "operator")
+      assert.notInclude(reminder, "permanently")
+      assert.notInclude(reminder, "account owner")
       assert.strictEqual(decide({ tool: remove, allowDestructive: new Set([remove.name]) })._tag, "Clean")
       assert.strictEqual(
         reasonOf(decide({ tool: remove, allowDestructive: new Set(["other.delete"]) })),
