@@ -36,6 +36,7 @@ import { makeRegistry } from "./tools/registry.ts"
 import { makeHttpApp } from "./transport/Http.ts"
 import { makeMcpEndpoint, McpEndpoint } from "./transport/McpEndpoint.ts"
 import { gatewayResourceUrls } from "./transport/resourceUrl.ts"
+import { invocationOf, usage } from "./usage.ts"
 
 const resolveUpstreams = (config: ManaConfigShape, gatewayResources: ReadonlyArray<string>) =>
   Effect.gen(function*() {
@@ -156,6 +157,20 @@ const exitWith = (line: string) =>
   )
 
 const main = Effect.gen(function*() {
+  // Arguments first: `--help` must print usage without reading configuration or binding a port.
+  const invocation = invocationOf(process.argv.slice(2))
+  if (invocation._tag === "Help") {
+    yield* Console.log(usage)
+    return yield* Effect.sync(() => process.exit(0))
+  }
+  if (invocation._tag === "Unknown") {
+    yield* Console.error(
+      `mana-mcp: unknown argument ${
+        JSON.stringify(invocation.argument.slice(0, 80))
+      }; the gateway is configured by environment variables (npm start -- --help)`
+    )
+    return yield* Effect.sync(() => process.exit(2))
+  }
   const config = yield* manaConfig.pipe(
     Effect.catchAll((error: ConfigError.ConfigError) =>
       exitWith(`invalid configuration: ${describeConfigError(error)}`)
