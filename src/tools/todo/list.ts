@@ -13,6 +13,7 @@ import { flagOffByDefault, text } from "../fields/index.ts"
 import { memoByIdentity } from "../memoByIdentity.ts"
 import { pageFields, paginate } from "../paging.ts"
 import { byPosition } from "../recordOrder.ts"
+import { textMatcher } from "../searchText.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { Priority, readTask, summarizeTask, tasksTable, TaskSummary, todoApp } from "./Task.ts"
 
@@ -76,7 +77,7 @@ export const list = defineTool({
   name: "todo.list",
   title: "List tasks",
   description:
-    `Lists the tasks in the user's active space, decrypted, ordered as in the Mana app (by position, then creation time). Filters: includeCompleted (default false: open tasks only), dueBefore / dueAfter (RFC 3339 with offset, or YYYY-MM-DD), priority (a list), query (text in title or description). Paged: limit default ${defaultPage}, max ${maxPage}; pass nextCursor back as cursor for the next page. Returns { tasks, unreadable, nextCursor, total }; descriptions are previews of about 280 characters with descriptionLength (todo.get returns the whole task); unreadable lists tasks that could not be decrypted (for instance another member's, in a shared space). Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.`,
+    `Lists the tasks in the user's active space, decrypted, ordered as in the Mana app (by position, then creation time). Filters: includeCompleted (default false: open tasks only), dueBefore / dueAfter (RFC 3339 with offset, or YYYY-MM-DD), priority (a list), query (text in title or description, case-insensitive with full Unicode case folding). Paged: limit default ${defaultPage}, max ${maxPage}; pass nextCursor back as cursor for the next page. Returns { tasks, unreadable, nextCursor, total }; descriptions are previews of about 280 characters with descriptionLength (todo.get returns the whole task); unreadable lists tasks that could not be decrypted (for instance another member's, in a shared space). Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.`,
   scope: "user-space",
   policyHint: "read",
   input: Input,
@@ -86,14 +87,13 @@ export const list = defineTool({
     // The same query over an unchanged table returns the remembered page (decrypted, sorted, summarised once).
     listPage(todoApp, tasksTable, plaintextFilter(input), JSON.stringify(input), ({ readable, unreadable }) =>
       Effect.gen(function*() {
-        const needle = input.query?.trim().toLowerCase() ?? ""
+        const query = textMatcher(input.query ?? "")
         const tasks = readable
           .flatMap((record) =>
             Option.toArray(taskOf(record.data, record.id))
           )
           .filter((task) =>
-            needle === "" || task.title.toLowerCase().includes(needle) ||
-            (task.description ?? "").toLowerCase().includes(needle)
+            query.matches(task.title, task.description)
           )
           .sort(byPosition)
         const { cursor: _cursor, limit: _limit, ...filters } = input
