@@ -7,7 +7,7 @@
 import { Console, Duration, Effect, Option } from "effect"
 import type { ManaConfigShape } from "./config/Config.ts"
 import type { UpstreamsShape } from "./config/Upstreams.ts"
-import { describeResourceIdentity, resourceIdentityOf } from "./transport/resourceUrl.ts"
+import { describeResourceIdentity, resourceIdentityOf } from "./transport/http/resourceUrl.ts"
 
 const devTokenTtl = Duration.days(7)
 

@@ -12,10 +12,10 @@ import { Upstreams } from "../config/Upstreams.ts"
 import { Metrics } from "../observability/Metrics.ts"
 import { RedisConnection } from "../state/RedisConnection.ts"
 import { stateStoreNames } from "../state/StateStoreUnavailable.ts"
-import { resourceMetadataPath } from "./authenticate.ts"
-import { errorResponse } from "./httpResponses.ts"
+import { resourceMetadataPath } from "./http/authenticate.ts"
+import { errorResponse } from "./http/httpResponses.ts"
+import { publicBaseFor, resourceIdentityOf, resourceUrlOf } from "./http/resourceUrl.ts"
 import { McpEndpoint } from "./McpEndpoint.ts"
-import { publicBaseFor, resourceIdentityOf, resourceUrlOf } from "./resourceUrl.ts"
 
 const mcpRoute = Effect.gen(function*() {
   const endpoint = yield* McpEndpoint
