@@ -33,7 +33,7 @@ export interface Verified {
 export interface AuthShape {
   /**
    * Verifies `Authorization: Bearer <token>`, accepting `aud` JWT_AUDIENCE or `resource` (this
-   * gateway's resource URL, one of those fixed at start: `transport/resourceUrl.ts`). Fails with `AuthFailed` (missing,
+   * gateway's resource URL, one of those fixed at start: `transport/http/resourceUrl.ts`). Fails with `AuthFailed` (missing,
    * malformed, expired, foreign, inactive or unsigned token) or `AuthUnavailable` when mana-auth's
    * JWKS or introspection endpoint cannot be reached.
    */

@@ -4,7 +4,7 @@
  * tag block U+E0000–U+E0FFF, …), other format characters (category Cf) and the blank braille
  * pattern U+2800. A title made only of them looks empty, and an instruction hidden in them (tag
  * characters mirror ASCII one to one; a U+200B inside a word splits it for a pattern but not for
- * a model) is still read by a model. The text checks (`tools/fields/text.ts`) and the injection
+ * a model) is still read by a model. The text checks (`tools/kit/fields/text.ts`) and the injection
  * scan (`policy/injectionMarkers.ts`) therefore judge text as it reads. Pure.
  */
 

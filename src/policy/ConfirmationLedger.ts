@@ -9,15 +9,9 @@
  * implementations, one contract (test/policy/confirmationLedgerContract.ts).
  */
 import { Clock, Effect } from "effect"
-import type { StateStoreUnavailable } from "../state/StateStoreUnavailable.ts"
+import type { ConfirmationLedgerShape } from "./ConfirmationLedgerShape.ts"
 
-export interface ConfirmationLedgerShape {
-  /**
-   * Marks the state `id` used until `expiresAt` (epoch millis). True when this was its first use,
-   * false when it had been used before. Atomic: of two concurrent uses exactly one gets true.
-   */
-  readonly use: (id: string, expiresAt: number) => Effect.Effect<boolean, StateStoreUnavailable>
-}
+export type { ConfirmationLedgerShape }
 
 /** Most states remembered in memory; past it the oldest (first to expire) is forgotten. */
 export const maxRememberedStates = 100_000

@@ -12,8 +12,9 @@
 import { Clock, Context, Effect, Encoding, Layer, Option, Redacted, Schema } from "effect"
 import { ManaConfig } from "../config/Config.ts"
 import { RedisConnection } from "../state/RedisConnection.ts"
-import { type ConfirmationLedgerShape, makeConfirmationLedgerMemory } from "./ConfirmationLedger.ts"
+import { makeConfirmationLedgerMemory } from "./ConfirmationLedger.ts"
 import { makeConfirmationLedgerRedis } from "./confirmationLedgerRedis.ts"
+import type { ConfirmationLedgerShape } from "./ConfirmationLedgerShape.ts"
 
 /** What a confirmation is about; an answer counts only for the very same call. */
 export interface ConfirmationClaim {

@@ -7,7 +7,7 @@
  */
 import { Clock, Effect } from "effect"
 import type { RedisConnectionShape } from "../state/RedisConnection.ts"
-import type { ConfirmationLedgerShape } from "./ConfirmationLedger.ts"
+import type { ConfirmationLedgerShape } from "./ConfirmationLedgerShape.ts"
 
 export const makeConfirmationLedgerRedis = (connection: RedisConnectionShape): ConfirmationLedgerShape => ({
   use: (id, expiresAt) =>

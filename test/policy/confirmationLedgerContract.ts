@@ -4,7 +4,7 @@
  */
 import { assert, it } from "@effect/vitest"
 import { Clock, Effect, type Scope } from "effect"
-import type { ConfirmationLedgerShape } from "../../src/policy/ConfirmationLedger.ts"
+import type { ConfirmationLedgerShape } from "../../src/policy/ConfirmationLedgerShape.ts"
 
 export type MakeLedger = () => Effect.Effect<ConfirmationLedgerShape, unknown, Scope.Scope>
 

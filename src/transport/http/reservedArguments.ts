@@ -3,7 +3,7 @@
  * The SDK validates `arguments` as a Zod record, which copies it into a fresh object and skips a
  * `__proto__` key on purpose, so by the time a tool decodes its input the key is gone and the call
  * would run on what is left. Nested ones survive the copy and are refused by the tool's input
- * check (`tools/input/inputShape.ts`); this refuses the top-level one with the same words, as a
+ * check (`tools/kit/input/inputShape.ts`); this refuses the top-level one with the same words, as a
  * JSON-RPC invalid-params error under the request's id (like `requestLimits.ts`' bounds).
  */
 import { jsonResponse } from "./httpResponses.ts"
