@@ -11,8 +11,6 @@
 import { Clock, Effect } from "effect"
 import type { ConfirmationLedgerShape } from "./ConfirmationLedgerShape.ts"
 
-export type { ConfirmationLedgerShape }
-
 /** Most states remembered in memory; past it the oldest (first to expire) is forgotten. */
 export const maxRememberedStates = 100_000
 
