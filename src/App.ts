@@ -44,7 +44,10 @@ export const platformLayer = <E, R>(config: Layer.Layer<ManaConfig, E, R>, upstr
  */
 export const productionEdges = Layer.mergeAll(SpaceDirectory.layer, SyncClientHttpLive, MasterKeys.layer, Ids.layer)
 
-/** Sessions, rate-limit window, stream events, the inter-instance bus and the read cache's write fence, in this process. */
+/**
+ * Sessions, rate-limit window, stream events, the inter-instance bus, the read cache's write fence
+ * and the confirmation signer with its ledger of used states, in this process.
+ */
 export const memoryState = (sessionStore: Layer.Layer<SessionStore, never, ManaConfig> = SessionStore.layerMemory) =>
   Layer.mergeAll(
     sessionStore,
@@ -53,7 +56,8 @@ export const memoryState = (sessionStore: Layer.Layer<SessionStore, never, ManaC
     SessionBus.layerMemory,
     WriteFence.layerMemory,
     IdempotencyStore.layerMemory,
-    ItemBudget.layerMemory
+    ItemBudget.layerMemory,
+    ConfirmationSigner.layer
   )
 
 /** The same state shared by every instance in one Redis (`STATE_STORE=redis`). */
@@ -67,7 +71,8 @@ export const stateLayers = (stateStore: ManaConfigShape["stateStore"]) =>
       SessionBus.layerRedis,
       WriteFence.layerRedis,
       IdempotencyStore.layerRedis,
-      ItemBudget.layerRedis
+      ItemBudget.layerRedis,
+      ConfirmationSigner.layerRedis
     ).pipe(Layer.provideMerge(RedisConnection.layer({ url: stateStore.url })))
 
 export interface AppOptions<EdgesOut, EdgesE, EdgesIn, StateOut, StateE, StateIn> {
@@ -79,8 +84,9 @@ export interface AppOptions<EdgesOut, EdgesE, EdgesIn, StateOut, StateE, StateIn
 }
 
 /**
- * The `/mcp` endpoint over every service: auth, the policy gate, the audit log, confirmation
- * signing, the caches (`Memos`), the edges and the state. Needs the platform (`platformLayer`).
+ * The `/mcp` endpoint over every service: auth, the policy gate, the audit log, the caches
+ * (`Memos`), the edges and the state (confirmation signing included: its used states are state).
+ * Needs the platform (`platformLayer`).
  */
 export const appLayer = <R, EdgesOut, EdgesE, EdgesIn, StateOut, StateE, StateIn>(
   registry: Registry<R>,
@@ -92,7 +98,6 @@ export const appLayer = <R, EdgesOut, EdgesE, EdgesIn, StateOut, StateE, StateIn
       options.edges,
       Policy.layer.pipe(Layer.provide(PolicySettings.layer)),
       AuditLog.layer,
-      ConfirmationSigner.layer,
       Memos.layer
     )),
     Layer.provideMerge(options.state)

@@ -4,10 +4,10 @@
  * mode, a static `.mcp.json` block with a fresh dev token and space for scripts. The last line
  * (`MANA_MCP_READY {json}`) is machine-readable for scripts and end-to-end tests.
  */
-import type { HttpServer } from "@effect/platform"
 import { Console, Duration, Effect, Option } from "effect"
 import type { ManaConfigShape } from "./config/Config.ts"
 import type { UpstreamsShape } from "./config/Upstreams.ts"
+import { describeResourceIdentity, resourceIdentityOf } from "./transport/http/resourceUrl.ts"
 
 const devTokenTtl = Duration.days(7)
 
@@ -20,24 +20,22 @@ export interface DevTokenIssuer {
 }
 
 export const printBanner = (options: {
+  /** With `port` the bound port. */
   readonly config: ManaConfigShape
-  readonly server: HttpServer.HttpServer
   readonly upstreams: UpstreamsShape
   readonly dev: Option.Option<{ readonly devAuth: DevTokenIssuer; readonly authUrl: string; readonly syncUrl: string }>
   readonly toolCount: number
 }) =>
   Effect.gen(function*() {
-    const { config, dev, server, upstreams } = options
-    const port = server.address._tag === "TcpAddress" ? server.address.port : config.port
-    // The bound address itself: "localhost" may resolve to ::1 first, where nothing listens.
-    const bound = config.host === "0.0.0.0" ? "127.0.0.1" : config.host === "::" ? "::1" : config.host
-    const host = bound.includes(":") && !bound.startsWith("[") ? `[${bound}]` : bound
-    const baseUrl = Option.match(config.publicUrl, {
-      onNone: () => `http://${host}:${port}`,
-      onSome: (url) => url.origin
-    })
+    const { config, dev, upstreams } = options
+    // The bound address itself ("localhost" may resolve to ::1 first, where nothing listens), or PUBLIC_URL.
+    const identity = resourceIdentityOf(config)
+    const baseUrl = identity.canonical
     const mcpUrl = `${baseUrl}/mcp`
     yield* Console.log(`mana-mcp listening on ${mcpUrl} (${options.toolCount} tools, POLICY_MODE=${config.policyMode})`)
+    const audience = describeResourceIdentity(identity, config.host)
+    yield* Console.log(audience.line)
+    if (audience.warning !== undefined) yield* Effect.logWarning(audience.warning)
     yield* Console.log(`  mana-auth: ${upstreams.authUrl}\n  mana-sync: ${upstreams.syncUrl}`)
     yield* Console.log(
       [

@@ -21,6 +21,7 @@ import { makeRegistry } from "./tools/kit/registry.ts"
 import { makeHttpApp } from "./transport/Http.ts"
 import { gatewayResourceUrls } from "./transport/http/resourceUrl.ts"
 import { McpEndpoint } from "./transport/McpEndpoint.ts"
+import { invocationOf, usage } from "./usage.ts"
 
 const resolveUpstreams = (config: ManaConfigShape, gatewayResources: ReadonlyArray<string>) =>
   Effect.gen(function*() {
@@ -64,13 +65,15 @@ const gateway = (config: ManaConfigShape) =>
       idleTimeout: 120
     })
     const port = server.address._tag === "TcpAddress" ? server.address.port : config.port
-    const resources = gatewayResourceUrls({ publicUrl: config.publicUrl, host: config.host, port })
+    // From here on PORT is the bound port (PORT=0 picked one): the resource URL is fixed by it.
+    const bound: ManaConfigShape = { ...config, port }
+    const resources = gatewayResourceUrls(bound)
     const { dev, upstreams } = yield* resolveUpstreams(config, resources)
     const registry = yield* makeRegistry(
       config.conformanceFixtures ? [...allTools, ...conformanceFixtureTools] : allTools
     )
 
-    const base = yield* Layer.build(platformLayer(Layer.succeed(ManaConfig, config), upstreams))
+    const base = yield* Layer.build(platformLayer(Layer.succeed(ManaConfig, bound), upstreams))
     // Before any layer captures a runtime: the tracer is part of what they capture. Its exporter
     // is flushed after the server and the sessions have closed (scope finalizers run in reverse).
     yield* installTracing(config.tracing).pipe(Effect.provide(base))
@@ -89,7 +92,7 @@ const gateway = (config: ManaConfigShape) =>
     const endpoint = yield* Effect.provide(McpEndpoint, context)
     yield* Effect.addFinalizer(() => endpoint.drain)
 
-    yield* printBanner({ config, server, upstreams, dev, toolCount: registry.exposed.size })
+    yield* printBanner({ config: bound, upstreams, dev, toolCount: registry.exposed.size })
     return yield* Effect.never
   })
 
@@ -100,6 +103,20 @@ const exitWith = (line: string) =>
   )
 
 const main = Effect.gen(function*() {
+  // Arguments first: `--help` must print usage without reading configuration or binding a port.
+  const invocation = invocationOf(process.argv.slice(2))
+  if (invocation._tag === "Help") {
+    yield* Console.log(usage)
+    return yield* Effect.sync(() => process.exit(0))
+  }
+  if (invocation._tag === "Unknown") {
+    yield* Console.error(
+      `mana-mcp: unknown argument ${
+        JSON.stringify(invocation.argument.slice(0, 80))
+      }; the gateway is configured by environment variables (npm start -- --help)`
+    )
+    return yield* Effect.sync(() => process.exit(2))
+  }
   const config = yield* manaConfig.pipe(
     Effect.catchAll((error: ConfigError.ConfigError) =>
       exitWith(`invalid configuration: ${describeConfigError(error)}`)

@@ -3,8 +3,8 @@
  * JWTs checked against its JWKS (fetched and cached by jose), with the algorithm pinned, the
  * issuer allow-list and the clock tolerance (JWT_CLOCK_TOLERANCE), all judged at the Effect
  * Clock's time; opaque tokens are checked by RFC 7662 introspection when OAUTH_INTROSPECTION_URL
- * is set. The audience must be JWT_AUDIENCE (first-party tokens) or the resource URL the request
- * was addressed to (RFC 8707: OAuth tokens minted for this gateway, never for another). Delegated
+ * is set. The audience must be JWT_AUDIENCE (first-party tokens) or the gateway's resource URL the
+ * transport passes, fixed at start (RFC 8707: OAuth tokens minted for this gateway, never for another). Delegated
  * tokens carry `scope`, `client_id` and `mana_space` into the Principal. Verified tokens are
  * cached under their SHA-256 until `exp` (introspected ones at most 30 s), so a busy session pays
  * one verification per token, not per request. A cached JWT remembers the key id that verified
@@ -35,7 +35,7 @@ export interface Verified {
 export interface AuthShape {
   /**
    * Verifies `Authorization: Bearer <token>`, accepting `aud` JWT_AUDIENCE or `resource` (this
-   * gateway's resource URL as the request addressed it). Fails with `AuthFailed` (missing,
+   * gateway's resource URL, one of those fixed at start: `transport/http/resourceUrl.ts`). Fails with `AuthFailed` (missing,
    * malformed, expired, foreign, inactive or unsigned token) or `AuthUnavailable` when mana-auth's
    * JWKS or introspection endpoint cannot be reached.
    */

@@ -26,11 +26,33 @@ export type SpanDropReason = "queue-full" | "export-failed"
 const v8OnlyMetrics = ["space_size_total_bytes", "space_size_used_bytes", "space_size_available_bytes"]
   .map((suffix) => `mana_mcp_nodejs_heap_${suffix}`)
 
+/**
+ * prom-client's `process_heap_bytes` is VmData from /proc/self/status: the address space the
+ * runtime reserved, not a heap — 6.4 GB at 0.6 GB RSS on Bun, whose JavaScriptCore reserves its
+ * heap regions (and gigacage) up front. Same name, now what it says: the JavaScript heap plus the
+ * memory held outside it for JavaScript objects (buffers), from `process.memoryUsage()` (the figure
+ * the `nodejs_heap_*` gauges already read; no heap walk).
+ */
+const replaceProcessHeap = (registry: Prom.Registry) => {
+  const name = "mana_mcp_process_heap_bytes"
+  registry.removeSingleMetric(name)
+  return new Prom.Gauge({
+    name,
+    help: "Process heap size in bytes: the JavaScript heap plus memory held outside it for JavaScript objects",
+    registers: [registry],
+    collect() {
+      const usage = process.memoryUsage()
+      this.set(usage.heapTotal + usage.external)
+    }
+  })
+}
+
 const make = () => {
   const registry = new Prom.Registry()
   registry.setDefaultLabels({ service: "mana-mcp" })
   Prom.collectDefaultMetrics({ register: registry, prefix: "mana_mcp_" })
   if (process.versions["bun"] !== undefined) v8OnlyMetrics.forEach((name) => registry.removeSingleMetric(name))
+  replaceProcessHeap(registry)
   const policyDecisions = new Prom.Counter({
     name: "mana_mcp_policy_decisions_total",
     help: "Policy gate decisions by decision, reason and mode",

@@ -9,9 +9,14 @@
  * Strings shorter than `minScanLength` are skipped (too short to carry an instruction), and only
  * the first `maxScanLength` characters of a longer string are scanned, so one huge argument
  * cannot make the gate slow; a marker buried past 64 KiB goes unflagged, which is acceptable for
- * a rule that only flags.
+ * a rule that only flags. Text is judged as a model reads it: a string holding hidden characters
+ * (tag characters, zero-width and other format characters: `domain/invisibleText.ts`) is also
+ * scanned folded — tags as the ASCII they mirror, the rest dropped (a split word joined) and, once
+ * more, read as spaces (words spaced by them) — so an instruction cannot hide from the scan in
+ * characters a reader does not see.
  */
 import { Option } from "effect"
+import { foldHidden, hasHiddenCharacter } from "../domain/invisibleText.ts"
 
 export interface InjectionMarker {
   /** Short stable name, used in logs and tests. */
@@ -45,10 +50,17 @@ export interface MarkerMatch {
   readonly path: string
 }
 
+const firstMarker = (scanned: string) => injectionMarkers.find((marker) => marker.pattern.test(scanned))
+
 const matchText = (text: string): Option.Option<InjectionMarker> => {
   if (text.length < minScanLength) return Option.none()
   const scanned = text.length > maxScanLength ? text.slice(0, maxScanLength) : text
-  return Option.fromNullable(injectionMarkers.find((marker) => marker.pattern.test(scanned)))
+  // Folding copies the string: only for the rare one with hidden characters.
+  const found = firstMarker(scanned) ??
+    (hasHiddenCharacter(scanned)
+      ? firstMarker(foldHidden(scanned, "")) ?? firstMarker(foldHidden(scanned, " "))
+      : undefined)
+  return Option.fromNullable(found)
 }
 
 /**

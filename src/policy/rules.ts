@@ -56,10 +56,14 @@ const rateLimitReminder = (rule: RuleInput): string => {
     `combine work into fewer calls (for example one search instead of many gets).`
 }
 
+// Every destructive tool is a soft delete (the record goes to the trash; `tools/deleteTool.ts`), and
+// whether it may run is the gateway operator's setting, not the user's: the reminder says both.
 const destructiveReminder = (tool: string): string =>
-  `${tool} permanently destroys data and is not enabled for this account. Do not retry it. Propose a ` +
-  `reversible alternative instead, such as archiving the item or marking it deleted (soft delete), and let ` +
-  `the user decide; the account owner can enable ${tool} in the gateway's policy settings.`
+  `${tool} moves the record to the trash (deletes are soft: trash.restore brings it back), but this gateway ` +
+  `only runs deletes the user confirms, and this client cannot ask the user (it did not declare elicitation). ` +
+  `Do not retry it. Tell the user which record you would delete and let them delete it in the Mana app, or ` +
+  `archive it instead where the module has archiving; the gateway's operator can allow ${tool} without ` +
+  `confirmation with POLICY_ALLOW_DESTRUCTIVE=${tool}.`
 
 const adminReminder = (tool: string): string =>
   `${tool} is an administrative tool and cannot be called through the MCP gateway. Ask the user to do this ` +

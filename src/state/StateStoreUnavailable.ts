@@ -5,7 +5,15 @@
  */
 import { Schema } from "effect"
 
-export const stateStoreNames = ["sessions", "rate-limit", "events", "bus", "write-fence", "idempotency"] as const
+export const stateStoreNames = [
+  "sessions",
+  "rate-limit",
+  "events",
+  "bus",
+  "write-fence",
+  "idempotency",
+  "confirmations"
+] as const
 export type StateStoreName = (typeof stateStoreNames)[number]
 
 export class StateStoreUnavailable extends Schema.TaggedError<StateStoreUnavailable>()("StateStoreUnavailable", {

@@ -12,10 +12,10 @@ import { Upstreams } from "../config/Upstreams.ts"
 import { Metrics } from "../observability/Metrics.ts"
 import { RedisConnection } from "../state/RedisConnection.ts"
 import { stateStoreNames } from "../state/StateStoreUnavailable.ts"
-import { publicBaseOf, resourceMetadataPath } from "./http/authenticate.ts"
+import { resourceMetadataPath } from "./http/authenticate.ts"
 import { failureResponse } from "./http/httpErrors.ts"
 import { RequestUnreadable } from "./http/HttpFailure.ts"
-import { resourceUrlOf } from "./http/resourceUrl.ts"
+import { publicBaseFor, resourceIdentityOf, resourceUrlOf } from "./http/resourceUrl.ts"
 import { McpEndpoint } from "./McpEndpoint.ts"
 
 const mcpRoute = Effect.gen(function*() {
@@ -39,9 +39,11 @@ const protectedResource = Effect.gen(function*() {
   const config = yield* ManaConfig
   const upstreams = yield* Upstreams
   const request = yield* HttpServerRequest.HttpServerRequest
+  // One of the bases fixed at start; the request's Host only picks among them (never reflected).
+  const identity = resourceIdentityOf(config)
   const base = Option.match(HttpServerRequest.toURL(request), {
-    onNone: () => Option.match(config.publicUrl, { onNone: () => "", onSome: (url) => url.origin }),
-    onSome: (url) => publicBaseOf(config.publicUrl, url.href)
+    onNone: () => identity.canonical,
+    onSome: (url) => publicBaseFor(identity, url.href)
   })
   return HttpServerResponse.unsafeJson({
     resource: resourceUrlOf(base),

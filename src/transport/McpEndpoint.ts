@@ -18,7 +18,7 @@ import type { ConfirmationSigner } from "../policy/ConfirmationSigner.ts"
 import type { Policy } from "../policy/Policy.ts"
 import { type InvokeOutcome, makeInvoke } from "../tools/kit/invoke.ts"
 import type { Registry } from "../tools/kit/registry.ts"
-import { authInfoOf, makeAuthenticate, publicBaseOf } from "./http/authenticate.ts"
+import { authInfoOf, makeAuthenticate } from "./http/authenticate.ts"
 import { failureResponse } from "./http/httpErrors.ts"
 import { InsufficientScope, MethodNotAllowed, ShuttingDown, TransportFailed } from "./http/HttpFailure.ts"
 import {
@@ -31,6 +31,8 @@ import {
 import { maxRequestBodySize, methodLabel, readJsonBody } from "./http/requestBody.ts"
 import { isLegacyParsed } from "./http/requestEra.ts"
 import { refuseBatch, refuseOversized } from "./http/requestLimits.ts"
+import { refuseReservedArguments } from "./http/reservedArguments.ts"
+import { publicBaseFor, resourceIdentityOf } from "./http/resourceUrl.ts"
 import { missingScope } from "./http/scopeCheck.ts"
 import { makeLegacySessions } from "./legacy/LegacySessions.ts"
 import { answersPlainly } from "./legacy/plainAnswers.ts"
@@ -73,6 +75,8 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
       const modern = createMcpHandler(() => makeServer(), { legacy: "reject", maxRequestBodySize })
       yield* Effect.addFinalizer(() => Effect.promise(() => modern.close().catch(() => undefined)))
       const sessions = yield* makeLegacySessions(makeServer, maxRequestBodySize)
+      // Fixed here, from configuration and the bound port: a request's Host only picks among these.
+      const identity = resourceIdentityOf(config)
       const origins = makeOriginPolicy({
         corsOrigins: config.corsOrigins,
         bindHost: config.host,
@@ -88,10 +92,11 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
             return yield* Effect.fail(new MethodNotAllowed({ method }))
           }
           // Headers first: an unauthenticated request never costs a body read.
-          const publicBase = publicBaseOf(config.publicUrl, request.url)
+          const publicBase = publicBaseFor(identity, request.url)
           const authenticated = yield* authenticate(request, publicBase)
           const parsedBody = method === "POST" ? yield* readJsonBody(request) : undefined
-          const refused = refuseBatch(request, parsedBody) ?? refuseOversized(parsedBody)
+          const refused = refuseBatch(request, parsedBody) ?? refuseOversized(parsedBody) ??
+            refuseReservedArguments(parsedBody)
           if (refused !== undefined) return yield* Effect.fail(refused)
           const lacking = missingScope(parsedBody, authenticated.principal.scopes, hintOf)
           if (lacking !== undefined) return yield* Effect.fail(new InsufficientScope({ scope: lacking, publicBase }))

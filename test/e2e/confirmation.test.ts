@@ -121,11 +121,11 @@ describe.each(["modern", "legacy"] as const)("confirmation of destructive calls,
 })
 
 describe("confirmation state", () => {
-  it("a forged or replayed-for-another-call requestState is refused and changes nothing", async () => {
+  it("a forged, replayed-for-another-call or already used requestState is refused and changes nothing", async () => {
     const { client } = await connectAsking("modern", { action: "accept", content: { confirm: true } })
     const { task } = await structured(client, "todo.create", { title: "Guarded" })
     const { task: other } = await structured(client, "todo.create", { title: "Other" })
-    const raw = async (id: string, requestState?: string) => {
+    const raw = async (id: string, requestState?: string, capabilities: object = { elicitation: { form: {} } }) => {
       const response = await fetch(gateway.mcpUrl, {
         method: "POST",
         headers: {
@@ -150,7 +150,7 @@ describe("confirmation state", () => {
             _meta: {
               "io.modelcontextprotocol/protocolVersion": "2026-07-28",
               "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1" },
-              "io.modelcontextprotocol/clientCapabilities": { elicitation: { form: {} } }
+              "io.modelcontextprotocol/clientCapabilities": capabilities
             }
           }
         })
@@ -173,6 +173,14 @@ describe("confirmation state", () => {
     expect(await openTaskIds(client)).toEqual(expect.arrayContaining([task.id, other.id]))
     const confirmed = await raw(task.id, state)
     expect(confirmed.result?.["structuredContent"]).toMatchObject({ outcome: "deleted" })
+    // Used once: after a restore, the same answer deletes nothing, even from a client that cannot be asked.
+    await structured(client, "trash.restore", { table: "tasks", id: task.id })
+    for (const capabilities of [{ elicitation: { form: {} } }, {}]) {
+      const replayed = await raw(task.id, state, capabilities)
+      expect(replayed.result?.["isError"]).toBe(true)
+      expect(JSON.stringify(replayed.result)).toContain("it was already used")
+    }
+    expect(await openTaskIds(client)).toContain(task.id)
     await client.close()
   })
 })

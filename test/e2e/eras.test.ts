@@ -122,3 +122,16 @@ describe("policy gate in enforce mode, both eras", () => {
     await client.close()
   })
 })
+
+describe("process metrics on Bun", () => {
+  it("reports the heap as the JavaScript heap: above zero and below the resident memory", async () => {
+    const text = await scrape()
+    const heap = metricValue(text, "mana_mcp_process_heap_bytes")
+    const resident = metricValue(text, "mana_mcp_process_resident_memory_bytes")
+    expect(resident).toBeGreaterThan(0)
+    expect(heap).toBeGreaterThan(0)
+    // prom-client's default read VmData (address space JavaScriptCore reserves): gigabytes at ~0.1 GB RSS.
+    expect(heap).toBeLessThan(resident)
+    expect(metricValue(text, "mana_mcp_nodejs_heap_size_total_bytes")).toBeLessThanOrEqual(heap)
+  })
+})

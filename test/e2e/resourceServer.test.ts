@@ -6,6 +6,7 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client"
 import * as Jose from "jose"
 import { readFileSync } from "node:fs"
+import { request as httpRequest } from "node:http"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Gateway, startGateway } from "../support/gateway.ts"
@@ -72,6 +73,33 @@ const initialize = {
   method: "initialize",
   params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } }
 }
+/** A request with a `Host` of our choosing (fetch sets it from the URL): status and JSON body. */
+const sendWithHost = (
+  url: string,
+  host: string,
+  init: { method: string; headers?: Record<string, string>; body?: string }
+) =>
+  new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+    const target = new URL(url)
+    const req = httpRequest({
+      host: target.hostname,
+      port: target.port,
+      path: target.pathname,
+      method: init.method,
+      headers: { ...init.headers, host }
+    }, (res) => {
+      const chunks: Array<Buffer> = []
+      res.on("data", (chunk: Buffer) => chunks.push(chunk))
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString()
+        // An accepted MCP request may answer with an SSE stream: not JSON, and not a refusal.
+        resolve({ status: res.statusCode ?? 0, body: text.startsWith("{") ? JSON.parse(text) : { text } })
+      })
+    })
+    req.on("error", reject)
+    req.end(init.body)
+  })
+
 const callTool = (name: string) => ({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name, arguments: {} } })
 
 const connectWith = async (token: string, space?: string) => {
@@ -130,6 +158,38 @@ describe("the gateway as an OAuth resource server", () => {
       expect(response.status).toBe(401)
       expect(response.headers.get("www-authenticate")).toContain("error=\"invalid_token\"")
       expect(((await response.json()) as { reason: string }).reason).toBe("wrong-audience")
+    }
+  })
+
+  it("a second gateway on the same mana-auth refuses a token minted for the first, even sent with the first's Host", async () => {
+    // Gateway B: production mode against A's mana-auth and mana-sync, no PUBLIC_URL.
+    const other = await startGateway({ MANA_AUTH_URL: gateway.authUrl, MANA_SYNC_URL: gateway.syncUrl })
+    try {
+      expect(other.output()).toContain(
+        `OAuth resource (accepted token audience): ${other.mcpUrl}, from the bound address`
+      )
+      const forA = await mint({ aud: gateway.mcpUrl, scope: "mana.read", mana_space: sharedSpaceId })
+      const hostOfA = new URL(gateway.mcpUrl).host
+      const refused = await sendWithHost(other.mcpUrl, hostOfA, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          authorization: `Bearer ${forA}`
+        },
+        body: JSON.stringify(initialize)
+      })
+      expect(refused.status).toBe(401)
+      expect(refused.body["reason"]).toBe("wrong-audience")
+      // B's RFC 9728 document names B, whatever Host it is sent.
+      const document = await sendWithHost(`${other.baseUrl}/.well-known/oauth-protected-resource`, hostOfA, {
+        method: "GET"
+      })
+      expect(document.body["resource"]).toBe(other.mcpUrl)
+      // A itself accepts that token.
+      expect((await post(forA, initialize)).status).toBe(200)
+    } finally {
+      await other.stop()
     }
   })
 

@@ -19,7 +19,7 @@ let cluster: GatewayCluster
 
 beforeAll(async () => {
   cluster = await startGatewayCluster({
-    env: { POLICY_MODE: "enforce", MCP_CONFORMANCE_FIXTURES: "true" },
+    env: { POLICY_MODE: "enforce", MCP_CONFORMANCE_FIXTURES: "true", CONFIRMATION_SIGNING_KEY: "k".repeat(32) },
     persistentRedis: true
   })
 }, 120_000)
@@ -176,6 +176,55 @@ describe("two instances on one Redis behind a round-robin proxy", () => {
     // The answer's id names the instance that asked; it went through the other one.
     expect(answer?.backend).not.toBe(call?.backend)
     expect(answer?.body).toMatch(/"id":"[0-9a-f]{12}~\d+"/)
+    await client.close()
+  })
+
+  it("a confirmation answered on instance A is used up on instance B too: its replay deletes nothing", async () => {
+    const user = await newUser()
+    const { client } = await connectModern(cluster.mcpUrl, credentialsOf(user))
+    const { task } = await structured(client, "todo.create", { title: "Confirmed once" })
+    const deleteOn = async (url: string, requestState?: string) => {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: {
+          ...jsonPostHeaders,
+          ...headersFor(credentialsOf(user)),
+          "mcp-protocol-version": "2026-07-28",
+          "mcp-method": "tools/call",
+          "mcp-name": "todo.delete"
+        },
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "tools/call",
+          params: {
+            name: "todo.delete",
+            arguments: { id: task.id },
+            ...(requestState === undefined ? {} : {
+              requestState,
+              inputResponses: { confirm: { action: "accept", content: { confirm: true } } }
+            }),
+            _meta: {
+              "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+              "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1" },
+              "io.modelcontextprotocol/clientCapabilities": { elicitation: { form: {} } }
+            }
+          }
+        })
+      })
+      const text = await response.text()
+      const json = text.startsWith("{") ? text : /^data: (.+)$/m.exec(text)?.[1]
+      return (JSON.parse(json ?? "{}") as { result?: Record<string, unknown> }).result ?? {}
+    }
+    const asked = await deleteOn(instanceUrl(0))
+    const state = String(asked["requestState"])
+    expect((await deleteOn(instanceUrl(0), state))["structuredContent"]).toMatchObject({ outcome: "deleted" })
+    await structured(client, "trash.restore", { table: "tasks", id: task.id })
+    const replayed = await deleteOn(instanceUrl(1), state)
+    expect(replayed["isError"]).toBe(true)
+    expect(JSON.stringify(replayed)).toContain("it was already used")
+    const open = (await structured(client, "todo.list")).tasks as Array<{ id: string }>
+    expect(open.map((listed) => listed.id)).toContain(task.id)
     await client.close()
   })
 

@@ -68,6 +68,33 @@ describe("start-up configuration", () => {
     expect(run.stderr + run.stdout).not.toContain("c2VjcmV0LWtleS1tYXRlcmlhbA==")
   })
 
+  it("--help prints usage and exits 0 without starting; an unknown argument is refused in one line", () => {
+    for (const [command, args] of [[bun, [entry, "--help"]], ["npm", ["start", "--silent", "--", "--help"]]] as const) {
+      const run = spawnSync(command, args, {
+        cwd: join(import.meta.dirname, "..", ".."),
+        // A run that starts a server never exits by itself: it cannot pass by accident.
+        env: {
+          ...process.env,
+          PORT: "0",
+          DEV_AUTH_PORT: "0",
+          DEV_SYNC_PORT: "0",
+          MANA_DEV_DATA_DIR: mkdtempSync(join(tmpdir(), "mana-help-"))
+        },
+        encoding: "utf8",
+        timeout: 20_000
+      })
+      expect(run.status, `${command} ${args.join(" ")}`).toBe(0)
+      expect(run.stdout).toContain("Usage:")
+      expect(run.stdout).toContain("PUBLIC_URL")
+      expect(run.stdout).not.toContain("listening")
+    }
+    const unknown = spawnSync(bun, [entry, "--port=4000"], { encoding: "utf8", timeout: 20_000 })
+    expect(unknown.status).toBe(2)
+    expect(unknown.stderr.trim().split("\n")).toEqual([
+      "mana-mcp: unknown argument \"--port=4000\"; the gateway is configured by environment variables (npm start -- --help)"
+    ])
+  })
+
   it("refuses exactly one upstream URL", () => {
     const run = spawnSync(bun, [entry], {
       env: { ...process.env, MANA_AUTH_URL: "http://localhost:1" },

@@ -1,8 +1,8 @@
 /**
  * ConfirmationSigner: a state verifies only for the call it was minted for (tool, user, space,
- * arguments), only before it expires (ten minutes by the Effect clock), only untampered, and
- * only with the same key — which is what lets any instance sharing CONFIRMATION_SIGNING_KEY
- * accept an answer another instance asked for.
+ * arguments), only before it expires (ten minutes by the Effect clock), only untampered, only
+ * with the same key — which is what lets any instance sharing CONFIRMATION_SIGNING_KEY accept an
+ * answer another instance asked for — and only once.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, TestClock } from "effect"
@@ -15,14 +15,14 @@ const reasonOf = (state: string, against = claim) =>
   Effect.flatMap(
     ConfirmationSigner,
     (signer) =>
-      Effect.match(signer.verify(state, against), { onFailure: (error) => error.reason, onSuccess: () => "ok" })
+      Effect.match(signer.redeem(state, against), { onFailure: (error) => error.reason, onSuccess: () => "ok" })
   )
 
 describe("ConfirmationSigner", () => {
   it.effect("verifies its own state for the same call, and only that call", () =>
     Effect.gen(function*() {
       const state = yield* Effect.flatMap(ConfirmationSigner, (signer) => signer.mint(claim))
-      assert.strictEqual(yield* reasonOf(state), "ok")
+      // Answers about another call do not use the state up.
       for (
         const other of [
           { ...claim, tool: "notes.delete" },
@@ -31,7 +31,19 @@ describe("ConfirmationSigner", () => {
           { ...claim, input: { id: "b" } }
         ]
       ) assert.strictEqual(yield* reasonOf(state, other), "mismatch")
+      assert.strictEqual(yield* reasonOf(state), "ok")
       assert.notInclude(state, "u1")
+    }).pipe(Effect.provide(ConfirmationSigner.layerWithKey(key))))
+
+  it.effect("redeems a state once: a replay is refused as used, while a new prompt about the same call is a new state", () =>
+    Effect.gen(function*() {
+      const signer = yield* ConfirmationSigner
+      const state = yield* signer.mint(claim)
+      assert.strictEqual(yield* reasonOf(state), "ok")
+      assert.strictEqual(yield* reasonOf(state), "used")
+      const again = yield* signer.mint(claim)
+      assert.notStrictEqual(again, state)
+      assert.strictEqual(yield* reasonOf(again), "ok")
     }).pipe(Effect.provide(ConfirmationSigner.layerWithKey(key))))
 
   it.effect("expires after ten minutes", () =>

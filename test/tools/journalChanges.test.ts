@@ -75,6 +75,9 @@ describe("journal list / search / get / update / delete", () => {
       assert.isTrue((found.entries[1]?.contentLength ?? 0) > 600)
       assert.isTrue(found.entries[1]?.contentPreview.endsWith("…"))
       assert.deepStrictEqual(dates(yield* runTool(search, { query: "geburtstag" }, Listed)), ["2026-05-08"])
+      // Full Unicode case folding: ß is "ss", in either direction.
+      yield* runTool(add, { title: "Spaziergang", content: "Die ganze Straße entlang", entryDate: "2026-04-01" }, One)
+      assert.deepStrictEqual(dates(yield* runTool(search, { query: "STRASSE" }, Listed)), ["2026-04-01"])
     }).pipe(Effect.provide(toolLayer())))
 
   it.effect("update → get; the word count follows the content; title and content go out as enc:1", () =>

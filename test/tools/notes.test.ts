@@ -71,6 +71,11 @@ describe("notes tools", () => {
       assert.deepStrictEqual(titles(yield* runTool(search, { query: "Milch" }, Found)), ["Einkauf"])
       assert.deepStrictEqual(titles(yield* runTool(search, { query: "nothing like this" }, Found)), [])
       assert.deepStrictEqual(titles(yield* runTool(search, { limit: 2 }, Found)), ["Brotrezept", "Ideen"])
+      // Full Unicode case folding: ß is "ss" and the ﬁ ligature "fi", in either direction.
+      yield* runTool(create, { title: "Straße", content: "Eine ﬁlmreife Adresse" }, Created)
+      assert.deepStrictEqual(titles(yield* runTool(search, { query: "STRASSE" }, Found)), ["Straße"])
+      assert.deepStrictEqual(titles(yield* runTool(search, { query: "strasse" }, Found)), ["Straße"])
+      assert.deepStrictEqual(titles(yield* runTool(search, { query: "FILMREIFE" }, Found)), ["Straße"])
     }).pipe(Effect.provide(toolLayer())))
 
   it.effect("create applies the defaults", () =>

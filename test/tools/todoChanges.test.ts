@@ -216,6 +216,10 @@ describe("todo.list filters and paging", () => {
       assert.deepStrictEqual(yield* titles({ priority: ["high", "urgent"] }), ["Tax return", "Book dentist"])
       assert.deepStrictEqual(yield* titles({ query: "fern" }), ["Water plants"])
       assert.deepStrictEqual(yield* titles({ query: "DENTIST" }), ["Book dentist"])
+      // Full Unicode case folding: ß is "ss", in either direction.
+      yield* runTool(create, { title: "Straßenfest planen" }, One)
+      assert.deepStrictEqual(yield* titles({ query: "STRASSE" }), ["Straßenfest planen"])
+      assert.deepStrictEqual(yield* titles({ query: "straße" }), ["Straßenfest planen"])
     }).pipe(Effect.provide(toolLayer())))
 
   it.effect("long descriptions come as previews with their full length", () =>

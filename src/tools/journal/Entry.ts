@@ -6,7 +6,7 @@
  */
 import { Option, Schema } from "effect"
 import { instantOf } from "../../sync/SyncWire.ts"
-import { oneOf, recordId } from "../kit/fields/index.ts"
+import { AcceptsId, oneOf, recordId } from "../kit/fields/index.ts"
 import type { RecordKind } from "../kit/RecordKind.ts"
 import { lengthOf, PreviewLength, previewOf } from "../kit/textPreview.ts"
 
@@ -45,6 +45,12 @@ export const moods = [
   "wütend"
 ] as const
 export const Mood = oneOf(...moods)
+
+/** The mood as input: the web app's German words, with what each means, so an agent that says "happy" learns "glücklich". */
+export const MoodInput = Mood.annotations({
+  [AcceptsId]:
+    "one of the German mood words dankbar (grateful), glücklich (happy), zufrieden (content), neutral, nachdenklich (thoughtful), traurig (sad), gestresst (stressed), wütend (angry)"
+})
 
 export const Entry = Schema.Struct({
   id: Schema.String,

@@ -5,10 +5,10 @@
  */
 import { Effect, Schema } from "effect"
 import { createEncrypted, type EncryptedCreate } from "../kit/encryptedInsert.ts"
-import { calendarDate, oneOf, orNull, tags, text, title } from "../kit/fields/index.ts"
+import { calendarDate, orNull, tags, text, title } from "../kit/fields/index.ts"
 import { idempotent, optionalKey, retrySafe } from "../kit/idempotent/withIdempotencyKey.ts"
 import { defineTool } from "../kit/ToolSpec.ts"
-import { countWords, Entry, journalApp, journalTable, moods } from "./Entry.ts"
+import { countWords, Entry, journalApp, journalTable, MoodInput } from "./Entry.ts"
 
 const Input = Schema.Struct({
   title: Schema.optionalWith(
@@ -22,7 +22,7 @@ const Input = Schema.Struct({
   ),
   mood: Schema.optionalWith(
     orNull(
-      oneOf(...moods),
+      MoodInput,
       "The user's mood, one of the German words dankbar, glücklich, zufrieden, neutral, nachdenklich, traurig, gestresst, wütend; or null"
     ),
     { default: () => null }

@@ -6,6 +6,7 @@ import { Effect, Schema } from "effect"
 import { rememberDecryptedDerivation } from "../kit/decryptRecords.ts"
 import { flagOffByDefault, text } from "../kit/fields/index.ts"
 import { pageFields, paginate } from "../kit/paging.ts"
+import { textMatcher } from "../kit/searchText.ts"
 import { defineTool } from "../kit/ToolSpec.ts"
 import { journalApp, journalTable, summarizeEntry } from "./Entry.ts"
 import { entriesOf, EntriesPage } from "./readEntries.ts"
@@ -29,7 +30,7 @@ export const search = defineTool({
   name: "journal.search",
   title: "Search journal",
   description:
-    `Searches the journal entries of the user's active space for text in the title or content (case-insensitive substring). Returns { entries, unreadable, nextCursor, total }, newest first; content is a preview of about 280 characters with contentLength (journal.get returns the whole entry). Paged: limit default ${defaultPage}, max ${maxPage}; pass nextCursor back as cursor. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.`,
+    `Searches the journal entries of the user's active space for text in the title or content (case-insensitive substring with full Unicode case folding, so STRASSE finds Straße). Returns { entries, unreadable, nextCursor, total }, newest first; content is a preview of about 280 characters with contentLength (journal.get returns the whole entry). Paged: limit default ${defaultPage}, max ${maxPage}; pass nextCursor back as cursor. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.`,
   scope: "user-space",
   policyHint: "read",
   input: Input,
@@ -42,12 +43,10 @@ export const search = defineTool({
       (data) => input.includeArchived || data["isArchived"] !== true,
       JSON.stringify(input),
       ({ readable, unreadable }) => {
-        const needle = input.query.trim().toLowerCase()
-        const found = entriesOf(readable).filter((entry) =>
-          (entry.title ?? "").toLowerCase().includes(needle) || entry.content.toLowerCase().includes(needle)
-        )
+        const query = textMatcher(input.query)
+        const found = entriesOf(readable).filter((entry) => query.matches(entry.title, entry.content))
         return Effect.map(
-          paginate("journal.search", found, input, { q: needle, a: input.includeArchived }),
+          paginate("journal.search", found, input, { q: query.needle, a: input.includeArchived }),
           (page) => ({
             entries: page.items.map(summarizeEntry),
             unreadable,

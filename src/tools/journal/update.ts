@@ -5,13 +5,13 @@
  * `ifUnchangedSince`, an entry changed after that instant is not written (`RecordChanged`).
  */
 import { DateTime, Effect, Schema } from "effect"
-import { calendarDate, flag, oneOf, orNull, tags, text, title } from "../kit/fields/index.ts"
+import { calendarDate, flag, orNull, tags, text, title } from "../kit/fields/index.ts"
 import { laterOf } from "../kit/guard/changedAt.ts"
 import { checkUnchanged, optionalGuard, pickFields } from "../kit/guard/ifUnchangedSince.ts"
 import { loadRecord } from "../kit/loadRecord.ts"
 import { definedFields, pushUpdate } from "../kit/records.ts"
 import { defineTool } from "../kit/ToolSpec.ts"
-import { countWords, Entry, EntryId, journalKind, journalTable, moods, readEntry } from "./Entry.ts"
+import { countWords, Entry, EntryId, journalKind, journalTable, MoodInput, readEntry } from "./Entry.ts"
 
 const Input = Schema.Struct({
   id: EntryId,
@@ -33,7 +33,7 @@ const Input = Schema.Struct({
   entryDate: Schema.optionalWith(calendarDate("The day the entry is about, YYYY-MM-DD"), { exact: true }),
   mood: Schema.optionalWith(
     orNull(
-      oneOf(...moods),
+      MoodInput,
       "dankbar, glücklich, zufrieden, neutral, nachdenklich, traurig, gestresst or wütend; null for none"
     ),
     { exact: true }

@@ -118,12 +118,12 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
       const policyHint = gatedHint(tool.policyHint, bulk)
       const claim = { tool: tool.name, userId: caller.principal.userId, spaceId: caller.spaceId, input }
 
-      // An answer counts only if its signed state was minted for exactly this call, unexpired.
+      // An answer counts only if its signed state was minted for exactly this call, unexpired, unused.
       const confirmation: Confirmation = round.answer === undefined
         ? { _tag: round.canAsk && confirming !== undefined && policyHint === "destructive" ? "CanAsk" : "CannotAsk" }
         : { _tag: "Answered", answer: round.answer.answer }
       if (round.answer !== undefined) {
-        const verified = yield* Effect.either(signer.verify(round.answer.state, claim))
+        const verified = yield* Effect.either(signer.redeem(round.answer.state, claim))
         if (verified._tag === "Left") {
           return answered(errorResult(verified.left.message), {
             decision: "deny",

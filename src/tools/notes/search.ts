@@ -9,6 +9,7 @@ import { rememberDecryptedDerivation } from "../kit/decryptRecords.ts"
 import { flagOffByDefault, text } from "../kit/fields/index.ts"
 import { pageFields, paginate } from "../kit/paging.ts"
 import { byLastTouched } from "../kit/recordOrder.ts"
+import { textMatcher } from "../kit/searchText.ts"
 import { defineTool } from "../kit/ToolSpec.ts"
 import { notesApp, notesTable, summarizeNote } from "./Note.ts"
 import { keepNotes, notesOf, NotesPage } from "./readNotes.ts"
@@ -36,7 +37,7 @@ export const search = defineTool({
   name: "notes.search",
   title: "Search notes",
   description:
-    `Searches the notes in the user's active space for text in the title or content (case-insensitive substring; an empty query matches all notes). Returns { notes, unreadable, nextCursor, total }: most recently updated first, archived notes only if includeArchived is true; content is a preview of about 280 characters with contentLength (notes.get returns the whole note). Paged: limit default ${defaultPage}, max ${maxPage}; pass nextCursor back as cursor. unreadable lists notes that could not be decrypted (for instance another member's, in a shared space). Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.`,
+    `Searches the notes in the user's active space for text in the title or content (case-insensitive substring with full Unicode case folding, so STRASSE finds Straße; an empty query matches all notes). Returns { notes, unreadable, nextCursor, total }: most recently updated first, archived notes only if includeArchived is true; content is a preview of about 280 characters with contentLength (notes.get returns the whole note). Paged: limit default ${defaultPage}, max ${maxPage}; pass nextCursor back as cursor. unreadable lists notes that could not be decrypted (for instance another member's, in a shared space). Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.`,
   scope: "user-space",
   policyHint: "read",
   input: Input,
@@ -49,12 +50,12 @@ export const search = defineTool({
       keepNotes(input.includeArchived),
       JSON.stringify(input),
       ({ readable, unreadable }) => {
-        const needle = input.query.trim().toLowerCase()
+        const query = textMatcher(input.query)
         const found = notesOf(readable)
-          .filter((note) => note.title.toLowerCase().includes(needle) || note.content.toLowerCase().includes(needle))
+          .filter((note) => query.matches(note.title, note.content))
           .sort(byLastTouched)
         return Effect.map(
-          paginate("notes.search", found, input, { q: needle, a: input.includeArchived }),
+          paginate("notes.search", found, input, { q: query.needle, a: input.includeArchived }),
           (page) => ({
             notes: page.items.map(summarizeNote),
             unreadable,

@@ -38,7 +38,7 @@ export const create = defineTool({
   name: "todo.create",
   title: "Create task",
   description:
-    `Creates a task in the user's active space, placed after the existing tasks. Returns { task } with the new task's id and updatedAt. Title 1–500 characters, description up to 10000, priority low|medium|high|urgent (default medium), optional due date (RFC 3339 with offset, stored in UTC). To create several tasks at once use todo.createMany. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.${retrySafe}`,
+    `Creates a task in the user's active space, placed after the existing tasks. Returns { task } with the new task's id and updatedAt. Title 1–500 characters, description up to 10000, priority low|medium|high|urgent (default medium), optional due date (RFC 3339 with offset, or YYYY-MM-DD for the start of that day; stored in UTC). To create several tasks at once use todo.createMany. Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.${retrySafe}`,
   scope: "user-space",
   policyHint: "write",
   input: Input,

@@ -13,6 +13,7 @@ import { flagOffByDefault, text } from "../kit/fields/index.ts"
 import { memoByIdentity } from "../kit/memoByIdentity.ts"
 import { pageFields, paginate } from "../kit/paging.ts"
 import { byPosition } from "../kit/recordOrder.ts"
+import { textMatcher } from "../kit/searchText.ts"
 import { defineTool } from "../kit/ToolSpec.ts"
 import { Priority, readTask, summarizeTask, tasksTable, TaskSummary, todoApp } from "./Task.ts"
 
@@ -22,10 +23,12 @@ const maxPage = 500
 const Input = Schema.Struct({
   includeCompleted: flagOffByDefault("Also return completed tasks; default false"),
   dueBefore: Schema.optional(DateTimeInput.annotations({
-    description: "Only tasks due before this instant (RFC 3339 with offset); tasks without a due date are left out"
+    description:
+      "Only tasks due before this instant (RFC 3339 with offset, or YYYY-MM-DD for the start of that day, UTC); tasks without a due date are left out"
   })),
   dueAfter: Schema.optional(DateTimeInput.annotations({
-    description: "Only tasks due at or after this instant (RFC 3339 with offset); tasks without a due date are left out"
+    description:
+      "Only tasks due at or after this instant (RFC 3339 with offset, or YYYY-MM-DD for the start of that day, UTC); tasks without a due date are left out"
   })),
   priority: Schema.optional(
     Schema.Array(Priority).pipe(Schema.minItems(1)).annotations({
@@ -74,7 +77,7 @@ export const list = defineTool({
   name: "todo.list",
   title: "List tasks",
   description:
-    `Lists the tasks in the user's active space, decrypted, ordered as in the Mana app (by position, then creation time). Filters: includeCompleted (default false: open tasks only), dueBefore / dueAfter (RFC 3339 with offset), priority (a list), query (text in title or description). Paged: limit default ${defaultPage}, max ${maxPage}; pass nextCursor back as cursor for the next page. Returns { tasks, unreadable, nextCursor, total }; descriptions are previews of about 280 characters with descriptionLength (todo.get returns the whole task); unreadable lists tasks that could not be decrypted (for instance another member's, in a shared space). Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.`,
+    `Lists the tasks in the user's active space, decrypted, ordered as in the Mana app (by position, then creation time). Filters: includeCompleted (default false: open tasks only), dueBefore / dueAfter (RFC 3339 with offset, or YYYY-MM-DD), priority (a list), query (text in title or description, case-insensitive with full Unicode case folding). Paged: limit default ${defaultPage}, max ${maxPage}; pass nextCursor back as cursor for the next page. Returns { tasks, unreadable, nextCursor, total }; descriptions are previews of about 280 characters with descriptionLength (todo.get returns the whole task); unreadable lists tasks that could not be decrypted (for instance another member's, in a shared space). Fails if the user's data is end-to-end encrypted (zero-knowledge) or their encryption vault is not set up.`,
   scope: "user-space",
   policyHint: "read",
   input: Input,
@@ -84,15 +87,14 @@ export const list = defineTool({
     // The same query over an unchanged table returns the remembered page (decrypted, sorted, summarised once).
     listPage(todoApp, tasksTable, plaintextFilter(input), JSON.stringify(input), ({ readable, unreadable }) =>
       Effect.gen(function*() {
-        const needle = input.query?.trim().toLowerCase() ?? ""
+        const query = textMatcher(input.query ?? "")
         const taskOf = yield* taskMemo
         const tasks = readable
           .flatMap((record) =>
             Option.toArray(taskOf(record.data, record.id))
           )
           .filter((task) =>
-            needle === "" || task.title.toLowerCase().includes(needle) ||
-            (task.description ?? "").toLowerCase().includes(needle)
+            query.matches(task.title, task.description)
           )
           .sort(byPosition)
         const { cursor: _cursor, limit: _limit, ...filters } = input

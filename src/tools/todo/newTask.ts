@@ -20,7 +20,7 @@ export const NewTaskFields = {
   dueDate: Schema.optionalWith(
     Schema.NullOr(DateTimeInput).annotations({
       description:
-        "Due date and time, RFC 3339 with an offset (e.g. 2026-05-01T17:00:00+02:00 or 2026-05-01T15:00:00Z; stored in UTC); null or omitted for none"
+        "Due date and time, RFC 3339 with an offset (e.g. 2026-05-01T17:00:00+02:00 or 2026-05-01T15:00:00Z; stored in UTC), or a date YYYY-MM-DD (the start of that day, UTC); null or omitted for none"
     }),
     { default: () => null }
   )

@@ -38,7 +38,7 @@ const Input = Schema.Struct({
   dueDate: Schema.optional(
     Schema.NullOr(DateTimeInput).annotations({
       description:
-        "New due date and time, RFC 3339 with an offset (e.g. 2026-05-01T17:00:00+02:00; stored in UTC), or null to remove it"
+        "New due date and time, RFC 3339 with an offset (e.g. 2026-05-01T17:00:00+02:00; stored in UTC) or a date YYYY-MM-DD (the start of that day, UTC), or null to remove it"
     })
   ),
   subtasks: Schema.optional(
@@ -58,7 +58,7 @@ export const update = defineTool({
   name: "todo.update",
   title: "Update task",
   description:
-    "Changes fields of one task in the user's active space: any of title, description (null removes it), priority, dueDate (RFC 3339 with offset, stored in UTC; null removes it) and subtasks (the whole list, replacing the old one; keep ids from todo.get for unchanged items). Fields you leave out keep their values. Returns { task }: the task after the change, decrypted, with updatedAt (its last change). Pass ifUnchangedSince (the updatedAt you last saw) to refuse the update if the task was changed since, e.g. by the user in the app; the error then shows the current values to merge with. To change several tasks at once use todo.updateMany. To complete or reopen use todo.complete / todo.reopen. Fails with RecordNotFound if the id is not a live task of the active space.",
+    "Changes fields of one task in the user's active space: any of title, description (null removes it), priority, dueDate (RFC 3339 with offset or YYYY-MM-DD, stored in UTC; null removes it) and subtasks (the whole list, replacing the old one; keep ids from todo.get for unchanged items). Fields you leave out keep their values. Returns { task }: the task after the change, decrypted, with updatedAt (its last change). Pass ifUnchangedSince (the updatedAt you last saw) to refuse the update if the task was changed since, e.g. by the user in the app; the error then shows the current values to merge with. To change several tasks at once use todo.updateMany. To complete or reopen use todo.complete / todo.reopen. Fails with RecordNotFound if the id is not a live task of the active space.",
   scope: "user-space",
   policyHint: "write",
   input: Input,

@@ -42,6 +42,12 @@ export class ArgumentsOversized extends Data.TaggedError("ArgumentsOversized")<{
   readonly id: string | number | null
 }> {}
 
+/** A top-level `__proto__` in `tools/call` arguments (the SDK would drop it silently). */
+export class ReservedArgument extends Data.TaggedError("ReservedArgument")<{
+  readonly batch: boolean
+  readonly id: string | number | null
+}> {}
+
 /** 401 with the RFC 9728 / RFC 6750 `WWW-Authenticate` challenge already rendered. */
 export class Unauthorized extends Data.TaggedError("Unauthorized")<{
   readonly message: string
@@ -94,6 +100,7 @@ export type HttpFailure =
   | JsonParseError
   | BatchUnsupported
   | ArgumentsOversized
+  | ReservedArgument
   | Unauthorized
   | AuthServerUnavailable
   | SpaceMismatch

@@ -15,10 +15,6 @@ import { resourceUrlOf } from "./resourceUrl.ts"
 
 export const resourceMetadataPath = "/.well-known/oauth-protected-resource"
 
-/** The gateway's public origin: PUBLIC_URL when set, else the origin the request was sent to. */
-export const publicBaseOf = (publicUrl: Option.Option<URL>, requestUrl: string): string =>
-  Option.match(publicUrl, { onNone: () => new URL(requestUrl).origin, onSome: (url) => url.origin })
-
 export const bearerChallenge = (publicBase: string, error?: { readonly description: string }) =>
   `Bearer resource_metadata="${publicBase}${resourceMetadataPath}"` +
   (error === undefined

@@ -74,6 +74,13 @@ export const failureResponse: (failure: HttpFailure) => Response = Match.type<Ht
         -32602,
         `Invalid params: the tool arguments have more than ${failure.limit} properties. No tool takes that many; call tools/list for each tool's properties.`
       ),
+    ReservedArgument: (failure) =>
+      jsonRpcError(
+        failure.batch ? 400 : 200,
+        failure.batch ? null : failure.id,
+        -32602,
+        "Invalid params: __proto__: is a refused property name (__proto__ is reserved); accepted: property names other than __proto__, constructor and prototype. Send the tool's own properties only (tools/list lists them)."
+      ),
     Unauthorized: (failure) =>
       errorResponse(
         401,

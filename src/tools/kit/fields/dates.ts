@@ -35,8 +35,19 @@ export const toUtcIso = (text: string): string | undefined => {
   return year >= plausibleYears.min && year <= plausibleYears.max ? utc : undefined
 }
 
+const dateTimeAccepts =
+  `a date-time with an offset, e.g. 2026-05-01T17:00:00+02:00 or 2026-05-01T15:00:00Z, or a date YYYY-MM-DD (the start of that day, UTC); years ${plausibleYears.min}–${plausibleYears.max}`
+
+/** A plain `YYYY-MM-DD` as the start of that day in UTC (the gateway's "today" is UTC too). */
+const startOfDayUtc = (text: string): string | undefined => {
+  const match = text.length === 10 ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(text) : null
+  if (match === null || !plausibleDate(Number(match[1]), Number(match[2]), Number(match[3]))) return undefined
+  return `${text}T00:00:00.000Z`
+}
+
 /**
- * An RFC 3339 date-time with offset, decoded to the UTC `Z` string that is stored. Encoding
+ * An RFC 3339 date-time with offset, decoded to the UTC `Z` string that is stored; a plain date,
+ * which is what an agent means by "due on the 11th", is the start of that day in UTC. Encoding
  * returns the stored form unchanged.
  */
 export const DateTimeInput = Schema.transformOrFail(
@@ -45,20 +56,15 @@ export const DateTimeInput = Schema.transformOrFail(
   {
     strict: true,
     decode: (text, _, ast) => {
-      const utc = toUtcIso(text.trim())
+      const trimmed = text.trim()
+      const utc = toUtcIso(trimmed) ?? startOfDayUtc(trimmed)
       return utc === undefined
-        ? ParseResult.fail(
-          new ParseResult.Type(
-            ast,
-            text,
-            `expected an RFC 3339 date-time with an offset between the years ${plausibleYears.min} and ${plausibleYears.max}, e.g. 2026-05-01T17:00:00+02:00 or 2026-05-01T15:00:00Z`
-          )
-        )
+        ? ParseResult.fail(new ParseResult.Type(ast, text, `is not a date (YYYY-MM-DD) or a date-time with an offset`))
         : ParseResult.succeed(utc)
     },
     encode: ParseResult.succeed
   }
-)
+).annotations({ [AcceptsId]: dateTimeAccepts })
 
 /** Today's date in UTC (`YYYY-MM-DD`) by the Effect clock. */
 export const todayUtc = Effect.map(DateTime.now, (now) => DateTime.formatIso(now).slice(0, 10))

@@ -2,10 +2,14 @@
  * Text fields. Lengths are counted in code points (an emoji is one character), as JSON Schema's
  * `minLength`/`maxLength` are. Refused: C0/C1 control characters (newline and tab are allowed in
  * multi-line text), unpaired surrogates (not valid Unicode, the web app cannot store them) and
- * bidirectional overrides/isolates (they make text display differently from what it says).
- * Single-line text is trimmed before it is checked, so a title is never blank or padded.
+ * bidirectional overrides/isolates (they make text display differently from what it says), and
+ * in single-line text the line and paragraph separators U+2028/U+2029. Single-line text is trimmed
+ * before it is checked, and text that must not be blank needs a character a reader sees: spaces
+ * and invisible characters alone (U+200B, the Hangul fillers, U+2800, tag characters, …:
+ * `domain/invisibleText.ts`) are blank, so a title is never empty-looking or padded.
  */
 import { Schema } from "effect"
+import { firstInvisible, hasVisibleCharacter } from "../../../domain/invisibleText.ts"
 import { AcceptsId } from "./accepts.ts"
 
 export interface TextOptions {
@@ -42,10 +46,18 @@ export const textProblem = (text: string, options: Pick<TextOptions, "min" | "ma
       return `contains the control character ${hex(code)} at character ${count}`
     }
     if (isBidiControl(code)) return `contains the bidirectional control ${hex(code)} at character ${count}`
+    if ((code === 0x2028 || code === 0x2029) && options.multiline !== true) {
+      return `contains the ${code === 0x2028 ? "line" : "paragraph"} separator ${hex(code)} at character ${count}`
+    }
   }
   if (count > options.max) return `is ${count} characters long`
   if (count < options.min) return options.min === 1 ? "is empty or only spaces" : `is ${count} characters long`
-  if (options.min > 0 && text.trim() === "") return "is blank"
+  if (options.min > 0 && !hasVisibleCharacter(text)) {
+    const hidden = firstInvisible(text)
+    return `is blank: it has no visible character${
+      hidden === undefined ? "" : `, only spaces or invisible characters (${hidden})`
+    }`
+  }
   return undefined
 }
 
@@ -53,7 +65,7 @@ const bounds = (min: number, max: number) => min > 0 ? `${min}–${max} characte
 
 /** What a text field accepts, in words (quoted by input errors). */
 export const textAccepts = (options: Pick<TextOptions, "min" | "max" | "multiline">) =>
-  `text of ${bounds(options.min, options.max)}${options.min > 0 ? ", not blank" : ""}${
+  `text of ${bounds(options.min, options.max)}${options.min > 0 ? ", not blank (at least one visible character)" : ""}${
     options.multiline === true
       ? "; line breaks and tabs allowed, other control characters not"
       : ", no control characters"

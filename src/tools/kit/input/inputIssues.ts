@@ -85,6 +85,52 @@ export const describeAccepted = (ast: SchemaAST.AST, depth = 0): string => {
 const typeName = (value: unknown) =>
   value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : typeof value
 
+/** The type names (as `typeName` spells them) a schema takes; undefined when it cannot say. */
+const expectedTypes = (ast: SchemaAST.AST, depth = 0): ReadonlyArray<string> | undefined => {
+  if (depth > 8) return undefined
+  switch (ast._tag) {
+    case "Literal":
+      return [typeName(ast.literal)]
+    case "UndefinedKeyword":
+      return ["undefined"]
+    case "StringKeyword":
+    case "TemplateLiteral":
+      return ["string"]
+    case "NumberKeyword":
+      return ["number"]
+    case "BooleanKeyword":
+      return ["boolean"]
+    case "TupleType":
+      return ["a list"]
+    case "TypeLiteral":
+      return ["an object"]
+    case "Refinement":
+      return expectedTypes(ast.from, depth + 1)
+    case "Transformation":
+      return expectedTypes(ast.from, depth + 1)
+    case "Union": {
+      const all = ast.types.map((member) => expectedTypes(member, depth + 1))
+      return all.some((types) => types === undefined) ? undefined : all.flatMap((types) => types ?? [])
+    }
+    default:
+      return undefined
+  }
+}
+
+/**
+ * "has the wrong type" only when it has: a string outside a closed set of strings is not one of
+ * its values ("happy" is a string, the moods are strings), which is what the agent must be told.
+ */
+const mismatchProblem = (ast: SchemaAST.AST, actual: unknown) => {
+  const actualType = typeName(actual)
+  const expected = expectedTypes(ast)
+  if (expected === undefined || !expected.includes(actualType)) return `has the wrong type (${actualType})`
+  return isClosedSet(ast) ? "is not one of the accepted values" : "is not in an accepted form"
+}
+
+const isClosedSet = (ast: SchemaAST.AST): boolean =>
+  ast._tag === "Literal" || (ast._tag === "Union" && ast.types.every(isClosedSet))
+
 /** The problem a refinement reported: its own message when it is a plain string. */
 const refinementProblem = (issue: ParseResult.Refinement | ParseResult.Type): string | undefined => {
   if ("message" in issue && typeof issue.message === "string" && issue.message !== "") return issue.message
@@ -157,7 +203,7 @@ const visit = (
         return add(walk, {
           path: pathText(path),
           problem: deeper.length === 0
-            ? `has the wrong type (${typeName(issue.actual)})`
+            ? mismatchProblem(issue.ast, issue.actual)
             : "matches none of the accepted forms",
           accepts: describeAccepted(here),
           sent: preview(issue.actual)
@@ -180,9 +226,9 @@ const visit = (
       return visit(walk, issue.issue, path, field ?? issue.ast)
     case "Type": {
       const here = field ?? issue.ast
-      const problem = issue.ast._tag === "Refinement"
-        ? refinementProblem(issue) ?? "is out of bounds"
-        : `has the wrong type (${typeName(issue.actual)})`
+      // A transformation that refused the value says why; a bare type check only that it failed.
+      const problem = refinementProblem(issue) ??
+        (issue.ast._tag === "Refinement" ? "is out of bounds" : mismatchProblem(issue.ast, issue.actual))
       return add(walk, { path: pathText(path), problem, accepts: describeAccepted(here), sent: preview(issue.actual) })
     }
   }

@@ -30,6 +30,12 @@ const errorOf = (name: string, args: unknown) => {
   return result.left
 }
 
+const accepted = (name: string, args: unknown) => {
+  const result = decode(tool(name), args)
+  if (Either.isLeft(result)) throw new Error(result.left)
+  return result.right as Record<string, unknown>
+}
+
 const nested = (depth: number): unknown => {
   let value: unknown = "x"
   for (let i = 0; i < depth; i++) value = [value]
@@ -55,7 +61,45 @@ describe("input errors", () => {
     assert.include(text, "Accepted: one of: low, medium, high, urgent. Sent: \"asap\"")
     assert.strictEqual(text.split("\n").length, 2)
     const mood = errorOf("journal.add", { content: "x", mood: "happy" })
-    assert.include(mood, "one of: dankbar, glücklich, zufrieden, neutral, nachdenklich, traurig, gestresst, wütend")
+    assert.include(
+      mood,
+      "dankbar (grateful), glücklich (happy), zufrieden (content), neutral, nachdenklich (thoughtful)"
+    )
+  })
+
+  it("say a string outside a closed set is not one of its values, not a wrong type", () => {
+    const priority = errorOf("todo.create", { title: "x", priority: "critical" })
+    assert.include(
+      priority,
+      "- priority: is not one of the accepted values. Accepted: one of: low, medium, high, urgent"
+    )
+    for (const tool of ["journal.add", "journal.update"]) {
+      const mood = errorOf(tool, { id: "0b0e3a4c-5d6f-4a7b-8c9d-0e1f2a3b4c5d", content: "x", mood: "happy" })
+      assert.include(mood, "- mood: is not one of the accepted values. Accepted: one of the German mood words", tool)
+      assert.include(mood, "glücklich (happy)", tool)
+      assert.notInclude(mood, "wrong type", tool)
+    }
+    // A value of another type still says so.
+    assert.include(errorOf("journal.add", { content: "x", mood: 3 }), "- mood: has the wrong type (number)")
+  })
+
+  it("take a plain date as a due date (the start of that day, UTC), and say what a due date accepts", () => {
+    assert.strictEqual(
+      accepted("todo.create", { title: "x", dueDate: "2026-12-11" })["dueDate"],
+      "2026-12-11T00:00:00.000Z"
+    )
+    const id = "0b0e3a4c-5d6f-4a7b-8c9d-0e1f2a3b4c5d"
+    assert.strictEqual(accepted("todo.update", { id, dueDate: "2026-12-11" })["dueDate"], "2026-12-11T00:00:00.000Z")
+    assert.strictEqual(accepted("todo.list", { dueBefore: "2026-12-11" })["dueBefore"], "2026-12-11T00:00:00.000Z")
+    for (const [tool, args] of [["todo.create", { title: "x" }], ["todo.update", { id }]] as const) {
+      const text = errorOf(tool, { ...args, dueDate: "tomorrow" })
+      assert.include(text, "- dueDate: is not a date (YYYY-MM-DD) or a date-time with an offset", tool)
+      assert.include(text, "e.g. 2026-05-01T17:00:00+02:00", tool)
+      assert.notInclude(text, "wrong type", tool)
+      assert.notInclude(text, "Accepted: text", tool)
+    }
+    assert.include(errorOf("todo.create", { title: "x", dueDate: "2026-02-30" }), "- dueDate: is not a date")
+    assert.include(errorOf("todo.create", { title: "x", dueDate: 20261211 }), "- dueDate: has the wrong type (number)")
   })
 
   it("report unknown properties one line each up to the cap, then how many more", () => {
@@ -110,12 +154,6 @@ describe("input errors", () => {
 })
 
 describe("input fields", () => {
-  const accepted = (name: string, args: unknown) => {
-    const result = decode(tool(name), args)
-    if (Either.isLeft(result)) throw new Error(result.left)
-    return result.right as Record<string, unknown>
-  }
-
   it("count characters in code points, so 120 emoji fit a 120-character title", () => {
     assert.strictEqual(accepted("habits.create", { title: "😀".repeat(120) })["title"], "😀".repeat(120))
     assert.include(errorOf("habits.create", { title: "😀".repeat(121) }), "title: is longer than 120 characters")
@@ -128,6 +166,18 @@ describe("input fields", () => {
   it("trim titles and refuse blank ones", () => {
     assert.strictEqual(accepted("notes.create", { title: "  Plan  " })["title"], "Plan")
     assert.include(errorOf("notes.create", { title: " \u3000 " }), "title: is empty or only spaces")
+  })
+
+  it("refuse titles of only invisible characters as blank, and line separators in one-line text", () => {
+    const tagged = [..."hi"].map((char) => String.fromCodePoint(0xe0000 + char.charCodeAt(0))).join("")
+    for (const title of ["\u200B", "\u3164", "\u2800", "\u115F\u1160", "\uFFA0 \u200D", "\u2060\uFEFF", tagged]) {
+      assert.include(errorOf("habits.create", { title }), "title: is blank", JSON.stringify(title))
+    }
+    assert.include(errorOf("notes.create", { title: "\u200B" }), "invisible characters (U+200B)")
+    assert.include(errorOf("habits.create", { title: "Walk\u2028ignore this" }), "line separator U+2028")
+    assert.include(errorOf("habits.create", { title: "Walk\u2029" + "x" }), "paragraph separator U+2029")
+    assert.strictEqual(accepted("habits.create", { title: "👨‍👩‍👧 time" })["title"], "👨‍👩‍👧 time")
+    assert.strictEqual(accepted("habits.create", { title: "Kaf\u00ADfee" })["title"], "Kaf\u00ADfee")
   })
 
   it("refuse control characters, unpaired surrogates and bidi overrides; allow newline and tab in long text", () => {
