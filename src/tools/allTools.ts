@@ -12,6 +12,7 @@ import type { SyncClient } from "../sync/SyncClient.ts"
 import { habitsTools } from "./habits/index.ts"
 import { journalTools } from "./journal/index.ts"
 import { notesTools } from "./notes/index.ts"
+import { searchTools } from "./search/index.ts"
 import { spacesList } from "./spaces/list.ts"
 import { todoTools } from "./todo/index.ts"
 import type { Tool } from "./ToolSpec.ts"
@@ -26,5 +27,6 @@ export const allTools: ReadonlyArray<Tool<ToolRequirements>> = [
   ...notesTools,
   ...journalTools,
   ...trashTools,
-  spacesList
+  spacesList,
+  ...searchTools
 ]
