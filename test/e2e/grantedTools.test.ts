@@ -93,13 +93,15 @@ describe.each(["modern", "legacy"] as const)("tools/list follows the grant, %s e
 })
 
 describe("hidden tools and cache hints", () => {
-  it("refuses a hidden tool with HTTP 403 insufficient_scope naming the scope", async () => {
+  it("refuses a tool hidden from the list with HTTP 403 insufficient_scope naming the scope", async () => {
+    const token = await mint("mana.read")
+    expect((await toolNames("modern", token)).map((tool) => tool.name)).not.toContain("habits.delete")
     const response = await fetch(gateway.mcpUrl, {
       method: "POST",
       headers: {
         "content-type": "application/json",
         accept: "application/json, text/event-stream",
-        authorization: `Bearer ${await mint("mana.read")}`
+        authorization: `Bearer ${token}`
       },
       body: JSON.stringify({
         jsonrpc: "2.0",
