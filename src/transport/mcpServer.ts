@@ -42,10 +42,11 @@ const instructions =
 /** How long clients may cache `prompts/list` and discovery (2026-07-28 cache hints): they change only with a deploy. */
 const toolListTtlMs = 10 * 60_000
 /**
- * `tools/list` follows the token's grant, so it is `private` (per user) and short-lived: a client
- * that re-authorized with more scopes sees the new tools within a minute (sooner if it re-lists).
+ * `tools/list` follows the token's grant, so it is `private` (per user) and not to be reused: a
+ * client may swap its token for one with more scopes at any moment (step-up) and must then see
+ * the new tools at once. The list is precomputed per grant, so asking again costs next to nothing.
  */
-const grantedListTtlMs = 60_000
+const grantedListTtlMs = 0
 
 export type RunInvoke = (
   name: string,

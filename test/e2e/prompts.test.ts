@@ -186,8 +186,11 @@ describe("completion bounds", () => {
     const client = await connect("modern", user)
     for (let batch = 0; batch < 11; batch++) {
       await Promise.all(
-        Array.from({ length: 10 }, (_, index) =>
-          structured(client, "habits.create", { title: `Habit ${String(batch * 10 + index).padStart(3, "0")}` }))
+        Array.from(
+          { length: 10 },
+          (_, index) =>
+            structured(client, "habits.create", { title: `Habit ${String(batch * 10 + index).padStart(3, "0")}` })
+        )
       )
     }
     const answer = await completeArg(client, "habit-check-in", "habit", "habit")

@@ -23,6 +23,7 @@ import {
 import { makeGrants, TokenError } from "./grants.ts"
 import { authorizationServerMetadata, oauthPaths } from "./metadata.ts"
 import { makePendingAuthorizations, maxFailedSignIns, type Pending } from "./pendingAuthorizations.ts"
+import { makePriorGrants } from "./priorGrants.ts"
 
 export interface OAuthServerOptions {
   readonly issuer: string
@@ -108,6 +109,7 @@ export const makeOAuthRoutes = (options: OAuthServerOptions) =>
     const clients = yield* makeClientRegistry
     const grants = yield* makeGrants({ signer: core.signer, clock, accessTokenTtl: options.accessTokenTtl })
     const pending = yield* makePendingAuthorizations(clock)
+    const priorGrants = yield* makePriorGrants
     const metadata = authorizationServerMetadata(issuer)
 
     const redirectTo = (redirectUri: string, params: Record<string, string | undefined>, status: 302 | 303) => {
@@ -222,9 +224,15 @@ export const makeOAuthRoutes = (options: OAuthServerOptions) =>
       const signedIn = { ...entry, user: { id: user.right.id, email: user.right.email } }
       yield* pending.update(signedIn)
       const spaces = yield* spaceChoices(user.right.id)
+      const prior = yield* priorGrants.find(user.right.id, entry.request.client.clientId)
       return page(
         signedIn,
-        consentPage(contextOf(signedIn), { email: user.right.email, spaces, scopes: entry.request.scopes })
+        consentPage(contextOf(signedIn), {
+          email: user.right.email,
+          spaces,
+          scopes: entry.request.scopes,
+          ...(prior === undefined ? {} : { prior })
+        })
       )
     })
 
@@ -261,6 +269,7 @@ export const makeOAuthRoutes = (options: OAuthServerOptions) =>
         entry.request.redirectUri,
         entry.request.codeChallenge
       )
+      yield* priorGrants.remember(user.id, entry.request.client.clientId, { scopes, spaceId: space.id })
       yield* pending.remove(entry.id)
       return redirectTo(entry.request.redirectUri, { code, state: entry.request.state }, 303)
     })
