@@ -5,6 +5,8 @@ describe("matchCompletions", () => {
   it("ranks values that start with the text, then a word that does, then any match; case-insensitive", () => {
     const answer = matchCompletions(["Read a chapter", "Walk", "Readme", "Spread butter", "Meditate"], "rEa")
     assert.deepStrictEqual(answer.values, ["Read a chapter", "Readme", "Spread butter"])
+    // A word starting with the text beats the text inside a word, whatever the alphabet says.
+    assert.deepStrictEqual(matchCompletions(["Apron", "Bread roll"], "ro").values, ["Bread roll", "Apron"])
     assert.deepStrictEqual(matchCompletions(["Read a chapter", "Chapter one"], "chap").values, [
       "Chapter one",
       "Read a chapter"
