@@ -142,7 +142,7 @@ describe("tools/list", () => {
       const { client } = await connect(gateway.mcpUrl, credentials)
       const { tools } = await client.listTools()
       const byName = new Map(tools.map((tool) => [tool.name, tool]))
-      expect(tools).toHaveLength(29)
+      expect(tools).toHaveLength(30)
       for (const name of ["habits.delete", "todo.delete", "notes.delete", "journal.delete"]) {
         expect(byName.get(name)?.annotations).toMatchObject({ destructiveHint: true, readOnlyHint: false })
       }
@@ -156,7 +156,8 @@ describe("tools/list", () => {
           "journal.search",
           "journal.get",
           "habits.logs",
-          "trash.list"
+          "trash.list",
+          "mana.search"
         ]
       ) {
         expect(byName.get(name)?.annotations, name).toMatchObject({ readOnlyHint: true, destructiveHint: false })
