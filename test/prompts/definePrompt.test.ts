@@ -22,6 +22,19 @@ const contextOf = (outputs: Record<string, Record<string, unknown>>, calls: Arra
   }) satisfies PromptContext<never>
 
 describe("prompt arguments", () => {
+  it.effect("accept every argument prompts/list names, and only those (the list and the schema agree)", () =>
+    Effect.gen(function*() {
+      for (const candidate of allPrompts) {
+        for (const argument of candidate.arguments) {
+          const outcome = yield* Effect.either(candidate.prepare({ [argument.name]: "zzz" }))
+          const message = Either.isLeft(outcome) ? outcome.left.message : ""
+          assert.notMatch(message, /is not an accepted property/, `${candidate.name}.${argument.name}`)
+        }
+        const extra = yield* Effect.either(candidate.prepare({ unlisted: "1" }))
+        assert.match(Either.isLeft(extra) ? extra.left.message : "", /unlisted: is not an accepted property/)
+      }
+    }))
+
   it.effect("decodes typed arguments with defaults and treats empty strings as not given", () =>
     Effect.gen(function*() {
       const prepared = yield* prompt("journal-reflection").prepare({ mood: "", space: "Home" })
