@@ -152,11 +152,11 @@ ${hidden(context)}
 <legend>Space the agent may act in</legend>
 ${
       options.spaces.map((space, index) =>
-        `<div class="choice"><input type="radio" id="space-${index}" name="space" value="${
-          escapeHtml(space.id)
-        }" required${space.id === options.prior?.spaceId ? " checked" : ""}><label for="space-${index}">${
-          escapeHtml(space.name)
-        }<span class="hint">${escapeHtml(space.type)} space</span></label></div>`
+        `<div class="choice"><input type="radio" id="space-${index}" name="space" value="${escapeHtml(space.id)}"${
+          space.id === options.prior?.spaceId ? " checked" : ""
+        } required><label for="space-${index}">${escapeHtml(space.name)}<span class="hint">${
+          escapeHtml(space.type)
+        } space</span></label></div>`
       ).join("\n")
     }
 </fieldset>
