@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn } from "node:child_process"
 import { readFileSync } from "node:fs"
-import { bunBin, collectOutput, readyLine, repoRoot, signalGroup } from "../scripts/gatewayProcess.ts"
+import { bunBin, collectOutput, readyLine, repoRoot, signalGroup } from "../test/harness/gatewayProcess.ts"
 import { track } from "../test/harness/trackedProcesses.ts"
 
 const clockTicks = (() => {

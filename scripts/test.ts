@@ -71,8 +71,8 @@ const checkNothingLeft = () => {
 const started = Date.now()
 const vitestArgs = process.argv.slice(2)
 const code = step("provisioning system programs (redis-server, chromium)", bin("bun"), ["scripts/provision.ts"]) ||
-  step("lint", bin("eslint"), ["."]) ||
-  step("typecheck", bin("tsc"), ["--noEmit"]) ||
+  step("lint (eslint, import cycles)", "npm", ["run", "--silent", "lint"]) ||
+  step("typecheck", "npm", ["run", "--silent", "typecheck"]) ||
   step("tests", bin("vitest"), ["run", ...vitestArgs])
 const leaked = checkNothingLeft()
 console.log(

@@ -6,7 +6,7 @@
  */
 import { Effect } from "effect"
 import type { CallerShape } from "../domain/Caller.ts"
-import { conformanceCompletion } from "../prompts/conformancePrompts.ts"
+import { conformanceCompletion } from "../conformance/conformancePrompts.ts"
 import type { Prompt } from "../prompts/PromptSpec.ts"
 import type { CompletionKind } from "./CompletionKind.ts"
 import { completionValues } from "./completionValues.ts"

@@ -4,8 +4,8 @@
  * and defaults applied, so `build` only ever sees typed, valid values.
  */
 import { Effect, Schema } from "effect"
-import { maxListedIssues, renderIssue, renderIssues } from "../tools/input/InputIssue.ts"
-import { inputIssuesOf } from "../tools/input/inputIssues.ts"
+import { maxListedIssues, renderIssue, renderIssues } from "../tools/kit/input/InputIssue.ts"
+import { inputIssuesOf } from "../tools/kit/input/inputIssues.ts"
 import { PromptFailed } from "./PromptFailed.ts"
 import type { Prompt, PromptSpec } from "./PromptSpec.ts"
 

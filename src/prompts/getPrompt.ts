@@ -6,8 +6,8 @@
  */
 import { Effect } from "effect"
 import type { CallerShape } from "../domain/Caller.ts"
-import { todayUtc } from "../tools/fields/dates.ts"
-import type { InvokeOutcome } from "../tools/invoke.ts"
+import { todayUtc } from "../tools/kit/fields/dates.ts"
+import type { InvokeOutcome } from "../tools/kit/invoke.ts"
 import { PromptFailed } from "./PromptFailed.ts"
 import { type PromptResult, userMessage } from "./promptResult.ts"
 import { promptSpace } from "./promptSpace.ts"

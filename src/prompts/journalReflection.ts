@@ -3,7 +3,7 @@
  * the ask to reflect on them gently.
  */
 import { Effect, Schema } from "effect"
-import { addDays } from "../tools/fields/dates.ts"
+import { addDays } from "../tools/kit/fields/dates.ts"
 import { definePrompt } from "./definePrompt.ts"
 import { daysInput, moodArgument, MoodInput, spaceArgument, SpaceInput } from "./promptArguments.ts"
 import { dataBlock, readAs } from "./readAs.ts"

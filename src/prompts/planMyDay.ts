@@ -4,7 +4,7 @@
  */
 import { Effect, Schema } from "effect"
 import { instantOf } from "../sync/SyncWire.ts"
-import { addDays } from "../tools/fields/dates.ts"
+import { addDays } from "../tools/kit/fields/dates.ts"
 import { definePrompt } from "./definePrompt.ts"
 import { DayInput, spaceArgument, SpaceInput } from "./promptArguments.ts"
 import { dataBlock, readAs } from "./readAs.ts"

@@ -4,7 +4,7 @@
  * accepted stated for error messages, and describe it for `prompts/list`.
  */
 import { Schema } from "effect"
-import { AcceptsId, calendarDate, oneOf, text } from "../tools/fields/index.ts"
+import { AcceptsId, calendarDate, oneOf, text } from "../tools/kit/fields/index.ts"
 import { moods } from "../tools/journal/Entry.ts"
 import type { PromptArgumentSpec } from "./PromptSpec.ts"
 

@@ -12,10 +12,11 @@ import { Upstreams } from "../config/Upstreams.ts"
 import { Metrics } from "../observability/Metrics.ts"
 import { RedisConnection } from "../state/RedisConnection.ts"
 import { stateStoreNames } from "../state/StateStoreUnavailable.ts"
-import { publicBaseOf, resourceMetadataPath } from "./authenticate.ts"
-import { errorResponse } from "./httpResponses.ts"
+import { publicBaseOf, resourceMetadataPath } from "./http/authenticate.ts"
+import { failureResponse } from "./http/httpErrors.ts"
+import { RequestUnreadable } from "./http/HttpFailure.ts"
+import { resourceUrlOf } from "./http/resourceUrl.ts"
 import { McpEndpoint } from "./McpEndpoint.ts"
-import { resourceUrlOf } from "./resourceUrl.ts"
 
 const mcpRoute = Effect.gen(function*() {
   const endpoint = yield* McpEndpoint
@@ -24,7 +25,7 @@ const mcpRoute = Effect.gen(function*() {
     Effect.orElseSucceed(() => undefined)
   )
   if (web === undefined) {
-    return HttpServerResponse.fromWeb(errorResponse(400, "bad_request", "The request could not be read"))
+    return HttpServerResponse.fromWeb(failureResponse(new RequestUnreadable()))
   }
   const answer = yield* endpoint.handle(web)
   // `raw` hands a web Response to Bun as it is; `fromWeb` would pipe every body (SSE included)

@@ -22,16 +22,10 @@ import type { ManaScope } from "../auth/scopes.ts"
 import { CallerEnvelope, type CallerShape } from "../domain/Caller.ts"
 import type { ConfirmationAnswer, ConfirmationRound } from "../policy/Confirmation.ts"
 import type { PromptSurface } from "../prompts/promptSurface.ts"
-import type { InvokeOutcome } from "../tools/invoke.ts"
-import type { McpToolDescriptor } from "../tools/registry.ts"
+import type { InvokeOutcome } from "../tools/kit/invoke.ts"
+import type { McpToolDescriptor } from "../tools/kit/registry.ts"
 import { makeGrantedTools } from "./grantedTools.ts"
 import { wirePrompts } from "./promptHandlers.ts"
-import {
-  elicitationFixture,
-  reconnectionFixture,
-  runElicitationFixture,
-  runReconnectionFixture
-} from "./serverRequestFixture.ts"
 
 export const serverInfo = { name: "mana-mcp", title: "Mana", version: "0.1.0" } as const
 
@@ -54,6 +48,15 @@ export type RunInvoke = (
   caller: CallerShape,
   round: ConfirmationRound
 ) => Promise<InvokeOutcome>
+
+/**
+ * A tool answered by the SDK server itself, with the SDK request context tool handlers do not
+ * see; only the conformance fixtures (src/conformance/, wired by src/main.ts) are such tools.
+ */
+export interface ContextTool {
+  readonly descriptor: McpToolDescriptor
+  readonly run: (args: unknown, ctx: ServerContext) => CallToolResult | Promise<CallToolResult>
+}
 
 /** The key of the one embedded request of a confirmation round. */
 const confirmKey = "confirm"
@@ -116,18 +119,16 @@ const clientNameOf = (ctx: ServerContext): string | undefined => {
 export const makeServerFactory = (
   descriptors: ReadonlyArray<McpToolDescriptor>,
   runInvoke: RunInvoke,
+  contextTools: ReadonlyArray<ContextTool> = [],
   options: {
-    readonly conformanceFixtures?: boolean
     /** The scope a tool needs; `tools/list` shows a delegated token only the tools it was granted. */
     readonly scopeOf?: (tool: string) => ManaScope | undefined
     readonly prompts?: PromptSurface
   } = {}
 ) => {
-  const fixtures = options.conformanceFixtures === true
   const prompts = options.prompts
-  const tools = (fixtures ? [...descriptors, elicitationFixture, reconnectionFixture] : descriptors).map((
-    descriptor
-  ) => ({
+  const byName = new Map(contextTools.map((tool) => [tool.descriptor.name, tool]))
+  const tools = [...descriptors, ...contextTools.map((tool) => tool.descriptor)].map((descriptor) => ({
     ...descriptor,
     inputSchema: { ...descriptor.inputSchema, type: "object" as const },
     outputSchema: { ...descriptor.outputSchema, type: "object" as const }
@@ -171,10 +172,8 @@ export const makeServerFactory = (
       const caller = callerOf(ctx, server)
       // The transport always attaches a caller; its absence is a wiring bug, not a client error.
       if (caller === undefined) throw new ProtocolError(ProtocolErrorCode.InternalError, "No authenticated caller")
-      if (fixtures && request.params.name === elicitationFixture.name) {
-        return runElicitationFixture(request.params.arguments, ctx)
-      }
-      if (fixtures && request.params.name === reconnectionFixture.name) return runReconnectionFixture(ctx)
+      const contextTool = byName.get(request.params.name)
+      if (contextTool !== undefined) return contextTool.run(request.params.arguments, ctx)
       const round = confirmationRoundOf(ctx, server)
       const outcome = await runInvoke(request.params.name, request.params.arguments ?? {}, caller, round)
       if (outcome._tag === "UnknownTool") {

@@ -8,8 +8,8 @@
 import type { Client } from "@modelcontextprotocol/client"
 import { spawnSync } from "node:child_process"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type GatewayCluster, startGatewayCluster } from "../../scripts/gatewayCluster.ts"
-import { bunBin, repoRoot } from "../../scripts/gatewayProcess.ts"
+import { type GatewayCluster, startGatewayCluster } from "../harness/gatewayCluster.ts"
+import { bunBin, repoRoot } from "../harness/gatewayProcess.ts"
 import { type DevUser, registerUser } from "../support/devUsers.ts"
 import { connectLegacy, connectModern, headersFor, jsonPostHeaders, structured } from "../support/mcpClients.ts"
 

@@ -8,12 +8,12 @@
 import { Effect, Option, Schema } from "effect"
 import type { CallerShape } from "../../domain/Caller.ts"
 import type { SyncClientShape, SyncRecord } from "../../sync/SyncClient.ts"
-import { hexColor, orNull, recordId, text, title, wholeNumber } from "../fields/index.ts"
-import { memoByIdentity } from "../memoByIdentity.ts"
-import { type RecordKind, titleLabel } from "../RecordKind.ts"
-import { requireRecord } from "../RecordNotFound.ts"
-import { byPosition } from "../recordOrder.ts"
-import { storedOptional, storedOr } from "../storedField.ts"
+import { hexColor, orNull, recordId, text, title, wholeNumber } from "../kit/fields/index.ts"
+import { memoByIdentity } from "../kit/memoByIdentity.ts"
+import { type RecordKind, titleLabel } from "../kit/RecordKind.ts"
+import { requireRecord } from "../kit/RecordNotFound.ts"
+import { byPosition } from "../kit/recordOrder.ts"
+import { storedOptional, storedOr } from "../kit/storedField.ts"
 
 export const habitsApp = "habits"
 export const habitsTable = "habits"
@@ -84,7 +84,7 @@ const sortedHabits = memoByIdentity((records: ReadonlyArray<SyncRecord>): Readon
 
 /** Every live habit (archived included) of the caller's active space, in the web app's order (shared: do not mutate). */
 export const readHabits = (sync: SyncClientShape, caller: CallerShape) =>
-  Effect.map(sync.read(caller, habitsApp, habitsTable), sortedHabits)
+  Effect.zipWith(sync.read(caller, habitsApp, habitsTable), sortedHabits, (records, sorted) => sorted(records))
 
 /** The live habit `id` of the active space; fails with `RecordNotFound` otherwise. */
 export const findHabit = (sync: SyncClientShape, caller: CallerShape, id: string) =>

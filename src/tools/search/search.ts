@@ -8,9 +8,9 @@
  * be searched in are named there too, with the reason.
  */
 import { Effect, Schema } from "effect"
-import { text } from "../fields/index.ts"
-import { pageFields, PageInfo, paginate } from "../paging.ts"
-import { defineTool } from "../ToolSpec.ts"
+import { text } from "../kit/fields/index.ts"
+import { pageFields, PageInfo, paginate } from "../kit/paging.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import { byRank, queryWords, type Scored, scoreOf, snippetOf } from "./rankHits.ts"
 import { type ModuleDocs, moduleSources, searchModules } from "./searchDocs.ts"
 

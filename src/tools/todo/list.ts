@@ -7,13 +7,13 @@
  */
 import { Effect, Option, Schema } from "effect"
 import { instantOf } from "../../sync/SyncWire.ts"
-import { DecryptedPageInfo, rememberDecryptedDerivation } from "../decryptRecords.ts"
-import { DateTimeInput } from "../fields/dates.ts"
-import { flagOffByDefault, text } from "../fields/index.ts"
-import { memoByIdentity } from "../memoByIdentity.ts"
-import { pageFields, paginate } from "../paging.ts"
-import { byPosition } from "../recordOrder.ts"
-import { defineTool } from "../ToolSpec.ts"
+import { DecryptedPageInfo, rememberDecryptedDerivation } from "../kit/decryptRecords.ts"
+import { DateTimeInput } from "../kit/fields/dates.ts"
+import { flagOffByDefault, text } from "../kit/fields/index.ts"
+import { memoByIdentity } from "../kit/memoByIdentity.ts"
+import { pageFields, paginate } from "../kit/paging.ts"
+import { byPosition } from "../kit/recordOrder.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import { Priority, readTask, summarizeTask, tasksTable, TaskSummary, todoApp } from "./Task.ts"
 
 const defaultPage = 50
@@ -49,7 +49,7 @@ const Output = Schema.Struct({
 })
 
 // Decoded once per decrypted record: the Crypto memo returns the same object while it is unchanged.
-const taskOf = memoByIdentity((data: Readonly<Record<string, unknown>>, id: string) => readTask(id, data))
+const taskMemo = memoByIdentity((data: Readonly<Record<string, unknown>>, id: string) => readTask(id, data))
 
 const plaintextFilter = (input: typeof Input.Type) => (data: Readonly<Record<string, unknown>>) => {
   if (!input.includeCompleted && data["isCompleted"] === true) return false
@@ -85,6 +85,7 @@ export const list = defineTool({
     listPage(todoApp, tasksTable, plaintextFilter(input), JSON.stringify(input), ({ readable, unreadable }) =>
       Effect.gen(function*() {
         const needle = input.query?.trim().toLowerCase() ?? ""
+        const taskOf = yield* taskMemo
         const tasks = readable
           .flatMap((record) =>
             Option.toArray(taskOf(record.data, record.id))

@@ -1,0 +1,55 @@
+/**
+ * Structural limits on a parsed `/mcp` message, checked before the MCP SDK validates it. The SDK
+ * copies every key of `tools/call` arguments while validating (twice), so an argument object with
+ * hundreds of thousands of keys cost seconds of CPU before a tool could refuse it. No tool takes
+ * more than a few dozen properties; counting stops at the bound, so the check costs O(bound).
+ */
+import { ArgumentsOversized, BatchUnsupported } from "./HttpFailure.ts"
+import { isRecord, isRequestId } from "./jsonRpc.ts"
+
+const maxArgumentProperties = 1000
+
+/** The protocol versions that had JSON-RPC batches; 2025-06-18 removed them. */
+const batchingVersions = new Set(["2024-11-05", "2025-03-26"])
+
+/**
+ * 400 for a JSON-RPC batch sent under a protocol version without batches (named by the
+ * `MCP-Protocol-Version` header; a request without it is taken as 2025-03-26, per the spec).
+ */
+export const refuseBatch = (request: Request, body: unknown): BatchUnsupported | undefined => {
+  if (!Array.isArray(body)) return undefined
+  const version = request.headers.get("mcp-protocol-version")
+  if (version === null || batchingVersions.has(version)) return undefined
+  return new BatchUnsupported({ version })
+}
+
+/** True when `value` has more than `max` own enumerable keys; stops counting at `max + 1`. */
+const hasMoreKeysThan = (value: Readonly<Record<string, unknown>>, max: number) => {
+  let count = 0
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && ++count > max) return true
+  }
+  return false
+}
+
+const oversized = (message: unknown) => {
+  if (!isRecord(message) || message["method"] !== "tools/call" || !isRecord(message["params"])) return false
+  const args = message["params"]["arguments"]
+  return isRecord(args) && hasMoreKeysThan(args, maxArgumentProperties)
+}
+
+const idOf = (message: unknown) => {
+  const id = isRecord(message) ? message["id"] : undefined
+  return isRequestId(id) ? id : null
+}
+
+/**
+ * A JSON-RPC error answer when a message breaks a limit, else undefined. A single request gets
+ * its error under its own id (HTTP 200, as any JSON-RPC error), so the client's pending call ends.
+ */
+export const refuseOversized = (body: unknown): ArgumentsOversized | undefined => {
+  const messages = Array.isArray(body) ? body : [body]
+  const offending = messages.find(oversized)
+  if (offending === undefined) return undefined
+  return new ArgumentsOversized({ limit: maxArgumentProperties, batch: Array.isArray(body), id: idOf(offending) })
+}
