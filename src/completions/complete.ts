@@ -5,8 +5,8 @@
  * allows; a caller's data never leaves their own active space or spaces.
  */
 import { Effect } from "effect"
-import type { CallerShape } from "../domain/Caller.ts"
 import { conformanceCompletion } from "../conformance/conformancePrompts.ts"
+import type { CallerShape } from "../domain/Caller.ts"
 import type { Prompt } from "../prompts/PromptSpec.ts"
 import type { CompletionKind } from "./CompletionKind.ts"
 import { completionValues } from "./completionValues.ts"

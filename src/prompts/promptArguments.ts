@@ -4,8 +4,8 @@
  * accepted stated for error messages, and describe it for `prompts/list`.
  */
 import { Schema } from "effect"
-import { AcceptsId, calendarDate, oneOf, text } from "../tools/kit/fields/index.ts"
 import { moods } from "../tools/journal/Entry.ts"
+import { AcceptsId, calendarDate, oneOf, text } from "../tools/kit/fields/index.ts"
 import type { PromptArgumentSpec } from "./PromptSpec.ts"
 
 /** `space`: a space's name or id; every prompt reads the active space unless given one. */

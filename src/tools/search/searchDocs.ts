@@ -12,12 +12,12 @@ import type { Crypto } from "../../keys/Crypto.ts"
 import { MasterKeys } from "../../keys/MasterKeys.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
-import { decryptRecords } from "../kit/decryptRecords.ts"
 import { readHabits } from "../habits/Habit.ts"
 import { journalApp, journalTable, readEntry } from "../journal/Entry.ts"
+import { decryptRecords } from "../kit/decryptRecords.ts"
+import type { EncryptedFields } from "../kit/ToolSpec.ts"
 import { notesApp, notesTable, readNote } from "../notes/Note.ts"
 import { readTask, tasksTable, todoApp } from "../todo/Task.ts"
-import type { EncryptedFields } from "../kit/ToolSpec.ts"
 
 export const searchModules = ["habits", "todo", "notes", "journal"] as const
 export type SearchModule = (typeof searchModules)[number]
