@@ -21,6 +21,16 @@ export interface SuiteDefinition {
   readonly required: ReadonlyArray<string>
 }
 
+/** Prompts and completions (the suites' fixture prompts with MCP_CONFORMANCE_FIXTURES, src/prompts/). */
+const promptScenarios = [
+  "prompts-list",
+  "prompts-get-simple",
+  "prompts-get-with-args",
+  "prompts-get-embedded-resource",
+  "prompts-get-with-image",
+  "completion-complete"
+] as const
+
 export const suites: ReadonlyArray<SuiteDefinition> = [
   {
     name: "2025-11-25",
@@ -32,7 +42,8 @@ export const suites: ReadonlyArray<SuiteDefinition> = [
       "tools-list",
       "json-schema-2020-12",
       "dns-rebinding-protection",
-      "server-sse-multiple-streams"
+      "server-sse-multiple-streams",
+      ...promptScenarios
     ]
   },
   {
@@ -46,7 +57,8 @@ export const suites: ReadonlyArray<SuiteDefinition> = [
       "dns-rebinding-protection",
       "http-header-validation",
       "caching",
-      "server-sse-multiple-streams"
+      "server-sse-multiple-streams",
+      ...promptScenarios
     ]
   }
 ]

@@ -14,6 +14,7 @@ import { habitsTools } from "./habits/index.ts"
 import { journalTools } from "./journal/index.ts"
 import type { Tool } from "./kit/ToolSpec.ts"
 import { notesTools } from "./notes/index.ts"
+import { searchTools } from "./search/index.ts"
 import { spacesList } from "./spaces/list.ts"
 import { todoTools } from "./todo/index.ts"
 import { trashTools } from "./trash/index.ts"
@@ -27,5 +28,6 @@ export const allTools: ReadonlyArray<Tool<ToolRequirements>> = [
   ...notesTools,
   ...journalTools,
   ...trashTools,
-  spacesList
+  spacesList,
+  ...searchTools
 ]

@@ -9,13 +9,17 @@
 import { createMcpHandler } from "@modelcontextprotocol/server"
 import { Context, Effect, Layer, Option, Ref, Tracer } from "effect"
 import { Auth } from "../auth/Auth.ts"
+import { scopeForHint } from "../auth/scopes.ts"
 import { SpaceDirectory } from "../auth/SpaceDirectory.ts"
 import { ManaConfig } from "../config/Config.ts"
 import { type Caller, CallerEnvelope } from "../domain/Caller.ts"
 import type { AuditLog } from "../observability/audit/AuditLog.ts"
 import { Metrics } from "../observability/Metrics.ts"
+import { noConfirmationRound } from "../policy/Confirmation.ts"
 import type { ConfirmationSigner } from "../policy/ConfirmationSigner.ts"
 import type { Policy } from "../policy/Policy.ts"
+import { allPrompts } from "../prompts/allPrompts.ts"
+import { makePromptSurface } from "../prompts/promptSurface.ts"
 import { type InvokeOutcome, makeInvoke } from "../tools/kit/invoke.ts"
 import type { Registry } from "../tools/kit/registry.ts"
 import { authInfoOf, makeAuthenticate } from "./http/authenticate.ts"
@@ -71,7 +75,19 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
       >()
       const draining = yield* Ref.make(false)
       const runInvoke: RunInvoke = (name, args, caller, round) => calls.run(invoke(name, args, caller, round))
-      const makeServer = makeServerFactory(registry.descriptors, runInvoke, contextTools)
+      // Prompts read through the same invoke pipeline (gate, audit, metrics) as tool calls.
+      const prompts = yield* makePromptSurface(
+        allPrompts,
+        (name, args, caller) => invoke(name, args, caller, noConfirmationRound),
+        { conformanceFixtures: config.conformanceFixtures }
+      )
+      const makeServer = makeServerFactory(registry.descriptors, runInvoke, contextTools, {
+        scopeOf: (tool) => {
+          const hint = hintOf(tool)
+          return hint === undefined ? undefined : scopeForHint(hint)
+        },
+        prompts
+      })
       const modern = createMcpHandler(() => makeServer(), { legacy: "reject", maxRequestBodySize })
       yield* Effect.addFinalizer(() => Effect.promise(() => modern.close().catch(() => undefined)))
       const sessions = yield* makeLegacySessions(makeServer, maxRequestBodySize)

@@ -10,11 +10,6 @@
 import {
   Client,
   InsufficientScopeError,
-  type OAuthClientMetadata,
-  type OAuthClientProvider,
-  type OAuthDiscoveryState,
-  type StoredOAuthClientInformation,
-  type StoredOAuthTokens,
   StreamableHTTPClientTransport,
   UnauthorizedError
 } from "@modelcontextprotocol/client"
@@ -27,57 +22,9 @@ import { repoRoot } from "../harness/gatewayProcess.ts"
 import { chromiumBinary, requireBinary } from "../harness/systemBinaries.ts"
 import { type Gateway, startGateway } from "../support/gateway.ts"
 import { connectModern, structured } from "../support/mcpClients.ts"
+import { MemoryOAuthProvider } from "../support/memoryOAuthProvider.ts"
 
 const accessTtlSeconds = 5
-
-/** An in-memory OAuth client, the way a desktop MCP host keeps its registration and tokens. */
-class MemoryOAuthProvider implements OAuthClientProvider {
-  readonly authorizationUrls: Array<URL> = []
-  readonly savedTokens: Array<{ readonly tokens: StoredOAuthTokens; readonly at: number }> = []
-  private client: StoredOAuthClientInformation | undefined
-  private verifier = ""
-  private discovery: OAuthDiscoveryState | undefined
-  constructor(private readonly callbackUrl: string) {}
-  get redirectUrl() {
-    return this.callbackUrl
-  }
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: "Example MCP client",
-      redirect_uris: [this.callbackUrl],
-      grant_types: ["authorization_code", "refresh_token"],
-      response_types: ["code"],
-      token_endpoint_auth_method: "none"
-    }
-  }
-  clientInformation() {
-    return this.client
-  }
-  saveClientInformation(info: StoredOAuthClientInformation) {
-    this.client = info
-  }
-  tokens() {
-    return this.savedTokens.at(-1)?.tokens
-  }
-  saveTokens(tokens: StoredOAuthTokens) {
-    this.savedTokens.push({ tokens, at: Date.now() })
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrls.push(url)
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier
-  }
-  codeVerifier() {
-    return this.verifier
-  }
-  saveDiscoveryState(state: OAuthDiscoveryState) {
-    this.discovery = state
-  }
-  discoveryState() {
-    return this.discovery
-  }
-}
 
 interface Seen {
   readonly method: string

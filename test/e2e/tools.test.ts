@@ -142,7 +142,7 @@ describe("tools/list", () => {
       const { client } = await connect(gateway.mcpUrl, credentials)
       const { tools } = await client.listTools()
       const byName = new Map(tools.map((tool) => [tool.name, tool]))
-      expect(tools).toHaveLength(35)
+      expect(tools).toHaveLength(36)
       for (
         const name of [
           "habits.delete",
@@ -165,7 +165,8 @@ describe("tools/list", () => {
           "journal.search",
           "journal.get",
           "habits.logs",
-          "trash.list"
+          "trash.list",
+          "mana.search"
         ]
       ) {
         expect(byName.get(name)?.annotations, name).toMatchObject({ readOnlyHint: true, destructiveHint: false })

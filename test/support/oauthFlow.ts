@@ -62,7 +62,9 @@ export const readPage = async (response: Response, cookie?: string): Promise<Pag
 
 /** The spaces offered on a consent page, in page order. */
 export const spacesOnPage = (html: string) =>
-  [...html.matchAll(/name="space" value="([^"]+)" required><label for="[^"]+">([^<]+)<span/g)].map((match) => ({
+  [...html.matchAll(/name="space" value="([^"]+)"(?: checked)? required><label for="[^"]+">([^<]+)<span/g)].map((
+    match
+  ) => ({
     id: match[1] ?? "",
     name: match[2] ?? ""
   }))

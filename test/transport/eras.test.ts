@@ -35,13 +35,16 @@ describe("era routing", () => {
       assert.include(tools, "habits.create")
     }))
 
-  it.scoped("gives the modern tools/list a cache hint, and answers an unsupported revision with -32022", () =>
+  it.scoped("gives modern lists cache hints (tools/list: private, not reused: it follows the grant), and answers an unsupported revision with -32022", () =>
     Effect.gen(function*() {
       const gateway = yield* startInProcessGateway()
       const token = yield* gateway.issuer.tokenFor(alice)
       const listed = yield* jsonRpcOf(yield* gateway.mcp(modernRequest("tools/list", { token, space: spaceA })))
-      assert.isAbove(listed.result.ttlMs, 0)
-      assert.strictEqual(listed.result.cacheScope, "public")
+      assert.strictEqual(listed.result.ttlMs, 0)
+      assert.strictEqual(listed.result.cacheScope, "private")
+      const prompts = yield* jsonRpcOf(yield* gateway.mcp(modernRequest("prompts/list", { token, space: spaceA })))
+      assert.isAbove(prompts.result.ttlMs, 0)
+      assert.strictEqual(prompts.result.cacheScope, "public")
 
       const future = yield* jsonRpcOf(
         yield* gateway.mcp(modernRequest("tools/list", { token, space: spaceA, version: "2099-01-01" }))

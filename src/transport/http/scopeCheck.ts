@@ -3,11 +3,16 @@
  * whose tool needs a scope the token was not granted (read → `mana.read`, write →
  * `mana.write`, destructive → `mana.destructive`) is refused with HTTP 403 before any MCP
  * handling, so OAuth clients see the `insufficient_scope` challenge and can step up (a JSON-RPC
- * error inside a 200 would not trigger that). Tokens without a `scope` claim are not limited here.
+ * error inside a 200 would not trigger that). `prompts/get` and `completion/complete` read the
+ * user's data, so they need `mana.read` like a read tool. Tokens without a `scope` claim are not
+ * limited here.
  */
 import { type ManaScope, scopeForHint } from "../../auth/scopes.ts"
 import type { PolicyHint } from "../../domain/PolicyHint.ts"
-import { toolCallName } from "./jsonRpc.ts"
+import { isRecord, toolCallName } from "./jsonRpc.ts"
+
+/** Methods besides `tools/call` that read the user's data. */
+const readingMethods = new Set(["prompts/get", "completion/complete"])
 
 /**
  * The first scope a JSON-RPC body (one message or a batch) needs that `granted` lacks.
@@ -22,7 +27,8 @@ export const missingScope = (
   if (granted === undefined) return undefined
   for (const message of Array.isArray(body) ? body : [body]) {
     const name = toolCallName(message)
-    const hint = name === undefined ? undefined : hintOf(name)
+    const reads = isRecord(message) && typeof message["method"] === "string" && readingMethods.has(message["method"])
+    const hint = reads ? "read" : name === undefined ? undefined : hintOf(name)
     if (hint === undefined) continue
     const scope = scopeForHint(hint)
     if (!granted.includes(scope)) return scope

@@ -23,7 +23,16 @@ interface Waiting {
 }
 
 /** Methods whose answer only reads: safe to repeat, never a question back to the client. */
-const plainMethods = new Set(["ping", "tools/list", "prompts/list", "resources/list", "resources/templates/list"])
+const plainMethods = new Set([
+  "ping",
+  "tools/list",
+  "prompts/list",
+  "resources/list",
+  "resources/templates/list",
+  // Prompts and completions only read (a prompt's reads are read tools) and never ask the client.
+  "prompts/get",
+  "completion/complete"
+])
 
 /**
  * True when a parsed `/mcp` body is one request the client can repeat without harm: a listed

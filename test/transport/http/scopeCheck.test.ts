@@ -14,6 +14,15 @@ describe("missingScope", () => {
     assert.strictEqual(missingScope([call("habits.list"), call("habits.create")], ["mana.read"], hintOf), "mana.write")
   })
 
+  it("asks mana.read for prompts/get and completion/complete: both read the user's data", () => {
+    const get = { jsonrpc: "2.0", id: 1, method: "prompts/get", params: { name: "plan-my-day" } }
+    const complete = { jsonrpc: "2.0", id: 2, method: "completion/complete", params: {} }
+    assert.strictEqual(missingScope(get, ["mana.write"], hintOf), "mana.read")
+    assert.strictEqual(missingScope(complete, [], hintOf), "mana.read")
+    assert.isUndefined(missingScope(get, ["mana.read"], hintOf))
+    assert.isUndefined(missingScope({ jsonrpc: "2.0", id: 3, method: "prompts/list" }, [], hintOf))
+  })
+
   it("lets through granted calls, other methods, unknown tools and tokens without a scope claim", () => {
     assert.isUndefined(missingScope(call("habits.list"), ["mana.read"], hintOf))
     assert.isUndefined(missingScope({ jsonrpc: "2.0", id: 1, method: "tools/list" }, [], hintOf))

@@ -16,6 +16,7 @@ import { makeGrants } from "./grants.ts"
 import { authorizationServerMetadata, oauthPaths } from "./metadata.ts"
 import { bodyTooLarge, jsonResponse, metadataResponse, oauthError, preflight, remoteAddress } from "./oauthHttp.ts"
 import { makePendingAuthorizations } from "./pendingAuthorizations.ts"
+import { makePriorGrants } from "./priorGrants.ts"
 import { makeTokenRoutes } from "./tokenRoutes.ts"
 
 export interface OAuthServerOptions {
@@ -51,7 +52,16 @@ export const makeOAuthRoutes = (options: OAuthServerOptions) =>
     })
     const grants = yield* makeGrants({ signer: core.signer, clock, accessTokenTtl: options.accessTokenTtl })
     const pending = yield* makePendingAuthorizations(clock)
-    const pages = makeAuthorizeRoutes({ issuer, core, clients, grants, pending, isResource: options.isResource })
+    const priorGrants = yield* makePriorGrants
+    const pages = makeAuthorizeRoutes({
+      issuer,
+      core,
+      clients,
+      grants,
+      pending,
+      priorGrants,
+      isResource: options.isResource
+    })
     const tokens = makeTokenRoutes({ clients, grants })
     const metadata = metadataResponse(authorizationServerMetadata(issuer))
 

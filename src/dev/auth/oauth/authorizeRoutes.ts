@@ -22,6 +22,7 @@ import {
 import type { Grants } from "./grants.ts"
 import { bodyTooLarge, formBody, html, requestUrl } from "./oauthHttp.ts"
 import { maxFailedSignIns, type Pending, type PendingAuthorizations } from "./pendingAuthorizations.ts"
+import type { makePriorGrants } from "./priorGrants.ts"
 
 export interface AuthorizeRouteOptions {
   readonly issuer: string
@@ -29,6 +30,8 @@ export interface AuthorizeRouteOptions {
   readonly clients: ClientRegistry
   readonly grants: Grants
   readonly pending: PendingAuthorizations
+  /** What each user last allowed each client: the consent page of a step-up shows what is new. */
+  readonly priorGrants: Effect.Effect.Success<typeof makePriorGrants>
   readonly isResource: (resource: string) => boolean
 }
 
@@ -70,7 +73,7 @@ const page = (entry: Pending, body: string, status = 200) =>
 const failurePage = (message: string, status: number) => html(errorPage(message), status, pageHeaders())
 
 export const makeAuthorizeRoutes = (options: AuthorizeRouteOptions) => {
-  const { clients, core, grants, issuer, pending } = options
+  const { clients, core, grants, issuer, pending, priorGrants } = options
 
   const redirectTo = (redirectUri: string, params: Record<string, string | undefined>, status: 302 | 303) => {
     const url = new URL(redirectUri)
@@ -165,9 +168,15 @@ export const makeAuthorizeRoutes = (options: AuthorizeRouteOptions) => {
     const signedIn = { ...entry, user: { id: user.right.id, email: user.right.email } }
     yield* pending.update(signedIn)
     const spaces = yield* spaceChoices(user.right.id)
+    const prior = yield* priorGrants.find(user.right.id, entry.request.client.clientId)
     return page(
       signedIn,
-      consentPage(contextOf(signedIn), { email: user.right.email, spaces, scopes: entry.request.scopes })
+      consentPage(contextOf(signedIn), {
+        email: user.right.email,
+        spaces,
+        scopes: entry.request.scopes,
+        ...(prior === undefined ? {} : { prior })
+      })
     )
   })
 
@@ -204,6 +213,7 @@ export const makeAuthorizeRoutes = (options: AuthorizeRouteOptions) => {
       entry.request.redirectUri,
       entry.request.codeChallenge
     )
+    yield* priorGrants.remember(user.id, entry.request.client.clientId, { scopes, spaceId: space.id })
     yield* pending.remove(entry.id)
     return redirectTo(entry.request.redirectUri, { code, state: entry.request.state }, 303)
   })

@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto"
 import { type ManaScope, scopeDescriptions } from "../../../auth/scopes.ts"
+import type { PriorGrant } from "./priorGrants.ts"
 
 const css = `
 :root { color-scheme: light dark; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
@@ -133,13 +134,24 @@ export const consentPage = (
     readonly spaces: ReadonlyArray<SpaceChoice>
     readonly scopes: ReadonlyArray<ManaScope>
     readonly error?: string
+    /** What the user allowed this client before: shown as already granted, its space chosen. */
+    readonly prior?: PriorGrant
   }
-) =>
-  layout(
+) => {
+  const granted = (scope: ManaScope) => options.prior?.scopes.includes(scope) === true
+  const added = options.scopes.filter((scope) => !granted(scope))
+  return layout(
     "Allow access",
     `<h1>Allow access to Mana?</h1>
 ${who(context)}
 <p>Signed in as <strong>${escapeHtml(options.email)}</strong>.</p>
+${
+      options.prior === undefined ?
+        "" :
+        `<p>You already allowed this app some access. It now asks for more: ${
+          added.length === 0 ? "nothing new" : added.map((scope) => `<strong>${scope}</strong>`).join(", ")
+        }.</p>`
+    }
 ${alert(options.error)}
 <form method="post" action="/oauth/authorize/consent">
 ${hidden(context)}
@@ -147,9 +159,9 @@ ${hidden(context)}
 <legend>Space the agent may act in</legend>
 ${
       options.spaces.map((space, index) =>
-        `<div class="choice"><input type="radio" id="space-${index}" name="space" value="${
-          escapeHtml(space.id)
-        }" required><label for="space-${index}">${escapeHtml(space.name)}<span class="hint">${
+        `<div class="choice"><input type="radio" id="space-${index}" name="space" value="${escapeHtml(space.id)}"${
+          space.id === options.prior?.spaceId ? " checked" : ""
+        } required><label for="space-${index}">${escapeHtml(space.name)}<span class="hint">${
           escapeHtml(space.type)
         } space</span></label></div>`
       ).join("\n")
@@ -161,10 +173,10 @@ ${
       options.scopes.map((scope) =>
         // Deleting is never pre-selected: the user opts in to it explicitly.
         `<div class="choice"><input type="checkbox" id="scope-${scope}" name="scope" value="${scope}"${
-          scope === "mana.destructive" ? "" : " checked"
-        }><label for="scope-${scope}">${
-          escapeHtml(scopeDescriptions[scope])
-        }<span class="hint">${scope}</span></label></div>`
+          scope === "mana.destructive" && !granted(scope) ? "" : " checked"
+        }><label for="scope-${scope}">${escapeHtml(scopeDescriptions[scope])}<span class="hint">${scope}${
+          options.prior === undefined ? "" : granted(scope) ? " · already granted" : " · new"
+        }</span></label></div>`
       ).join("\n")
     }
 </fieldset>
@@ -174,6 +186,7 @@ ${
 </div>
 </form>`
   )
+}
 
 export const errorPage = (message: string) =>
   layout(

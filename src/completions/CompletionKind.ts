@@ -1,0 +1,7 @@
+/**
+ * The kinds of value `completion/complete` can offer, each from the caller's own data in the
+ * active space (or their spaces): named once so prompt arguments and resource-template variables
+ * point at the same sources.
+ */
+export const completionKinds = ["habit-title", "task-title", "tag", "mood", "space-name"] as const
+export type CompletionKind = (typeof completionKinds)[number]

@@ -1,0 +1,56 @@
+/**
+ * Ranking for `mana.search`: every word of the query must occur (case-insensitive) in a
+ * document's title or body; the whole query in the title counts most (exact, then as its start,
+ * then anywhere), then in the body, then each word in the title, then in the body. Equal scores
+ * go to the most recently touched, then by id, so pages are stable. The preview is the body
+ * around the first match (or its start), about 160 characters.
+ */
+import { instantOf } from "../../sync/SyncWire.ts"
+import type { SearchDoc } from "./searchDocs.ts"
+
+export interface Scored {
+  readonly doc: SearchDoc
+  readonly score: number
+}
+
+export const maxQueryWords = 12
+
+export const queryWords = (query: string): ReadonlyArray<string> =>
+  [
+    ...new Set(query.toLowerCase().split(/\s+/).filter((word) => word !== ""))
+  ].slice(0, maxQueryWords)
+
+/** The document's score for `query` (already lower-cased and trimmed), or 0 when it does not match. */
+export const scoreOf = (doc: SearchDoc, phrase: string, words: ReadonlyArray<string>): number => {
+  const title = doc.title.toLowerCase()
+  const body = doc.body.toLowerCase()
+  let score = 0
+  for (const word of words) {
+    const inTitle = title.includes(word)
+    if (!inTitle && !body.includes(word)) return 0
+    score += inTitle ? 8 : 3
+  }
+  if (title === phrase) score += 100
+  else if (title.startsWith(phrase)) score += 60
+  else if (title.includes(phrase)) score += 40
+  else if (body.includes(phrase)) score += 20
+  return score
+}
+
+export const byRank = (a: Scored, b: Scored): number =>
+  b.score - a.score || instantOf(b.doc.touched) - instantOf(a.doc.touched) || a.doc.id.localeCompare(b.doc.id)
+
+const previewChars = 160
+
+/** About 160 characters of `body` around the first of `words` found, with "…" where cut. */
+export const snippetOf = (body: string, words: ReadonlyArray<string>): string => {
+  const lower = body.toLowerCase()
+  const at = words.reduce((first, word) => {
+    const index = lower.indexOf(word)
+    return index >= 0 && (first < 0 || index < first) ? index : first
+  }, -1)
+  const start = Math.max(0, at < 0 ? 0 : at - 40)
+  const chars = Array.from(body.slice(start, start + previewChars * 2)).slice(0, previewChars).join("")
+  const cutEnd = start + chars.length < body.length
+  return `${start > 0 ? "…" : ""}${chars.replace(/\s+/g, " ").trim()}${cutEnd ? "…" : ""}`
+}
