@@ -16,6 +16,9 @@ import { Ids } from "./domain/Ids.ts"
 import { Crypto } from "./keys/Crypto.ts"
 import { MasterKeys } from "./keys/MasterKeys.ts"
 import { listen } from "./listen.ts"
+import { SyncClientWithLiveData } from "./live/liveDataLayer.ts"
+import { LiveRelay } from "./live/LiveRelay.ts"
+import { UserChanges } from "./live/UserChanges.ts"
 import { AuditLog } from "./observability/audit/AuditLog.ts"
 import { correlateLogs } from "./observability/logCorrelation.ts"
 import { Metrics } from "./observability/Metrics.ts"
@@ -28,7 +31,6 @@ import { SessionBus } from "./sessions/SessionBus.ts"
 import { SessionStore } from "./sessions/SessionStore.ts"
 import { RedisConnection } from "./state/RedisConnection.ts"
 import { EventStore } from "./streams/EventStore.ts"
-import { SyncClientHttpLive } from "./sync/SyncClientHttp.ts"
 import { WriteFence } from "./sync/WriteFence.ts"
 import { allTools } from "./tools/allTools.ts"
 import { conformanceFixtureTools } from "./tools/conformanceFixtures.ts"
@@ -74,14 +76,16 @@ const stateLayers = (config: ManaConfigShape) =>
       InvocationLog.layerMemory,
       EventStore.layerMemory,
       SessionBus.layerMemory,
-      WriteFence.layerMemory
+      WriteFence.layerMemory,
+      LiveRelay.layerMemory
     )
     : Layer.mergeAll(
       SessionStore.layerRedis,
       InvocationLog.layerRedis,
       EventStore.layerRedis,
       SessionBus.layerRedis,
-      WriteFence.layerRedis
+      WriteFence.layerRedis,
+      LiveRelay.layerRedis
     )
       .pipe(Layer.provideMerge(RedisConnection.layer({ url: config.stateStore.url })))
 
@@ -110,7 +114,8 @@ const gateway = (config: ManaConfigShape) =>
       Metrics.layer,
       FetchHttpClient.layer,
       Crypto.layer,
-      Ids.layer
+      Ids.layer,
+      UserChanges.layer
     ))
     // Before any layer captures a runtime: the tracer is part of what they capture. Its exporter
     // is flushed after the server and the sessions have closed (scope finalizers run in reverse).
@@ -118,7 +123,7 @@ const gateway = (config: ManaConfigShape) =>
     const services = Layer.mergeAll(
       Auth.layer,
       SpaceDirectory.layer,
-      SyncClientHttpLive,
+      SyncClientWithLiveData,
       MasterKeys.layer,
       Policy.layer.pipe(Layer.provide(PolicySettings.layer)),
       AuditLog.layer,
