@@ -88,5 +88,6 @@ export const runNotificationSocket = (options: NotificationSocketOptions) =>
       yield* Effect.sleep(options.pingEvery)
       if (!heard) return yield* new LiveConnectionFailed({ reason: "silent" })
     }))
-    return yield* Effect.raceAll([serve, ping, closed])
+    // raceFirst: a failure of any (closed, silent, a notice that could not be relayed) ends the connection.
+    return yield* Effect.raceFirst(serve, Effect.raceFirst(ping, closed))
   }))
