@@ -16,18 +16,24 @@ import type { AuditLog } from "../observability/audit/AuditLog.ts"
 import { Metrics } from "../observability/Metrics.ts"
 import type { ConfirmationSigner } from "../policy/ConfirmationSigner.ts"
 import type { Policy } from "../policy/Policy.ts"
-import { type InvokeOutcome, makeInvoke } from "../tools/invoke.ts"
-import type { Registry } from "../tools/registry.ts"
-import { authInfoOf, insufficientScopeChallenge, makeAuthenticate, publicBaseOf } from "./authenticate.ts"
-import { errorResponse } from "./httpResponses.ts"
-import { makeLegacySessions } from "./LegacySessions.ts"
-import { makeServerFactory, type RunInvoke } from "./mcpServer.ts"
-import { corsHeaders, makeOriginPolicy, preflightResponse, rejectForeignOrigin, withHeaders } from "./originGuard.ts"
-import { answersPlainly } from "./plainAnswers.ts"
-import { maxRequestBodySize, methodLabel, readJsonBody } from "./requestBody.ts"
-import { isLegacyParsed } from "./requestEra.ts"
-import { refuseBatch, refuseOversized } from "./requestLimits.ts"
-import { missingScope } from "./scopeCheck.ts"
+import { type InvokeOutcome, makeInvoke } from "../tools/kit/invoke.ts"
+import type { Registry } from "../tools/kit/registry.ts"
+import { authInfoOf, insufficientScopeChallenge, makeAuthenticate, publicBaseOf } from "./http/authenticate.ts"
+import { errorResponse } from "./http/httpResponses.ts"
+import {
+  corsHeaders,
+  makeOriginPolicy,
+  preflightResponse,
+  rejectForeignOrigin,
+  withHeaders
+} from "./http/originGuard.ts"
+import { maxRequestBodySize, methodLabel, readJsonBody } from "./http/requestBody.ts"
+import { isLegacyParsed } from "./http/requestEra.ts"
+import { refuseBatch, refuseOversized } from "./http/requestLimits.ts"
+import { missingScope } from "./http/scopeCheck.ts"
+import { makeLegacySessions } from "./legacy/LegacySessions.ts"
+import { answersPlainly } from "./legacy/plainAnswers.ts"
+import { type ContextTool, makeServerFactory, type RunInvoke } from "./mcpServer.ts"
 import { makeToolCalls } from "./ToolCalls.ts"
 
 /** The HTTP server span, if tracing opened one; without the failure (and its stack trace) `currentSpan` has when none. */
@@ -46,7 +52,7 @@ export interface McpEndpointShape {
 
 export class McpEndpoint extends Context.Tag("mana-mcp/McpEndpoint")<McpEndpoint, McpEndpointShape>() {}
 
-export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
+export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: ReadonlyArray<ContextTool> = []) =>
   Layer.scoped(
     McpEndpoint,
     Effect.gen(function*() {
@@ -62,9 +68,7 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
       >()
       const draining = yield* Ref.make(false)
       const runInvoke: RunInvoke = (name, args, caller, round) => calls.run(invoke(name, args, caller, round))
-      const makeServer = makeServerFactory(registry.descriptors, runInvoke, {
-        conformanceFixtures: config.conformanceFixtures
-      })
+      const makeServer = makeServerFactory(registry.descriptors, runInvoke, contextTools)
       const modern = createMcpHandler(() => makeServer(), { legacy: "reject", maxRequestBodySize })
       yield* Effect.addFinalizer(() => Effect.promise(() => modern.close().catch(() => undefined)))
       const sessions = yield* makeLegacySessions(makeServer, maxRequestBodySize)
