@@ -197,4 +197,31 @@ describe("LiveSync, two instances on Redis", () => {
       yield* eventually(second.live.stats, (stats) => stats.connections === 1 && stats.fallbackUsers === 0)
       assert.strictEqual((yield* upstream.devSync.liveCounts).connections, 1)
     }).pipe(Effect.scoped))
+
+  it.live("Redis restarting: users fall back to the window, then connections are trusted again, re-based by one pull", () =>
+    Effect.gen(function*() {
+      const upstream = yield* startLiveUpstream
+      const shared = { url: redis.url, prefix: `test-${crypto.randomUUID()}:` }
+      const holder = yield* startInstance(upstream.syncUrl, { redis: shared })
+      const other = yield* startInstance(upstream.syncUrl, { redis: shared })
+      const me = yield* upstream.caller(alice, spaceA)
+      yield* holder.sync.read(me, "habits", "habits")
+      yield* eventually(holder.live.stats, (stats) => stats.connections === 1 && stats.fallbackUsers === 0)
+      yield* other.sync.read(me, "habits", "habits")
+      yield* eventually(other.live.stats, (stats) => stats.fallbackUsers === 0)
+      yield* Effect.sleep("1100 millis")
+      yield* other.sync.read(me, "habits", "habits")
+      const before = yield* other.pulls
+      yield* Effect.promise(() => redis.stop())
+      yield* eventually(other.live.stats, (stats) => stats.fallbackUsers === 1)
+      yield* Effect.promise(() => redis.start())
+      yield* eventually(other.live.stats, (stats) => stats.fallbackUsers === 0)
+      // Notices sent while Redis was away are lost: what was pulled before is pulled once more.
+      yield* other.sync.read(me, "habits", "habits")
+      assert.isAbove(yield* other.pulls, before)
+      const settled = yield* other.pulls
+      yield* Effect.sleep("1100 millis")
+      yield* other.sync.read(me, "habits", "habits")
+      assert.strictEqual(yield* other.pulls, settled)
+    }).pipe(Effect.scoped))
 })
