@@ -16,6 +16,9 @@ import { Memos } from "./domain/Memos.ts"
 import { IdempotencyStore } from "./idempotency/IdempotencyStore.ts"
 import { Crypto } from "./keys/Crypto.ts"
 import { MasterKeys } from "./keys/MasterKeys.ts"
+import { SyncClientWithLiveData } from "./live/liveDataLayer.ts"
+import { LiveRelay } from "./live/LiveRelay.ts"
+import { UserChanges } from "./live/UserChanges.ts"
 import { AuditLog } from "./observability/audit/AuditLog.ts"
 import { Metrics } from "./observability/Metrics.ts"
 import { ConfirmationSigner } from "./policy/ConfirmationSigner.ts"
@@ -27,26 +30,35 @@ import { SessionBus } from "./sessions/SessionBus.ts"
 import { SessionStore } from "./sessions/SessionStore.ts"
 import { RedisConnection } from "./state/RedisConnection.ts"
 import { EventStore } from "./streams/EventStore.ts"
-import { SyncClientHttpLive } from "./sync/SyncClientHttp.ts"
 import { WriteFence } from "./sync/WriteFence.ts"
 import type { Registry } from "./tools/kit/registry.ts"
 import { makeMcpEndpoint } from "./transport/McpEndpoint.ts"
 import type { ContextTool } from "./transport/mcpServer.ts"
 
-/** The config and upstream URLs the launcher resolved, plus metrics, the HTTP client and Web Crypto. */
+/**
+ * The config and upstream URLs the launcher resolved, plus metrics, the HTTP client, Web Crypto and
+ * the in-process signal of users' data changes (`UserChanges`: one per process).
+ */
 export const platformLayer = <E, R>(config: Layer.Layer<ManaConfig, E, R>, upstreams: UpstreamsShape) =>
-  Layer.mergeAll(config, Layer.succeed(Upstreams, upstreams), Metrics.layer, FetchHttpClient.layer, Crypto.layer)
+  Layer.mergeAll(
+    config,
+    Layer.succeed(Upstreams, upstreams),
+    Metrics.layer,
+    FetchHttpClient.layer,
+    Crypto.layer,
+    UserChanges.layer
+  )
 
 /**
  * The production edges — `SpaceDirectory`, `SyncClient`, `MasterKeys`, `Ids`: what the tools reach
  * outside the process through, and where ids come from — mana-auth's organization list, mana-sync
- * over HTTP, the vault, random UUIDs.
+ * over HTTP with its change notifications (src/live/), the vault, random UUIDs.
  */
-export const productionEdges = Layer.mergeAll(SpaceDirectory.layer, SyncClientHttpLive, MasterKeys.layer, Ids.layer)
+export const productionEdges = Layer.mergeAll(SpaceDirectory.layer, SyncClientWithLiveData, MasterKeys.layer, Ids.layer)
 
 /**
- * Sessions, rate-limit window, stream events, the inter-instance bus, the read cache's write fence
- * and the confirmation signer with its ledger of used states, in this process.
+ * Sessions, rate-limit window, stream events, the inter-instance bus, the read cache's write fence,
+ * the live-data relay and the confirmation signer with its ledger of used states, in this process.
  */
 export const memoryState = (sessionStore: Layer.Layer<SessionStore, never, ManaConfig> = SessionStore.layerMemory) =>
   Layer.mergeAll(
@@ -57,7 +69,8 @@ export const memoryState = (sessionStore: Layer.Layer<SessionStore, never, ManaC
     WriteFence.layerMemory,
     IdempotencyStore.layerMemory,
     ItemBudget.layerMemory,
-    ConfirmationSigner.layer
+    ConfirmationSigner.layer,
+    LiveRelay.layerMemory
   )
 
 /** The same state shared by every instance in one Redis (`STATE_STORE=redis`). */
@@ -72,7 +85,8 @@ export const stateLayers = (stateStore: ManaConfigShape["stateStore"]) =>
       WriteFence.layerRedis,
       IdempotencyStore.layerRedis,
       ItemBudget.layerRedis,
-      ConfirmationSigner.layerRedis
+      ConfirmationSigner.layerRedis,
+      LiveRelay.layerRedis
     ).pipe(Layer.provideMerge(RedisConnection.layer({ url: stateStore.url })))
 
 export interface AppOptions<EdgesOut, EdgesE, EdgesIn, StateOut, StateE, StateIn> {

@@ -12,7 +12,8 @@ export const stateStoreNames = [
   "bus",
   "write-fence",
   "idempotency",
-  "confirmations"
+  "confirmations",
+  "live"
 ] as const
 export type StateStoreName = (typeof stateStoreNames)[number]
 
