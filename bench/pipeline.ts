@@ -19,11 +19,13 @@ import { SyncEngine } from "../src/dev/sync/SyncEngine.ts"
 import { Caller, type CallerShape } from "../src/domain/Caller.ts"
 import { Ids } from "../src/domain/Ids.ts"
 import { Crypto } from "../src/keys/Crypto.ts"
+import { UserChanges } from "../src/live/UserChanges.ts"
 import { AuditLog } from "../src/observability/audit/AuditLog.ts"
 import { Metrics } from "../src/observability/Metrics.ts"
 import { childSpansEnabled } from "../src/observability/tracing/childSpan.ts"
 import { ConfirmationSigner } from "../src/policy/ConfirmationSigner.ts"
 import { Policy } from "../src/policy/Policy.ts"
+import { ResourceWatch } from "../src/resources/ResourceWatch.ts"
 import { SessionBus } from "../src/sessions/SessionBus.ts"
 import { SessionStore } from "../src/sessions/SessionStore.ts"
 import { EventStore } from "../src/streams/EventStore.ts"
@@ -117,7 +119,8 @@ const servicesFor = (variant: Variant, issuerUrl: string) => {
     fixedMasterKeys,
     SessionStore.layerMemory,
     EventStore.layerMemory,
-    SessionBus.layerMemory
+    SessionBus.layerMemory,
+    ResourceWatch.layer.pipe(Layer.provide(Layer.merge(UserChanges.layer, sync)))
   ).pipe(
     Layer.provideMerge(base),
     Layer.orDie,

@@ -16,6 +16,7 @@ import { Ids } from "./domain/Ids.ts"
 import { Crypto } from "./keys/Crypto.ts"
 import { MasterKeys } from "./keys/MasterKeys.ts"
 import { listen } from "./listen.ts"
+import { UserChanges } from "./live/UserChanges.ts"
 import { AuditLog } from "./observability/audit/AuditLog.ts"
 import { correlateLogs } from "./observability/logCorrelation.ts"
 import { Metrics } from "./observability/Metrics.ts"
@@ -24,6 +25,7 @@ import { ConfirmationSigner } from "./policy/ConfirmationSigner.ts"
 import { InvocationLog } from "./policy/InvocationLog.ts"
 import { Policy } from "./policy/Policy.ts"
 import { PolicySettings } from "./policy/PolicySettings.ts"
+import { ResourceWatch } from "./resources/ResourceWatch.ts"
 import { SessionBus } from "./sessions/SessionBus.ts"
 import { SessionStore } from "./sessions/SessionStore.ts"
 import { RedisConnection } from "./state/RedisConnection.ts"
@@ -125,7 +127,8 @@ const gateway = (config: ManaConfigShape) =>
       ConfirmationSigner.layer
     )
     const app = makeMcpEndpoint(registry).pipe(
-      Layer.provideMerge(services),
+      Layer.provideMerge(ResourceWatch.layer),
+      Layer.provideMerge(Layer.merge(services, UserChanges.layer)),
       Layer.provideMerge(stateLayers(config)),
       Layer.provideMerge(Layer.succeedContext(base))
     )

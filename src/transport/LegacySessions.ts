@@ -93,7 +93,7 @@ const rebuildFailed = (_: RebuildFailed) =>
   )
 
 /** `response` with a body that calls `onEnd` once, when the client has read it all or gone away. */
-const onBodyEnd = (response: Response, onEnd: () => void): Response => {
+export const onBodyEnd = (response: Response, onEnd: () => void): Response => {
   const body = response.body
   if (body === null) {
     onEnd()

@@ -14,10 +14,15 @@ import { ManaConfig } from "../config/Config.ts"
 import { type Caller, CallerEnvelope } from "../domain/Caller.ts"
 import type { AuditLog } from "../observability/audit/AuditLog.ts"
 import { Metrics } from "../observability/Metrics.ts"
+import { noConfirmationRound } from "../policy/Confirmation.ts"
 import type { ConfirmationSigner } from "../policy/ConfirmationSigner.ts"
 import type { Policy } from "../policy/Policy.ts"
+import { isListenRequest, makeListenStreams } from "../resources/ListenStreams.ts"
+import type { RunReadTool } from "../resources/readResource.ts"
+import { makeResourceAccess } from "../resources/ResourceAccess.ts"
 import { type InvokeOutcome, makeInvoke } from "../tools/invoke.ts"
 import type { Registry } from "../tools/registry.ts"
+import { errorResult } from "../tools/toolResult.ts"
 import { authInfoOf, insufficientScopeChallenge, makeAuthenticate, publicBaseOf } from "./authenticate.ts"
 import { errorResponse } from "./httpResponses.ts"
 import { makeLegacySessions } from "./LegacySessions.ts"
@@ -62,9 +67,19 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
       >()
       const draining = yield* Ref.make(false)
       const runInvoke: RunInvoke = (name, args, caller, round) => calls.run(invoke(name, args, caller, round))
-      const makeServer = makeServerFactory(registry.descriptors, runInvoke, {
+      // Resources are read through the same pipeline as the read tools (src/resources/).
+      const runRead: RunReadTool = (name, args, caller) =>
+        Effect.promise(() =>
+          runInvoke(name, args, caller, noConfirmationRound).catch((): InvokeOutcome => ({
+            _tag: "Result",
+            result: errorResult("The gateway is shutting down; read again in a moment")
+          }))
+        )
+      const resources = yield* makeResourceAccess(runRead)
+      const makeServer = makeServerFactory(registry.descriptors, runInvoke, resources, {
         conformanceFixtures: config.conformanceFixtures
       })
+      const listen = yield* makeListenStreams(makeServer, runRead, maxRequestBodySize)
       const modern = createMcpHandler(() => makeServer(), { legacy: "reject", maxRequestBodySize })
       yield* Effect.addFinalizer(() => Effect.promise(() => modern.close().catch(() => undefined)))
       const sessions = yield* makeLegacySessions(makeServer, maxRequestBodySize)
@@ -119,8 +134,13 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
           const caller = { ...authenticated, era: legacy ? "legacy" : "modern", requestSpan } as const
           const authInfo = authInfoOf(caller, new CallerEnvelope(caller))
           if (legacy) {
+            const sessionId = request.headers.get("mcp-session-id")
+            if (sessionId !== null) resources.touch(sessionId, caller)
             const plain = method === "POST" && answersPlainly(parsedBody, hintOf)
             return yield* sessions.handle({ request, userId: caller.principal.userId, parsedBody, authInfo, plain })
+          }
+          if (method === "POST" && isListenRequest(parsedBody)) {
+            return yield* listen.serve(request, parsedBody, authInfo, caller)
           }
           return yield* Effect.tryPromise({
             try: () => modern.fetch(request, { parsedBody, authInfo }),
@@ -142,6 +162,7 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
         if (cut > 0) yield* Effect.logWarning("draining: cut tool calls still running at SHUTDOWN_GRACE", { cut })
         // Let the SDK flush the last results (and cut calls' errors) onto their streams before the sessions close.
         yield* Effect.sleep("100 millis")
+        yield* listen.closeAll
         yield* sessions.closeAll
       })
       return { handle, drain, isDraining: Ref.get(draining) }

@@ -20,6 +20,8 @@ import {
 } from "@modelcontextprotocol/server"
 import { CallerEnvelope, type CallerShape } from "../domain/Caller.ts"
 import type { ConfirmationAnswer, ConfirmationRound } from "../policy/Confirmation.ts"
+import type { ResourceAccess } from "../resources/ResourceAccess.ts"
+import { installResourceHandlers, resourceCapabilities } from "../resources/resourceHandlers.ts"
 import type { InvokeOutcome } from "../tools/invoke.ts"
 import type { McpToolDescriptor } from "../tools/registry.ts"
 import {
@@ -106,6 +108,7 @@ const clientNameOf = (ctx: ServerContext): string | undefined => {
 export const makeServerFactory = (
   descriptors: ReadonlyArray<McpToolDescriptor>,
   runInvoke: RunInvoke,
+  resources: ResourceAccess,
   options: { readonly conformanceFixtures?: boolean } = {}
 ) => {
   const fixtures = options.conformanceFixtures === true
@@ -118,28 +121,26 @@ export const makeServerFactory = (
   }))
   return (): Server => {
     const server = new Server(serverInfo, {
-      // Prompts and resources are declared with empty lists so clients (and the 2026-07-28 cache
-      // hints) get a clean answer instead of -32601; the gateway's surface is its tools.
+      // Prompts are declared with an empty list so clients (and the 2026-07-28 cache hints) get a
+      // clean answer instead of -32601. Resources: src/resources/.
       capabilities: {
         tools: { listChanged: false },
         // logging/setLevel is answered by the SDK; policy warnings go out as `warning` messages.
         logging: {},
         prompts: { listChanged: false },
-        resources: { listChanged: false }
+        resources: resourceCapabilities
       },
       instructions,
       cacheHints: {
         "tools/list": { ttlMs: toolListTtlMs, cacheScope: "public" },
         "server/discover": { ttlMs: toolListTtlMs, cacheScope: "public" },
         "prompts/list": { ttlMs: toolListTtlMs, cacheScope: "public" },
-        "resources/list": { ttlMs: toolListTtlMs, cacheScope: "public" },
         "resources/templates/list": { ttlMs: toolListTtlMs, cacheScope: "public" }
       }
     })
     server.setRequestHandler("tools/list", () => ({ tools }))
     server.setRequestHandler("prompts/list", () => ({ prompts: [] }))
-    server.setRequestHandler("resources/list", () => ({ resources: [] }))
-    server.setRequestHandler("resources/templates/list", () => ({ resourceTemplates: [] }))
+    installResourceHandlers(server, resources, (ctx) => callerOf(ctx, server))
     server.setRequestHandler("tools/call", async (request, ctx): Promise<CallToolResult | InputRequiredResult> => {
       const caller = callerOf(ctx, server)
       // The transport always attaches a caller; its absence is a wiring bug, not a client error.

@@ -11,10 +11,12 @@ import { Auth } from "../../src/auth/Auth.ts"
 import { ManaConfig, type ManaConfigShape } from "../../src/config/Config.ts"
 import { Upstreams } from "../../src/config/Upstreams.ts"
 import { Crypto } from "../../src/keys/Crypto.ts"
+import { UserChanges } from "../../src/live/UserChanges.ts"
 import { AuditLog } from "../../src/observability/audit/AuditLog.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
 import { ConfirmationSigner } from "../../src/policy/ConfirmationSigner.ts"
 import { Policy } from "../../src/policy/Policy.ts"
+import { ResourceWatch } from "../../src/resources/ResourceWatch.ts"
 import { SessionBus } from "../../src/sessions/SessionBus.ts"
 import { SessionStore } from "../../src/sessions/SessionStore.ts"
 import { EventStore } from "../../src/streams/EventStore.ts"
@@ -66,7 +68,7 @@ export const startInProcessGateway = (
     const services = Layer.mergeAll(
       Auth.layer,
       spaceDirectoryOfTestUsers,
-      SyncClientEngine.layerTest({ memberships }),
+      ResourceWatch.layer.pipe(Layer.provideMerge(UserChanges.layer)),
       fixedMasterKeys,
       Policy.layerMemory,
       AuditLog.layer,
@@ -76,7 +78,11 @@ export const startInProcessGateway = (
       SessionBus.layerMemory
     )
     const context = yield* Layer.build(
-      makeMcpEndpoint(registry).pipe(Layer.provideMerge(services), Layer.provideMerge(base))
+      makeMcpEndpoint(registry).pipe(
+        Layer.provideMerge(services),
+        Layer.provideMerge(SyncClientEngine.layerTest({ memberships })),
+        Layer.provideMerge(base)
+      )
     ).pipe(Effect.orDie)
     const endpoint = yield* Effect.provide(McpEndpoint, context)
     const metrics = yield* Effect.provide(Metrics, context)
