@@ -107,24 +107,36 @@ export const makeResourceWatch = (options: ResourceWatchOptions = defaultResourc
     const stateOr = <A>(effect: Effect.Effect<A, unknown>, previous: A) =>
       effect.pipe(Effect.catchAll(() => Effect.succeed(previous)))
 
-    const closeWatcher = (userId: string, watcher: WatcherState) =>
+    /** Forgets `watcher` (its watches stop counting); returns its user's watch if that was the last watcher. */
+    const detach = (userId: string, watcher: WatcherState): UserWatch | undefined => {
+      watcher.closed = true
+      const user = users.get(userId)
+      return user !== undefined && user.watchers.delete(watcher) && user.watchers.size === 0 ? user : undefined
+    }
+
+    /** Ends the user's change feed, unless a watcher was opened meanwhile. */
+    const endFeed = (userId: string, user: UserWatch) =>
       lock.withPermits(1)(Effect.suspend(() => {
-        watcher.closed = true
-        const user = users.get(userId)
-        if (user === undefined || !user.watchers.delete(watcher) || user.watchers.size > 0) return Effect.void
+        if (users.get(userId) !== user || user.watchers.size > 0) return Effect.void
         users.delete(userId)
         return Scope.close(user.scope, Exit.void)
       }))
+
+    const closeWatcher = (userId: string, watcher: WatcherState) =>
+      Effect.suspend(() => {
+        const last = detach(userId, watcher)
+        return last === undefined ? Effect.void : endFeed(userId, last)
+      })
 
     const follow = (userId: string, watcher: WatcherState, change: UserChange) =>
       Effect.gen(function*() {
         if (watcher.closed) return
         const nowSeconds = (yield* Clock.currentTimeMillis) / 1000
         if (watcher.caller.principal.expiresAt <= nowSeconds) {
-          watcher.closed = true
+          const last = detach(userId, watcher)
           watcher.sink.ended()
-          // Not awaited here: closing the user's last watcher ends this very fiber.
-          yield* Effect.forkDaemon(closeWatcher(userId, watcher))
+          // Not awaited here: ending the user's feed ends this very fiber.
+          if (last !== undefined) yield* Effect.forkDaemon(endFeed(userId, last))
           return
         }
         for (const [uri, watched] of watcher.uris) {
@@ -170,8 +182,7 @@ export const makeResourceWatch = (options: ResourceWatchOptions = defaultResourc
       Effect.gen(function*() {
         const userId = caller.principal.userId
         const watcher: WatcherState = { caller, sink, uris: new Map(), list: undefined, closed: false }
-        const user = yield* lock.withPermits(1)(userWatch(userId))
-        user.watchers.add(watcher)
+        yield* lock.withPermits(1)(Effect.map(userWatch(userId), (user) => user.watchers.add(watcher)))
 
         const watch = (uri: string) =>
           Effect.gen(function*() {
