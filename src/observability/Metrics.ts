@@ -6,6 +6,7 @@
  */
 import { Context, Effect, Layer } from "effect"
 import * as Prom from "prom-client"
+import { makeLiveMetrics } from "./liveMetrics.ts"
 
 const durationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
@@ -142,7 +143,9 @@ const make = () => {
       Effect.sync(() => traceSpansDropped.inc({ reason }, count)),
     auditWriteFailures: (reason: AuditFailureReason, lines: number) =>
       Effect.sync(() => auditWriteFailures.inc({ reason }, lines)),
-    stateStoreError: (store: string) => Effect.sync(() => stateStoreErrors.inc({ store }))
+    stateStoreError: (store: string) => Effect.sync(() => stateStoreErrors.inc({ store })),
+    /** Notification connections and how the read cache served reads (plain calls, for the read path). */
+    live: makeLiveMetrics(registry)
   } as const
 }
 

@@ -1,38 +1,43 @@
 /**
  * ReadCache: per (user, app, table) the folded state of everything the user can see plus the pull
- * cursor, so a read pulls and folds only the delta since the last read (docs/upstreams.md §3.4).
- * The next pull starts `overlap` before the cursor and deduplicates by eventId, covering boundary
- * ties and clock skew.
+ * cursor, so a read pulls and folds only the delta since the last read (docs/upstreams.md §3.4;
+ * `readCacheState.ts`). Whether a read may reuse the state without a pull is decided here
+ * (docs/reliability.md, "The read cache", states the guarantees):
  *
- * A read does not pull at all while the state is fresh: its pull started less than `freshness`
- * ago (READ_FRESHNESS) and the table's write fence (`WriteFence`) is where it was when that pull
- * started. Otherwise concurrent reads of one key share one in-flight pull (single-flight) under
- * the same fence rule. So a read that starts after one of the gateway's writes returned (on any
- * instance sharing the fence) always gets a pull sent after it and sees the write; a change made
- * elsewhere is seen within `freshness`. A fence that cannot be read (Redis down) means "pull".
+ * - A read looks first (`Look`): the write fence's token of (app, table, the space it reads), and
+ *   how many change notifications the user's table received. Reuse or joining a pull in flight
+ *   needs an equal look, so a read that starts after one of the gateway's writes in that space
+ *   returned (on any instance sharing the fence), or after a notification arrived, always gets a
+ *   pull sent after it. A fence that cannot be read (Redis down) means "pull", never shared.
+ * - With an equal look the state is reused while its pull started less than `freshness` ago
+ *   (READ_FRESHNESS), or, for reads in the user's personal space, for as long as the user's
+ *   notification connection that was up when the pull started is still up (`liveMarks.ts`):
+ *   mana-sync notifies every change of the user's own data on it. Other spaces keep the window,
+ *   because mana-sync does not notify changes made by other members.
+ *
  * Pulls of one key never overlap. Memory is bounded by evicting the least recently used user.
  * Space filtering is the caller's job: the folded state covers all spaces.
  */
-import { Clock, Context, Deferred, Duration, Effect, Exit, FiberId, HashSet, Layer, Option } from "effect"
+import { Context, Deferred, Duration, Effect, Exit, FiberId, Layer, Option } from "effect"
 import { ManaConfig } from "../config/Config.ts"
-import {
-  applyChanges,
-  deletedRecords,
-  emptyFold,
-  type FoldedRecord,
-  type FoldState,
-  forgetEvents,
-  liveRecords,
-  type RecordState
-} from "./fold.ts"
+import type { PullReason } from "../observability/liveMetrics.ts"
+import { Metrics } from "../observability/Metrics.ts"
+import { deletedRecords, type FoldedRecord, type RecordState } from "./fold.ts"
+import { makeLiveMarks } from "./liveMarks.ts"
+import { type Look, type PullPage, refresh, type TableState } from "./readCacheState.ts"
 import type { SyncError } from "./SyncErrors.ts"
-import { EPOCH, formatInstantMicros, parseInstantMicros, type PullResponse } from "./SyncWire.ts"
 import { type FenceToken, WriteFence, type WriteFenceShape } from "./WriteFence.ts"
+
+export type { PullPage } from "./readCacheState.ts"
 
 export interface ReadKey {
   readonly userId: string
   readonly app: string
   readonly table: string
+  /** The space the read is for: its write fence is the one looked at (default: none). */
+  readonly spaceId?: string
+  /** Whether that is the user's personal space, where notifications cover every change. */
+  readonly personal?: boolean
 }
 
 export interface ReadCacheOptions {
@@ -53,33 +58,9 @@ export const defaultReadCacheOptions: ReadCacheOptions = {
   freshness: Duration.seconds(1)
 }
 
-/** Event ids of one pull page and the page's `syncedUntil`: none of them can be newer. */
-interface Batch {
-  readonly until: number
-  readonly eventIds: ReadonlyArray<string>
-}
-
-interface TableState {
-  readonly fold: FoldState
-  /** `syncedUntil` of the last complete pull, in epoch microseconds. */
-  readonly cursor: Option.Option<number>
-  readonly batches: ReadonlyArray<Batch>
-  readonly builtAt: number
-  /** `liveRecords(fold)`, computed once per state: a read that brings nothing new reuses it. */
-  readonly live: ReadonlyArray<FoldedRecord>
-  /** `Effect.succeed(live)`, built once: a read that reuses the state allocates nothing. */
-  readonly reuse: Effect.Effect<ReadonlyArray<FoldedRecord>>
-  /** The fence token and the time (epoch millis) when the pull that produced this state started. */
-  readonly fence: FenceToken | undefined
-  readonly pulledAt: number
-}
-
-/**
- * One pull in progress; `fence` is the table's fence token when it was started (`undefined`: the
- * fence could not be read, so nobody joins it and its state is never reused).
- */
+/** One pull in progress, with the look of the read that started it. */
 interface Flight {
-  readonly fence: FenceToken | undefined
+  readonly look: Look
   readonly startedAt: number
   readonly done: Deferred.Deferred<ReadonlyArray<FoldedRecord>, SyncError>
 }
@@ -90,25 +71,30 @@ interface TableEntry {
   state: TableState | undefined
   /** The newest flight a read may join. */
   flight: Flight | undefined
+  /** Change notifications received for this user's table (never absorbed as an own echo). */
+  notified: number
   /** Unchanged records keep their `FoldedRecord` across states (see `liveRecords`). */
   readonly folded: WeakMap<RecordState, FoldedRecord>
 }
 
-/** Fetches one page of the table from `since`. */
-export type PullPage = (since: string) => Effect.Effect<PullResponse, SyncError>
+const sameLook = (a: Look, b: Look) =>
+  a.fence !== undefined && a.fence === b.fence && a.space === b.space && a.notified === b.notified
 
-/** A page whose every change was already applied (the overlap re-delivering) changes nothing. */
-const bringsNews = (fold: FoldState, page: PullResponse) =>
-  page.serverChanges.some((change) => change.eventId === undefined || !HashSet.has(fold.seen, change.eventId))
+const tableKeyOf = (app: string, table: string) => `${app}\u0000${table}`
 
-/** Needs the `WriteFence`; reads time from the `Clock` in context when it is made (the TestClock in tests). */
+/** Needs the `WriteFence`, and `Metrics` if present; reads time from the `Clock` in context when made. */
 export const makeReadCache = (options: ReadCacheOptions) =>
   Effect.gen(function*() {
     const fence: WriteFenceShape = yield* WriteFence
+    const metrics = Option.map(yield* Effect.serviceOption(Metrics), (m) => m.live)
+    const count = Option.getOrUndefined(metrics)
     const clock = yield* Effect.clock
-    const overlapMicros = Duration.toMillis(options.overlap) * 1000
-    const rebuildMillis = Duration.toMillis(options.rebuildAfter)
+    const refreshOptions = {
+      overlapMicros: Duration.toMillis(options.overlap) * 1000,
+      rebuildMillis: Duration.toMillis(options.rebuildAfter)
+    }
     const freshnessMillis = Duration.toMillis(options.freshness)
+    const marks = makeLiveMarks()
     // Plain maps owned by this cache; every access is a synchronous step, so nothing can tear.
     // Insertion order is recency order: a read re-inserts its user, eviction takes the first.
     const users = new Map<string, Map<string, TableEntry>>()
@@ -123,69 +109,24 @@ export const makeReadCache = (options: ReadCacheOptions) =>
           users.delete(userId)
         }
       }
-      const tableKey = `${key.app}\u0000${key.table}`
+      const tableKey = tableKeyOf(key.app, key.table)
       const existing = tables.get(tableKey)
       if (existing !== undefined) return existing
       const entry: TableEntry = {
         lock: Effect.unsafeMakeSemaphore(1),
         state: undefined,
         flight: undefined,
+        notified: 0,
         folded: new WeakMap()
       }
       tables.set(tableKey, entry)
       return entry
     }
 
-    /** Pulls every page from the cursor and folds it in; the state changes only if all pages arrive. */
-    const refresh = (
-      previous: TableState | undefined,
-      flight: Flight,
-      pull: PullPage,
-      folded: WeakMap<RecordState, FoldedRecord>
-    ) =>
-      Effect.gen(function*() {
-        const now = yield* Clock.currentTimeMillis
-        const base = previous !== undefined && now - previous.builtAt < rebuildMillis ? previous : undefined
-        let fold = base?.fold ?? emptyFold
-        let changed = base === undefined
-        let batches: ReadonlyArray<Batch> = base?.batches ?? []
-        const cursor = Option.fromNullable(base).pipe(Option.flatMap((s) => s.cursor))
-        let since = Option.match(cursor, { onNone: () => EPOCH, onSome: (c) => formatInstantMicros(c - overlapMicros) })
-        let until = cursor
-        for (;;) {
-          const page = yield* pull(since)
-          if (bringsNews(fold, page)) {
-            fold = applyChanges(fold, page.serverChanges)
-            changed = true
-          }
-          const pageUntil = parseInstantMicros(page.syncedUntil)
-          const eventIds = page.serverChanges.flatMap((c) => (c.eventId === undefined ? [] : [c.eventId]))
-          batches = [...batches, { until: Option.getOrElse(pageUntil, () => Number.POSITIVE_INFINITY), eventIds }]
-          if (Option.isSome(pageUntil)) until = pageUntil
-          if (page.hasMore !== true) break
-          since = page.syncedUntil
-        }
-        // Ids that the next pull (from cursor - overlap) cannot deliver again are forgotten.
-        const horizon = Option.getOrElse(until, () => 0) - overlapMicros
-        const stale = batches.filter((b) => b.until <= horizon)
-        if (stale.length > 0) fold = forgetEvents(fold, stale.flatMap((b) => b.eventIds))
-        const live = changed || base === undefined ? liveRecords(fold, folded) : base.live
-        return {
-          fold,
-          cursor: until,
-          batches: stale.length > 0 ? batches.filter((b) => b.until > horizon) : batches,
-          builtAt: base?.builtAt ?? now,
-          live,
-          reuse: base !== undefined && live === base.live ? base.reuse : Effect.succeed(live),
-          fence: flight.fence,
-          pulledAt: flight.startedAt
-        } satisfies TableState
-      })
-
     /** Runs one flight under the key's lock and settles its Deferred, whatever the outcome (even interruption while queued). */
     const fly = (entry: TableEntry, flight: Flight, pull: PullPage) =>
       entry.lock.withPermits(1)(
-        Effect.suspend(() => refresh(entry.state, flight, pull, entry.folded)).pipe(
+        Effect.suspend(() => refresh(refreshOptions, entry.state, flight, pull, entry.folded)).pipe(
           Effect.map((next) => {
             entry.state = next
             return next.live
@@ -200,52 +141,77 @@ export const makeReadCache = (options: ReadCacheOptions) =>
         )
       )
 
-    /** Whether `state` may be served as is to a read that saw `token`: same fence, fresh, not due for its rebuild. */
-    const reusable = (
-      state: TableState | undefined,
-      token: FenceToken | undefined,
-      now: number
-    ): state is TableState => {
-      if (state === undefined || token === undefined || state.fence !== token) return false
+    /** How `state` may serve a read with `look` (`undefined`: it may not, so the read pulls). */
+    const reuseOf = (state: TableState | undefined, look: Look, personal: boolean, now: number) => {
+      if (state === undefined || !sameLook(state.look, look)) return undefined
       const age = now - state.pulledAt
       // A clock that went backwards (age < 0) proves nothing about freshness: pull.
-      return age >= 0 && age < freshnessMillis && now - state.builtAt < rebuildMillis
+      if (age < 0 || now - state.builtAt >= refreshOptions.rebuildMillis) return undefined
+      if (age < freshnessMillis) return "window" as const
+      // READ_FRESHNESS=0 stays "pull on every read", notifications or not.
+      if (freshnessMillis > 0 && personal && look.liveGen !== undefined && state.look.liveGen === look.liveGen) {
+        return "live" as const
+      }
+      return undefined
     }
 
-    /** The read, once the fence's token is known (`undefined`: unknown, so neither reuse nor join). */
+    const reasonOf = (state: TableState | undefined, look: Look): PullReason => {
+      if (state === undefined || state.look.space !== look.space) return "cold"
+      if (state.look.fence !== look.fence || look.fence === undefined) return "fence"
+      if (state.look.notified !== look.notified) return "notified"
+      return "window"
+    }
+
+    /** The read, once the look is taken. */
     const readWith = (
       entry: TableEntry,
       key: ReadKey,
       pull: PullPage,
-      token: FenceToken | undefined
+      look: Look
     ): Effect.Effect<ReadonlyArray<FoldedRecord>, SyncError> => {
       const now = clock.unsafeCurrentTimeMillis()
       const state = entry.state
-      if (reusable(state, token, now)) return state.reuse
+      const how = reuseOf(state, look, key.personal === true, now)
+      if (how !== undefined && state !== undefined) {
+        count?.servedWithoutPull(how)
+        return state.reuse
+      }
       const current = entry.flight
-      if (token !== undefined && current !== undefined && current.fence === token) {
+      if (current !== undefined && sameLook(current.look, look)) {
+        count?.servedWithoutPull("joined")
         // The flight's owner may be interrupted (its caller went away); then read again.
         return Effect.flatMap(
           Effect.exit(Deferred.await(current.done)),
           (exit) => Exit.isInterrupted(exit) ? read(key, pull) : exit
         )
       }
-      const flight: Flight = { fence: token, startedAt: now, done: Deferred.unsafeMake(FiberId.none) }
+      count?.pulled(reasonOf(state, look))
+      const flight: Flight = { look, startedAt: now, done: Deferred.unsafeMake(FiberId.none) }
       entry.flight = flight
       return fly(entry, flight, pull)
     }
 
-    const lookUpFence = (key: ReadKey) =>
-      Effect.orElseSucceed(fence.current(key.app, key.table), (): FenceToken | undefined => undefined)
+    const lookOf = (entry: TableEntry, key: ReadKey, token: FenceToken | undefined): Look => ({
+      space: key.spaceId ?? "",
+      fence: token,
+      notified: entry.notified,
+      liveGen: marks.liveGen(key.userId)
+    })
 
     const read = (key: ReadKey, pull: PullPage): Effect.Effect<ReadonlyArray<FoldedRecord>, SyncError> =>
       Effect.suspend(() => {
         const entry = entryFor(key)
+        const space = key.spaceId ?? ""
         const inProcess = fence.currentInProcess
-        if (inProcess !== undefined) return readWith(entry, key, pull, inProcess(key.app, key.table))
-        // Read before deciding: the token must be from before the pull it may start. A failure is
+        if (inProcess !== undefined) {
+          return readWith(entry, key, pull, lookOf(entry, key, inProcess(key.app, key.table, space)))
+        }
+        // Look before deciding: the token must be from before the pull it may start. A failure is
         // counted by the store and means "pull" (fail towards freshness).
-        return Effect.flatMap(lookUpFence(key), (token) => readWith(entry, key, pull, token))
+        return Effect.flatMap(
+          Effect.orElseSucceed(fence.current(key.app, key.table, space), (): FenceToken | undefined => undefined),
+          (token) => readWith(entry, key, pull, lookOf(entry, key, token))
+        )
       })
 
     return {
@@ -259,21 +225,45 @@ export const makeReadCache = (options: ReadCacheOptions) =>
             return state === undefined ? [] : deletedRecords(state.fold)
           })),
       /**
-       * Records that one of this gateway's writes to `app`/`table` is about to return: reads that
-       * start from now on (on every instance sharing the fence) neither reuse nor join a pull
-       * started earlier. Never fails: the write already happened, and failing the tool call would
-       * tell the agent it did not (an agent would retry it). A fence the store could not move is
-       * counted and logged by the store; this instance still fences its own reads, other instances
-       * see the write within `freshness` (docs/reliability.md).
+       * Records that one of this gateway's writes to `app`/`table` in `space` is about to return:
+       * reads of that space that start from now on (on every instance sharing the fence) neither
+       * reuse nor join a pull started earlier. Never fails: the write already happened, and failing
+       * the tool call would tell the agent it did not (an agent would retry it). A fence the store
+       * could not move is counted and logged by the store; this instance still fences its own
+       * reads, other instances see the write within `freshness` (docs/reliability.md).
        */
-      noteWrite: (app: string, table: string): Effect.Effect<void> => Effect.ignore(fence.advance(app, table))
+      noteWrite: (app: string, table: string, space = ""): Effect.Effect<void> =>
+        Effect.ignore(fence.advance(app, table, space)),
+      /** The user's notification connection came up (after `auth-ok`) or went down. */
+      setConnected: (userId: string, up: boolean): void => marks.setConnected(userId, up),
+      /** Before this instance pushes the user's changes to (app, tables): the echo it will cause is no news. */
+      expectEcho: marks.expectEcho,
+      /** The push failed: its echo may never come. */
+      cancelEcho: marks.cancelEcho,
+      /**
+       * mana-sync said the user's (app, tables) changed: the next read of each pulls, unless the
+       * notice is the expected echo of one of this instance's own pushes (whose write fence
+       * already makes the next read pull once).
+       */
+      noteNotified: (userId: string, app: string, tables: ReadonlyArray<string>): void => {
+        const entries = users.get(userId)
+        for (const table of tables) {
+          if (marks.absorbEcho(userId, app, table)) continue
+          const entry = entries?.get(tableKeyOf(app, table))
+          if (entry !== undefined) entry.notified += 1
+        }
+      },
+      /** Users whose notification connection is up, as this cache knows it. */
+      connectedUsers: (): number => marks.connectedUsers(),
+      /** Whether the user's notification connection is up, as this cache knows it. */
+      isConnected: (userId: string): boolean => marks.liveGen(userId) !== undefined
     } as const
   })
 
 export type ReadCacheShape = Effect.Effect.Success<ReturnType<typeof makeReadCache>>
 
 export class ReadCache extends Context.Tag("mana-mcp/ReadCache")<ReadCache, ReadCacheShape>() {
-  /** READ_FRESHNESS from the configuration; needs ManaConfig and WriteFence. */
+  /** READ_FRESHNESS from the configuration; needs ManaConfig and WriteFence (and counts into Metrics if present). */
   static readonly layer = Layer.effect(
     ReadCache,
     Effect.flatMap(

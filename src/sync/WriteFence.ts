@@ -1,10 +1,11 @@
 /**
- * WriteFence: per (app, table), a token that moves each time one of the gateway's writes to the
- * table returns. The read cache notes the token when a pull starts and reuses the pulled state
+ * WriteFence: per (app, table, space), a token that moves each time one of the gateway's writes to
+ * the table's records in that space returns. Only readers who can see the space look at its token,
+ * so a write in one user's personal space never ends another user's reuse (docs/reliability.md). The read cache notes the token when a pull starts and reuses the pulled state
  * only while the token is unchanged, so a read that starts after a write returned never gets
  * state from before it. With one instance the fence is a counter in this process (memory); with
  * several (`STATE_STORE=redis`) it is a counter in Redis, so a write that returned on one
- * instance fences reads on every other. Keys name the app and table only, never a user or content.
+ * instance fences reads on every other. Keys name the app, table and space id only, never content.
  * Two layers with one contract (test/sync/writeFenceContract.ts).
  */
 import { Context, Effect, Layer } from "effect"
@@ -16,15 +17,15 @@ import { makeWriteFenceRedis } from "./writeFenceRedis.ts"
 export type FenceToken = string
 
 export interface WriteFenceShape {
-  /** Moves the fence of (app, table); returns once that is durable (Redis: the INCR acknowledged). */
-  readonly advance: (app: string, table: string) => Effect.Effect<void, StateStoreUnavailable>
+  /** Moves the fence of (app, table, space); returns once that is durable (Redis: the INCR acknowledged). */
+  readonly advance: (app: string, table: string, space: string) => Effect.Effect<void, StateStoreUnavailable>
   /** The fence's token now. */
-  readonly current: (app: string, table: string) => Effect.Effect<FenceToken, StateStoreUnavailable>
+  readonly current: (app: string, table: string, space: string) => Effect.Effect<FenceToken, StateStoreUnavailable>
   /**
    * `current` as a plain call, when the fence lives in this process: the read path's fast lane (no
    * Effect, no allocation). `undefined` when the fence must be asked for (Redis).
    */
-  readonly currentInProcess: ((app: string, table: string) => FenceToken) | undefined
+  readonly currentInProcess: ((app: string, table: string, space: string) => FenceToken) | undefined
 }
 
 interface Counter {
@@ -33,31 +34,29 @@ interface Counter {
   token: FenceToken
 }
 
-/** Counters in nested maps (app → table), so a look builds no key string. */
+const nested = <K, V>(map: Map<K, V>, key: K, make: () => V): V => {
+  const found = map.get(key)
+  if (found !== undefined) return found
+  const made = make()
+  map.set(key, made)
+  return made
+}
+
+/** Counters in nested maps (app → table → space), so a look builds no key string. */
 export const makeWriteFenceMemory = (): WriteFenceShape => {
-  const apps = new Map<string, Map<string, Counter>>()
-  const counterOf = (app: string, table: string): Counter => {
-    let tables = apps.get(app)
-    if (tables === undefined) {
-      tables = new Map()
-      apps.set(app, tables)
-    }
-    let counter = tables.get(table)
-    if (counter === undefined) {
-      counter = { count: 0, token: "0" }
-      tables.set(table, counter)
-    }
-    return counter
-  }
-  const currentInProcess = (app: string, table: string): FenceToken => apps.get(app)?.get(table)?.token ?? "0"
+  const apps = new Map<string, Map<string, Map<string, Counter>>>()
+  const counterOf = (app: string, table: string, space: string): Counter =>
+    nested(nested(nested(apps, app, () => new Map()), table, () => new Map()), space, () => ({ count: 0, token: "0" }))
+  const currentInProcess = (app: string, table: string, space: string): FenceToken =>
+    apps.get(app)?.get(table)?.get(space)?.token ?? "0"
   return {
-    advance: (app, table) =>
+    advance: (app, table, space) =>
       Effect.sync(() => {
-        const counter = counterOf(app, table)
+        const counter = counterOf(app, table, space)
         counter.count += 1
         counter.token = String(counter.count)
       }),
-    current: (app, table) => Effect.sync(() => currentInProcess(app, table)),
+    current: (app, table, space) => Effect.sync(() => currentInProcess(app, table, space)),
     currentInProcess
   }
 }

@@ -5,13 +5,14 @@
  * `SyncTransport` differs between layers, so tests of the engine-backed layer exercise the same
  * code paths as production.
  */
-import { Clock, DateTime, Effect, Hash, Schedule } from "effect"
+import { Clock, DateTime, Effect, Hash, Option, Schedule } from "effect"
 import type { CallerShape } from "../domain/Caller.ts"
 import { Ids } from "../domain/Ids.ts"
+import { LiveActivity } from "../live/LiveActivity.ts"
 import { noteWritten } from "../observability/audit/writtenRecords.ts"
 import { withChildSpan } from "../observability/tracing/childSpan.ts"
 import { type FoldedRecord, type ReadScope, visibleIn } from "./fold.ts"
-import { ReadCache } from "./ReadCache.ts"
+import { ReadCache, type ReadKey } from "./ReadCache.ts"
 import type { OutgoingChange, SyncClientShape, SyncRecord } from "./SyncClient.ts"
 import { type SyncError, SyncUnavailable } from "./SyncErrors.ts"
 import type { SyncTransport } from "./SyncTransport.ts"
@@ -79,10 +80,20 @@ export const stampChange =
     }
   }
 
+/** The read cache's key of a caller's read: the space read decides which write fence and which freshness rule apply. */
+const readKey = (caller: CallerShape, app: string, table: string): ReadKey => ({
+  userId: caller.principal.userId,
+  app,
+  table,
+  spaceId: caller.spaceId,
+  personal: isPersonalSpace(caller)
+})
+
 export const makeSyncClient = (transport: SyncTransport) =>
   Effect.gen(function*() {
     const ids = yield* Ids
     const cache = yield* ReadCache
+    const activity = Option.getOrUndefined(yield* Effect.serviceOption(LiveActivity))
     const readerId = `mana-mcp-reader-${yield* ids.uuid}`
     const writerId = `mana-mcp-writer-${yield* ids.uuid}`
 
@@ -107,17 +118,20 @@ export const makeSyncClient = (transport: SyncTransport) =>
     }
 
     const read: SyncClientShape["read"] = (caller, app, table) =>
-      cache.read(
-        { userId: caller.principal.userId, app, table },
-        (since) => transport.pull({ caller, app, table, since, clientId: readerId })
-      ).pipe(
+      Effect.suspend(() => {
+        activity?.touch(caller)
+        return cache.read(
+          readKey(caller, app, table),
+          (since) => transport.pull({ caller, app, table, since, clientId: readerId })
+        )
+      }).pipe(
         Effect.map((records) => visibleTo(caller, records)),
         withChildSpan("SyncClient.read", { attributes: { app, table } })
       )
 
     const readTrash: SyncClientShape["readTrash"] = (caller, app, table) =>
       cache.readDeleted(
-        { userId: caller.principal.userId, app, table },
+        readKey(caller, app, table),
         (since) => transport.pull({ caller, app, table, since, clientId: readerId })
       ).pipe(
         Effect.map((records) => visibleRecords(records, scopeOf(caller))),
@@ -127,6 +141,9 @@ export const makeSyncClient = (transport: SyncTransport) =>
     const push: SyncClientShape["push"] = (caller, app, tool, changes) =>
       Effect.gen(function*() {
         if (changes.length === 0) return
+        activity?.touch(caller)
+        const userId = caller.principal.userId
+        const tables = new Set(changes.map((change) => change.table))
         const now = yield* nowIso
         const body = {
           clientId: writerId,
@@ -134,13 +151,14 @@ export const makeSyncClient = (transport: SyncTransport) =>
           schemaVersion: 1,
           changes: changes.map(stampChange(caller, tool, now))
         }
+        // Expected before sending: the echo may arrive before the push's answer.
+        cache.expectEcho(userId, app, tables)
         yield* transport.push({ caller, app, clientId: writerId, body }).pipe(
           Effect.retry({ schedule: pushRetry, while: isTransient }),
-          // Even a failed push may have been stored: later reads must not join an older pull.
+          Effect.tapError(() => Effect.sync(() => cache.cancelEcho(userId, app, tables))),
+          // Even a failed push may have been stored: later reads of the space must not join an older pull.
           Effect.ensuring(
-            Effect.forEach(new Set(changes.map((change) => change.table)), (table) => cache.noteWrite(app, table), {
-              discard: true
-            })
+            Effect.forEach(tables, (table) => cache.noteWrite(app, table, caller.spaceId), { discard: true })
           ),
           Effect.mapError((error) =>
             error._tag === "SyncUnavailable"

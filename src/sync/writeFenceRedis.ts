@@ -1,8 +1,8 @@
 /**
- * The Redis WriteFence (`STATE_STORE=redis`): one counter per (app, table) at
- * `<prefix>write-fence:<app>:<table>` (each name URI-encoded, so no two tables share a key),
+ * The Redis WriteFence (`STATE_STORE=redis`): one counter per (app, table, space) at
+ * `<prefix>write-fence:<app>:<table>:<space>` (each name URI-encoded, so no two share a key),
  * moved with INCR and read with GET (ioredis pipelines the GETs issued in one tick into one
- * write). Keys and values hold table names and counts only.
+ * write). Keys and values hold table names, space ids and counts only.
  *
  * A token is more than the counter, so that a lost counter cannot hand out an old token again:
  * it carries the connection epoch (a Redis restart without persistence resets the counters, and
@@ -15,18 +15,20 @@ import type { RedisConnectionShape } from "../state/RedisConnection.ts"
 import type { WriteFenceShape } from "./WriteFence.ts"
 
 export const makeWriteFenceRedis = (connection: RedisConnectionShape): WriteFenceShape => {
-  const keyOf = (app: string, table: string) =>
-    `${connection.prefix}write-fence:${encodeURIComponent(app)}:${encodeURIComponent(table)}`
+  const keyOf = (app: string, table: string, space: string) =>
+    `${connection.prefix}write-fence:${encodeURIComponent(app)}:${encodeURIComponent(table)}:${
+      encodeURIComponent(space)
+    }`
   let failedMoves = 0
   return {
-    advance: (app, table) =>
-      connection.run("write-fence", (client) => client.incr(keyOf(app, table))).pipe(
+    advance: (app, table, space) =>
+      connection.run("write-fence", (client) => client.incr(keyOf(app, table, space))).pipe(
         Effect.tapError(() => Effect.sync(() => failedMoves++)),
         Effect.asVoid
       ),
-    current: (app, table) =>
+    current: (app, table, space) =>
       Effect.flatMap(
-        connection.run("write-fence", (client) => client.get(keyOf(app, table))),
+        connection.run("write-fence", (client) => client.get(keyOf(app, table, space))),
         (count) =>
           // The epoch is read after the GET: a reconnect in between makes the token new, never old.
           Effect.map(connection.epoch, (epoch) => `${Option.getOrElse(epoch, () => -1)}:${failedMoves}:${count ?? "0"}`)

@@ -4,78 +4,13 @@
  * observable.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber, Option, Ref, TestClock } from "effect"
+import { Deferred, Effect, Fiber, Ref, TestClock } from "effect"
 import { StateStoreUnavailable } from "../../src/state/StateStoreUnavailable.ts"
-import { makeReadCache, type PullPage, type ReadCacheOptions } from "../../src/sync/ReadCache.ts"
+import type { PullPage, ReadCacheOptions } from "../../src/sync/ReadCache.ts"
 import { SyncUnavailable } from "../../src/sync/SyncErrors.ts"
-import { EPOCH, formatInstantMicros, parseInstantMicros, type WireChange } from "../../src/sync/SyncWire.ts"
-import { makeWriteFenceMemory, WriteFence, type WriteFenceShape } from "../../src/sync/WriteFence.ts"
-
-const SECOND = 1_000_000
-const T0 = Date.UTC(2026, 0, 1) * 1000
-
-interface Row {
-  readonly at: number
-  readonly change: WireChange
-}
-
-const makeServer = Effect.gen(function*() {
-  const rows = yield* Ref.make<ReadonlyArray<Row>>([])
-  const now = yield* Ref.make(T0)
-  const sinces = yield* Ref.make<ReadonlyArray<string>>([])
-  const delivered = yield* Ref.make(0)
-  const active = yield* Ref.make(0)
-  const maxActive = yield* Ref.make(0)
-  let seq = 0
-  const add = (at: number, title: string, id = `r${seq}`) =>
-    Ref.update(
-      rows,
-      (all) =>
-        [...all, {
-          at,
-          change: {
-            eventId: `e${++seq}`,
-            table: "habits",
-            id,
-            op: "insert" as const,
-            data: { title, updatedAt: formatInstantMicros(at) }
-          }
-        }]
-          .sort((a, b) => a.at - b.at)
-    )
-  const pull = (since: string) =>
-    Effect.gen(function*() {
-      yield* Ref.update(sinces, (s) => [...s, since])
-      const n = yield* Ref.updateAndGet(active, (a) => a + 1)
-      yield* Ref.update(maxActive, (m) => Math.max(m, n))
-      yield* Effect.yieldNow()
-      const from = Option.getOrElse(parseInstantMicros(since), () => 0)
-      const matched = (yield* Ref.get(rows)).filter((r) => r.at > from)
-      const page = matched.slice(0, 2)
-      yield* Ref.update(delivered, (d) => d + page.length)
-      yield* Ref.update(active, (a) => a - 1)
-      const hasMore = matched.length > 2
-      const last = page[page.length - 1]
-      return {
-        serverChanges: page.map((r) => r.change),
-        syncedUntil: formatInstantMicros(hasMore && last !== undefined ? last.at : yield* Ref.get(now)),
-        ...(hasMore ? { hasMore: true } : {})
-      }
-    })
-  return { add, pull, now, sinces, delivered, maxActive }
-})
-
-/** Pulls on every read unless `freshness` says otherwise: most tests here are about what a pull brings. */
-const setup = (options: Partial<ReadCacheOptions> = {}, fence: WriteFenceShape = makeWriteFenceMemory()) =>
-  Effect.all({
-    cache: makeReadCache({ maxUsers: 10, overlap: "5 seconds", rebuildAfter: "15 minutes", freshness: 0, ...options })
-      .pipe(Effect.provideService(WriteFence, fence)),
-    server: makeServer
-  })
-
-const key = { userId: "u1", app: "habits", table: "habits" }
-const titles = (records: ReadonlyArray<{ readonly data: Readonly<Record<string, unknown>> }>) =>
-  records.map((r) => String(r.data["title"])).sort()
+import { EPOCH, formatInstantMicros } from "../../src/sync/SyncWire.ts"
+import { makeWriteFenceMemory, type WriteFenceShape } from "../../src/sync/WriteFence.ts"
+import { key, SECOND, setup, T0, titles } from "../support/scriptedPulls.ts"
 
 /** The server's pull, held at its start until `release`; `started` counts pulls that began. */
 const gated = (pull: PullPage) =>

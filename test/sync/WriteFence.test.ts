@@ -31,9 +31,9 @@ describe("WriteFence (memory)", () => {
       const look = fence.currentInProcess
       assert.isDefined(look)
       if (look === undefined) return
-      assert.strictEqual(look("todo", "tasks"), yield* fence.current("todo", "tasks"))
-      yield* fence.advance("todo", "tasks")
-      assert.strictEqual(look("todo", "tasks"), yield* fence.current("todo", "tasks"))
+      assert.strictEqual(look("todo", "tasks", "s"), yield* fence.current("todo", "tasks", "s"))
+      yield* fence.advance("todo", "tasks", "s")
+      assert.strictEqual(look("todo", "tasks", "s"), yield* fence.current("todo", "tasks", "s"))
     }))
 })
 
@@ -51,9 +51,9 @@ describe("WriteFence (Redis)", () => {
     Effect.gen(function*() {
       const { a, b } = yield* twoInstances
       assert.isUndefined(b.currentInProcess)
-      const before = yield* b.current("habits", "habits")
-      yield* a.advance("habits", "habits")
-      assert.notStrictEqual(yield* b.current("habits", "habits"), before)
+      const before = yield* b.current("habits", "habits", "s")
+      yield* a.advance("habits", "habits", "s")
+      assert.notStrictEqual(yield* b.current("habits", "habits", "s"), before)
     }))
 
   it.scoped("a read cache on instance B pulls again after a write returned on instance A", () =>
@@ -74,19 +74,19 @@ describe("WriteFence (Redis)", () => {
       assert.strictEqual(yield* Ref.get(pulls), 2)
     }))
 
-  it.scoped("Redis holds one counter per table, named by app and table only", () =>
+  it.scoped("Redis holds one counter per table, named by app, table and space only", () =>
     Effect.gen(function*() {
       const { a, connection } = yield* twoInstances
-      yield* a.advance("habits", "habits")
-      yield* a.advance("habits", "habits")
-      yield* a.advance("todo", "tasks")
+      yield* a.advance("habits", "habits", "s")
+      yield* a.advance("habits", "habits", "s")
+      yield* a.advance("todo", "tasks", "s")
       const keys = yield* Effect.promise(() => connection.client.keys(`${connection.prefix}*`))
       assert.deepStrictEqual(keys.sort(), [
-        `${connection.prefix}write-fence:habits:habits`,
-        `${connection.prefix}write-fence:todo:tasks`
+        `${connection.prefix}write-fence:habits:habits:s`,
+        `${connection.prefix}write-fence:todo:tasks:s`
       ])
       assert.strictEqual(
-        yield* Effect.promise(() => connection.client.get(`${connection.prefix}write-fence:habits:habits`)),
+        yield* Effect.promise(() => connection.client.get(`${connection.prefix}write-fence:habits:habits:s`)),
         "2"
       )
     }))
@@ -95,15 +95,15 @@ describe("WriteFence (Redis)", () => {
     Effect.gen(function*() {
       const connection = yield* RedisConnection
       const fence = makeWriteFenceRedis(connection)
-      const before = yield* fence.current("habits", "habits")
+      const before = yield* fence.current("habits", "habits", "s")
       // Out of memory under `noeviction`: Redis refuses writes (INCR) but still answers reads (GET).
       const maxMemory = (bytes: string) => Effect.promise(() => connection.client.config("SET", "maxmemory", bytes))
       const error = yield* maxMemory("1").pipe(
-        Effect.zipRight(Effect.flip(fence.advance("habits", "habits"))),
+        Effect.zipRight(Effect.flip(fence.advance("habits", "habits", "s"))),
         Effect.ensuring(maxMemory("0"))
       )
       assert.deepStrictEqual([error._tag, error.store], ["StateStoreUnavailable", "write-fence"])
-      assert.notStrictEqual(yield* fence.current("habits", "habits"), before)
+      assert.notStrictEqual(yield* fence.current("habits", "habits", "s"), before)
       const text = yield* Effect.flatMap(Metrics, (metrics) => metrics.render)
       assert.strictEqual(metricValue(text, "mana_mcp_state_store_errors_total", { store: "write-fence" }), 1)
     }).pipe(Effect.provide(redisConnectionLayer(redis.url))))
@@ -118,20 +118,20 @@ describe("WriteFence (Redis)", () => {
         )
         const connection = yield* scopedRedisConnection(volatile.url)
         const fence = makeWriteFenceRedis(connection)
-        yield* fence.advance("habits", "habits")
-        yield* fence.advance("habits", "habits")
-        const before = yield* fence.current("habits", "habits")
+        yield* fence.advance("habits", "habits", "s")
+        yield* fence.advance("habits", "habits", "s")
+        const before = yield* fence.current("habits", "habits", "s")
         yield* Effect.promise(() => volatile.stop())
         yield* Effect.promise(() => volatile.start())
         // The connection comes back by itself (capped backoff); the counter starts again from 0.
         while (!(yield* connection.isUp)) yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
-        yield* fence.advance("habits", "habits")
-        yield* fence.advance("habits", "habits")
+        yield* fence.advance("habits", "habits", "s")
+        yield* fence.advance("habits", "habits", "s")
         assert.strictEqual(
-          yield* Effect.promise(() => connection.client.get(`${connection.prefix}write-fence:habits:habits`)),
+          yield* Effect.promise(() => connection.client.get(`${connection.prefix}write-fence:habits:habits:s`)),
           "2"
         )
-        assert.notStrictEqual(yield* fence.current("habits", "habits"), before)
+        assert.notStrictEqual(yield* fence.current("habits", "habits", "s"), before)
       }),
     { timeout: 30_000 }
   )
@@ -140,11 +140,11 @@ describe("WriteFence (Redis)", () => {
     Effect.gen(function*() {
       const connection = yield* RedisConnection
       const fence = makeWriteFenceRedis(connection)
-      yield* fence.current("habits", "habits")
+      yield* fence.current("habits", "habits", "s")
       const ended = new Promise((resolve) => connection.client.once("end", resolve))
       connection.client.disconnect()
       yield* Effect.promise(() => ended)
-      const error = yield* Effect.flip(fence.current("habits", "habits"))
+      const error = yield* Effect.flip(fence.current("habits", "habits", "s"))
       assert.deepStrictEqual([error._tag, error.store], ["StateStoreUnavailable", "write-fence"])
       const text = yield* Effect.flatMap(Metrics, (metrics) => metrics.render)
       assert.strictEqual(metricValue(text, "mana_mcp_state_store_errors_total", { store: "write-fence" }), 1)

@@ -1,12 +1,17 @@
 /**
  * DevSync: the embedded mana-sync stand-in for local mode — the `SyncEngine` behind the real HTTP
- * contract (docs/upstreams.md §3.1–3.5): `POST /sync/:appId`, `GET /sync/:appId/pull`, `GET /health`,
- * plus the dev-only `POST /dev/billing/:userId`. JWTs are verified like mana-sync does it
+ * contract (docs/upstreams.md §3.1–3.5, §3.8): `POST /sync/:appId`, `GET /sync/:appId/pull`, the live
+ * `GET /ws` (and `/ws/:appId`) and `GET /sync/:appId/stream`, `GET /health`, plus the dev-only
+ * `POST /dev/billing/:userId`. `serveSocket` runs the `/ws` protocol on a socket upgraded elsewhere
+ * (Node tests, whose web-handler bridge cannot upgrade). JWTs are verified like mana-sync does it
  * (JWKS key by `kid`, exp/nbf, non-empty `sub`; no aud/iss). Serving the app is `main.ts`' job.
  */
-import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { HttpRouter, HttpServerRequest, HttpServerResponse, type Socket } from "@effect/platform"
 import { Clock, Data, DateTime, Duration, Effect, Option, Schema } from "effect"
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose"
+import { makeLiveHub } from "./LiveHub.ts"
+import { serveLiveSocket } from "./liveSocket.ts"
+import { openLiveStream } from "./liveStream.ts"
 import {
   EngineBadRequest,
   type EngineStorageFailed,
@@ -23,6 +28,8 @@ export interface DevSyncOptions {
   readonly dataDir: Option.Option<string>
   /** Fault injection for local experiments and tests: every sync request waits this long first. */
   readonly latency?: Duration.Duration
+  /** How long `/ws` waits for the `auth` message (10 s, as mana-sync); tests shorten it. */
+  readonly liveAuthTimeout?: Duration.Duration
 }
 
 class Unauthorized extends Data.TaggedError("Unauthorized")<{ readonly reason: string }> {}
@@ -53,32 +60,38 @@ export const makeDevSync = (options: DevSyncOptions) =>
       onNone: () => Effect.succeed(undefined),
       onSome: (dir) => openSyncJournal(dir)
     })
+    const hub = yield* makeLiveHub
     const engine = yield* makeSyncEngine({
       memberships: options.memberships,
+      notify: (userId, appId, tables) => hub.notify(userId, { appId, tables }),
       ...(journal === undefined ? {} : { initialRows: journal.rows, persist: journal.append })
     })
     const jwks = createRemoteJWKSet(new URL(options.jwksUrl))
+
+    const verify = (token: string) =>
+      Effect.gen(function*() {
+        const kid = yield* Effect.try({
+          try: () => decodeProtectedHeader(token).kid,
+          catch: () => new Unauthorized({ reason: "malformed token" })
+        })
+        if (kid === undefined || kid === "") return yield* new Unauthorized({ reason: "token has no kid" })
+        const now = yield* Clock.currentTimeMillis
+        const { payload } = yield* Effect.tryPromise({
+          try: () => jwtVerify(token, jwks, { algorithms: ["EdDSA", "Ed25519"], currentDate: new Date(now) }),
+          catch: (cause) => new Unauthorized({ reason: cause instanceof Error ? cause.message : "invalid token" })
+        })
+        if (typeof payload.sub !== "string" || payload.sub === "") {
+          return yield* new Unauthorized({ reason: "token has no sub" })
+        }
+        return payload.sub
+      })
 
     const authenticate = Effect.gen(function*() {
       const request = yield* HttpServerRequest.HttpServerRequest
       const header = request.headers["authorization"]
       if (header === undefined || header === "") return yield* new Unauthorized({ reason: "no authorization header" })
       if (!header.startsWith("Bearer ")) return yield* new Unauthorized({ reason: "invalid authorization header" })
-      const token = header.slice("Bearer ".length).trim()
-      const kid = yield* Effect.try({
-        try: () => decodeProtectedHeader(token).kid,
-        catch: () => new Unauthorized({ reason: "malformed token" })
-      })
-      if (kid === undefined || kid === "") return yield* new Unauthorized({ reason: "token has no kid" })
-      const now = yield* Clock.currentTimeMillis
-      const { payload } = yield* Effect.tryPromise({
-        try: () => jwtVerify(token, jwks, { algorithms: ["EdDSA", "Ed25519"], currentDate: new Date(now) }),
-        catch: (cause) => new Unauthorized({ reason: cause instanceof Error ? cause.message : "invalid token" })
-      })
-      if (typeof payload.sub !== "string" || payload.sub === "") {
-        return yield* new Unauthorized({ reason: "token has no sub" })
-      }
-      return payload.sub
+      return yield* verify(header.slice("Bearer ".length).trim())
     })
 
     const clientIdHeader = Effect.map(HttpServerRequest.HttpServerRequest, (request) => request.headers["x-client-id"])
@@ -113,14 +126,49 @@ export const makeDevSync = (options: DevSyncOptions) =>
       return HttpServerResponse.unsafeJson(response)
     })
 
+    const stream = Effect.gen(function*() {
+      const userId = yield* authenticate
+      const { appId } = yield* HttpRouter.params
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const query = new URL(request.url, "http://dev-sync.local").searchParams
+      const collections = (query.get("collections") ?? "").split(",").filter((name) => name !== "")
+      const since = query.get("since") ?? ""
+      if (collections.length === 0 || since === "") {
+        return yield* new EngineBadRequest({ message: "missing collections or since parameter" })
+      }
+      const live = { userId, appId: appId ?? "", clientIdHeader: yield* clientIdHeader, collections, since }
+      // One pull up front: billing (402) and bad parameters are answered as a status, as for a pull.
+      yield* engine.pull({ ...live, collection: collections[0] })
+      return HttpServerResponse.stream(openLiveStream(live, engine.pull, hub), {
+        contentType: "text/event-stream",
+        headers: { "cache-control": "no-cache" }
+      })
+    })
+
+    const serveSocket = (socket: Socket.Socket) =>
+      serveLiveSocket(socket, {
+        verify,
+        hub,
+        ...(options.liveAuthTimeout === undefined ? {} : { authTimeout: options.liveAuthTimeout })
+      })
+
+    const socketRoute = Effect.gen(function*() {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const socket = yield* Effect.option(request.upgrade)
+      if (Option.isNone(socket)) return yield* plain(400, "expected a WebSocket upgrade")
+      yield* Effect.ignore(serveSocket(socket.value))
+      return HttpServerResponse.empty()
+    })
+
     const health = Effect.gen(function*() {
       const now = yield* DateTime.now
+      const counts = yield* hub.counts
       return HttpServerResponse.unsafeJson({
         status: "ok",
         service: "mana-sync",
         timestamp: DateTime.formatIso(now),
-        connections: 0,
-        users: 0
+        connections: counts.connections,
+        users: counts.users
       })
     })
 
@@ -143,9 +191,12 @@ export const makeDevSync = (options: DevSyncOptions) =>
     const app = HttpRouter.empty.pipe(
       HttpRouter.post("/sync/:appId", Effect.zipRight(delay, Effect.catchAll(push, toResponse))),
       HttpRouter.get("/sync/:appId/pull", Effect.zipRight(delay, Effect.catchAll(pull, toResponse))),
+      HttpRouter.get("/sync/:appId/stream", Effect.catchAll(stream, toResponse)),
+      HttpRouter.get("/ws", socketRoute),
+      HttpRouter.get("/ws/:appId", socketRoute),
       HttpRouter.get("/health", health),
       HttpRouter.post("/dev/billing/:userId", Effect.catchAll(billing, toResponse)),
       Effect.catchTag("RouteNotFound", () => plain(404, "404 page not found"))
     )
-    return { app, engine, setPaid: engine.setPaid } as const
+    return { app, engine, setPaid: engine.setPaid, serveSocket, liveCounts: hub.counts } as const
   })

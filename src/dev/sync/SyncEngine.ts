@@ -45,6 +45,8 @@ export interface EngineOptions {
   readonly initialRows?: ReadonlyArray<StoredRow>
   /** Called with each push's rows before they become visible (local-mode journal). */
   readonly persist?: (rows: ReadonlyArray<StoredRow>) => Effect.Effect<void, EngineStorageFailed>
+  /** Called after a push stored its rows (§2.4 step 7): the pushing user's live subscribers learn of it. */
+  readonly notify?: (userId: string, appId: string, tables: ReadonlyArray<string>) => Effect.Effect<void>
 }
 
 const PAGE = 1000
@@ -124,6 +126,9 @@ export const makeSyncEngine = (options: EngineOptions) =>
         yield* persist(rows)
         for (const row of rows) log.append(row)
       }))
+      if (changes.length > 0 && options.notify !== undefined) {
+        yield* options.notify(request.userId, request.appId, [...new Set(changes.map((change) => change.table ?? ""))])
+      }
       const visible = yield* visibleTo(request.userId)
       const since = sinceMicros(body.since)
       const serverChanges = log.scanApp(request.appId, since, (row) =>
