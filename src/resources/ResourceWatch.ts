@@ -7,10 +7,13 @@
  * resource on those tables *as that watcher's caller sees it* (`resourceState`) and sends
  * `updated` when it differs, and `listChanged` when the set of listed records differs. Watches
  * are bounded per user (`LimitReached` beyond). A watcher whose token expired is ended at its
- * next change. Holds ids, URIs and digests only.
+ * next change. While a watcher lives it retains its user (`LiveActivity`), so the user's
+ * notification connection to mana-sync stays open even when the agent makes no calls. Holds ids,
+ * URIs and digests only.
  */
-import { Clock, Context, Effect, Exit, Layer, Scope, Stream } from "effect"
+import { Clock, Context, Effect, Exit, Layer, Option, Scope, Stream } from "effect"
 import type { CallerShape } from "../domain/Caller.ts"
+import { LiveActivity } from "../live/LiveActivity.ts"
 import { type UserChange, UserChanges } from "../live/UserChanges.ts"
 import { SyncClient, type SyncClientShape } from "../sync/SyncClient.ts"
 import { ResourceFailure } from "./ResourceErrors.ts"
@@ -67,6 +70,8 @@ interface WatcherState {
   readonly uris: Map<string, WatchedUri>
   list: Map<RecordResourceKind, string> | undefined
   closed: boolean
+  /** Holds the user's notification connection open while the watcher lives (`LiveActivity.retain`). */
+  readonly retained: Scope.CloseableScope
 }
 
 interface UserWatch {
@@ -85,6 +90,8 @@ export const makeResourceWatch = (options: ResourceWatchOptions = defaultResourc
   Effect.gen(function*() {
     const changes = yield* UserChanges
     const sync: SyncClientShape = yield* SyncClient
+    // Absent without live data (unit tests): nothing to hold open.
+    const live = yield* Effect.serviceOption(LiveActivity)
     const users = new Map<string, UserWatch>()
     // Opening and closing a user's change feed are rare; one at a time keeps the map consistent.
     const lock = yield* Effect.makeSemaphore(1)
@@ -122,11 +129,15 @@ export const makeResourceWatch = (options: ResourceWatchOptions = defaultResourc
         return Scope.close(user.scope, Exit.void)
       }))
 
+    /** After `detach`: release the connection, and end the feed if it was the user's last watcher. */
+    const release = (userId: string, watcher: WatcherState, last: UserWatch | undefined) =>
+      Effect.zipRight(
+        Scope.close(watcher.retained, Exit.void),
+        last === undefined ? Effect.void : endFeed(userId, last)
+      )
+
     const closeWatcher = (userId: string, watcher: WatcherState) =>
-      Effect.suspend(() => {
-        const last = detach(userId, watcher)
-        return last === undefined ? Effect.void : endFeed(userId, last)
-      })
+      Effect.suspend(() => watcher.closed ? Effect.void : release(userId, watcher, detach(userId, watcher)))
 
     const follow = (userId: string, watcher: WatcherState, change: UserChange) =>
       Effect.gen(function*() {
@@ -136,7 +147,7 @@ export const makeResourceWatch = (options: ResourceWatchOptions = defaultResourc
           const last = detach(userId, watcher)
           watcher.sink.ended()
           // Not awaited here: ending the user's feed ends this very fiber.
-          if (last !== undefined) yield* Effect.forkDaemon(endFeed(userId, last))
+          yield* Effect.forkDaemon(release(userId, watcher, last))
           return
         }
         for (const [uri, watched] of watcher.uris) {
@@ -181,7 +192,9 @@ export const makeResourceWatch = (options: ResourceWatchOptions = defaultResourc
     const open = (caller: CallerShape, sink: WatchSink): Effect.Effect<Watcher> =>
       Effect.gen(function*() {
         const userId = caller.principal.userId
-        const watcher: WatcherState = { caller, sink, uris: new Map(), list: undefined, closed: false }
+        const retained = yield* Scope.make()
+        if (Option.isSome(live)) yield* Scope.extend(live.value.retain(caller), retained)
+        const watcher: WatcherState = { caller, sink, uris: new Map(), list: undefined, closed: false, retained }
         yield* lock.withPermits(1)(Effect.map(userWatch(userId), (user) => user.watchers.add(watcher)))
 
         const watch = (uri: string) =>
@@ -221,6 +234,7 @@ export const makeResourceWatch = (options: ResourceWatchOptions = defaultResourc
           watchList,
           setCaller: (next) => {
             watcher.caller = next
+            if (Option.isSome(live)) live.value.touch(next)
           },
           close: closeWatcher(userId, watcher)
         } satisfies Watcher
