@@ -11,7 +11,7 @@ import { Auth } from "../../src/auth/Auth.ts"
 import { ManaConfig, type ManaConfigShape } from "../../src/config/Config.ts"
 import { Upstreams } from "../../src/config/Upstreams.ts"
 import { Crypto } from "../../src/keys/Crypto.ts"
-import { UserChanges } from "../../src/live/UserChanges.ts"
+import { UserChanges, type UserChangesShape } from "../../src/live/UserChanges.ts"
 import { AuditLog } from "../../src/observability/audit/AuditLog.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
 import { ConfirmationSigner } from "../../src/policy/ConfirmationSigner.ts"
@@ -44,6 +44,8 @@ export interface InProcessGateway {
   readonly metrics: Effect.Effect<string>
   /** The test mana-auth: its JWKS verifies the tokens it signs. */
   readonly issuer: JwksServer
+  /** Publishes "this user's data changed" as the notification connection would. */
+  readonly changes: UserChangesShape
 }
 
 export interface InProcessOptions {
@@ -86,13 +88,15 @@ export const startInProcessGateway = (
     ).pipe(Effect.orDie)
     const endpoint = yield* Effect.provide(McpEndpoint, context)
     const metrics = yield* Effect.provide(Metrics, context)
+    const changes = yield* Effect.provide(UserChanges, context)
     const router = HttpApp.toWebHandler(makeHttpApp(registry.exposed.size).pipe(Effect.provide(context)))
     return {
       endpoint,
       mcp: endpoint.handle,
       http: (request) => Effect.promise(() => router(request)),
       metrics: metrics.render,
-      issuer
+      issuer,
+      changes
     }
   })
 
