@@ -16,6 +16,8 @@ import { Ids } from "./domain/Ids.ts"
 import { Crypto } from "./keys/Crypto.ts"
 import { MasterKeys } from "./keys/MasterKeys.ts"
 import { listen } from "./listen.ts"
+import { SyncClientWithLiveData } from "./live/liveDataLayer.ts"
+import { LiveRelay } from "./live/LiveRelay.ts"
 import { UserChanges } from "./live/UserChanges.ts"
 import { AuditLog } from "./observability/audit/AuditLog.ts"
 import { correlateLogs } from "./observability/logCorrelation.ts"
@@ -30,7 +32,6 @@ import { SessionBus } from "./sessions/SessionBus.ts"
 import { SessionStore } from "./sessions/SessionStore.ts"
 import { RedisConnection } from "./state/RedisConnection.ts"
 import { EventStore } from "./streams/EventStore.ts"
-import { SyncClientHttpLive } from "./sync/SyncClientHttp.ts"
 import { WriteFence } from "./sync/WriteFence.ts"
 import { allTools } from "./tools/allTools.ts"
 import { conformanceFixtureTools } from "./tools/conformanceFixtures.ts"
@@ -76,14 +77,16 @@ const stateLayers = (config: ManaConfigShape) =>
       InvocationLog.layerMemory,
       EventStore.layerMemory,
       SessionBus.layerMemory,
-      WriteFence.layerMemory
+      WriteFence.layerMemory,
+      LiveRelay.layerMemory
     )
     : Layer.mergeAll(
       SessionStore.layerRedis,
       InvocationLog.layerRedis,
       EventStore.layerRedis,
       SessionBus.layerRedis,
-      WriteFence.layerRedis
+      WriteFence.layerRedis,
+      LiveRelay.layerRedis
     )
       .pipe(Layer.provideMerge(RedisConnection.layer({ url: config.stateStore.url })))
 
@@ -112,7 +115,8 @@ const gateway = (config: ManaConfigShape) =>
       Metrics.layer,
       FetchHttpClient.layer,
       Crypto.layer,
-      Ids.layer
+      Ids.layer,
+      UserChanges.layer
     ))
     // Before any layer captures a runtime: the tracer is part of what they capture. Its exporter
     // is flushed after the server and the sessions have closed (scope finalizers run in reverse).
@@ -120,7 +124,7 @@ const gateway = (config: ManaConfigShape) =>
     const services = Layer.mergeAll(
       Auth.layer,
       SpaceDirectory.layer,
-      SyncClientHttpLive,
+      SyncClientWithLiveData,
       MasterKeys.layer,
       Policy.layer.pipe(Layer.provide(PolicySettings.layer)),
       AuditLog.layer,
@@ -128,7 +132,7 @@ const gateway = (config: ManaConfigShape) =>
     )
     const app = makeMcpEndpoint(registry).pipe(
       Layer.provideMerge(ResourceWatch.layer),
-      Layer.provideMerge(Layer.merge(services, UserChanges.layer)),
+      Layer.provideMerge(services),
       Layer.provideMerge(stateLayers(config)),
       Layer.provideMerge(Layer.succeedContext(base))
     )

@@ -5,7 +5,7 @@
  */
 import { Schema } from "effect"
 
-export const stateStoreNames = ["sessions", "rate-limit", "events", "bus", "write-fence"] as const
+export const stateStoreNames = ["sessions", "rate-limit", "events", "bus", "write-fence", "live"] as const
 export type StateStoreName = (typeof stateStoreNames)[number]
 
 export class StateStoreUnavailable extends Schema.TaggedError<StateStoreUnavailable>()("StateStoreUnavailable", {

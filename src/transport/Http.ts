@@ -9,6 +9,7 @@ import { Effect, Option } from "effect"
 import { manaScopes } from "../auth/scopes.ts"
 import { ManaConfig } from "../config/Config.ts"
 import { Upstreams } from "../config/Upstreams.ts"
+import { LiveSync } from "../live/LiveSync.ts"
 import { Metrics } from "../observability/Metrics.ts"
 import { RedisConnection } from "../state/RedisConnection.ts"
 import { stateStoreNames } from "../state/StateStoreUnavailable.ts"
@@ -79,8 +80,11 @@ const health = (toolCount: number) =>
       ? { kind: "redis", status: "ok" }
       : { kind: "redis", status: "unreachable", stores: stateStoreNames }
     const status = draining ? "draining" : redisUp ? "ok" : "degraded"
+    // Live data: users whose notification connection is down read with the READ_FRESHNESS window.
+    const liveSync = yield* Effect.serviceOption(LiveSync)
+    const live = Option.isNone(liveSync) ? undefined : yield* liveSync.value.stats
     return HttpServerResponse.unsafeJson(
-      { status, service: "mana-mcp", registry: { loaded: true, tools: toolCount }, stateStore },
+      { status, service: "mana-mcp", registry: { loaded: true, tools: toolCount }, stateStore, live },
       { status: draining ? 503 : 200 }
     )
   })

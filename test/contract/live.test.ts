@@ -20,7 +20,7 @@ const start = Effect.gen(function*() {
     dataDir: Option.none(),
     liveAuthTimeout: Duration.millis(300)
   }))
-  const syncUrl = yield* serveLiveSync(devSync)
+  const syncUrl = (yield* serveLiveSync(devSync)).url
   const push = (userId: string, table: string, id: string) =>
     Effect.flatMap(issuer.tokenFor(userId), (token) =>
       Effect.promise(() =>

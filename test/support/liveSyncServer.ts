@@ -46,8 +46,14 @@ export interface LiveSyncApp {
   readonly serveSocket: (socket: Socket.Socket) => Effect.Effect<void>
 }
 
-/** Serves `devSync` until the scope closes; returns its base URL. */
-export const serveLiveSync = (devSync: LiveSyncApp): Effect.Effect<string, never, Scope.Scope> =>
+export interface LiveSyncServer {
+  readonly url: string
+  /** Closes every open WebSocket from the server side (a network cut, as a client sees it). */
+  readonly dropSockets: Effect.Effect<void>
+}
+
+/** Serves `devSync` until the scope closes. */
+export const serveLiveSync = (devSync: LiveSyncApp): Effect.Effect<LiveSyncServer, never, Scope.Scope> =>
   Effect.gen(function*() {
     const runtime = yield* Effect.runtime<never>()
     const handler = HttpApp.toWebHandler(devSync.app)
@@ -89,5 +95,10 @@ export const serveLiveSync = (devSync: LiveSyncApp): Effect.Effect<string, never
           server.close(() => resume(Effect.void))
         })
     )
-    return `http://127.0.0.1:${port}`
+    return {
+      url: `http://127.0.0.1:${port}`,
+      dropSockets: Effect.sync(() => {
+        for (const ws of open) ws.close(1012, "dropped")
+      })
+    }
   })
