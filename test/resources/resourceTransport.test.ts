@@ -139,4 +139,34 @@ describe("resources over /mcp", () => {
       assert.include(refused.error.message, "No note with id")
       assert.deepStrictEqual(refused.error.data, { uri: `mana://notes/${note}` })
     }))
+
+  it.scoped("a subscription ends with its session, a listen watch with its stream", () =>
+    Effect.gen(function*() {
+      const gateway = yield* startInProcessGateway()
+      const token = yield* gateway.issuer.tokenFor(alice)
+      const sessionId = yield* openSession(gateway, alice, spaceA)
+      const subscribe = mcpRequest({
+        token,
+        space: spaceA,
+        sessionId,
+        body: { jsonrpc: "2.0", id: 2, method: "resources/subscribe", params: { uri: "mana://habits/today" } }
+      })
+      assert.deepStrictEqual((yield* jsonRpcOf(yield* gateway.mcp(subscribe))).result, {})
+      assert.strictEqual(gateway.resourceWatch.watchCount(alice), 1)
+      const closed = yield* gateway.mcp(mcpRequest({ method: "DELETE", token, space: spaceA, sessionId }))
+      assert.strictEqual(closed.status, 200)
+      assert.strictEqual(gateway.resourceWatch.watchCount(alice), 0)
+
+      const stream = sseOf(
+        yield* gateway.mcp(modernRequest("subscriptions/listen", {
+          token,
+          space: spaceA,
+          params: { notifications: { resourceSubscriptions: ["mana://habits/today"], resourcesListChanged: true } }
+        }))
+      )
+      yield* stream.next((message) => message.method === "notifications/subscriptions/acknowledged")
+      assert.strictEqual(gateway.resourceWatch.watchCount(alice), 2)
+      yield* stream.close
+      assert.strictEqual(gateway.resourceWatch.watchCount(alice), 0)
+    }))
 })

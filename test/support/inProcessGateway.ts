@@ -16,7 +16,7 @@ import { AuditLog } from "../../src/observability/audit/AuditLog.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
 import { ConfirmationSigner } from "../../src/policy/ConfirmationSigner.ts"
 import { Policy } from "../../src/policy/Policy.ts"
-import { ResourceWatch } from "../../src/resources/ResourceWatch.ts"
+import { ResourceWatch, type ResourceWatchShape } from "../../src/resources/ResourceWatch.ts"
 import { SessionBus } from "../../src/sessions/SessionBus.ts"
 import { SessionStore } from "../../src/sessions/SessionStore.ts"
 import { EventStore } from "../../src/streams/EventStore.ts"
@@ -46,6 +46,8 @@ export interface InProcessGateway {
   readonly issuer: JwksServer
   /** Publishes "this user's data changed" as the notification connection would. */
   readonly changes: UserChangesShape
+  /** The resource subscriptions (`watchCount`). */
+  readonly resourceWatch: ResourceWatchShape
 }
 
 export interface InProcessOptions {
@@ -89,6 +91,7 @@ export const startInProcessGateway = (
     const endpoint = yield* Effect.provide(McpEndpoint, context)
     const metrics = yield* Effect.provide(Metrics, context)
     const changes = yield* Effect.provide(UserChanges, context)
+    const resourceWatch = yield* Effect.provide(ResourceWatch, context)
     const router = HttpApp.toWebHandler(makeHttpApp(registry.exposed.size).pipe(Effect.provide(context)))
     return {
       endpoint,
@@ -96,7 +99,8 @@ export const startInProcessGateway = (
       http: (request) => Effect.promise(() => router(request)),
       metrics: metrics.render,
       issuer,
-      changes
+      changes,
+      resourceWatch
     }
   })
 
