@@ -37,8 +37,15 @@ const resourceFilterOf = (body: unknown): ListenFilter | undefined => {
   }
 }
 
-export const isListenRequest = (body: unknown): boolean =>
-  isRecord(body) && body["method"] === "subscriptions/listen" && body["id"] !== undefined
+/**
+ * A listen request that asks for resource notifications. Other filters (tools or prompts list
+ * changes, which the gateway never sends) stay with the shared SDK handler.
+ */
+export const isResourceListen = (body: unknown): boolean => {
+  if (!isRecord(body) || body["method"] !== "subscriptions/listen" || body["id"] === undefined) return false
+  const filter = resourceFilterOf(body)
+  return filter === undefined || filter.resourceSubscriptions.length > 0 || filter.resourcesListChanged
+}
 
 const refusal = (body: unknown, failure: ResourceFailure): Response => {
   const error = toProtocolError(failure)

@@ -17,7 +17,7 @@ import { Metrics } from "../observability/Metrics.ts"
 import { noConfirmationRound } from "../policy/Confirmation.ts"
 import type { ConfirmationSigner } from "../policy/ConfirmationSigner.ts"
 import type { Policy } from "../policy/Policy.ts"
-import { isListenRequest, makeListenStreams } from "../resources/ListenStreams.ts"
+import { isResourceListen, makeListenStreams } from "../resources/ListenStreams.ts"
 import type { RunReadTool } from "../resources/readResource.ts"
 import { makeResourceAccess } from "../resources/ResourceAccess.ts"
 import { type InvokeOutcome, makeInvoke } from "../tools/invoke.ts"
@@ -139,7 +139,7 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
             const plain = method === "POST" && answersPlainly(parsedBody, hintOf)
             return yield* sessions.handle({ request, userId: caller.principal.userId, parsedBody, authInfo, plain })
           }
-          if (method === "POST" && isListenRequest(parsedBody)) {
+          if (method === "POST" && isResourceListen(parsedBody)) {
             return yield* listen.serve(request, parsedBody, authInfo, caller)
           }
           return yield* Effect.tryPromise({

@@ -168,5 +168,16 @@ describe("resources over /mcp", () => {
       assert.strictEqual(gateway.resourceWatch.watchCount(alice), 2)
       yield* stream.close
       assert.strictEqual(gateway.resourceWatch.watchCount(alice), 0)
+
+      // A listen for tool list changes only is the SDK's business: nothing watched, nothing retained.
+      const tools = yield* jsonRpcOf(
+        yield* gateway.mcp(modernRequest("subscriptions/listen", {
+          token,
+          space: spaceA,
+          params: { notifications: { toolsListChanged: true } }
+        }))
+      )
+      assert.deepStrictEqual(tools.params.notifications, {})
+      assert.strictEqual(gateway.resourceWatch.watchCount(alice), 0)
     }))
 })
