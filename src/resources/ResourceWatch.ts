@@ -15,6 +15,7 @@ import { Clock, Context, Effect, Exit, Layer, Option, Scope, Stream } from "effe
 import type { CallerShape } from "../domain/Caller.ts"
 import { LiveActivity } from "../live/LiveActivity.ts"
 import { type UserChange, UserChanges } from "../live/UserChanges.ts"
+import { Metrics } from "../observability/Metrics.ts"
 import { SyncClient, type SyncClientShape } from "../sync/SyncClient.ts"
 import { ResourceFailure } from "./ResourceErrors.ts"
 import { watchedTables } from "./resourceKinds.ts"
@@ -90,6 +91,13 @@ export const makeResourceWatch = (options: ResourceWatchOptions = defaultResourc
   Effect.gen(function*() {
     const changes = yield* UserChanges
     const sync: SyncClientShape = yield* SyncClient
+    const metrics = (yield* Metrics).resources
+    /** Watches on this instance, for the gauge. */
+    let watching = 0
+    const counted = (delta: number) => {
+      watching += delta
+      metrics.setWatches(watching)
+    }
     // Absent without live data (unit tests): nothing to hold open.
     const live = yield* Effect.serviceOption(LiveActivity)
     const users = new Map<string, UserWatch>()
@@ -102,13 +110,15 @@ export const makeResourceWatch = (options: ResourceWatchOptions = defaultResourc
       return count
     }
 
-    const limitReached = (userId: string) =>
-      new ResourceFailure({
+    const limitReached = (userId: string) => {
+      metrics.refused()
+      return new ResourceFailure({
         reason: "LimitReached",
         detail: `Too many resource subscriptions: this user already watches ${
           countOf(userId)
         } resources on this gateway (at most ${options.maxPerUser} over all sessions and subscriptions/listen streams). Unsubscribe from some (resources/unsubscribe, or close a listen stream) and retry.`
       })
+    }
 
     /** A state that cannot be computed now (upstream down) is left as it was: no notification. */
     const stateOr = <A>(effect: Effect.Effect<A, unknown>, previous: A) =>
@@ -116,6 +126,7 @@ export const makeResourceWatch = (options: ResourceWatchOptions = defaultResourc
 
     /** Forgets `watcher` (its watches stop counting); returns its user's watch if that was the last watcher. */
     const detach = (userId: string, watcher: WatcherState): UserWatch | undefined => {
+      if (!watcher.closed) counted(-sizeOf(watcher))
       watcher.closed = true
       const user = users.get(userId)
       return user !== undefined && user.watchers.delete(watcher) && user.watchers.size === 0 ? user : undefined
@@ -155,6 +166,7 @@ export const makeResourceWatch = (options: ResourceWatchOptions = defaultResourc
           const state = yield* stateOr(resourceState(sync, watcher.caller, watched.ref), watched.state)
           if (state === watched.state || watcher.closed) continue
           watched.state = state
+          metrics.updated()
           watcher.sink.updated(uri)
         }
         const list = watcher.list
@@ -168,7 +180,10 @@ export const makeResourceWatch = (options: ResourceWatchOptions = defaultResourc
           list.set(kind, state)
           changed = true
         }
-        if (changed && !watcher.closed) watcher.sink.listChanged()
+        if (changed && !watcher.closed) {
+          metrics.listChanged()
+          watcher.sink.listChanged()
+        }
       })
 
     /** The user's change feed, subscribed before this returns so no change after it is missed. */
@@ -209,19 +224,21 @@ export const makeResourceWatch = (options: ResourceWatchOptions = defaultResourc
                 })
               )
             }
-            if (watcher.uris.has(uri)) return
+            if (watcher.closed || watcher.uris.has(uri)) return
             if (countOf(userId) >= options.maxPerUser) return yield* Effect.fail(limitReached(userId))
             // Counted at once; its baseline follows (a change meanwhile compares against it).
             const watched: WatchedUri = { ref, state: undefined }
             watcher.uris.set(uri, watched)
+            counted(1)
             watched.state = yield* stateOr(resourceState(sync, watcher.caller, ref), undefined)
           })
 
         const watchList = Effect.gen(function*() {
-          if (watcher.list !== undefined) return
+          if (watcher.closed || watcher.list !== undefined) return
           if (countOf(userId) >= options.maxPerUser) return yield* Effect.fail(limitReached(userId))
           const list = new Map<RecordResourceKind, string>()
           watcher.list = list
+          counted(1)
           for (const kind of recordKinds) {
             const state = yield* stateOr(listState(sync, watcher.caller, kind), "")
             list.set(kind, state)
@@ -230,7 +247,10 @@ export const makeResourceWatch = (options: ResourceWatchOptions = defaultResourc
 
         return {
           watch,
-          unwatch: (uri) => Effect.sync(() => void watcher.uris.delete(uri)),
+          unwatch: (uri) =>
+            Effect.sync(() => {
+              if (!watcher.closed && watcher.uris.delete(uri)) counted(-1)
+            }),
           watchList,
           setCaller: (next) => {
             watcher.caller = next

@@ -8,8 +8,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Queue, TestClock } from "effect"
 import { UserChanges } from "../../src/live/UserChanges.ts"
+import { Metrics } from "../../src/observability/Metrics.ts"
 import { ResourceWatch } from "../../src/resources/ResourceWatch.ts"
 import { seedChanges, seedInsert } from "../support/cryptoTools.ts"
+import { metricValue } from "../support/prometheus.ts"
 import { alice, aliceCaller, bob, callerFor, principalFor, spaceShared } from "../support/users.ts"
 import { callTool, idOf, queueSink, resourceLayer, runner } from "./resourceHarness.ts"
 
@@ -113,7 +115,7 @@ describe("ResourceWatch", () => {
       assert.strictEqual(yield* Queue.size(queue), 0)
     }).pipe(Effect.provide(resourceLayer())))
 
-  it.effect("watches are bounded per user over all watchers, with an error naming the bound", () =>
+  it.effect("watches are bounded per user over all watchers, with an error naming the bound, and counted", () =>
     Effect.gen(function*() {
       const watch = yield* ResourceWatch
       const { sink } = yield* queueSink
@@ -125,11 +127,16 @@ describe("ResourceWatch", () => {
       const refused = yield* Effect.flip(second.watch("mana://tasks/0b0e3a4c-5d6f-4a7b-8c9d-0e1f2a3b4c5d"))
       assert.strictEqual(refused.reason, "LimitReached")
       assert.include(refused.message, "at most 3")
+      const metrics = yield* Metrics
+      const gauge = (name: string) => Effect.map(metrics.render, (text) => metricValue(text, name))
+      assert.strictEqual(yield* gauge("mana_mcp_resource_watches"), 3)
+      assert.strictEqual(yield* gauge("mana_mcp_resource_subscriptions_refused_total"), 1)
       // Bob has his own bound; closing a watcher frees its share.
       const bobs = yield* watch.open(callerFor(bob), sink)
       yield* bobs.watch("mana://habits/today")
       yield* first.close
       assert.strictEqual(watch.watchCount(alice), 1)
+      assert.strictEqual(yield* gauge("mana_mcp_resource_watches"), 2)
       yield* second.watch("mana://tasks/0b0e3a4c-5d6f-4a7b-8c9d-0e1f2a3b4c5d")
     }).pipe(Effect.provide(resourceLayer({ maxPerUser: 3 }))))
 
