@@ -45,6 +45,8 @@ export const makeResourceAccess = (run: RunReadTool) =>
     const watcherOf = (server: Server, sessionId: string, caller: CallerShape): Promise<Watcher> => {
       const existing = sessions.get(sessionId)
       if (existing !== undefined && existing.server === server) return existing.watcher
+      // The session was rebuilt (woken, or after a race with its close): its old watcher goes.
+      if (existing !== undefined) void forget(sessionId, existing.server)
       const sink = {
         updated: (uri: string) => void server.sendResourceUpdated({ uri }).catch(() => undefined),
         listChanged: () => void server.sendResourceListChanged().catch(() => undefined),
