@@ -8,6 +8,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Fails the run before any test when redis-server or chromium is missing (npm test installs them).
+    globalSetup: ["test/harness/globalSetup.ts"],
+    // After each file, pass or fail, stops any process it started and did not stop.
+    setupFiles: ["test/harness/stopProcessesAfterFile.ts"],
     // A worker keeps its module graph from file to file instead of loading Effect, the MCP SDK and
     // jose again for each: that loading was most of the suite's CPU time. Tests keep their state in
     // layers built per test (and e2e tests in their own processes), so nothing leaks between files.

@@ -6,7 +6,7 @@
  */
 import type { Client } from "@modelcontextprotocol/client"
 import { Schema } from "effect"
-import { type Gateway, startGateway } from "../scripts/gatewayProcess.ts"
+import { type Gateway, startGateway } from "../test/harness/gatewayProcess.ts"
 import type { Summary, Throughput } from "./stats.ts"
 
 export interface LatencyRow {

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { type Gateway, startGateway } from "../scripts/gatewayProcess.ts"
+import { type Gateway, startGateway } from "../test/harness/gatewayProcess.ts"
 import { type DevUser, registerUser } from "../test/support/devUsers.ts"
 import { headersFor } from "../test/support/mcpClients.ts"
 import { benchEnv, waitPastOverlap } from "./harness.ts"

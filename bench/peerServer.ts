@@ -4,7 +4,8 @@
  * `PEER_AUTH_URL`, `PEER_SYNC_URL`). One `WebStandardStreamableHTTPServerTransport` + `Server`
  * per 2025-era session, the JWT verified with jose on every request (JWKS cached by jose), and a
  * `habits.list` that pulls the whole table from the epoch on every call and folds it in a plain
- * Map: no read cache, no policy, no metrics, no space check. Prints `PEER_READY {"mcpUrl": …}`.
+ * Map: no read cache, no policy, no metrics, no space check. `habits.update` (title only) does the
+ * same pull to find the habit, then pushes the field change. Prints `PEER_READY {"mcpUrl": …}`.
  * A benchmark fixture only; nothing in `src/` uses it.
  */
 import { Server, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server"
@@ -79,17 +80,44 @@ const listHabits = async (token: string, spaceId: string): Promise<Array<Habit>>
   return habits.sort((a, b) => a.order - b.order)
 }
 
+/** Renames a habit: the naive read of the whole table to find it, then one push. */
+const updateHabit = async (token: string, spaceId: string, id: string, title: string) => {
+  const habit = (await listHabits(token, spaceId)).find((candidate) => candidate.id === id)
+  if (habit === undefined) throw new Error(`no habit ${id}`)
+  const at = new Date().toISOString()
+  const response = await fetch(`${syncUrl}/sync/habits`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "x-client-id": "naive-peer" },
+    body: JSON.stringify({
+      clientId: "naive-peer",
+      since: at,
+      changes: [{ table: "habits", id, op: "update", spaceId, fields: { title: { value: title, at } } }]
+    })
+  })
+  if (!response.ok) throw new Error(`push failed: ${response.status}`)
+  await response.body?.cancel()
+  return { ...habit, title }
+}
+
 const makeServer = () => {
   const server = new Server({ name: "naive-peer", version: "1.0.0" }, { capabilities: { tools: {} } })
   server.setRequestHandler("tools/list", () => ({
-    tools: [{ name: "habits.list", inputSchema: { type: "object" as const, properties: {} } }]
+    tools: [
+      { name: "habits.list", inputSchema: { type: "object" as const, properties: {} } },
+      { name: "habits.update", inputSchema: { type: "object" as const, properties: {} } }
+    ]
   }))
   server.setRequestHandler("tools/call", async (request, ctx) => {
     const extra = ctx.http?.authInfo?.extra
     const token = typeof extra?.["token"] === "string" ? extra["token"] : ""
     const space = typeof extra?.["space"] === "string" ? extra["space"] : ""
-    if (request.params.name !== "habits.list") throw new Error(`unknown tool ${request.params.name}`)
-    const structured = { habits: await listHabits(token, space) }
+    const args = request.params.arguments ?? {}
+    const structured = request.params.name === "habits.list"
+      ? { habits: await listHabits(token, space) }
+      : request.params.name === "habits.update"
+      ? { habit: await updateHabit(token, space, String(args["id"]), String(args["title"])) }
+      : undefined
+    if (structured === undefined) throw new Error(`unknown tool ${request.params.name}`)
     return { content: [{ type: "text" as const, text: JSON.stringify(structured) }], structuredContent: structured }
   })
   return server

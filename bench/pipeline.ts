@@ -9,32 +9,20 @@
  * `bun bench/pipeline.ts` runs it alone (`PIPELINE_CALLS`, `PIPELINE_ROUNDS`); under
  * `bun --cpu-prof` it is the profile of the pipeline alone.
  */
-import { FetchHttpClient } from "@effect/platform"
 import { Duration, Effect, Exit, Layer, Scope } from "effect"
 import * as Managed from "effect/ManagedRuntime"
-import { Auth } from "../src/auth/Auth.ts"
+import { appLayer, memoryState, platformLayer } from "../src/App.ts"
 import { ManaConfig, type ManaConfigShape } from "../src/config/Config.ts"
-import { Upstreams } from "../src/config/Upstreams.ts"
 import { SyncEngine } from "../src/dev/sync/SyncEngine.ts"
 import { Caller, type CallerShape } from "../src/domain/Caller.ts"
 import { Ids } from "../src/domain/Ids.ts"
-import { Crypto } from "../src/keys/Crypto.ts"
-import { UserChanges } from "../src/live/UserChanges.ts"
-import { AuditLog } from "../src/observability/audit/AuditLog.ts"
-import { Metrics } from "../src/observability/Metrics.ts"
 import { childSpansEnabled } from "../src/observability/tracing/childSpan.ts"
-import { ConfirmationSigner } from "../src/policy/ConfirmationSigner.ts"
-import { Policy } from "../src/policy/Policy.ts"
-import { ResourceWatch } from "../src/resources/ResourceWatch.ts"
-import { SessionBus } from "../src/sessions/SessionBus.ts"
-import { SessionStore } from "../src/sessions/SessionStore.ts"
-import { EventStore } from "../src/streams/EventStore.ts"
 import { ReadCache } from "../src/sync/ReadCache.ts"
 import { WriteFence } from "../src/sync/WriteFence.ts"
-import { allTools } from "../src/tools/allTools.ts"
-import { type InvokeOutcome, makeInvoke } from "../src/tools/invoke.ts"
-import { makeRegistry } from "../src/tools/registry.ts"
-import { makeMcpEndpoint, McpEndpoint } from "../src/transport/McpEndpoint.ts"
+import { allTools, type ToolRequirements } from "../src/tools/allTools.ts"
+import { type InvokeOutcome, makeInvoke } from "../src/tools/kit/invoke.ts"
+import { makeRegistry, type Registry } from "../src/tools/kit/registry.ts"
+import { McpEndpoint } from "../src/transport/McpEndpoint.ts"
 import { makeToolCalls } from "../src/transport/ToolCalls.ts"
 import { fixedMasterKeys } from "../test/support/cryptoVault.ts"
 import { modernRequest } from "../test/support/inProcessGateway.ts"
@@ -89,9 +77,9 @@ const variants = only === undefined ? allVariants : allVariants.filter((variant)
 
 const caller: CallerShape = { ...callerFor(alice, spaceA), era: "modern", clientName: "bench" }
 
-/** Everything the pipeline needs, and what `McpEndpoint` needs (auth against the issuer's JWKS). */
-const servicesFor = (variant: Variant, issuerUrl: string) => {
-  const base = Layer.mergeAll(
+/** The app (`appLayer`) over the in-memory sync engine, with the ManaConfig of the variant. */
+const appFor = (variant: Variant, issuerUrl: string, registry: Registry<ToolRequirements>) => {
+  const platform = platformLayer(
     ManaConfig.layerWith({
       policyRateLimit: 1_000_000_000,
       // The gate counts at most 512 calls per window: a 1 ms window keeps a hot loop under it.
@@ -99,37 +87,23 @@ const servicesFor = (variant: Variant, issuerUrl: string) => {
       readFreshness: Duration.hours(1),
       ...variant.config
     }),
-    Metrics.layer,
-    Layer.succeed(Upstreams, { authUrl: issuerUrl, syncUrl: "http://sync.invalid", issuers: [issuerUrl] }),
-    FetchHttpClient.layer,
-    Crypto.layer
+    { authUrl: issuerUrl, syncUrl: "http://sync.invalid", issuers: [issuerUrl] }
   )
   const sync = SyncClientEngine.layer().pipe(
     Layer.provideMerge(SyncEngine.layer({ memberships })),
     Layer.provideMerge(Ids.layer),
     Layer.provide(ReadCache.layer.pipe(Layer.provide(WriteFence.layerMemory)))
   )
-  return Layer.mergeAll(
-    Auth.layer,
-    Policy.layerMemory,
-    AuditLog.layer,
-    ConfirmationSigner.layer,
-    sync,
-    spaceDirectoryOfTestUsers,
-    fixedMasterKeys,
-    SessionStore.layerMemory,
-    EventStore.layerMemory,
-    SessionBus.layerMemory,
-    ResourceWatch.layer.pipe(Layer.provide(Layer.merge(UserChanges.layer, sync)))
-  ).pipe(
-    Layer.provideMerge(base),
+  const edges = Layer.mergeAll(sync, spaceDirectoryOfTestUsers, fixedMasterKeys)
+  return appLayer(registry, { edges, state: memoryState() }).pipe(
+    Layer.provideMerge(platform),
     Layer.orDie,
     // As `installTracing` does without an OTLP endpoint.
     Layer.merge(Layer.locallyScoped(childSpansEnabled, variant.childSpans === true))
   )
 }
 
-type Services = Layer.Layer.Success<ReturnType<typeof servicesFor>>
+type Services = Layer.Layer.Success<ReturnType<typeof appFor>>
 
 const cpuMicros = () => {
   const usage = process.cpuUsage()
@@ -163,9 +137,7 @@ const prepare = async (variant: Variant) => {
   const scope = Effect.runSync(Scope.make())
   const issuer = await Effect.runPromise(Scope.extend(startJwksServer, scope))
   const registry = await Effect.runPromise(Effect.orDie(makeRegistry(allTools)))
-  const runtime = Managed.make(
-    makeMcpEndpoint(registry).pipe(Layer.provideMerge(servicesFor(variant, issuer.url)), Layer.orDie)
-  )
+  const runtime = Managed.make(appFor(variant, issuer.url, registry))
   await runtime.runPromise(
     Effect.flatMap(SyncEngine, (engine) =>
       engine.push({

@@ -5,7 +5,8 @@
  */
 import { execFileSync, spawn } from "node:child_process"
 import { readFileSync } from "node:fs"
-import { bunBin, collectOutput, readyLine, repoRoot, signalGroup } from "../scripts/gatewayProcess.ts"
+import { bunBin, collectOutput, readyLine, repoRoot, signalGroup } from "../test/harness/gatewayProcess.ts"
+import { track } from "../test/harness/trackedProcesses.ts"
 
 const clockTicks = (() => {
   try {
@@ -38,12 +39,12 @@ const readyPrefix = "PEER_READY "
 
 /** Starts the naive peer against the given upstreams and waits for its ready line. */
 export const startPeer = async (authUrl: string, syncUrl: string): Promise<Peer> => {
-  const child = spawn(bunBin, ["bench/peerServer.ts"], {
+  const child = track(spawn(bunBin, ["bench/peerServer.ts"], {
     cwd: repoRoot,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, PEER_AUTH_URL: authUrl, PEER_SYNC_URL: syncUrl }
-  })
+  }))
   const output = collectOutput(child)
   const exited = new Promise<void>((done) => child.once("exit", () => done()))
   const stop = async () => {

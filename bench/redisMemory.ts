@@ -8,7 +8,6 @@
 import { Duration, Effect, Layer, Redacted } from "effect"
 import { randomBytes } from "node:crypto"
 import { Socket } from "node:net"
-import { startRedisServer } from "../scripts/redisServer.ts"
 import { Metrics } from "../src/observability/Metrics.ts"
 import { makeInvocationLogRedis } from "../src/policy/invocationLogRedis.ts"
 import { makeSessionStoreRedis } from "../src/sessions/sessionStoreRedis.ts"
@@ -16,6 +15,7 @@ import { RedisConnection } from "../src/state/RedisConnection.ts"
 import { makeStateCipher } from "../src/state/StateCipher.ts"
 import { eventStoreLimits } from "../src/streams/EventStore.ts"
 import { makeEventStoreRedis } from "../src/streams/eventStoreRedis.ts"
+import { startRedisServer } from "../test/harness/redisServer.ts"
 import type { Benchmark } from "./harness.ts"
 
 const SESSIONS = 10_000

@@ -10,6 +10,7 @@ import { authCache } from "./authCache.ts"
 import { encrypted } from "./encrypted.ts"
 import { eras } from "./eras.ts"
 import type { Benchmark, BenchReport } from "./harness.ts"
+import { liveData } from "./liveData.ts"
 import { metricsScrape } from "./metricsScrape.ts"
 import { peer, peerProfile } from "./peer.ts"
 import { pipeline } from "./pipeline.ts"
@@ -33,7 +34,8 @@ const all: ReadonlyArray<Benchmark> = [
   encrypted,
   stateStore,
   scaleOut,
-  redisMemory
+  redisMemory,
+  liveData
 ]
 
 const main = async () => {

@@ -11,7 +11,7 @@
  * latency and gateway CPU per call.
  */
 import { readFileSync } from "node:fs"
-import { startGateway } from "../scripts/gatewayProcess.ts"
+import { startGateway } from "../test/harness/gatewayProcess.ts"
 import { registerUser } from "../test/support/devUsers.ts"
 import { headersFor } from "../test/support/mcpClients.ts"
 import { benchEnv, type Benchmark } from "./harness.ts"

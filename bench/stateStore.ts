@@ -7,9 +7,9 @@
  */
 import { randomBytes } from "node:crypto"
 import { Socket } from "node:net"
-import { type Gateway, startGateway } from "../scripts/gatewayProcess.ts"
-import { startRedisServer } from "../scripts/redisServer.ts"
-import { startRoundRobinProxy } from "../scripts/roundRobinProxy.ts"
+import { type Gateway, startGateway } from "../test/harness/gatewayProcess.ts"
+import { startRedisServer } from "../test/harness/redisServer.ts"
+import { startRoundRobinProxy } from "../test/harness/roundRobinProxy.ts"
 import { registerUser } from "../test/support/devUsers.ts"
 import { connectLegacy } from "../test/support/mcpClients.ts"
 import { type Benchmark, callExpecting, ratio, waitPastOverlap } from "./harness.ts"

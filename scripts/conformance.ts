@@ -12,11 +12,11 @@
  */
 import { rmSync, writeFileSync } from "node:fs"
 import { parseArgs } from "node:util"
+import { startGateway } from "../test/harness/gatewayProcess.ts"
 import { startAuthProxy } from "./conformance/proxy.ts"
 import { checkSchemaPreservation, type PreservationResult } from "./conformance/schemaPreservation.ts"
 import { runSuite, type SuiteRun, suites } from "./conformance/suites.ts"
 import { renderReport } from "./conformance/summary.ts"
-import { startGateway } from "./gatewayProcess.ts"
 
 export interface ConformanceReport {
   readonly ok: boolean

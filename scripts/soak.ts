@@ -7,9 +7,9 @@
  * Not part of `npm test`. Results go into docs/reliability.md ("Soak").
  */
 import type { Client } from "@modelcontextprotocol/client"
+import { startGateway } from "../test/harness/gatewayProcess.ts"
 import { registerUser } from "../test/support/devUsers.ts"
 import { connectLegacy, connectModern } from "../test/support/mcpClients.ts"
-import { startGateway } from "./gatewayProcess.ts"
 
 const totalCalls = Number(process.env["SOAK_CALLS"] ?? 50_000)
 const sessions = Number(process.env["SOAK_SESSIONS"] ?? 200)

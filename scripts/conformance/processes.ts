@@ -1,11 +1,11 @@
 /**
  * One-shot commands for the conformance run (the suite CLIs), with a watchdog that kills the
- * command's whole process group. The gateway itself is started by `scripts/gatewayProcess.ts`.
+ * command's whole process group. The gateway itself is started by `test/harness/gatewayProcess.ts`.
  */
 import { spawn } from "node:child_process"
-import { repoRoot, signalGroup } from "../gatewayProcess.ts"
+import { repoRoot, signalGroup } from "../../test/harness/gatewayProcess.ts"
 
-export { bunBin, repoRoot } from "../gatewayProcess.ts"
+export { bunBin, repoRoot } from "../../test/harness/gatewayProcess.ts"
 
 export interface CommandResult {
   readonly exitCode: number | null

@@ -8,7 +8,14 @@
  * It is test tooling: loopback only, no retries, no caching, no rewriting of bodies.
  */
 import { Agent, createServer, request as httpRequest } from "node:http"
-import { failWith502, forwardable, hangUpWith, listenLoopback, relayBody, relayHead } from "../loopbackProxy.ts"
+import {
+  failWith502,
+  forwardable,
+  hangUpWith,
+  listenLoopback,
+  relayBody,
+  relayHead
+} from "../../test/harness/loopbackProxy.ts"
 
 export interface AuthProxyOptions {
   /** The gateway's origin, e.g. `http://127.0.0.1:4100` (loopback). */

@@ -3,7 +3,7 @@
  * `policyHint` names the one scope a delegated token needs to call it. Shared by the gateway
  * (which enforces them) and the dev authorization server (which grants them). Pure data.
  */
-import type { PolicyHint } from "../tools/ToolSpec.ts"
+import type { PolicyHint } from "../domain/PolicyHint.ts"
 
 export const manaScopes = ["mana.read", "mana.write", "mana.destructive"] as const
 export type ManaScope = (typeof manaScopes)[number]

@@ -5,36 +5,12 @@
  * `heartbeat`, which connections it holds; every instance (the holder too) applies what it hears.
  * A connection not heard of for `statusTtl` counts as down (its holder died or Redis is cut off).
  */
-import { Context, Duration, Effect, Layer, type Scope } from "effect"
+import { Context, Duration, Effect, Layer } from "effect"
 import { RedisConnection } from "../state/RedisConnection.ts"
-import type { StateStoreUnavailable } from "../state/StateStoreUnavailable.ts"
 import { makeLiveRelayRedis } from "./liveRelayRedis.ts"
+import type { LiveHandlers, LiveRelayShape } from "./LiveRelayShape.ts"
 
-export interface LiveHandlers {
-  readonly notice: (userId: string, appId: string, tables: ReadonlyArray<string>) => Effect.Effect<void>
-  /** A connection came up (`connection`: its id) or went down (`undefined`), as the holder says. */
-  readonly status: (userId: string, connection: string | undefined) => Effect.Effect<void>
-}
-
-export interface LiveRelayShape {
-  /** Hands a notice learned on this instance's connection to every instance. */
-  readonly notice: (
-    userId: string,
-    appId: string,
-    tables: ReadonlyArray<string>
-  ) => Effect.Effect<void, StateStoreUnavailable>
-  readonly status: (userId: string, connection: string | undefined) => Effect.Effect<void, StateStoreUnavailable>
-  /** Takes or renews the right to hold the user's connection; false while another instance holds it. */
-  readonly claim: (userId: string) => Effect.Effect<boolean>
-  readonly release: (userId: string) => Effect.Effect<void>
-  /** Delivers what every instance publishes until the scope closes; `held` lists this instance's live connections for the heartbeat. */
-  readonly listen: (
-    handlers: LiveHandlers,
-    held: () => ReadonlyArray<readonly [string, string]>
-  ) => Effect.Effect<void, never, Scope.Scope>
-  /** How often a holder should renew its claim. */
-  readonly renewEvery: Duration.Duration
-}
+export type { LiveHandlers, LiveRelayShape } from "./LiveRelayShape.ts"
 
 export const makeLiveRelayMemory = (): LiveRelayShape => {
   let delivered: LiveHandlers | undefined

@@ -9,7 +9,7 @@
  */
 import { Clock, Duration, Effect, Runtime, Schedule, Schema } from "effect"
 import type { RedisConnectionShape } from "../state/RedisConnection.ts"
-import type { LiveHandlers, LiveRelayShape } from "./LiveRelay.ts"
+import type { LiveHandlers, LiveRelayShape } from "./LiveRelayShape.ts"
 
 const Message = Schema.parseJson(Schema.Union(
   Schema.Struct({ k: Schema.Literal("n"), u: Schema.String, a: Schema.String, t: Schema.Array(Schema.String) }),

@@ -9,9 +9,10 @@
  */
 import { Clock, Context, Duration, Effect, Either, Layer, Option } from "effect"
 import { ManaConfig } from "../config/Config.ts"
+import type { PolicyHint } from "../domain/PolicyHint.ts"
+import type { ToolScope } from "../domain/ToolScope.ts"
 import { Metrics } from "../observability/Metrics.ts"
 import { annotateChildSpan, withChildSpan } from "../observability/tracing/childSpan.ts"
-import type { PolicyHint, ToolScope } from "../tools/ToolSpec.ts"
 import { type Confirmation, ConfirmationDeclined, ConfirmationNeeded } from "./Confirmation.ts"
 import { InvocationLog, type RecordWhen } from "./InvocationLog.ts"
 import { PolicyDenied } from "./PolicyDenied.ts"

@@ -9,7 +9,7 @@
 import { Clock, Duration, Effect, Option } from "effect"
 import type { Redis } from "ioredis"
 import type { RedisConnectionShape } from "../state/RedisConnection.ts"
-import type { Admission, InvocationLogShape, RecentCalls } from "./InvocationLog.ts"
+import type { Admission, InvocationLogShape, RecentCalls } from "./InvocationLogShape.ts"
 
 // KEYS: the (user, tool) set. ARGV: now, windowMs, retentionMs, limit, record mode, capacity, unique suffix.
 const admitScript = `

@@ -6,7 +6,8 @@
  * plain values.
  */
 import { Option } from "effect"
-import type { PolicyHint, ToolScope } from "../tools/ToolSpec.ts"
+import type { PolicyHint } from "../domain/PolicyHint.ts"
+import type { ToolScope } from "../domain/ToolScope.ts"
 import { findInjectionMarker } from "./injectionMarkers.ts"
 import type { DenyReason } from "./PolicyDenied.ts"
 

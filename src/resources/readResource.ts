@@ -8,7 +8,7 @@
 import type { ReadResourceResult } from "@modelcontextprotocol/server"
 import { Effect } from "effect"
 import type { CallerShape } from "../domain/Caller.ts"
-import type { InvokeOutcome } from "../tools/invoke.ts"
+import type { InvokeOutcome } from "../tools/kit/invoke.ts"
 import { ResourceFailure } from "./ResourceErrors.ts"
 import { contentOf, habitsToday, recordKindSpecs } from "./resourceKinds.ts"
 import { acceptedUris, parseResourceUri, type ResourceRef } from "./resourceUris.ts"

@@ -5,30 +5,12 @@
  * that landed on an instance other than the one waiting for the answer; it is handed to that
  * instance. With one instance (memory) there is nobody to tell; with Redis it is pub/sub.
  */
-import { Context, Effect, Layer, type Scope } from "effect"
+import { Context, Effect, Layer } from "effect"
 import { RedisConnection } from "../state/RedisConnection.ts"
-import type { StateStoreUnavailable } from "../state/StateStoreUnavailable.ts"
 import { makeSessionBusRedis } from "./sessionBusRedis.ts"
+import type { SessionBusShape } from "./SessionBusShape.ts"
 
-export interface SessionBusHandlers {
-  readonly closed: (sessionId: string) => Effect.Effect<void>
-  readonly response: (sessionId: string, message: unknown) => Effect.Effect<void>
-}
-
-export interface SessionBusShape {
-  /** This instance's id: server→client request ids carry it, so answers can find their way back. */
-  readonly instanceId: string
-  /** Tells every other instance these sessions are gone. */
-  readonly announceClosed: (sessionIds: ReadonlyArray<string>) => Effect.Effect<void, StateStoreUnavailable>
-  /** Hands a client's JSON-RPC response to `instanceId`; false when no such instance listens. */
-  readonly forward: (
-    instanceId: string,
-    sessionId: string,
-    message: unknown
-  ) => Effect.Effect<boolean, StateStoreUnavailable>
-  /** Delivers other instances' messages to `handlers` until the scope closes. */
-  readonly listen: (handlers: SessionBusHandlers) => Effect.Effect<void, StateStoreUnavailable, Scope.Scope>
-}
+export type { SessionBusHandlers, SessionBusShape } from "./SessionBusShape.ts"
 
 const randomInstanceId = () => crypto.randomUUID().replaceAll("-", "").slice(0, 12)
 

@@ -6,7 +6,7 @@
  */
 import { Effect, Runtime, Schema } from "effect"
 import type { RedisConnectionShape } from "../state/RedisConnection.ts"
-import type { SessionBusHandlers, SessionBusShape } from "./SessionBus.ts"
+import type { SessionBusHandlers, SessionBusShape } from "./SessionBusShape.ts"
 
 const Forwarded = Schema.parseJson(Schema.Struct({ sessionId: Schema.String, message: Schema.Unknown }))
 const decodeForwarded = Schema.decodeUnknownOption(Forwarded)

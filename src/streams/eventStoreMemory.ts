@@ -4,7 +4,7 @@
  * and session go first. Age is checked with the Effect Clock when a stream is read or appended.
  */
 import { Clock, Duration, Effect } from "effect"
-import type { EventStoreLimits, EventStoreShape, StoredEvent } from "./EventStore.ts"
+import type { EventStoreLimits, EventStoreShape, StoredEvent } from "./EventStoreShape.ts"
 
 interface Stream {
   events: Array<StoredEvent>

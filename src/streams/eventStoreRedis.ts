@@ -10,7 +10,7 @@
 import { Duration, Effect } from "effect"
 import type { RedisConnectionShape } from "../state/RedisConnection.ts"
 import type { StateCipher } from "../state/StateCipher.ts"
-import type { EventStoreLimits, EventStoreShape, StoredEvent } from "./EventStore.ts"
+import type { EventStoreLimits, EventStoreShape, StoredEvent } from "./EventStoreShape.ts"
 
 export const makeEventStoreRedis = (
   connection: RedisConnectionShape,

@@ -12,7 +12,7 @@
  */
 import { Effect, Option } from "effect"
 import type { RedisConnectionShape } from "../state/RedisConnection.ts"
-import type { WriteFenceShape } from "./WriteFence.ts"
+import type { WriteFenceShape } from "./WriteFenceShape.ts"
 
 export const makeWriteFenceRedis = (connection: RedisConnectionShape): WriteFenceShape => {
   const keyOf = (app: string, table: string, space: string) =>

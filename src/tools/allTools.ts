@@ -11,10 +11,10 @@ import type { MasterKeys } from "../keys/MasterKeys.ts"
 import type { SyncClient } from "../sync/SyncClient.ts"
 import { habitsTools } from "./habits/index.ts"
 import { journalTools } from "./journal/index.ts"
+import type { Tool } from "./kit/ToolSpec.ts"
 import { notesTools } from "./notes/index.ts"
 import { spacesList } from "./spaces/list.ts"
 import { todoTools } from "./todo/index.ts"
-import type { Tool } from "./ToolSpec.ts"
 import { trashTools } from "./trash/index.ts"
 
 /** Everything a tool handler may require; `main.ts` provides each of these once. */

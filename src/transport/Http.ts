@@ -13,10 +13,10 @@ import { LiveSync } from "../live/LiveSync.ts"
 import { Metrics } from "../observability/Metrics.ts"
 import { RedisConnection } from "../state/RedisConnection.ts"
 import { stateStoreNames } from "../state/StateStoreUnavailable.ts"
-import { publicBaseOf, resourceMetadataPath } from "./authenticate.ts"
-import { errorResponse } from "./httpResponses.ts"
+import { publicBaseOf, resourceMetadataPath } from "./http/authenticate.ts"
+import { errorResponse } from "./http/httpResponses.ts"
+import { resourceUrlOf } from "./http/resourceUrl.ts"
 import { McpEndpoint } from "./McpEndpoint.ts"
-import { resourceUrlOf } from "./resourceUrl.ts"
 
 const mcpRoute = Effect.gen(function*() {
   const endpoint = yield* McpEndpoint

@@ -20,19 +20,25 @@ import type { Policy } from "../policy/Policy.ts"
 import { isResourceListen, makeListenStreams } from "../resources/ListenStreams.ts"
 import type { RunReadTool } from "../resources/readResource.ts"
 import { makeResourceAccess } from "../resources/ResourceAccess.ts"
-import { type InvokeOutcome, makeInvoke } from "../tools/invoke.ts"
-import type { Registry } from "../tools/registry.ts"
-import { errorResult } from "../tools/toolResult.ts"
-import { authInfoOf, insufficientScopeChallenge, makeAuthenticate, publicBaseOf } from "./authenticate.ts"
-import { errorResponse } from "./httpResponses.ts"
-import { makeLegacySessions } from "./LegacySessions.ts"
-import { makeServerFactory, type RunInvoke } from "./mcpServer.ts"
-import { corsHeaders, makeOriginPolicy, preflightResponse, rejectForeignOrigin, withHeaders } from "./originGuard.ts"
-import { answersPlainly } from "./plainAnswers.ts"
-import { maxRequestBodySize, methodLabel, readJsonBody } from "./requestBody.ts"
-import { isLegacyParsed } from "./requestEra.ts"
-import { refuseBatch, refuseOversized } from "./requestLimits.ts"
-import { missingScope } from "./scopeCheck.ts"
+import { type InvokeOutcome, makeInvoke } from "../tools/kit/invoke.ts"
+import type { Registry } from "../tools/kit/registry.ts"
+import { errorResult } from "../tools/kit/toolResult.ts"
+import { authInfoOf, insufficientScopeChallenge, makeAuthenticate, publicBaseOf } from "./http/authenticate.ts"
+import { errorResponse } from "./http/httpResponses.ts"
+import {
+  corsHeaders,
+  makeOriginPolicy,
+  preflightResponse,
+  rejectForeignOrigin,
+  withHeaders
+} from "./http/originGuard.ts"
+import { maxRequestBodySize, methodLabel, readJsonBody } from "./http/requestBody.ts"
+import { isLegacyParsed } from "./http/requestEra.ts"
+import { refuseBatch, refuseOversized } from "./http/requestLimits.ts"
+import { missingScope } from "./http/scopeCheck.ts"
+import { makeLegacySessions } from "./legacy/LegacySessions.ts"
+import { answersPlainly } from "./legacy/plainAnswers.ts"
+import { type ContextTool, makeServerFactory, type RunInvoke } from "./mcpServer.ts"
 import { makeToolCalls } from "./ToolCalls.ts"
 
 /** The HTTP server span, if tracing opened one; without the failure (and its stack trace) `currentSpan` has when none. */
@@ -51,7 +57,7 @@ export interface McpEndpointShape {
 
 export class McpEndpoint extends Context.Tag("mana-mcp/McpEndpoint")<McpEndpoint, McpEndpointShape>() {}
 
-export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
+export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: ReadonlyArray<ContextTool> = []) =>
   Layer.scoped(
     McpEndpoint,
     Effect.gen(function*() {
@@ -76,9 +82,7 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
           }))
         )
       const resources = yield* makeResourceAccess(runRead)
-      const makeServer = makeServerFactory(registry.descriptors, runInvoke, resources, {
-        conformanceFixtures: config.conformanceFixtures
-      })
+      const makeServer = makeServerFactory(registry.descriptors, runInvoke, resources, contextTools)
       const listen = yield* makeListenStreams(makeServer, runRead, maxRequestBodySize)
       const modern = createMcpHandler(() => makeServer(), { legacy: "reject", maxRequestBodySize })
       yield* Effect.addFinalizer(() => Effect.promise(() => modern.close().catch(() => undefined)))

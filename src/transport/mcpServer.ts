@@ -22,14 +22,8 @@ import { CallerEnvelope, type CallerShape } from "../domain/Caller.ts"
 import type { ConfirmationAnswer, ConfirmationRound } from "../policy/Confirmation.ts"
 import type { ResourceAccess } from "../resources/ResourceAccess.ts"
 import { installResourceHandlers, resourceCapabilities } from "../resources/resourceHandlers.ts"
-import type { InvokeOutcome } from "../tools/invoke.ts"
-import type { McpToolDescriptor } from "../tools/registry.ts"
-import {
-  elicitationFixture,
-  reconnectionFixture,
-  runElicitationFixture,
-  runReconnectionFixture
-} from "./serverRequestFixture.ts"
+import type { InvokeOutcome } from "../tools/kit/invoke.ts"
+import type { McpToolDescriptor } from "../tools/kit/registry.ts"
 
 export const serverInfo = { name: "mana-mcp", title: "Mana", version: "0.1.0" } as const
 
@@ -46,6 +40,15 @@ export type RunInvoke = (
   caller: CallerShape,
   round: ConfirmationRound
 ) => Promise<InvokeOutcome>
+
+/**
+ * A tool answered by the SDK server itself, with the SDK request context tool handlers do not
+ * see; only the conformance fixtures (src/conformance/, wired by src/main.ts) are such tools.
+ */
+export interface ContextTool {
+  readonly descriptor: McpToolDescriptor
+  readonly run: (args: unknown, ctx: ServerContext) => CallToolResult | Promise<CallToolResult>
+}
 
 /** The key of the one embedded request of a confirmation round. */
 const confirmKey = "confirm"
@@ -109,12 +112,10 @@ export const makeServerFactory = (
   descriptors: ReadonlyArray<McpToolDescriptor>,
   runInvoke: RunInvoke,
   resources: ResourceAccess,
-  options: { readonly conformanceFixtures?: boolean } = {}
+  contextTools: ReadonlyArray<ContextTool> = []
 ) => {
-  const fixtures = options.conformanceFixtures === true
-  const tools = (fixtures ? [...descriptors, elicitationFixture, reconnectionFixture] : descriptors).map((
-    descriptor
-  ) => ({
+  const byName = new Map(contextTools.map((tool) => [tool.descriptor.name, tool]))
+  const tools = [...descriptors, ...contextTools.map((tool) => tool.descriptor)].map((descriptor) => ({
     ...descriptor,
     inputSchema: { ...descriptor.inputSchema, type: "object" as const },
     outputSchema: { ...descriptor.outputSchema, type: "object" as const }
@@ -145,10 +146,8 @@ export const makeServerFactory = (
       const caller = callerOf(ctx, server)
       // The transport always attaches a caller; its absence is a wiring bug, not a client error.
       if (caller === undefined) throw new ProtocolError(ProtocolErrorCode.InternalError, "No authenticated caller")
-      if (fixtures && request.params.name === elicitationFixture.name) {
-        return runElicitationFixture(request.params.arguments, ctx)
-      }
-      if (fixtures && request.params.name === reconnectionFixture.name) return runReconnectionFixture(ctx)
+      const contextTool = byName.get(request.params.name)
+      if (contextTool !== undefined) return contextTool.run(request.params.arguments, ctx)
       const round = confirmationRoundOf(ctx, server)
       const outcome = await runInvoke(request.params.name, request.params.arguments ?? {}, caller, round)
       if (outcome._tag === "UnknownTool") {

@@ -14,6 +14,7 @@ import { join } from "node:path"
 import { parseBaseline } from "../../scripts/conformance/baseline.ts"
 import { judgeSuite } from "../../scripts/conformance/judge.ts"
 import type { Check, ScenarioResult } from "../../scripts/conformance/results.ts"
+import { track } from "../harness/trackedProcesses.ts"
 
 const repoRoot = join(import.meta.dirname, "..", "..")
 
@@ -112,10 +113,12 @@ const Report = Schema.parseJson(Schema.Struct({
 
 const runScript = (jsonFile: string) =>
   new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn(join(repoRoot, "node_modules", ".bin", "bun"), ["scripts/conformance.ts", "--json", jsonFile], {
-      cwd: repoRoot,
-      stdio: ["ignore", "pipe", "pipe"]
-    })
+    const child = track(
+      spawn(join(repoRoot, "node_modules", ".bin", "bun"), ["scripts/conformance.ts", "--json", jsonFile], {
+        cwd: repoRoot,
+        stdio: ["ignore", "pipe", "pipe"]
+      })
+    )
     let output = ""
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString()

@@ -3,11 +3,12 @@
  * `/ws`): the gateway holds the user's notification connection once they call, so a change the
  * web app pushes is listed by the next read even with a read window far too long to find it; a
  * read-only load sends no pulls for unchanged tables; an own write costs one push and one delta
- * pull, its echo none; `/health` and `/metrics` count the connection.
+ * pull, its echo none; `/health` and `/metrics` count the connection; another member's change in
+ * a shared space (which mana-sync does not notify) shows within READ_FRESHNESS.
  */
 import type { Client } from "@modelcontextprotocol/client"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type DevUser, registerUser } from "../support/devUsers.ts"
+import { type DevUser, loginUser, registerUser } from "../support/devUsers.ts"
 import { type Gateway, startGateway } from "../support/gateway.ts"
 import { connectLegacy, structured } from "../support/mcpClients.ts"
 import { metricValue } from "../support/prometheus.ts"
@@ -116,5 +117,28 @@ describe("live data: notifications keep the read cache fresh", () => {
     await habitIds(client)
     // habits.create reads the table first (to place the habit); that read was already fresh.
     expect(await syncRequests(gateway) - before).toBe(2)
+  })
+
+  it("another member's change in a shared space, not notified by mana-sync, shows within READ_FRESHNESS", async () => {
+    const dev = await loginUser(gateway.authUrl, "dev@mana.test", "devpassword")
+    const zk = await loginUser(gateway.authUrl, "zk@mana.test", "devpassword")
+    const spaces = (await (await fetch(`${gateway.authUrl}/api/auth/organization/list`, {
+      headers: { authorization: `Bearer ${dev.accessToken}` }
+    })).json()) as Array<{ id: string; name: string }>
+    const team = spaces.find((space) => space.name === "Dev Team")?.id ?? ""
+    const member = (await connectLegacy(gateway.mcpUrl, { token: dev.accessToken, spaceId: team })).client
+    try {
+      await habitIds(member)
+      await eventually(() => liveHealth(gateway), (live) => live.activeUsers === 2 && live.fallbackUsers === 0)
+      // Re-based on the connection: a personal-space read would now be reused until a notice.
+      await pastReadFreshness()
+      await habitIds(member)
+      const { change, id } = webAppHabit({ ...zk, personalSpaceId: team }, "From another member")
+      await rawPush(gateway.syncUrl, zk.accessToken, "habits", [change])
+      await pastReadFreshness()
+      expect(await habitIds(member)).toContain(id)
+    } finally {
+      await member.close()
+    }
   })
 })

@@ -23,7 +23,8 @@ import type { AddressInfo } from "node:net"
 import { join } from "node:path"
 import { type Browser, chromium } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { repoRoot } from "../../scripts/gatewayProcess.ts"
+import { repoRoot } from "../harness/gatewayProcess.ts"
+import { chromiumBinary, requireBinary } from "../harness/systemBinaries.ts"
 import { type Gateway, startGateway } from "../support/gateway.ts"
 import { connectModern, structured } from "../support/mcpClients.ts"
 
@@ -92,22 +93,22 @@ let callbackUrl: string
 const callbacks: Array<URLSearchParams> = []
 
 beforeAll(async () => {
-  ;[gateway, browser] = await Promise.all([
-    startGateway({ DEV_OAUTH_ACCESS_TTL: `${accessTtlSeconds}s`, JWT_CLOCK_TOLERANCE: "0s" }),
-    chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync"
-      ]
-    })
-  ])
+  // One at a time, each assigned as soon as it runs, so afterAll stops whatever did start.
+  const executablePath = requireBinary(chromiumBinary)
+  gateway = await startGateway({ DEV_OAUTH_ACCESS_TTL: `${accessTtlSeconds}s`, JWT_CLOCK_TOLERANCE: "0s" })
+  browser = await chromium.launch({
+    executablePath,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync"
+    ]
+  })
   // The client's loopback redirect (RFC 8252): where the browser lands with the code.
   callbackServer = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://127.0.0.1")
@@ -119,8 +120,9 @@ beforeAll(async () => {
   callbackUrl = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`
 })
 afterAll(async () => {
-  await browser?.close()
-  await new Promise<void>((resolve) => callbackServer?.close(() => resolve()))
+  // Each stop on its own: one that fails must not keep the others from running.
+  await browser?.close().catch(() => undefined)
+  await new Promise<void>((resolve) => callbackServer === undefined ? resolve() : callbackServer.close(() => resolve()))
   await gateway?.stop()
 })
 

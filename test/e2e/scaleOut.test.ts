@@ -8,8 +8,8 @@
 import type { Client } from "@modelcontextprotocol/client"
 import { spawnSync } from "node:child_process"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type GatewayCluster, startGatewayCluster } from "../../scripts/gatewayCluster.ts"
-import { bunBin, repoRoot } from "../../scripts/gatewayProcess.ts"
+import { type GatewayCluster, startGatewayCluster } from "../harness/gatewayCluster.ts"
+import { bunBin, repoRoot } from "../harness/gatewayProcess.ts"
 import { type DevUser, registerUser } from "../support/devUsers.ts"
 import { connectLegacy, connectModern, headersFor, jsonPostHeaders, structured } from "../support/mcpClients.ts"
 
@@ -158,6 +158,10 @@ describe("two instances on one Redis behind a round-robin proxy", () => {
       return { action: "accept", content: { username: "testuser", email: "test@example.com" } }
     })
     const from = cluster.proxy.served.length
+    cluster.proxy.steerAway(
+      (request) => request.method === "POST" && request.body.includes("testuser"),
+      (request) => request.body.includes("\"test_elicitation\"")
+    )
     const result = await client.callTool({ name: "test_elicitation", arguments: { message: "Who are you?" } }, {
       timeout: 15_000
     })
@@ -180,6 +184,10 @@ describe("two instances on one Redis behind a round-robin proxy", () => {
     const from = cluster.proxy.served.length
     // Writes keep the resumable stream; reads are answered as plain JSON (a cut read is simply read again).
     cluster.proxy.cutNextStream("\"habits.create\"")
+    cluster.proxy.steerAway(
+      (request) => request.method === "GET" && request.lastEventId !== undefined,
+      (request) => request.body.includes("\"habits.create\"")
+    )
     const created = await structured(client, "habits.create", { title: "Resumed" })
     expect(created["habit"].title).toBe("Resumed")
     // Delivered once, written once.

@@ -9,8 +9,8 @@ import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { Chunk, Clock, Duration, Effect, Exit, Fiber, Redacted, Ref, Scope, Stream } from "effect"
 import type { CallerShape } from "../../src/domain/Caller.ts"
 import type { UserChangesShape } from "../../src/live/UserChanges.ts"
+import { type RedisServer, startRedisServer } from "../harness/redisServer.ts"
 import { eventually, startInstance, startLiveUpstream } from "../support/liveStack.ts"
-import { type RedisServer, startRedisServer } from "../support/redisServer.ts"
 import { alice, bob, spaceA, spaceB } from "../support/users.ts"
 
 /** The web app pushes a record for `caller`'s user straight to mana-sync; returns its id. */

@@ -3,7 +3,7 @@ import { Duration, Effect, TestClock } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { InvocationLog, type InvocationLogOptions } from "../../src/policy/InvocationLog.ts"
 import { makeInvocationLogRedis } from "../../src/policy/invocationLogRedis.ts"
-import { type RedisServer, startRedisServer } from "../support/redisServer.ts"
+import { type RedisServer, startRedisServer } from "../harness/redisServer.ts"
 import { scopedRedisConnection } from "../support/stateLayers.ts"
 import { invocationLogContract } from "./invocationLogContract.ts"
 

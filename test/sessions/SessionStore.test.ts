@@ -4,7 +4,7 @@ import { afterAll, beforeAll } from "vitest"
 import { makeSessionStoreMemory } from "../../src/sessions/sessionStoreMemory.ts"
 import { makeSessionStoreRedis } from "../../src/sessions/sessionStoreRedis.ts"
 import { RedisConnection } from "../../src/state/RedisConnection.ts"
-import { type RedisServer, startRedisServer } from "../support/redisServer.ts"
+import { type RedisServer, startRedisServer } from "../harness/redisServer.ts"
 import { redisConnectionLayer, scopedRedisConnection } from "../support/stateLayers.ts"
 import { sessionStoreContract } from "./sessionStoreContract.ts"
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll } from "vitest"
 import { makeStateCipher } from "../../src/state/StateCipher.ts"
 import { makeEventStoreMemory } from "../../src/streams/eventStoreMemory.ts"
 import { makeEventStoreRedis } from "../../src/streams/eventStoreRedis.ts"
-import { type RedisServer, startRedisServer } from "../support/redisServer.ts"
+import { type RedisServer, startRedisServer } from "../harness/redisServer.ts"
 import { scopedRedisConnection } from "../support/stateLayers.ts"
 import { eventStoreContract } from "./eventStoreContract.ts"
 

@@ -5,25 +5,18 @@
  * `Request`s instead of sockets. The layers are built into the test's scope, so each test gets a
  * fresh gateway and its timers run on the test's Clock.
  */
-import { FetchHttpClient, HttpApp } from "@effect/platform"
+import { HttpApp } from "@effect/platform"
 import { Effect, Layer, type Scope } from "effect"
-import { Auth } from "../../src/auth/Auth.ts"
+import { appLayer, memoryState, platformLayer } from "../../src/App.ts"
 import { ManaConfig, type ManaConfigShape } from "../../src/config/Config.ts"
-import { Upstreams } from "../../src/config/Upstreams.ts"
-import { Crypto } from "../../src/keys/Crypto.ts"
 import { UserChanges, type UserChangesShape } from "../../src/live/UserChanges.ts"
-import { AuditLog } from "../../src/observability/audit/AuditLog.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
-import { ConfirmationSigner } from "../../src/policy/ConfirmationSigner.ts"
-import { Policy } from "../../src/policy/Policy.ts"
 import { ResourceWatch, type ResourceWatchShape } from "../../src/resources/ResourceWatch.ts"
-import { SessionBus } from "../../src/sessions/SessionBus.ts"
-import { SessionStore } from "../../src/sessions/SessionStore.ts"
-import { EventStore } from "../../src/streams/EventStore.ts"
+import { type SessionStore } from "../../src/sessions/SessionStore.ts"
 import { allTools } from "../../src/tools/allTools.ts"
-import { makeRegistry } from "../../src/tools/registry.ts"
+import { makeRegistry } from "../../src/tools/kit/registry.ts"
 import { makeHttpApp } from "../../src/transport/Http.ts"
-import { makeMcpEndpoint, McpEndpoint, type McpEndpointShape } from "../../src/transport/McpEndpoint.ts"
+import { McpEndpoint, type McpEndpointShape } from "../../src/transport/McpEndpoint.ts"
 import { fixedMasterKeys } from "./cryptoVault.ts"
 import { type JwksServer, startJwksServer } from "./jwksServer.ts"
 import { spaceDirectoryOfTestUsers } from "./spaceDirectory.ts"
@@ -62,31 +55,18 @@ export const startInProcessGateway = (
   Effect.gen(function*() {
     const issuer = yield* startJwksServer
     const registry = yield* Effect.orDie(makeRegistry(allTools))
-    const base = Layer.mergeAll(
-      ManaConfig.layerWith(config),
-      Layer.succeed(Upstreams, { authUrl: issuer.url, syncUrl: "http://sync.invalid", issuers: [issuer.url] }),
-      Metrics.layer,
-      FetchHttpClient.layer,
-      Crypto.layer
-    )
-    const services = Layer.mergeAll(
-      Auth.layer,
+    const platform = platformLayer(ManaConfig.layerWith(config), {
+      authUrl: issuer.url,
+      syncUrl: "http://sync.invalid",
+      issuers: [issuer.url]
+    })
+    const edges = Layer.mergeAll(
       spaceDirectoryOfTestUsers,
-      ResourceWatch.layer.pipe(Layer.provideMerge(UserChanges.layer)),
-      fixedMasterKeys,
-      Policy.layerMemory,
-      AuditLog.layer,
-      ConfirmationSigner.layer,
-      options.sessionStore ?? SessionStore.layerMemory,
-      EventStore.layerMemory,
-      SessionBus.layerMemory
+      SyncClientEngine.layerTest({ memberships }),
+      fixedMasterKeys
     )
     const context = yield* Layer.build(
-      makeMcpEndpoint(registry).pipe(
-        Layer.provideMerge(services),
-        Layer.provideMerge(SyncClientEngine.layerTest({ memberships })),
-        Layer.provideMerge(base)
-      )
+      appLayer(registry, { edges, state: memoryState(options.sessionStore) }).pipe(Layer.provideMerge(platform))
     ).pipe(Effect.orDie)
     const endpoint = yield* Effect.provide(McpEndpoint, context)
     const metrics = yield* Effect.provide(Metrics, context)

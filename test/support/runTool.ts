@@ -5,7 +5,7 @@
  */
 import { Effect, Schema } from "effect"
 import { Caller, type CallerShape } from "../../src/domain/Caller.ts"
-import type { Tool } from "../../src/tools/ToolSpec.ts"
+import type { Tool } from "../../src/tools/kit/ToolSpec.ts"
 import { aliceCaller } from "./users.ts"
 
 export const runTool = <R, A, I>(

@@ -5,9 +5,9 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { conformanceFixtureTools } from "../../src/conformance/conformanceFixtures.ts"
 import { allTools } from "../../src/tools/allTools.ts"
-import { conformanceFixtureTools } from "../../src/tools/conformanceFixtures.ts"
-import { makeRegistry } from "../../src/tools/registry.ts"
+import { makeRegistry } from "../../src/tools/kit/registry.ts"
 
 describe("allTools", () => {
   it("names every tool module.verb after its own module", () => {

@@ -5,7 +5,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { maxRequestBodySize } from "../../src/transport/requestBody.ts"
+import { maxRequestBodySize } from "../../src/transport/http/requestBody.ts"
 import {
   bodyOf,
   initializeBody,

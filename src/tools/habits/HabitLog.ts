@@ -8,7 +8,7 @@
  * count is 1. Also the day arithmetic for progress and streaks. No I/O here.
  */
 import { Option, Schema } from "effect"
-import { addDays } from "../fields/dates.ts"
+import { addDays } from "../kit/fields/dates.ts"
 
 export const habitLogsTable = "habitLogs"
 

@@ -8,10 +8,10 @@ import { Caller } from "../../domain/Caller.ts"
 import { Ids } from "../../domain/Ids.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
-import type { CurrentTool } from "../CurrentTool.ts"
-import { pushChanges } from "../pushChanges.ts"
-import { nextOrder } from "../recordOrder.ts"
-import { defineTool } from "../ToolSpec.ts"
+import type { CurrentTool } from "../kit/CurrentTool.ts"
+import { pushChanges } from "../kit/pushChanges.ts"
+import { nextOrder } from "../kit/recordOrder.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import {
   Color,
   defaultColor,

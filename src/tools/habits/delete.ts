@@ -2,7 +2,7 @@
  * `habits.delete`: moves a habit to the trash (soft delete); its check-ins stay and come back
  * with it on `trash.restore`. Destructive: the user confirms first in enforce mode.
  */
-import { makeDeleteTool } from "../deleteTool.ts"
+import { makeDeleteTool } from "../kit/deleteTool.ts"
 import { habitKind } from "./Habit.ts"
 
 export const deleteHabit = makeDeleteTool(habitKind, {

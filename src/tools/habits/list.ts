@@ -6,9 +6,9 @@ import { Effect, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
-import { flagOffByDefault } from "../fields/index.ts"
-import { memoByIdentity } from "../memoByIdentity.ts"
-import { defineTool } from "../ToolSpec.ts"
+import { flagOffByDefault } from "../kit/fields/index.ts"
+import { memoByIdentity } from "../kit/memoByIdentity.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import { Habit, readHabits } from "./Habit.ts"
 
 const Input = Schema.Struct({

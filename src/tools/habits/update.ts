@@ -8,10 +8,10 @@ import { DateTime, Effect, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import type { SyncError } from "../../sync/SyncErrors.ts"
-import type { CurrentTool } from "../CurrentTool.ts"
-import { pushChanges } from "../pushChanges.ts"
-import type { RecordNotFound } from "../RecordNotFound.ts"
-import { defineTool } from "../ToolSpec.ts"
+import type { CurrentTool } from "../kit/CurrentTool.ts"
+import { pushChanges } from "../kit/pushChanges.ts"
+import type { RecordNotFound } from "../kit/RecordNotFound.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import {
   Color,
   DefaultDuration,

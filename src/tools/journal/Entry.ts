@@ -6,9 +6,9 @@
  */
 import { Option, Schema } from "effect"
 import { instantOf } from "../../sync/SyncWire.ts"
-import { oneOf, recordId } from "../fields/index.ts"
-import { lengthOf, PreviewLength, previewOf } from "../preview.ts"
-import type { RecordKind } from "../RecordKind.ts"
+import { oneOf, recordId } from "../kit/fields/index.ts"
+import type { RecordKind } from "../kit/RecordKind.ts"
+import { lengthOf, PreviewLength, previewOf } from "../kit/textPreview.ts"
 
 export const journalApp = "journal"
 export const journalTable = { table: "journalEntries", fields: ["title", "content"] } as const

@@ -4,9 +4,9 @@
  * plaintext, as the web app stores them. The default date is today in UTC by the Effect Clock.
  */
 import { Effect, Schema } from "effect"
-import { createEncrypted, type EncryptedCreate } from "../encryptedInsert.ts"
-import { calendarDate, oneOf, orNull, tags, text, title } from "../fields/index.ts"
-import { defineTool } from "../ToolSpec.ts"
+import { createEncrypted, type EncryptedCreate } from "../kit/encryptedInsert.ts"
+import { calendarDate, oneOf, orNull, tags, text, title } from "../kit/fields/index.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import { countWords, Entry, journalApp, journalTable, moods } from "./Entry.ts"
 
 const Input = Schema.Struct({

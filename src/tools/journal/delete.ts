@@ -2,7 +2,7 @@
  * `journal.delete`: moves a journal entry to the trash (soft delete). Destructive: the user
  * confirms first in enforce mode. The shared shape is `makeDeleteTool`.
  */
-import { makeDeleteTool } from "../deleteTool.ts"
+import { makeDeleteTool } from "../kit/deleteTool.ts"
 import { journalKind } from "./Entry.ts"
 
 export const deleteEntry = makeDeleteTool(journalKind, {

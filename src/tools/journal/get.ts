@@ -2,8 +2,8 @@
  * `journal.get`: one journal entry of the active space, whole and decrypted.
  */
 import { Effect, Schema } from "effect"
-import { loadRecord } from "../loadRecord.ts"
-import { defineTool } from "../ToolSpec.ts"
+import { loadRecord } from "../kit/loadRecord.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import { Entry, EntryId, journalKind, journalTable, readEntry } from "./Entry.ts"
 
 export const get = defineTool({

@@ -3,10 +3,10 @@
  * and tags (all plaintext, so filtered before decryption), paged, with content previews.
  */
 import { Effect, Schema } from "effect"
-import { rememberDecryptedDerivation } from "../decryptRecords.ts"
-import { calendarDate, flagOffByDefault, tags } from "../fields/index.ts"
-import { pageFields, paginate } from "../paging.ts"
-import { defineTool } from "../ToolSpec.ts"
+import { rememberDecryptedDerivation } from "../kit/decryptRecords.ts"
+import { calendarDate, flagOffByDefault, tags } from "../kit/fields/index.ts"
+import { pageFields, paginate } from "../kit/paging.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import { journalApp, journalTable, Mood, summarizeEntry } from "./Entry.ts"
 import { entriesOf, EntriesPage } from "./readEntries.ts"
 

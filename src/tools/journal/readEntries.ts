@@ -7,7 +7,7 @@
  */
 import { Option, Schema } from "effect"
 import type { SyncRecord } from "../../sync/SyncClient.ts"
-import { DecryptedPageInfo } from "../decryptRecords.ts"
+import { DecryptedPageInfo } from "../kit/decryptRecords.ts"
 import { EntrySummary, newestFirst, readEntry } from "./Entry.ts"
 
 /** What `journal.list` and `journal.search` answer: a page of entry summaries. */

@@ -3,10 +3,10 @@
  * contains the query (case-insensitive), newest first, paged, with content previews.
  */
 import { Effect, Schema } from "effect"
-import { rememberDecryptedDerivation } from "../decryptRecords.ts"
-import { flagOffByDefault, text } from "../fields/index.ts"
-import { pageFields, paginate } from "../paging.ts"
-import { defineTool } from "../ToolSpec.ts"
+import { rememberDecryptedDerivation } from "../kit/decryptRecords.ts"
+import { flagOffByDefault, text } from "../kit/fields/index.ts"
+import { pageFields, paginate } from "../kit/paging.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import { journalApp, journalTable, summarizeEntry } from "./Entry.ts"
 import { entriesOf, EntriesPage } from "./readEntries.ts"
 

@@ -4,10 +4,10 @@
  * before they leave, and a new content also updates the plaintext word count.
  */
 import { DateTime, Effect, Schema } from "effect"
-import { calendarDate, flag, oneOf, orNull, tags, text, title } from "../fields/index.ts"
-import { loadRecord } from "../loadRecord.ts"
-import { definedFields, pushUpdate } from "../records.ts"
-import { defineTool } from "../ToolSpec.ts"
+import { calendarDate, flag, oneOf, orNull, tags, text, title } from "../kit/fields/index.ts"
+import { loadRecord } from "../kit/loadRecord.ts"
+import { definedFields, pushUpdate } from "../kit/records.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import { countWords, Entry, EntryId, journalKind, journalTable, moods, readEntry } from "./Entry.ts"
 
 const Input = Schema.Struct({

@@ -4,9 +4,9 @@
  * encrypted-field registry entry (docs/upstreams.md §4.3, §4.5). No I/O here.
  */
 import { type Option, Schema } from "effect"
-import { recordId } from "../fields/index.ts"
-import { lengthOf, PreviewLength, previewOf } from "../preview.ts"
-import { type RecordKind, titleLabel } from "../RecordKind.ts"
+import { recordId } from "../kit/fields/index.ts"
+import { type RecordKind, titleLabel } from "../kit/RecordKind.ts"
+import { lengthOf, PreviewLength, previewOf } from "../kit/textPreview.ts"
 
 export const notesApp = "notes"
 export const notesTable = { table: "notes", fields: ["title", "content"] } as const

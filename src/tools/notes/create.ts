@@ -4,9 +4,9 @@
  * app stores them.
  */
 import { Effect, Schema } from "effect"
-import { createEncrypted, type EncryptedCreate } from "../encryptedInsert.ts"
-import { flagOffByDefault, hexColor, orNull, text, title } from "../fields/index.ts"
-import { defineTool } from "../ToolSpec.ts"
+import { createEncrypted, type EncryptedCreate } from "../kit/encryptedInsert.ts"
+import { flagOffByDefault, hexColor, orNull, text, title } from "../kit/fields/index.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import { Note, notesApp, notesTable } from "./Note.ts"
 
 const Input = Schema.Struct({

@@ -2,7 +2,7 @@
  * `notes.delete`: moves a note to the trash (soft delete). Destructive: the user confirms first
  * in enforce mode. The shared shape is `makeDeleteTool`.
  */
-import { makeDeleteTool } from "../deleteTool.ts"
+import { makeDeleteTool } from "../kit/deleteTool.ts"
 import { noteKind } from "./Note.ts"
 
 export const deleteNote = makeDeleteTool(noteKind, {

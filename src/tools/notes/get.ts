@@ -3,8 +3,8 @@
  * previews point to.
  */
 import { Effect, Schema } from "effect"
-import { loadRecord } from "../loadRecord.ts"
-import { defineTool } from "../ToolSpec.ts"
+import { loadRecord } from "../kit/loadRecord.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import { Note, NoteId, noteKind, notesTable, readNote } from "./Note.ts"
 
 export const get = defineTool({

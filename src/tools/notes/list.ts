@@ -3,11 +3,11 @@
  * most recently updated — paged, with content previews.
  */
 import { Effect, Schema } from "effect"
-import { rememberDecryptedDerivation } from "../decryptRecords.ts"
-import { flagOffByDefault } from "../fields/index.ts"
-import { pageFields, paginate } from "../paging.ts"
-import { byLastTouched } from "../recordOrder.ts"
-import { defineTool } from "../ToolSpec.ts"
+import { rememberDecryptedDerivation } from "../kit/decryptRecords.ts"
+import { flagOffByDefault } from "../kit/fields/index.ts"
+import { pageFields, paginate } from "../kit/paging.ts"
+import { byLastTouched } from "../kit/recordOrder.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import { type Note, notesApp, notesTable, summarizeNote } from "./Note.ts"
 import { keepNotes, notesOf, NotesPage } from "./readNotes.ts"
 

@@ -7,7 +7,7 @@
  */
 import { Option, Schema } from "effect"
 import type { SyncRecord } from "../../sync/SyncClient.ts"
-import { DecryptedPageInfo } from "../decryptRecords.ts"
+import { DecryptedPageInfo } from "../kit/decryptRecords.ts"
 import { NoteSummary, readNote } from "./Note.ts"
 
 /** What `notes.list` and `notes.search` answer: a page of note summaries. */

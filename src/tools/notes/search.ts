@@ -5,11 +5,11 @@
  * cannot be is reported in `unreadable` instead of failing the search.
  */
 import { Effect, Schema } from "effect"
-import { rememberDecryptedDerivation } from "../decryptRecords.ts"
-import { flagOffByDefault, text } from "../fields/index.ts"
-import { pageFields, paginate } from "../paging.ts"
-import { byLastTouched } from "../recordOrder.ts"
-import { defineTool } from "../ToolSpec.ts"
+import { rememberDecryptedDerivation } from "../kit/decryptRecords.ts"
+import { flagOffByDefault, text } from "../kit/fields/index.ts"
+import { pageFields, paginate } from "../kit/paging.ts"
+import { byLastTouched } from "../kit/recordOrder.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import { notesApp, notesTable, summarizeNote } from "./Note.ts"
 import { keepNotes, notesOf, NotesPage } from "./readNotes.ts"
 

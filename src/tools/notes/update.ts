@@ -4,10 +4,10 @@
  * before they leave. Archiving is the reversible way to tidy up; deleting is `notes.delete`.
  */
 import { DateTime, Effect, Schema } from "effect"
-import { flag, hexColor, orNull, text, title } from "../fields/index.ts"
-import { loadRecord } from "../loadRecord.ts"
-import { definedFields, pushUpdate } from "../records.ts"
-import { defineTool } from "../ToolSpec.ts"
+import { flag, hexColor, orNull, text, title } from "../kit/fields/index.ts"
+import { loadRecord } from "../kit/loadRecord.ts"
+import { definedFields, pushUpdate } from "../kit/records.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import { Note, NoteId, noteKind, notesTable, readNote } from "./Note.ts"
 
 const Input = Schema.Struct({

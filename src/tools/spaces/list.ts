@@ -6,7 +6,7 @@
 import { Effect, Schema } from "effect"
 import { SpaceDirectory, SpaceType } from "../../auth/SpaceDirectory.ts"
 import { Caller } from "../../domain/Caller.ts"
-import { defineTool } from "../ToolSpec.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 
 const Space = Schema.Struct({
   id: Schema.String,

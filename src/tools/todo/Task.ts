@@ -4,9 +4,9 @@
  * dropped from output) and the encrypted-field registry entry (docs/upstreams.md §4.2, §4.5). No I/O here.
  */
 import { type Option, Schema } from "effect"
-import { oneOf, recordId } from "../fields/index.ts"
-import { lengthOf, PreviewLength, previewOf } from "../preview.ts"
-import { type RecordKind, titleLabel } from "../RecordKind.ts"
+import { oneOf, recordId } from "../kit/fields/index.ts"
+import { type RecordKind, titleLabel } from "../kit/RecordKind.ts"
+import { lengthOf, PreviewLength, previewOf } from "../kit/textPreview.ts"
 
 export const todoApp = "todo"
 export const tasksTable = { table: "tasks", fields: ["title", "description", "subtasks", "metadata"] } as const

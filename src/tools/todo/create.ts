@@ -6,11 +6,11 @@
 import { Effect, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
-import { createEncrypted, type EncryptedCreate } from "../encryptedInsert.ts"
-import { DateTimeInput } from "../fields/dates.ts"
-import { text, title } from "../fields/index.ts"
-import { nextOrder } from "../recordOrder.ts"
-import { defineTool } from "../ToolSpec.ts"
+import { createEncrypted, type EncryptedCreate } from "../kit/encryptedInsert.ts"
+import { DateTimeInput } from "../kit/fields/dates.ts"
+import { text, title } from "../kit/fields/index.ts"
+import { nextOrder } from "../kit/recordOrder.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import { Priority, Task, tasksTable, todoApp } from "./Task.ts"
 
 const Input = Schema.Struct({

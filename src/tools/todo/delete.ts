@@ -2,7 +2,7 @@
  * `todo.delete`: moves a task to the trash (soft delete). Destructive: the user confirms first
  * in enforce mode. The shared shape is `makeDeleteTool`.
  */
-import { makeDeleteTool } from "../deleteTool.ts"
+import { makeDeleteTool } from "../kit/deleteTool.ts"
 import { taskKind } from "./Task.ts"
 
 export const deleteTask = makeDeleteTool(taskKind, {

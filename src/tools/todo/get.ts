@@ -3,7 +3,7 @@
  * metadata included), for when a list preview is not enough.
  */
 import { Effect, Schema } from "effect"
-import { defineTool } from "../ToolSpec.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import { loadTask } from "./loadTask.ts"
 import { Task, TaskId, tasksTable } from "./Task.ts"
 

@@ -7,13 +7,13 @@
  */
 import { Effect, Option, Schema } from "effect"
 import { instantOf } from "../../sync/SyncWire.ts"
-import { DecryptedPageInfo, rememberDecryptedDerivation } from "../decryptRecords.ts"
-import { DateTimeInput } from "../fields/dates.ts"
-import { flagOffByDefault, text } from "../fields/index.ts"
-import { memoByIdentity } from "../memoByIdentity.ts"
-import { pageFields, paginate } from "../paging.ts"
-import { byPosition } from "../recordOrder.ts"
-import { defineTool } from "../ToolSpec.ts"
+import { DecryptedPageInfo, rememberDecryptedDerivation } from "../kit/decryptRecords.ts"
+import { DateTimeInput } from "../kit/fields/dates.ts"
+import { flagOffByDefault, text } from "../kit/fields/index.ts"
+import { memoByIdentity } from "../kit/memoByIdentity.ts"
+import { pageFields, paginate } from "../kit/paging.ts"
+import { byPosition } from "../kit/recordOrder.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import { Priority, readTask, summarizeTask, tasksTable, TaskSummary, todoApp } from "./Task.ts"
 
 const defaultPage = 50

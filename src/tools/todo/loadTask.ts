@@ -3,7 +3,7 @@
  * decrypted, complete enough to be a task.
  */
 import { Effect } from "effect"
-import { loadRecord } from "../loadRecord.ts"
+import { loadRecord } from "../kit/loadRecord.ts"
 import { readTask, taskKind } from "./Task.ts"
 
 export const loadTask = (id: string) =>

@@ -3,8 +3,8 @@
  * plus `updatedAt`). Idempotent: reopening an open task writes nothing. Returns the task.
  */
 import { DateTime, Effect, Schema } from "effect"
-import { pushUpdate } from "../records.ts"
-import { defineTool } from "../ToolSpec.ts"
+import { pushUpdate } from "../kit/records.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import { loadTask } from "./loadTask.ts"
 import { Task, TaskId, taskKind, tasksTable } from "./Task.ts"
 

@@ -7,10 +7,10 @@
  */
 import { DateTime, Effect, Schema } from "effect"
 import { Ids } from "../../domain/Ids.ts"
-import { DateTimeInput } from "../fields/dates.ts"
-import { flagOffByDefault, orNull, recordId, text, title } from "../fields/index.ts"
-import { definedFields, pushUpdate } from "../records.ts"
-import { defineTool } from "../ToolSpec.ts"
+import { DateTimeInput } from "../kit/fields/dates.ts"
+import { flagOffByDefault, orNull, recordId, text, title } from "../kit/fields/index.ts"
+import { definedFields, pushUpdate } from "../kit/records.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import { loadTask } from "./loadTask.ts"
 import { Priority, type Subtask, Task, TaskId, taskKind, tasksTable } from "./Task.ts"
 

@@ -7,9 +7,9 @@ import { Effect, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
 import { instantOf } from "../../sync/SyncWire.ts"
-import { pageFields, PageInfo, paginate } from "../paging.ts"
-import { labelWith, optionalKey } from "../recordLabel.ts"
-import { defineTool } from "../ToolSpec.ts"
+import { pageFields, PageInfo, paginate } from "../kit/paging.ts"
+import { labelWith, optionalKey } from "../kit/recordLabel.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import { type TrashItem, TrashItem as TrashItemSchema, trashKinds, TrashTable } from "./trashKinds.ts"
 
 const defaultPage = 20

@@ -6,11 +6,11 @@
 import { DateTime, Effect, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
 import { SyncClient } from "../../sync/SyncClient.ts"
-import { recordId } from "../fields/index.ts"
-import { labelFor } from "../recordLabel.ts"
-import { RecordNotFound } from "../RecordNotFound.ts"
-import { pushUpdate } from "../records.ts"
-import { defineTool } from "../ToolSpec.ts"
+import { recordId } from "../kit/fields/index.ts"
+import { labelFor } from "../kit/recordLabel.ts"
+import { RecordNotFound } from "../kit/RecordNotFound.ts"
+import { pushUpdate } from "../kit/records.ts"
+import { defineTool } from "../kit/ToolSpec.ts"
 import { kindOf, TrashItem, TrashTable } from "./trashKinds.ts"
 
 const Input = Schema.Struct({

@@ -3,11 +3,11 @@
  * by table name (what `trash.list` reports and `trash.restore` takes).
  */
 import { Schema } from "effect"
-import { oneOf } from "../fields/index.ts"
 import { habitKind } from "../habits/Habit.ts"
 import { journalKind } from "../journal/Entry.ts"
+import { oneOf } from "../kit/fields/index.ts"
+import type { RecordKind } from "../kit/RecordKind.ts"
 import { noteKind } from "../notes/Note.ts"
-import type { RecordKind } from "../RecordKind.ts"
 import { taskKind } from "../todo/Task.ts"
 
 export const trashKinds: ReadonlyArray<RecordKind> = [habitKind, taskKind, noteKind, journalKind]
