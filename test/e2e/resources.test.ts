@@ -11,48 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type DevUser, registerUser } from "../support/devUsers.ts"
 import { type Gateway, startGateway } from "../support/gateway.ts"
 import { connectLegacy, connectModern, structured } from "../support/mcpClients.ts"
-import { rawPush } from "../support/rawSync.ts"
-
-/** A failure bound, far above the 1 s target, so a missing notification fails fast and clearly. */
-const patience = 10_000
-
-/** Collects a client's `resources/updated` notifications; `next` waits for one about `uri`. */
-const updatesOf = (client: Client) => {
-  const seen: Array<{ readonly uri: string; readonly at: number }> = []
-  const waiting: Array<() => void> = []
-  client.setNotificationHandler("notifications/resources/updated", (notification) => {
-    seen.push({ uri: notification.params.uri, at: performance.now() })
-    for (const wake of waiting.splice(0)) wake()
-  })
-  /** Resolves with the delay since `after`; gives up (failing the test) after `patience`. */
-  const next = (uri: string, after: number): Promise<number> =>
-    new Promise((resolve, reject) => {
-      const giveUp = setTimeout(
-        () => reject(new Error(`no resources/updated for ${uri} within ${patience} ms`)),
-        patience
-      )
-      const check = () => {
-        const found = seen.find((update) => update.uri === uri && update.at >= after)
-        if (found === undefined) waiting.push(check)
-        else {
-          clearTimeout(giveUp)
-          resolve(found.at - after)
-        }
-      }
-      check()
-    })
-  return { seen, next }
-}
-
-/** The web app pins a note: a plaintext field update pushed straight to mana-sync with the user's JWT. */
-const webAppPin = (gateway: Gateway, user: DevUser, id: string) =>
-  rawPush(gateway.syncUrl, user.accessToken, "notes", [{
-    table: "notes",
-    id,
-    op: "update",
-    spaceId: user.personalSpaceId,
-    fields: { isPinned: { value: true, at: new Date().toISOString() } }
-  }])
+import { updatesOf, webAppPin } from "../support/resourceUpdates.ts"
 
 const credentialsOf = (user: DevUser) => ({ token: user.accessToken, spaceId: user.personalSpaceId })
 
@@ -92,7 +51,7 @@ describe("MCP resources through npm start", () => {
     expect(listed.resources.map((resource) => resource.uri)).toContain("mana://habits/today")
     await client.subscribeResource({ uri })
     const pushed = performance.now()
-    await webAppPin(gateway, alice, id)
+    await webAppPin(gateway.syncUrl, alice, id)
     const delay = await updates.next(uri, pushed)
     console.info(`2025 resources/updated ${delay.toFixed(0)} ms after the web-app push`)
     const read = await client.readResource({ uri })
@@ -108,7 +67,7 @@ describe("MCP resources through npm start", () => {
     const subscription = await client.listen({ resourceSubscriptions: [uri] })
     expect(subscription.honoredFilter.resourceSubscriptions).toEqual([uri])
     const pushed = performance.now()
-    await webAppPin(gateway, alice, id)
+    await webAppPin(gateway.syncUrl, alice, id)
     const delay = await updates.next(uri, pushed)
     console.info(`2026-07-28 resources/updated ${delay.toFixed(0)} ms after the web-app push`)
     await subscription.close()
@@ -133,11 +92,11 @@ describe("MCP resources through npm start", () => {
     await legacy.subscribeResource({ uri: ownUri })
 
     const pushed = performance.now()
-    await webAppPin(gateway, alice, secret)
+    await webAppPin(gateway.syncUrl, alice, secret)
     await ownerUpdates.next(secretUri, pushed)
     // Bob's own change comes after Alice's, on the same path: by then hers would have reached him.
     const bobPushed = performance.now()
-    await webAppPin(gateway, bob, own)
+    await webAppPin(gateway.syncUrl, bob, own)
     await Promise.all(bobUpdates.map((updates) => updates.next(ownUri, bobPushed)))
     for (const updates of bobUpdates) expect(updates.seen.map((update) => update.uri)).not.toContain(secretUri)
     await ownerListen.close()
