@@ -12,6 +12,7 @@ import { SpaceDirectory } from "./auth/SpaceDirectory.ts"
 import type { ManaConfig, ManaConfigShape } from "./config/Config.ts"
 import { Upstreams, type UpstreamsShape } from "./config/Upstreams.ts"
 import { Ids } from "./domain/Ids.ts"
+import { Memos } from "./domain/Memos.ts"
 import { Crypto } from "./keys/Crypto.ts"
 import { MasterKeys } from "./keys/MasterKeys.ts"
 import { SyncClientWithLiveData } from "./live/liveDataLayer.ts"
@@ -88,7 +89,8 @@ export interface AppOptions<EdgesOut, EdgesE, EdgesIn, StateOut, StateE, StateIn
 
 /**
  * The `/mcp` endpoint over every service: auth, the policy gate, the audit log, confirmation
- * signing, the resource subscriptions, the edges and the state. Needs the platform (`platformLayer`).
+ * signing, the caches (`Memos`), the resource subscriptions, the edges and the state. Needs the
+ * platform (`platformLayer`).
  */
 export const appLayer = <R, EdgesOut, EdgesE, EdgesIn, StateOut, StateE, StateIn>(
   registry: Registry<R>,
@@ -101,7 +103,8 @@ export const appLayer = <R, EdgesOut, EdgesE, EdgesIn, StateOut, StateE, StateIn
       options.edges,
       Policy.layer.pipe(Layer.provide(PolicySettings.layer)),
       AuditLog.layer,
-      ConfirmationSigner.layer
+      ConfirmationSigner.layer,
+      Memos.layer
     )),
     Layer.provideMerge(options.state)
   )

@@ -10,7 +10,8 @@
  * one verification per token, not per request. A cached JWT remembers the key id that verified
  * it and stops working once the key set no longer holds that key: the key set is re-read at
  * least once per refresh interval even when every token is cached, so a removed key is honoured
- * within one interval. Not responsible for spaces or HTTP codes.
+ * within one interval. A JWKS or introspection answer is read to at most 64 KiB, counted while it
+ * streams, within UPSTREAM_TIMEOUT. Not responsible for spaces or HTTP codes.
  */
 import { Clock, Context, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
 import * as Jose from "jose"
@@ -19,6 +20,7 @@ import { Upstreams } from "../config/Upstreams.ts"
 import type { Principal } from "../domain/Principal.ts"
 import { makeUpstreamFetch } from "../upstream/upstreamCall.ts"
 import { AuthFailed, AuthUnavailable } from "./AuthErrors.ts"
+import { boundedFetch } from "./boundedFetch.ts"
 import { introspect } from "./Introspection.ts"
 import { parseScope } from "./scopes.ts"
 import { makeExpiringCache, sha256Hex } from "./TokenCache.ts"
@@ -67,6 +69,9 @@ interface VerifiedToken {
   /** The JWKS key that verified a JWT; `undefined` for introspected tokens. */
   readonly kid?: string | undefined
 }
+
+/** The most the gateway reads of a JWKS or an introspection answer. */
+const keySetBodyLimit = 64 * 1024
 
 /** How long an introspection answer is trusted before the authorization server is asked again. */
 const introspectionCacheTtl = Duration.seconds(30)
@@ -139,8 +144,9 @@ export const makeAuth = (options: AuthOptions = {}) =>
   Effect.gen(function*() {
     const upstreams = yield* Upstreams
     const config = yield* ManaConfig
-    // jose fetches the JWKS itself; the upstream helper's fetch times and counts it.
-    const webFetch = yield* makeUpstreamFetch("mana-auth")
+    // jose fetches the JWKS itself; the upstream helper's fetch times and counts it, and no
+    // answer is read past 64 KiB (a key set is a few kilobytes; jose's deadline ends the read).
+    const webFetch = boundedFetch(yield* makeUpstreamFetch("mana-auth"), keySetBodyLimit)
     const jwks = Jose.createRemoteJWKSet(new URL(`${upstreams.authUrl}/api/auth/jwks`), {
       timeoutDuration: Math.max(1, Math.round(Duration.toMillis(config.upstreamTimeout))),
       cacheMaxAge: Duration.toMillis(options.jwksCacheMaxAge ?? Duration.minutes(10)),

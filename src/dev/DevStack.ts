@@ -8,6 +8,7 @@ import type { HttpServer } from "@effect/platform"
 import { type Duration, Effect, Option } from "effect"
 import { listen } from "../listen.ts"
 import { makeDevAuth } from "./auth/DevAuth.ts"
+import { isLoopbackBind } from "./auth/oauth/publicAddress.ts"
 import { makeDevSync } from "./sync/DevSync.ts"
 
 export interface DevStackOptions {
@@ -41,7 +42,14 @@ export const startDevStack = (options: DevStackOptions) =>
     const devAuth = yield* makeDevAuth({
       baseUrl: authUrl,
       dataDir,
-      oauth: { resources: options.gatewayResources, accessTokenTtl: options.oauthAccessTtl }
+      oauth: {
+        resources: options.gatewayResources,
+        accessTokenTtl: options.oauthAccessTtl,
+        // Local development: an MCP client under development serves its metadata document from
+        // this computer. Only while nothing beyond this computer can reach the dev auth: bound to
+        // another interface, a client_id could aim the fetch at this computer's or the LAN's services.
+        allowPrivateClientDocuments: isLoopbackBind(options.host)
+      }
     })
     yield* authServer.serve(devAuth.app)
 

@@ -14,7 +14,8 @@ import { Metrics } from "../observability/Metrics.ts"
 import { RedisConnection } from "../state/RedisConnection.ts"
 import { stateStoreNames } from "../state/StateStoreUnavailable.ts"
 import { publicBaseOf, resourceMetadataPath } from "./http/authenticate.ts"
-import { errorResponse } from "./http/httpResponses.ts"
+import { failureResponse } from "./http/httpErrors.ts"
+import { RequestUnreadable } from "./http/HttpFailure.ts"
 import { resourceUrlOf } from "./http/resourceUrl.ts"
 import { McpEndpoint } from "./McpEndpoint.ts"
 
@@ -25,7 +26,7 @@ const mcpRoute = Effect.gen(function*() {
     Effect.orElseSucceed(() => undefined)
   )
   if (web === undefined) {
-    return HttpServerResponse.fromWeb(errorResponse(400, "bad_request", "The request could not be read"))
+    return HttpServerResponse.fromWeb(failureResponse(new RequestUnreadable()))
   }
   const answer = yield* endpoint.handle(web)
   // `raw` hands a web Response to Bun as it is; `fromWeb` would pipe every body (SSE included)

@@ -23,8 +23,9 @@ import { makeResourceAccess } from "../resources/ResourceAccess.ts"
 import { type InvokeOutcome, makeInvoke } from "../tools/kit/invoke.ts"
 import type { Registry } from "../tools/kit/registry.ts"
 import { errorResult } from "../tools/kit/toolResult.ts"
-import { authInfoOf, insufficientScopeChallenge, makeAuthenticate, publicBaseOf } from "./http/authenticate.ts"
-import { errorResponse } from "./http/httpResponses.ts"
+import { authInfoOf, makeAuthenticate, publicBaseOf } from "./http/authenticate.ts"
+import { failureResponse } from "./http/httpErrors.ts"
+import { InsufficientScope, MethodNotAllowed, ShuttingDown, TransportFailed } from "./http/HttpFailure.ts"
 import {
   corsHeaders,
   makeOriginPolicy,
@@ -96,39 +97,19 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
 
       const serve = (request: Request) =>
         Effect.gen(function*() {
-          if (yield* Ref.get(draining)) {
-            return errorResponse(
-              503,
-              "shutting_down",
-              "The gateway is shutting down; retry against another instance or in a moment",
-              {},
-              { "retry-after": "2" }
-            )
-          }
+          if (yield* Ref.get(draining)) return yield* Effect.fail(new ShuttingDown())
           const method = request.method
           if (method !== "POST" && method !== "GET" && method !== "DELETE") {
-            return errorResponse(
-              405,
-              "method_not_allowed",
-              `${method} is not supported on /mcp; use POST, GET or DELETE`,
-              {},
-              { allow: "GET, POST, DELETE, OPTIONS" }
-            )
+            return yield* Effect.fail(new MethodNotAllowed({ method }))
           }
           // Headers first: an unauthenticated request never costs a body read.
           const publicBase = publicBaseOf(config.publicUrl, request.url)
           const authenticated = yield* authenticate(request, publicBase)
           const parsedBody = method === "POST" ? yield* readJsonBody(request) : undefined
           const refused = refuseBatch(request, parsedBody) ?? refuseOversized(parsedBody)
-          if (refused !== undefined) return refused
+          if (refused !== undefined) return yield* Effect.fail(refused)
           const lacking = missingScope(parsedBody, authenticated.principal.scopes, hintOf)
-          if (lacking !== undefined) {
-            const message =
-              `This token was not granted the ${lacking} scope this tool call needs; the user has to allow it (sign in again granting ${lacking})`
-            return errorResponse(403, "insufficient_scope", message, { requiredScope: lacking }, {
-              "www-authenticate": insufficientScopeChallenge(publicBase, lacking, message)
-            })
-          }
+          if (lacking !== undefined) return yield* Effect.fail(new InsufficientScope({ scope: lacking, publicBase }))
           const legacy = isLegacyParsed(request, parsedBody)
           const mcpMethod = methodLabel(method, parsedBody)
           yield* metrics.request(legacy ? "legacy" : "modern", mcpMethod)
@@ -148,15 +129,19 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
           }
           return yield* Effect.tryPromise({
             try: () => modern.fetch(request, { parsedBody, authInfo }),
-            catch: () => errorResponse(500, "transport_error", "The MCP handler failed to answer this request; retry")
+            catch: () => new TransportFailed({ leg: "request" })
           })
-        }).pipe(Effect.merge)
+        })
 
+      // Every refusal and failure of a request becomes its HTTP answer here, and only here.
       const handle = (request: Request): Effect.Effect<Response> => {
         const rejected = rejectForeignOrigin(origins, request)
-        if (rejected !== undefined) return Effect.succeed(rejected)
+        if (rejected !== undefined) return Effect.succeed(failureResponse(rejected))
         if (request.method === "OPTIONS") return Effect.succeed(preflightResponse(origins, request))
-        return Effect.map(serve(request), (response) => withHeaders(response, corsHeaders(origins, request)))
+        return serve(request).pipe(
+          Effect.catchAll((failure) => Effect.succeed(failureResponse(failure))),
+          Effect.map((response) => withHeaders(response, corsHeaders(origins, request)))
+        )
       }
 
       const drain = Effect.gen(function*() {

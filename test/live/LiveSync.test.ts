@@ -83,6 +83,30 @@ describe("LiveSync", () => {
       yield* eventually(gateway.live.stats, (stats) => stats.connections === 1 && stats.fallbackUsers === 0)
     }).pipe(Effect.scoped))
 
+  it.live("a refreshed token replaces the open connection's; an idle user's connection closes", () =>
+    Effect.gen(function*() {
+      const upstream = yield* startLiveUpstream
+      const gateway = yield* startInstance(upstream.syncUrl, { live: { idleAfter: Duration.seconds(2) } })
+      const first = yield* upstream.caller(alice, spaceA, { ttlSeconds: 600 })
+      yield* gateway.sync.read(first, "habits", "habits")
+      yield* eventually(gateway.live.stats, (stats) => stats.connections === 1)
+      yield* Effect.sleep("1100 millis")
+      yield* gateway.sync.read(first, "habits", "habits")
+      const before = yield* gateway.pulls
+      // A token living 5 minutes longer: the connection is replaced, so the cached state (pulled
+      // under the old connection) is pulled once more, with no change notified.
+      const refreshed = yield* upstream.caller(alice, spaceA, { ttlSeconds: 900 })
+      yield* gateway.sync.read(refreshed, "habits", "habits")
+      yield* eventually(
+        Effect.zipRight(gateway.sync.read(refreshed, "habits", "habits"), gateway.pulls),
+        (pulls) => pulls > before
+      )
+      yield* eventually(gateway.live.stats, (stats) => stats.connections === 1)
+      // No call for idleAfter: the connection closes and the user is no longer active.
+      yield* eventually(gateway.live.stats, (stats) => stats.connections === 0 && stats.activeUsers === 0)
+      yield* eventually(upstream.devSync.liveCounts, (counts) => counts.connections === 0)
+    }).pipe(Effect.scoped))
+
   it.live("a connection dropped mid-load is restored; meanwhile no read is stale past READ_FRESHNESS", () =>
     Effect.gen(function*() {
       const freshness = Duration.millis(200)
@@ -172,5 +196,32 @@ describe("LiveSync, two instances on Redis", () => {
       yield* Scope.close(firstScope, Exit.void)
       yield* eventually(second.live.stats, (stats) => stats.connections === 1 && stats.fallbackUsers === 0)
       assert.strictEqual((yield* upstream.devSync.liveCounts).connections, 1)
+    }).pipe(Effect.scoped))
+
+  it.live("Redis restarting: users fall back to the window, then connections are trusted again, re-based by one pull", () =>
+    Effect.gen(function*() {
+      const upstream = yield* startLiveUpstream
+      const shared = { url: redis.url, prefix: `test-${crypto.randomUUID()}:` }
+      const holder = yield* startInstance(upstream.syncUrl, { redis: shared })
+      const other = yield* startInstance(upstream.syncUrl, { redis: shared })
+      const me = yield* upstream.caller(alice, spaceA)
+      yield* holder.sync.read(me, "habits", "habits")
+      yield* eventually(holder.live.stats, (stats) => stats.connections === 1 && stats.fallbackUsers === 0)
+      yield* other.sync.read(me, "habits", "habits")
+      yield* eventually(other.live.stats, (stats) => stats.fallbackUsers === 0)
+      yield* Effect.sleep("1100 millis")
+      yield* other.sync.read(me, "habits", "habits")
+      const before = yield* other.pulls
+      yield* Effect.promise(() => redis.stop())
+      yield* eventually(other.live.stats, (stats) => stats.fallbackUsers === 1)
+      yield* Effect.promise(() => redis.start())
+      yield* eventually(other.live.stats, (stats) => stats.fallbackUsers === 0)
+      // Notices sent while Redis was away are lost: what was pulled before is pulled once more.
+      yield* other.sync.read(me, "habits", "habits")
+      assert.isAbove(yield* other.pulls, before)
+      const settled = yield* other.pulls
+      yield* Effect.sleep("1100 millis")
+      yield* other.sync.read(me, "habits", "habits")
+      assert.strictEqual(yield* other.pulls, settled)
     }).pipe(Effect.scoped))
 })

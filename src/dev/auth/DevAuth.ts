@@ -28,6 +28,14 @@ export interface DevAuthOptions {
     readonly resources: ReadonlyArray<string>
     /** Access token lifetime (default 15 minutes, like production). */
     readonly accessTokenTtl?: Duration.DurationInput
+    /**
+     * Fetch Client ID Metadata Documents from loopback and private addresses too (default false:
+     * public addresses only). The local-mode dev stack turns it on while bound to loopback, since
+     * its clients run on this computer.
+     */
+    readonly allowPrivateClientDocuments?: boolean
+    /** The whole metadata document fetch (default 5 s). */
+    readonly clientDocumentTimeout?: Duration.DurationInput
   }
 }
 
@@ -117,7 +125,11 @@ export const makeDevAuth = (options: DevAuthOptions): Effect.Effect<DevAuth, Dev
       core,
       clock,
       isResource: (resource) => resources.includes(resource),
-      accessTokenTtl: Duration.decode(options.oauth?.accessTokenTtl ?? loginTokenTtl)
+      accessTokenTtl: Duration.decode(options.oauth?.accessTokenTtl ?? loginTokenTtl),
+      allowPrivateClientDocuments: options.oauth?.allowPrivateClientDocuments ?? false,
+      ...(options.oauth?.clientDocumentTimeout === undefined
+        ? {}
+        : { clientDocumentTimeout: Duration.decode(options.oauth.clientDocumentTimeout) })
     })
     const routes = HttpRouter.concat(HttpRouter.concat(authRoutes(core), vaultRoutes(core)), oauthRoutes)
     const app: HttpApp.Default = routes.pipe(

@@ -1,11 +1,13 @@
 /**
  * HTTP plumbing shared by the dev mana-auth routes: the three error envelopes of docs/upstreams.md
  * 1.1 (`/api/v1/auth/*`, `/api/v1/me/*`, Better Auth's `/api/auth/*`), JSON body decoding that
- * turns bad JSON or bad fields into a readable 400 instead of a 500, and bearer extraction.
+ * turns bad JSON or bad fields into a readable 400 instead of a 500 (and a body over 64 KiB into
+ * a 413, read no further), and bearer extraction.
  * Not responsible for what any route does.
  */
 import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Data, Effect, Option, ParseResult, Schema } from "effect"
+import { Data, Effect, Either, Option, ParseResult, Schema } from "effect"
+import { bodyLimit, boundedText } from "./boundedBody.ts"
 
 /** A refusal with an HTTP status and a mana-auth error code; each route family renders its own envelope. */
 export class DevAuthProblem extends Data.TaggedError("DevAuthProblem")<{
@@ -30,12 +32,15 @@ export const betterAuthEnvelope = (p: DevAuthProblem) => json({ code: p.code, me
 /** The request body decoded with `schema`; a 400 `VALIDATION` problem naming the bad field otherwise. */
 export const decodeBody = <A, I>(schema: Schema.Schema<A, I>) =>
   Effect.gen(function*() {
-    const request = yield* HttpServerRequest.HttpServerRequest
-    const text = yield* Effect.mapError(request.text, () =>
-      problem(400, "VALIDATION", "The request body could not be read"))
+    const body = yield* boundedText
+    if (Either.isLeft(body)) {
+      return yield* body.left === "too-large"
+        ? problem(413, "PAYLOAD_TOO_LARGE", `The request body is larger than ${bodyLimit / 1024} KiB`)
+        : problem(400, "VALIDATION", "The request body could not be read")
+    }
+    const text = body.right
     const parsed = yield* Effect.try({
-      try: (): unknown =>
-        JSON.parse(text),
+      try: (): unknown => JSON.parse(text),
       catch: () => problem(400, "VALIDATION", "The request body is not valid JSON")
     })
     return yield* Schema.decodeUnknown(schema)(parsed, { errors: "all" }).pipe(

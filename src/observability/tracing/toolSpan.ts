@@ -7,7 +7,7 @@
  */
 import { Effect, Option, Tracer } from "effect"
 import type { CallerShape } from "../../domain/Caller.ts"
-import { userPseudonym } from "../pseudonym.ts"
+import { userPseudonyms } from "../pseudonym.ts"
 
 const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/
 
@@ -44,18 +44,19 @@ export const useToolSpan = <A, E, R>(
   evaluate: (span: Tracer.Span) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E, R> => {
   const { links, parent } = placement(caller)
-  return Effect.useSpan(`tools/call ${toolName}`, {
-    kind: "server",
-    links,
-    captureStackTrace: false,
-    ...(Option.isSome(parent) ? { parent: parent.value } : {}),
-    attributes: {
-      "mcp.method.name": "tools/call",
-      "gen_ai.operation.name": "execute_tool",
-      "gen_ai.tool.name": toolName,
-      "mana.space.id": caller.spaceId,
-      "enduser.pseudo.id": userPseudonym(caller.principal.userId),
-      ...(caller.sessionId === undefined ? {} : { "mcp.session.id": caller.sessionId })
-    }
-  }, evaluate)
+  return Effect.flatMap(userPseudonyms, (userPseudonym) =>
+    Effect.useSpan(`tools/call ${toolName}`, {
+      kind: "server",
+      links,
+      captureStackTrace: false,
+      ...(Option.isSome(parent) ? { parent: parent.value } : {}),
+      attributes: {
+        "mcp.method.name": "tools/call",
+        "gen_ai.operation.name": "execute_tool",
+        "gen_ai.tool.name": toolName,
+        "mana.space.id": caller.spaceId,
+        "enduser.pseudo.id": userPseudonym(caller.principal.userId),
+        ...(caller.sessionId === undefined ? {} : { "mcp.session.id": caller.sessionId })
+      }
+    }, evaluate))
 }

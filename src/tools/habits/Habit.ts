@@ -84,7 +84,7 @@ const sortedHabits = memoByIdentity((records: ReadonlyArray<SyncRecord>): Readon
 
 /** Every live habit (archived included) of the caller's active space, in the web app's order (shared: do not mutate). */
 export const readHabits = (sync: SyncClientShape, caller: CallerShape) =>
-  Effect.map(sync.read(caller, habitsApp, habitsTable), sortedHabits)
+  Effect.zipWith(sync.read(caller, habitsApp, habitsTable), sortedHabits, (records, sorted) => sorted(records))
 
 /** The live habit `id` of the active space; fails with `RecordNotFound` otherwise. */
 export const findHabit = (sync: SyncClientShape, caller: CallerShape, id: string) =>

@@ -34,7 +34,7 @@ export const list = defineTool({
   output: Output,
   handler: (input): Effect.Effect<typeof Output.Type, SyncError, Caller | SyncClient> =>
     Effect.gen(function*() {
-      const outputs = outputsOf(yield* readHabits(yield* SyncClient, yield* Caller))
+      const outputs = (yield* outputsOf)(yield* readHabits(yield* SyncClient, yield* Caller))
       return input.includeArchived ? outputs.all : outputs.active
     })
 })

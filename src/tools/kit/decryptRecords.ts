@@ -8,6 +8,7 @@
  */
 import { Effect, Either, Schema } from "effect"
 import { Caller } from "../../domain/Caller.ts"
+import { memoSlot } from "../../domain/Memos.ts"
 import { Crypto } from "../../keys/Crypto.ts"
 import { MasterKeys } from "../../keys/MasterKeys.ts"
 import { withChildSpan } from "../../observability/tracing/childSpan.ts"
@@ -97,7 +98,7 @@ const queriesPerState = 32
  * `keep` and `derive` depend on besides the records (e.g. the tool's input as JSON). One per tool.
  */
 export const rememberDecryptedDerivation = <A>() => {
-  const memo = new WeakMap<ReadonlyArray<SyncRecord>, WeakMap<CryptoKey, Map<string, A>>>()
+  const memos = memoSlot(() => new WeakMap<ReadonlyArray<SyncRecord>, WeakMap<CryptoKey, Map<string, A>>>())
   return <E, R>(
     app: string,
     table: EncryptedFields,
@@ -105,7 +106,7 @@ export const rememberDecryptedDerivation = <A>() => {
     query: string,
     derive: (decrypted: DecryptedRecords) => Effect.Effect<A, E, R>
   ) =>
-    Effect.flatMap(keyAndRecords(app, table), ({ caller, key, records }) => {
+    Effect.flatMap(Effect.zip(keyAndRecords(app, table), memos), ([{ caller, key, records }, memo]) => {
       let byKey = memo.get(records)
       if (byKey === undefined) {
         byKey = new WeakMap()

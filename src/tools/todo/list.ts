@@ -49,7 +49,7 @@ const Output = Schema.Struct({
 })
 
 // Decoded once per decrypted record: the Crypto memo returns the same object while it is unchanged.
-const taskOf = memoByIdentity((data: Readonly<Record<string, unknown>>, id: string) => readTask(id, data))
+const taskMemo = memoByIdentity((data: Readonly<Record<string, unknown>>, id: string) => readTask(id, data))
 
 const plaintextFilter = (input: typeof Input.Type) => (data: Readonly<Record<string, unknown>>) => {
   if (!input.includeCompleted && data["isCompleted"] === true) return false
@@ -85,6 +85,7 @@ export const list = defineTool({
     listPage(todoApp, tasksTable, plaintextFilter(input), JSON.stringify(input), ({ readable, unreadable }) =>
       Effect.gen(function*() {
         const needle = input.query?.trim().toLowerCase() ?? ""
+        const taskOf = yield* taskMemo
         const tasks = readable
           .flatMap((record) =>
             Option.toArray(taskOf(record.data, record.id))

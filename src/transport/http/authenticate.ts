@@ -10,7 +10,7 @@ import { Effect, Option, Redacted } from "effect"
 import type { AuthShape } from "../../auth/Auth.ts"
 import type { SpaceDirectoryShape, SpacesError } from "../../auth/SpaceDirectory.ts"
 import type { CallerShape } from "../../domain/Caller.ts"
-import { errorResponse } from "./httpResponses.ts"
+import { AuthServerUnavailable, ForbiddenSpace, MissingSpace, SpaceMismatch, Unauthorized } from "./HttpFailure.ts"
 import { resourceUrlOf } from "./resourceUrl.ts"
 
 export const resourceMetadataPath = "/.well-known/oauth-protected-resource"
@@ -38,54 +38,45 @@ export const makeAuthenticate =
       const verified = yield* auth.verify(authorization, resourceUrlOf(publicBase)).pipe(
         Effect.catchTags({
           AuthFailed: (failure) =>
-            Effect.fail(errorResponse(401, "unauthorized", failure.message, { reason: failure.reason }, {
-              "www-authenticate": bearerChallenge(
-                publicBase,
-                failure.reason === "missing-header" ? undefined : { description: failure.message }
-              )
-            })),
-          AuthUnavailable: (failure) =>
-            Effect.fail(errorResponse(503, "auth_unavailable", failure.message, {}, { "retry-after": "5" }))
+            Effect.fail(
+              new Unauthorized({
+                message: failure.message,
+                reason: failure.reason,
+                challenge: bearerChallenge(
+                  publicBase,
+                  failure.reason === "missing-header" ? undefined : { description: failure.message }
+                )
+              })
+            ),
+          AuthUnavailable: (failure) => Effect.fail(new AuthServerUnavailable({ message: failure.message }))
         })
       )
       const refuseSpaces = <A>(effect: Effect.Effect<A, SpacesError>) =>
         effect.pipe(
           Effect.catchTags({
             SpacesUnauthorized: (failure) =>
-              Effect.fail(errorResponse(401, "unauthorized", failure.message, {}, {
-                "www-authenticate": bearerChallenge(publicBase, { description: failure.message })
-              })),
-            SpacesUnavailable: (failure) =>
-              Effect.fail(errorResponse(503, "auth_unavailable", failure.message, {}, { "retry-after": "5" }))
+              Effect.fail(
+                new Unauthorized({
+                  message: failure.message,
+                  challenge: bearerChallenge(publicBase, { description: failure.message })
+                })
+              ),
+            SpacesUnavailable: (failure) => Effect.fail(new AuthServerUnavailable({ message: failure.message }))
           })
         )
       const listSpaces = refuseSpaces(spaces.spacesOf(verified.principal, verified.token)).pipe(
         Effect.map((all) => all.map((space) => ({ id: space.id, name: space.name })))
       )
-      const described = (listed: ReadonlyArray<{ id: string; name: string }>) =>
-        listed.map((space) => `${space.id} (${space.name})`).join(", ")
       const header = request.headers.get("x-mana-space")?.trim() ?? ""
       // A delegated token names the one space the user allowed; the header may only repeat it.
       const granted = verified.principal.space
       if (granted !== undefined && header !== "" && header !== granted) {
-        return yield* Effect.fail(errorResponse(
-          403,
-          "space_mismatch",
-          `X-Mana-Space names space ${JSON.stringify(header)}, but this token was granted for space ${
-            JSON.stringify(granted)
-          } only; drop the header, or sign in again and choose that space`,
-          { grantedSpace: granted, requestedSpace: header }
-        ))
+        return yield* Effect.fail(new SpaceMismatch({ granted, requested: header }))
       }
       const spaceId = header !== "" ? header : granted ?? ""
       if (spaceId === "") {
         const listed = yield* listSpaces
-        return yield* Effect.fail(errorResponse(
-          400,
-          "missing_space",
-          `The X-Mana-Space header is required: set it to one of your space ids: ${described(listed)}`,
-          { spaces: listed }
-        ))
+        return yield* Effect.fail(new MissingSpace({ spaces: listed }))
       }
       const member = yield* refuseSpaces(spaces.find(verified.principal, verified.token, spaceId)).pipe(
         // The header is unverified client input until membership is known: not an attribute.
@@ -93,12 +84,7 @@ export const makeAuthenticate =
       )
       if (Option.isNone(member)) {
         const listed = yield* listSpaces
-        return yield* Effect.fail(errorResponse(
-          403,
-          "forbidden_space",
-          `You are not a member of space ${JSON.stringify(spaceId)}. Your spaces: ${described(listed)}`,
-          { spaces: listed }
-        ))
+        return yield* Effect.fail(new ForbiddenSpace({ spaceId, spaces: listed }))
       }
       const traceparent = request.headers.get("traceparent") ?? undefined
       // Cached with the membership list: no extra upstream call.

@@ -5,7 +5,7 @@
  * allowed host) gets 403 — the attack is a hostile page resolving its own domain to 127.0.0.1.
  * CORS answers only allowed origins, so browsers still cannot call from unlisted local pages.
  */
-import { errorResponse } from "./httpResponses.ts"
+import { ForbiddenHost, ForbiddenOrigin } from "./HttpFailure.ts"
 
 export interface OriginPolicy {
   readonly allowedOrigins: ReadonlySet<string>
@@ -58,30 +58,20 @@ const isLoopbackOrigin = (origin: string): boolean => {
   return (url.protocol === "http:" || url.protocol === "https:") && isLoopbackHostname(url.hostname)
 }
 
-/** A 403 response when the request fails the Origin/Host checks, otherwise `undefined`. */
-export const rejectForeignOrigin = (policy: OriginPolicy, request: Request): Response | undefined => {
+/** Why the request fails the Origin/Host checks (a 403), otherwise `undefined`. */
+export const rejectForeignOrigin = (
+  policy: OriginPolicy,
+  request: Request
+): ForbiddenOrigin | ForbiddenHost | undefined => {
   const origin = request.headers.get("origin")
   const loopbackOk = policy.allowedHostnames !== undefined && origin !== null && isLoopbackOrigin(origin)
   if (origin !== null && !policy.allowedOrigins.has(origin) && !loopbackOk) {
-    return errorResponse(
-      403,
-      "forbidden_origin",
-      `Origin ${JSON.stringify(origin)} is not allowed; allowed origins are set with CORS_ORIGINS`,
-      {
-        allowedOrigins: [...policy.allowedOrigins]
-      }
-    )
+    return new ForbiddenOrigin({ origin, allowedOrigins: [...policy.allowedOrigins] })
   }
   if (policy.allowedHostnames !== undefined) {
     const host = request.headers.get("host")
     if (host === null || !policy.allowedHostnames.has(hostnameOf(host))) {
-      return errorResponse(
-        403,
-        "forbidden_host",
-        `Host ${
-          JSON.stringify(host ?? "")
-        } is not allowed for a gateway bound to loopback; add it to ALLOWED_HOSTS if it is yours`
-      )
+      return new ForbiddenHost({ host: host ?? "" })
     }
   }
   return undefined

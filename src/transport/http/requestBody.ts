@@ -6,26 +6,19 @@
  */
 import { DEFAULT_MAX_REQUEST_BODY_SIZE, isJsonContentType, readRequestBody } from "@modelcontextprotocol/server"
 import { Effect, Either } from "effect"
-import { errorResponse, jsonResponse } from "./httpResponses.ts"
+import { BodyUnreadable, JsonParseError, PayloadTooLarge, UnsupportedMediaType } from "./HttpFailure.ts"
 
 export const maxRequestBodySize = DEFAULT_MAX_REQUEST_BODY_SIZE
 
-const parseError = (message: string) =>
-  jsonResponse(400, { jsonrpc: "2.0", id: null, error: { code: -32700, message } })
-
-export const readJsonBody = (request: Request): Effect.Effect<unknown, Response> =>
+export const readJsonBody = (
+  request: Request
+): Effect.Effect<unknown, UnsupportedMediaType | PayloadTooLarge | BodyUnreadable | JsonParseError> =>
   Effect.gen(function*() {
     if (!isJsonContentType(request.headers.get("content-type"))) {
-      return yield* Effect.fail(
-        errorResponse(415, "unsupported_media_type", "POST /mcp needs Content-Type: application/json")
-      )
+      return yield* Effect.fail(new UnsupportedMediaType())
     }
     const declared = Number(request.headers.get("content-length") ?? "0")
-    const tooLarge = errorResponse(
-      413,
-      "payload_too_large",
-      `Request bodies are limited to ${maxRequestBodySize} bytes`
-    )
+    const tooLarge = new PayloadTooLarge({ limit: maxRequestBodySize })
     if (declared > maxRequestBodySize) return yield* Effect.fail(tooLarge)
     // The SDK's bounded read stops at the bound, so a chunked upload without `Content-Length` (or
     // one that lies about it) never costs more than the bound; the rest of the body is cancelled.
@@ -35,13 +28,13 @@ export const readJsonBody = (request: Request): Effect.Effect<unknown, Response>
         if (read.tooLarge) await request.body?.cancel().catch(() => undefined)
         return read
       },
-      catch: () => errorResponse(400, "bad_request", "The request body could not be read")
+      catch: () => new BodyUnreadable()
     })
     if (read.tooLarge) return yield* Effect.fail(tooLarge)
     const text = read.text
     return yield* Either.try({
       try: (): unknown => JSON.parse(text),
-      catch: () => parseError("Parse error: the body is not valid JSON")
+      catch: () => new JsonParseError()
     })
   })
 

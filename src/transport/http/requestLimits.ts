@@ -4,7 +4,7 @@
  * hundreds of thousands of keys cost seconds of CPU before a tool could refuse it. No tool takes
  * more than a few dozen properties; counting stops at the bound, so the check costs O(bound).
  */
-import { jsonResponse } from "./httpResponses.ts"
+import { ArgumentsOversized, BatchUnsupported } from "./HttpFailure.ts"
 import { isRecord, isRequestId } from "./jsonRpc.ts"
 
 const maxArgumentProperties = 1000
@@ -16,20 +16,11 @@ const batchingVersions = new Set(["2024-11-05", "2025-03-26"])
  * 400 for a JSON-RPC batch sent under a protocol version without batches (named by the
  * `MCP-Protocol-Version` header; a request without it is taken as 2025-03-26, per the spec).
  */
-export const refuseBatch = (request: Request, body: unknown): Response | undefined => {
+export const refuseBatch = (request: Request, body: unknown): BatchUnsupported | undefined => {
   if (!Array.isArray(body)) return undefined
   const version = request.headers.get("mcp-protocol-version")
   if (version === null || batchingVersions.has(version)) return undefined
-  return jsonResponse(400, {
-    jsonrpc: "2.0",
-    id: null,
-    error: {
-      code: -32600,
-      message: `Invalid Request: JSON-RPC batches are not part of MCP protocol version ${
-        version.slice(0, 40)
-      } (removed in 2025-06-18). Send one message per request.`
-    }
-  })
+  return new BatchUnsupported({ version })
 }
 
 /** True when `value` has more than `max` own enumerable keys; stops counting at `max + 1`. */
@@ -56,16 +47,9 @@ const idOf = (message: unknown) => {
  * A JSON-RPC error answer when a message breaks a limit, else undefined. A single request gets
  * its error under its own id (HTTP 200, as any JSON-RPC error), so the client's pending call ends.
  */
-export const refuseOversized = (body: unknown): Response | undefined => {
+export const refuseOversized = (body: unknown): ArgumentsOversized | undefined => {
   const messages = Array.isArray(body) ? body : [body]
   const offending = messages.find(oversized)
   if (offending === undefined) return undefined
-  const error = {
-    code: -32602,
-    message:
-      `Invalid params: the tool arguments have more than ${maxArgumentProperties} properties. No tool takes that many; call tools/list for each tool's properties.`
-  }
-  return Array.isArray(body)
-    ? jsonResponse(400, { jsonrpc: "2.0", id: null, error })
-    : jsonResponse(200, { jsonrpc: "2.0", id: idOf(offending), error })
+  return new ArgumentsOversized({ limit: maxArgumentProperties, batch: Array.isArray(body), id: idOf(offending) })
 }

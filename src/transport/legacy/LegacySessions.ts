@@ -20,11 +20,11 @@ import { Metrics } from "../../observability/Metrics.ts"
 import { SessionBus } from "../../sessions/SessionBus.ts"
 import { SessionStore } from "../../sessions/SessionStore.ts"
 import { EventStore } from "../../streams/EventStore.ts"
-import { errorResponse } from "../http/httpResponses.ts"
+import { MissingSession } from "../http/HttpFailure.ts"
+import type { HttpFailure } from "../http/HttpFailure.ts"
 import { isMessage } from "../http/jsonRpc.ts"
 import { forkExpirySweep } from "./expirySweep.ts"
 import { forkHibernation } from "./hibernation.ts"
-import { rebuildFailed, storeUnavailable, transportFailure } from "./legacyResponses.ts"
 import { discard, type LiveSession, makeLiveSession } from "./LiveSession.ts"
 import { onBodyEnd } from "./onBodyEnd.ts"
 import { responseOwner } from "./RoutedTransport.ts"
@@ -32,6 +32,7 @@ import { makeSessionLookup } from "./sessionLookup.ts"
 import { handshakeOf, logLevelOf } from "./sessionRebuild.ts"
 import { makeSessionRegistry } from "./sessionRegistry.ts"
 import { makeSingleFlightRebuild } from "./singleFlightRebuild.ts"
+import { transportFailure } from "./transportFailure.ts"
 
 export interface LegacyRequest {
   readonly request: Request
@@ -43,7 +44,8 @@ export interface LegacyRequest {
 }
 
 export interface LegacySessions {
-  readonly handle: (input: LegacyRequest) => Effect.Effect<Response>
+  /** The SDK's answer, or why there is none (`HttpFailure`: 400 no session, 403/404, 503, 500). */
+  readonly handle: (input: LegacyRequest) => Effect.Effect<Response, HttpFailure>
   /** Closes this instance's sessions (graceful shutdown); a shared store keeps them for other instances. */
   readonly closeAll: Effect.Effect<void>
 }
@@ -143,29 +145,13 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
           )
         }
         return response
-      }).pipe(
-        Effect.catchTags({
-          SessionNotFound: (error) => Effect.succeed(errorResponse(404, "session_not_found", error.message)),
-          SessionForbidden: (error) => Effect.succeed(errorResponse(403, "forbidden_session", error.message)),
-          StateStoreUnavailable: (error) => Effect.succeed(storeUnavailable(error)),
-          RebuildFailed: (error) => Effect.succeed(rebuildFailed(error))
-        })
-      )
+      })
 
-    const handle = (input: LegacyRequest): Effect.Effect<Response> => {
+    const handle = (input: LegacyRequest): Effect.Effect<Response, HttpFailure> => {
       const id = input.request.headers.get("mcp-session-id")
-      if (id !== null) return Effect.merge(resume(id, input))
-      if (input.request.method !== "POST") {
-        return Effect.succeed(errorResponse(
-          400,
-          "missing_session",
-          `${input.request.method} /mcp needs an Mcp-Session-Id header; open a session by POSTing an initialize request`
-        ))
-      }
-      return open(input).pipe(
-        Effect.catchTag("StateStoreUnavailable", (error) => Effect.succeed(storeUnavailable(error))),
-        Effect.merge
-      )
+      if (id !== null) return resume(id, input)
+      if (input.request.method !== "POST") return Effect.fail(new MissingSession({ method: input.request.method }))
+      return open(input)
     }
 
     yield* bus.listen({

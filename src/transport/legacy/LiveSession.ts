@@ -7,9 +7,9 @@ import { type Server, WebStandardStreamableHTTPServerTransport } from "@modelcon
 import { Clock, Effect, type Runtime } from "effect"
 import type { SessionBusShape } from "../../sessions/SessionBus.ts"
 import type { EventStoreShape } from "../../streams/EventStore.ts"
-import { transportFailure } from "./legacyResponses.ts"
 import { RoutedTransport } from "./RoutedTransport.ts"
 import { makeSdkEventStore, type SessionEventStore } from "./sdkEventStore.ts"
+import { transportFailure } from "./transportFailure.ts"
 
 export interface LiveSession {
   readonly transport: WebStandardStreamableHTTPServerTransport

@@ -6,6 +6,7 @@
 import { Clock, type Context, Deferred, Effect, FiberId } from "effect"
 import type { Metrics } from "../../observability/Metrics.ts"
 import type { SessionRecord } from "../../sessions/SessionRecord.ts"
+import type { TransportFailed } from "../http/HttpFailure.ts"
 import { discard, type LiveSession } from "./LiveSession.ts"
 import { type RebuildFailed, replayHandshake } from "./sessionRebuild.ts"
 import type { SessionRegistry } from "./sessionRegistry.ts"
@@ -13,7 +14,7 @@ import type { SessionRegistry } from "./sessionRegistry.ts"
 export const makeSingleFlightRebuild = (
   registry: SessionRegistry,
   metrics: Context.Tag.Service<Metrics>,
-  makeSession: (id: string, userId: string) => Effect.Effect<LiveSession, Response>
+  makeSession: (id: string, userId: string) => Effect.Effect<LiveSession, TransportFailed>
 ) => {
   const building = new Map<string, Deferred.Deferred<LiveSession, RebuildFailed>>()
   const { hibernated, live } = registry

@@ -23,7 +23,11 @@ const resource = "http://127.0.0.1:3069/mcp"
 const redirectUri = "http://127.0.0.1/callback"
 
 const setup = Effect.gen(function*() {
-  const auth = yield* makeDevAuth({ baseUrl: authUrl, dataDir: Option.none(), oauth: { resources: [resource] } })
+  const auth = yield* makeDevAuth({
+    baseUrl: authUrl,
+    dataDir: Option.none(),
+    oauth: { resources: [resource], allowPrivateClientDocuments: true }
+  })
   const handler = HttpApp.toWebHandler(auth.app)
   const send: Send = (request) => handler(request)
   const clientId = yield* Effect.promise(() => registerClient(send, authUrl, [redirectUri]))

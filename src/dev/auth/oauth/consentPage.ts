@@ -76,7 +76,9 @@ const alert = (error: string | undefined) =>
 
 export interface RequestContext {
   readonly clientName: string
+  /** Where the answer goes: a host (no port on loopback) or a private-use scheme. */
   readonly redirectHost: string
+  readonly redirectIsThisComputer: boolean
   readonly requestId: string
   readonly csrfToken: string
 }
@@ -85,12 +87,17 @@ const hidden = (context: RequestContext) =>
   `<input type="hidden" name="request_id" value="${escapeHtml(context.requestId)}">
 <input type="hidden" name="csrf_token" value="${escapeHtml(context.csrfToken)}">`
 
+/**
+ * Who asks, and where the answer goes, in two paragraphs. The client's name is its own and
+ * could carry right-to-left text or stray formatting: `<bdi>` isolates it, so it cannot reorder
+ * the words after it, and the destination stands in a paragraph of its own, isolated
+ * left-to-right, so no name can move or reverse it.
+ */
 const who = (context: RequestContext) =>
-  `<p class="client"><strong>${
-    escapeHtml(context.clientName)
-  }</strong> wants to use your Mana data. You will be sent back to <strong>${
-    escapeHtml(context.redirectHost)
-  }</strong>.</p>`
+  `<p class="client"><strong><bdi>${escapeHtml(context.clientName)}</bdi></strong> wants to use your Mana data.</p>
+<p class="client">You will be sent back to <strong><bdi dir="ltr">${escapeHtml(context.redirectHost)}</bdi></strong>${
+    context.redirectIsThisComputer ? " (this computer)" : ""
+  }.</p>`
 
 export const signInPage = (context: RequestContext, options: { readonly error?: string; readonly email?: string }) =>
   layout(

@@ -1,12 +1,14 @@
 /**
  * What the dev authorization server has granted: single-use authorization codes (60 s) and
- * refresh tokens in families (30 days). Every refresh rotates the token; presenting a rotated
- * (or otherwise spent) refresh token, or a code a second time, revokes the whole family, since
- * one of the two holders must be an attacker (OAuth 2.1 §4.3.1). Access tokens are the usual
- * EdDSA JWTs with `aud` = the granted resource and `scope`, `client_id`, `mana_space`. State is
- * in memory: a restart means signing in again. Not responsible for HTTP or for consent.
+ * refresh tokens in families (30 days). Every refresh that issues tokens rotates the token (a
+ * refused one leaves it as it was); presenting a rotated refresh token, or a code a second time,
+ * revokes the whole family, since one of the two holders must be an attacker (OAuth 2.1 §4.3.1).
+ * A refresh may narrow the scope of its access token; the refresh token keeps the whole grant.
+ * Access tokens are the usual EdDSA JWTs with `aud` = the granted resource and `scope`,
+ * `client_id`, `mana_space`. State is in memory (a restart means signing in again) and pruned as
+ * it expires, O(1) per operation. Not responsible for HTTP or for consent.
  */
-import { type Clock, Data, Duration, Effect, Ref } from "effect"
+import { type Clock, Data, Duration, Effect, Either } from "effect"
 import { type ManaScope, parseScope } from "../../../auth/scopes.ts"
 import { nanoid, opaqueToken } from "../DevAuthIds.ts"
 import type { Signer } from "../DevAuthKeys.ts"
@@ -59,6 +61,14 @@ export interface TokenResponse {
   readonly scope: string
 }
 
+/** Drops entries from the oldest end of an insertion-ordered map while they have expired. */
+const pruneExpired = <V>(map: Map<string, V>, expiresAt: (value: V) => number, now: number) => {
+  for (const [key, value] of map) {
+    if (expiresAt(value) > now) return
+    map.delete(key)
+  }
+}
+
 const codeTtl = Duration.seconds(60)
 const refreshTtl = Duration.days(30)
 
@@ -69,47 +79,73 @@ export const makeGrants = (options: {
 }) =>
   Effect.gen(function*() {
     const { clock, signer } = options
-    const codes = yield* Ref.make(new Map<string, CodeRecord>())
-    const refreshTokens = yield* Ref.make(new Map<string, RefreshRecord>())
-    const revokedFamilies = yield* Ref.make(new Set<string>())
+    // Mutated in place inside `Effect.sync` steps (atomic: nothing else runs in between). Each is
+    // insertion-ordered with one lifetime for all entries, so expiry order is insertion order and
+    // pruning from the oldest end keeps every operation O(1) amortized.
+    const codes = new Map<string, CodeRecord>()
+    const refreshTokens = new Map<string, RefreshRecord>()
+    // A revoked family matters until its last refresh token has expired: one refresh lifetime.
+    const revokedFamilies = new Map<string, number>()
     const now = clock.currentTimeMillis
     const invalidGrant = (description: string) => new TokenError({ error: "invalid_grant", description })
 
-    const revokeFamily = (familyId: string) => Ref.update(revokedFamilies, (set) => new Set(set).add(familyId))
+    const revokeFamily = (familyId: string) =>
+      Effect.flatMap(now, (time) =>
+        Effect.sync(() => {
+          pruneExpired(revokedFamilies, (until) => until, time)
+          revokedFamilies.delete(familyId)
+          revokedFamilies.set(familyId, time + Duration.toMillis(refreshTtl))
+        }))
 
-    const issueTokens = (grant: Grant, familyId: string) =>
+    /**
+     * A new access token (for `scopes`, the grant's unless narrowed) and a new refresh token,
+     * which always carries the whole grant: narrowing is for this access token only.
+     */
+    const issueTokens = (grant: Grant, familyId: string, scopes: ReadonlyArray<ManaScope> = grant.scopes) =>
       Effect.gen(function*() {
         const accessToken = yield* signer.signDelegated({
           sub: grant.userId,
           email: grant.email,
           audience: grant.resource,
-          scope: grant.scopes.join(" "),
+          scope: scopes.join(" "),
           clientId: grant.clientId,
           spaceId: grant.spaceId
         }, options.accessTokenTtl)
         const refreshToken = yield* opaqueToken
-        const expiresAt = (yield* now) + Duration.toMillis(refreshTtl)
-        yield* Ref.update(
-          refreshTokens,
-          (map) => new Map(map).set(refreshToken, { grant, familyId, expiresAt, rotated: false })
-        )
+        const time = yield* now
+        yield* Effect.sync(() => {
+          pruneExpired(refreshTokens, (record) => record.expiresAt, time)
+          refreshTokens.set(refreshToken, {
+            grant,
+            familyId,
+            expiresAt: time + Duration.toMillis(refreshTtl),
+            rotated: false
+          })
+        })
         return {
           access_token: accessToken,
           token_type: "Bearer",
           expires_in: Math.floor(Duration.toSeconds(options.accessTokenTtl)),
           refresh_token: refreshToken,
-          scope: grant.scopes.join(" ")
+          scope: scopes.join(" ")
         } satisfies TokenResponse
       })
 
     const issueCode = (grant: Grant, redirectUri: string, codeChallenge: string) =>
       Effect.gen(function*() {
         const [code, familyId] = yield* Effect.all([opaqueToken, nanoid])
-        const expiresAt = (yield* now) + Duration.toMillis(codeTtl)
-        yield* Ref.update(
-          codes,
-          (map) => new Map(map).set(code, { grant, redirectUri, codeChallenge, expiresAt, familyId, used: false })
-        )
+        const time = yield* now
+        yield* Effect.sync(() => {
+          pruneExpired(codes, (record) => record.expiresAt, time)
+          codes.set(code, {
+            grant,
+            redirectUri,
+            codeChallenge,
+            expiresAt: time + Duration.toMillis(codeTtl),
+            familyId,
+            used: false
+          })
+        })
         return code
       })
 
@@ -133,9 +169,10 @@ export const makeGrants = (options: {
     }) =>
       Effect.gen(function*() {
         // Marked used atomically: of two concurrent exchanges only one finds it unused.
-        const record = yield* Ref.modify(codes, (map) => {
-          const found = map.get(input.code)
-          return found === undefined ? [found, map] : [found, new Map(map).set(input.code, { ...found, used: true })]
+        const record = yield* Effect.sync(() => {
+          const found = codes.get(input.code)
+          if (found !== undefined) codes.set(input.code, { ...found, used: true })
+          return found
         })
         if (record === undefined) return yield* invalidGrant("Unknown authorization code")
         if (record.used) {
@@ -157,7 +194,46 @@ export const makeGrants = (options: {
         return yield* issueTokens(record.grant, record.familyId)
       })
 
-    /** `grant_type=refresh_token`, with rotation and reuse detection. Fails with `TokenError`. */
+    /** Why `record` cannot be refreshed as asked, or the access token's scopes when it can. */
+    const refreshProblem = (
+      record: RefreshRecord,
+      input: { readonly clientId: string; readonly scope: string | undefined; readonly resource: string | undefined },
+      now: number
+    ): Either.Either<ReadonlyArray<ManaScope>, TokenError> => {
+      if (now >= record.expiresAt) return Either.left(invalidGrant("The refresh token has expired; sign in again"))
+      if (record.grant.clientId !== input.clientId) {
+        return Either.left(invalidGrant("The refresh token was issued to another client"))
+      }
+      if (input.resource !== undefined && input.resource !== record.grant.resource) {
+        return Either.left(
+          new TokenError({
+            error: "invalid_target",
+            description: `The grant is for ${JSON.stringify(record.grant.resource)}, not ${
+              JSON.stringify(input.resource)
+            }`
+          })
+        )
+      }
+      const asked = parseScope(input.scope ?? "")
+      const extra = asked.filter((scope) => !record.grant.scopes.some((granted) => granted === scope))
+      if (extra.length > 0) {
+        return Either.left(
+          new TokenError({
+            error: "invalid_scope",
+            description: `A refresh cannot widen the grant; not granted: ${extra.join(" ")}`
+          })
+        )
+      }
+      return Either.right(
+        asked.length === 0 ? record.grant.scopes : record.grant.scopes.filter((s) => asked.includes(s))
+      )
+    }
+
+    /**
+     * `grant_type=refresh_token`, with rotation and reuse detection. Only a refresh that issues
+     * tokens spends the refresh token: a refused one (wrong scope, resource or client) leaves it
+     * as it was. Fails with `TokenError`.
+     */
     const refresh = (input: {
       readonly refreshToken: string
       readonly clientId: string
@@ -165,43 +241,39 @@ export const makeGrants = (options: {
       readonly resource: string | undefined
     }) =>
       Effect.gen(function*() {
-        const record = yield* Ref.modify(refreshTokens, (map) => {
-          const found = map.get(input.refreshToken)
-          return found === undefined
-            ? [found, map]
-            : [found, new Map(map).set(input.refreshToken, { ...found, rotated: true })]
+        const time = yield* now
+        // Judged and spent in one step: of two concurrent refreshes only one finds it unspent.
+        type Judged = Either.Either<
+          { readonly record: RefreshRecord; readonly reused: boolean; readonly scopes: ReadonlyArray<ManaScope> },
+          TokenError
+        >
+        const outcome = yield* Effect.sync((): Judged => {
+          const found = refreshTokens.get(input.refreshToken)
+          if (found === undefined) return Either.left(invalidGrant("Unknown refresh token"))
+          if (revokedFamilies.has(found.familyId)) {
+            return Either.left(invalidGrant("The refresh token was revoked; sign in again"))
+          }
+          if (found.rotated) return Either.right({ record: found, reused: true, scopes: [] })
+          const judged = refreshProblem(found, input, time)
+          if (Either.isLeft(judged)) return Either.left(judged.left)
+          // Map.set on a present key keeps its place: expiry order is unchanged.
+          refreshTokens.set(input.refreshToken, { ...found, rotated: true })
+          return Either.right({ record: found, reused: false, scopes: judged.right })
         })
-        if (record === undefined) return yield* invalidGrant("Unknown refresh token")
-        if ((yield* Ref.get(revokedFamilies)).has(record.familyId)) {
-          return yield* invalidGrant("The refresh token was revoked; sign in again")
-        }
-        if (record.rotated) {
+        const { record, reused, scopes } = yield* outcome
+        if (reused) {
           yield* revokeFamily(record.familyId)
           return yield* invalidGrant(
             "The refresh token was already used; every token of this sign-in is revoked, sign in again"
           )
         }
-        if ((yield* now) >= record.expiresAt) return yield* invalidGrant("The refresh token has expired; sign in again")
-        if (record.grant.clientId !== input.clientId) {
-          return yield* invalidGrant("The refresh token was issued to another client")
-        }
-        yield* checkResource(record.grant, input.resource)
-        const asked = parseScope(input.scope ?? "")
-        const extra = asked.filter((scope) => !record.grant.scopes.some((granted) => granted === scope))
-        if (extra.length > 0) {
-          return yield* new TokenError({
-            error: "invalid_scope",
-            description: `A refresh cannot widen the grant; not granted: ${extra.join(" ")}`
-          })
-        }
-        const scopes = asked.length === 0 ? record.grant.scopes : record.grant.scopes.filter((s) => asked.includes(s))
-        return yield* issueTokens({ ...record.grant, scopes }, record.familyId)
+        return yield* issueTokens(record.grant, record.familyId, scopes)
       })
 
     /** RFC 7009: a known refresh token revokes its family; anything else is a no-op. */
     const revoke = (token: string, clientId: string | undefined) =>
       Effect.gen(function*() {
-        const record = (yield* Ref.get(refreshTokens)).get(token)
+        const record = refreshTokens.get(token)
         if (record === undefined) return
         if (clientId !== undefined && clientId !== record.grant.clientId) {
           return yield* new TokenError({

@@ -1,10 +1,12 @@
 /**
  * Authorization requests between the `/authorize` redirect and the user's decision: the
  * validated request, its CSRF token, the signed-in user once the password was right, and a
- * failure count that ends the request after five wrong passwords. Each lives 10 minutes;
- * expired ones are dropped whenever a new one starts. In memory only.
+ * failure count that ends the request after five wrong passwords. Each lives 10 minutes. Anyone
+ * can open `/authorize`, so they are bounded: at most 10 000 (the oldest goes first), held in one
+ * insertion-ordered map mutated in place and pruned from its oldest end — O(1) per request, never
+ * a copy. In memory only.
  */
-import { type Clock, Duration, Effect, Ref } from "effect"
+import { type Clock, Duration, Effect } from "effect"
 import { opaqueToken } from "../DevAuthIds.ts"
 import type { ValidAuthorization } from "./authorizeRequest.ts"
 
@@ -19,10 +21,19 @@ export interface Pending {
 
 const lifetime = Duration.minutes(10)
 export const maxFailedSignIns = 5
+const maxPendingAuthorizations = 10_000
 
-export const makePendingAuthorizations = (clock: Clock.Clock) =>
-  Effect.gen(function*() {
-    const pending = yield* Ref.make(new Map<string, Pending>())
+export const makePendingAuthorizations = (clock: Clock.Clock, maxPending = maxPendingAuthorizations) =>
+  Effect.sync(() => {
+    // Insertion order is expiry order: every entry lives the same time from its start.
+    const pending = new Map<string, Pending>()
+
+    const prune = (now: number) => {
+      for (const [id, entry] of pending) {
+        if (entry.expiresAt > now && pending.size <= maxPending) return
+        pending.delete(id)
+      }
+    }
 
     const start = (request: ValidAuthorization) =>
       Effect.gen(function*() {
@@ -35,28 +46,26 @@ export const makePendingAuthorizations = (clock: Clock.Clock) =>
           user: undefined,
           failedSignIns: 0
         }
-        yield* Ref.update(pending, (map) => {
-          const next = new Map([...map].filter(([, value]) => value.expiresAt > now))
-          return next.set(id, entry)
+        yield* Effect.sync(() => {
+          pending.set(id, entry)
+          prune(now)
         })
         return entry
       })
 
     /** The live request with this id, if any. */
     const find = (id: string) =>
-      Effect.gen(function*() {
-        const now = yield* clock.currentTimeMillis
-        const entry = (yield* Ref.get(pending)).get(id)
+      Effect.map(clock.currentTimeMillis, (now) => {
+        const entry = pending.get(id)
         return entry !== undefined && entry.expiresAt > now ? entry : undefined
       })
 
-    const update = (entry: Pending) => Ref.update(pending, (map) => new Map(map).set(entry.id, entry))
-    const remove = (id: string) =>
-      Ref.update(pending, (map) => {
-        const next = new Map(map)
-        next.delete(id)
-        return next
+    /** Replaces a live request's state (keeps its place: `Map.set` on a present key does not move it). */
+    const update = (entry: Pending) =>
+      Effect.sync(() => {
+        if (pending.has(entry.id)) pending.set(entry.id, entry)
       })
+    const remove = (id: string) => Effect.sync(() => void pending.delete(id))
 
     return { start, find, update, remove }
   })
