@@ -17,6 +17,7 @@ import { pipeline } from "./pipeline.ts"
 import { readCache } from "./readCache.ts"
 import { redisMemory } from "./redisMemory.ts"
 import { formatMachine, formatReport, machineInfo } from "./report.ts"
+import { resourceNotify } from "./resourceNotify.ts"
 import { sessionMemory } from "./sessionMemory.ts"
 import { scaleOut, stateStore } from "./stateStore.ts"
 import { toolCall } from "./toolCall.ts"
@@ -35,7 +36,8 @@ const all: ReadonlyArray<Benchmark> = [
   stateStore,
   scaleOut,
   redisMemory,
-  liveData
+  liveData,
+  resourceNotify
 ]
 
 const main = async () => {

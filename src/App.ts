@@ -26,6 +26,7 @@ import { InvocationLog } from "./policy/InvocationLog.ts"
 import { ItemBudget } from "./policy/ItemBudget.ts"
 import { Policy } from "./policy/Policy.ts"
 import { PolicySettings } from "./policy/PolicySettings.ts"
+import { ResourceWatch } from "./resources/ResourceWatch.ts"
 import { SessionBus } from "./sessions/SessionBus.ts"
 import { SessionStore } from "./sessions/SessionStore.ts"
 import { RedisConnection } from "./state/RedisConnection.ts"
@@ -99,14 +100,15 @@ export interface AppOptions<EdgesOut, EdgesE, EdgesIn, StateOut, StateE, StateIn
 
 /**
  * The `/mcp` endpoint over every service: auth, the policy gate, the audit log, the caches
- * (`Memos`), the edges and the state (confirmation signing included: its used states are state).
- * Needs the platform (`platformLayer`).
+ * (`Memos`), the resource subscriptions, the edges and the state (confirmation signing included:
+ * its used states are state). Needs the platform (`platformLayer`).
  */
 export const appLayer = <R, EdgesOut, EdgesE, EdgesIn, StateOut, StateE, StateIn>(
   registry: Registry<R>,
   options: AppOptions<EdgesOut, EdgesE, EdgesIn, StateOut, StateE, StateIn>
 ) =>
   makeMcpEndpoint(registry, options.contextTools).pipe(
+    Layer.provideMerge(ResourceWatch.layer),
     Layer.provideMerge(Layer.mergeAll(
       Auth.layer,
       options.edges,

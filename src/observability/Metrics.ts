@@ -7,6 +7,7 @@
 import { Context, Effect, Layer } from "effect"
 import * as Prom from "prom-client"
 import { makeLiveMetrics } from "./liveMetrics.ts"
+import { makeResourceMetrics } from "./resourceMetrics.ts"
 
 const durationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
@@ -175,7 +176,9 @@ const make = () => {
     bulkItems: (tool: string, dryRun: boolean, items: number) =>
       Effect.sync(() => bulkItems.inc({ tool, dry_run: String(dryRun) }, items)),
     /** Notification connections and how the read cache served reads (plain calls, for the read path). */
-    live: makeLiveMetrics(registry)
+    live: makeLiveMetrics(registry),
+    /** MCP resource subscriptions (plain calls). */
+    resources: makeResourceMetrics(registry)
   } as const
 }
 

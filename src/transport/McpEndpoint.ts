@@ -20,8 +20,12 @@ import type { ConfirmationSigner } from "../policy/ConfirmationSigner.ts"
 import type { Policy } from "../policy/Policy.ts"
 import { allPrompts } from "../prompts/allPrompts.ts"
 import { makePromptSurface } from "../prompts/promptSurface.ts"
+import { isResourceListen, makeListenStreams } from "../resources/ListenStreams.ts"
+import type { RunReadTool } from "../resources/readResource.ts"
+import { makeResourceAccess } from "../resources/ResourceAccess.ts"
 import { type InvokeOutcome, makeInvoke } from "../tools/kit/invoke.ts"
 import type { Registry } from "../tools/kit/registry.ts"
+import { errorResult } from "../tools/kit/toolResult.ts"
 import { authInfoOf, makeAuthenticate } from "./http/authenticate.ts"
 import { failureResponse } from "./http/httpErrors.ts"
 import { InsufficientScope, MethodNotAllowed, ShuttingDown, TransportFailed } from "./http/HttpFailure.ts"
@@ -75,19 +79,29 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
       >()
       const draining = yield* Ref.make(false)
       const runInvoke: RunInvoke = (name, args, caller, round) => calls.run(invoke(name, args, caller, round))
+      // Resources are read through the same pipeline as the read tools (src/resources/).
+      const runRead: RunReadTool = (name, args, caller) =>
+        Effect.promise(() =>
+          runInvoke(name, args, caller, noConfirmationRound).catch((): InvokeOutcome => ({
+            _tag: "Result",
+            result: errorResult("The gateway is shutting down; read again in a moment")
+          }))
+        )
+      const resources = yield* makeResourceAccess(runRead)
       // Prompts read through the same invoke pipeline (gate, audit, metrics) as tool calls.
       const prompts = yield* makePromptSurface(
         allPrompts,
         (name, args, caller) => invoke(name, args, caller, noConfirmationRound),
         { conformanceFixtures: config.conformanceFixtures }
       )
-      const makeServer = makeServerFactory(registry.descriptors, runInvoke, contextTools, {
+      const makeServer = makeServerFactory(registry.descriptors, runInvoke, resources, contextTools, {
         scopeOf: (tool) => {
           const hint = hintOf(tool)
           return hint === undefined ? undefined : scopeForHint(hint)
         },
         prompts
       })
+      const listen = yield* makeListenStreams(makeServer, runRead, maxRequestBodySize)
       const modern = createMcpHandler(() => makeServer(), { legacy: "reject", maxRequestBodySize })
       yield* Effect.addFinalizer(() => Effect.promise(() => modern.close().catch(() => undefined)))
       const sessions = yield* makeLegacySessions(makeServer, maxRequestBodySize)
@@ -125,8 +139,13 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
           const caller = { ...authenticated, era: legacy ? "legacy" : "modern", requestSpan } as const
           const authInfo = authInfoOf(caller, new CallerEnvelope(caller))
           if (legacy) {
+            const sessionId = request.headers.get("mcp-session-id")
+            if (sessionId !== null) resources.touch(sessionId, caller)
             const plain = method === "POST" && answersPlainly(parsedBody, hintOf)
             return yield* sessions.handle({ request, userId: caller.principal.userId, parsedBody, authInfo, plain })
+          }
+          if (method === "POST" && isResourceListen(parsedBody)) {
+            return yield* listen.serve(request, parsedBody, authInfo, caller)
           }
           return yield* Effect.tryPromise({
             try: () => modern.fetch(request, { parsedBody, authInfo }),
@@ -152,6 +171,7 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
         if (cut > 0) yield* Effect.logWarning("draining: cut tool calls still running at SHUTDOWN_GRACE", { cut })
         // Let the SDK flush the last results (and cut calls' errors) onto their streams before the sessions close.
         yield* Effect.sleep("100 millis")
+        yield* listen.closeAll
         yield* sessions.closeAll
       })
       return { handle, drain, isDraining: Ref.get(draining) }

@@ -22,6 +22,8 @@ import type { ManaScope } from "../auth/scopes.ts"
 import { CallerEnvelope, type CallerShape } from "../domain/Caller.ts"
 import type { ConfirmationAnswer, ConfirmationRound } from "../policy/Confirmation.ts"
 import type { PromptSurface } from "../prompts/promptSurface.ts"
+import type { ResourceAccess } from "../resources/ResourceAccess.ts"
+import { installResourceHandlers, resourceCapabilities } from "../resources/resourceHandlers.ts"
 import type { InvokeOutcome } from "../tools/kit/invoke.ts"
 import type { McpToolDescriptor } from "../tools/kit/registry.ts"
 import { makeGrantedTools } from "./grantedTools.ts"
@@ -119,6 +121,7 @@ const clientNameOf = (ctx: ServerContext): string | undefined => {
 export const makeServerFactory = (
   descriptors: ReadonlyArray<McpToolDescriptor>,
   runInvoke: RunInvoke,
+  resources: ResourceAccess,
   contextTools: ReadonlyArray<ContextTool> = [],
   options: {
     /** The scope a tool needs; `tools/list` shows a delegated token only the tools it was granted. */
@@ -137,14 +140,14 @@ export const makeServerFactory = (
   const toolsFor = makeGrantedTools(tools, (name) => scopeOf?.(name))
   return (): Server => {
     const server = new Server(serverInfo, {
-      // Prompts and resources are declared with empty lists so clients (and the 2026-07-28 cache
-      // hints) get a clean answer instead of -32601; the gateway's surface is its tools.
+      // Prompts are declared with an empty list so clients (and the 2026-07-28 cache hints) get a
+      // clean answer instead of -32601. Resources: src/resources/.
       capabilities: {
         tools: { listChanged: false },
         // logging/setLevel is answered by the SDK; policy warnings go out as `warning` messages.
         logging: {},
         prompts: { listChanged: false },
-        resources: { listChanged: false },
+        resources: resourceCapabilities,
         ...(prompts === undefined ? {} : { completions: {} })
       },
       instructions,
@@ -152,7 +155,6 @@ export const makeServerFactory = (
         "tools/list": { ttlMs: grantedListTtlMs, cacheScope: "private" },
         "server/discover": { ttlMs: toolListTtlMs, cacheScope: "public" },
         "prompts/list": { ttlMs: toolListTtlMs, cacheScope: "public" },
-        "resources/list": { ttlMs: toolListTtlMs, cacheScope: "public" },
         "resources/templates/list": { ttlMs: toolListTtlMs, cacheScope: "public" }
       }
     })
@@ -166,8 +168,7 @@ export const makeServerFactory = (
       }))
     }))
     if (prompts !== undefined) wirePrompts(server, prompts, (ctx) => callerOf(ctx, server))
-    server.setRequestHandler("resources/list", () => ({ resources: [] }))
-    server.setRequestHandler("resources/templates/list", () => ({ resourceTemplates: [] }))
+    installResourceHandlers(server, resources, (ctx) => callerOf(ctx, server))
     server.setRequestHandler("tools/call", async (request, ctx): Promise<CallToolResult | InputRequiredResult> => {
       const caller = callerOf(ctx, server)
       // The transport always attaches a caller; its absence is a wiring bug, not a client error.

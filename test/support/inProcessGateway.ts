@@ -9,7 +9,9 @@ import { HttpApp } from "@effect/platform"
 import { Effect, Layer, type Scope } from "effect"
 import { appLayer, memoryState, platformLayer } from "../../src/App.ts"
 import { ManaConfig, type ManaConfigShape } from "../../src/config/Config.ts"
+import { UserChanges, type UserChangesShape } from "../../src/live/UserChanges.ts"
 import { Metrics } from "../../src/observability/Metrics.ts"
+import { ResourceWatch, type ResourceWatchShape } from "../../src/resources/ResourceWatch.ts"
 import { type SessionStore } from "../../src/sessions/SessionStore.ts"
 import { allTools } from "../../src/tools/allTools.ts"
 import { makeRegistry } from "../../src/tools/kit/registry.ts"
@@ -35,6 +37,10 @@ export interface InProcessGateway {
   readonly metrics: Effect.Effect<string>
   /** The test mana-auth: its JWKS verifies the tokens it signs. */
   readonly issuer: JwksServer
+  /** Publishes "this user's data changed" as the notification connection would. */
+  readonly changes: UserChangesShape
+  /** The resource subscriptions (`watchCount`). */
+  readonly resourceWatch: ResourceWatchShape
 }
 
 export interface InProcessOptions {
@@ -64,13 +70,17 @@ export const startInProcessGateway = (
     ).pipe(Effect.orDie)
     const endpoint = yield* Effect.provide(McpEndpoint, context)
     const metrics = yield* Effect.provide(Metrics, context)
+    const changes = yield* Effect.provide(UserChanges, context)
+    const resourceWatch = yield* Effect.provide(ResourceWatch, context)
     const router = HttpApp.toWebHandler(makeHttpApp(registry.exposed.size).pipe(Effect.provide(context)))
     return {
       endpoint,
       mcp: endpoint.handle,
       http: (request) => Effect.promise(() => router(request)),
       metrics: metrics.render,
-      issuer
+      issuer,
+      changes,
+      resourceWatch
     }
   })
 

@@ -27,6 +27,8 @@ export type InvokeOutcome =
     readonly result: ToolResult
     /** Non-blocking policy notes, sent to the client as `warning` log notifications. */
     readonly warnings?: ReadonlyArray<string>
+    /** The tag of the handler's typed error when the result is one (e.g. `RecordNotFound`), for callers that map it. */
+    readonly failure?: string
   }
   | { readonly _tag: "UnknownTool"; readonly name: string }
   /** Ask the user `message` (Confirm/Cancel), then call again with the answer and `state`. */
@@ -46,8 +48,8 @@ interface Answered {
   readonly items?: number
 }
 
-const answered = (result: ToolResult, verdict: Verdict): Answered => ({
-  outcome: { _tag: "Result", result },
+const answered = (result: ToolResult, verdict: Verdict, failure?: string): Answered => ({
+  outcome: failure === undefined ? { _tag: "Result", result } : { _tag: "Result", result, failure },
   verdict
 })
 
@@ -97,11 +99,14 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
       const metrics = yield* Metrics
       const policy = yield* Policy
       const signer = yield* ConfirmationSigner
-      const finish = (outcome: ToolOutcome, result: ToolResult, verdict: Verdict) =>
+      const finish = (outcome: ToolOutcome, result: ToolResult, verdict: Verdict, failure?: string) =>
         Effect.flatMap(
           Clock.currentTimeMillis,
           (now): Effect.Effect<Answered> =>
-            Effect.as(metrics.toolInvocation(tool.name, outcome, (now - started) / 1000), answered(result, verdict))
+            Effect.as(
+              metrics.toolInvocation(tool.name, outcome, (now - started) / 1000),
+              answered(result, verdict, failure)
+            )
         )
 
       const decoded = yield* Effect.either(tool.decode(args))
@@ -198,7 +203,7 @@ export const makeInvoke = <R>(registry: Registry<R>, successResult = makeSuccess
                   finish("handler-error", errorResult(`Tool ${tool.name} failed: ${error.message}`), {
                     ...gate,
                     outcome: error._tag
-                  })
+                  }, error._tag)
                 ),
               onNone: () => Cause.isInterruptedOnly(cause) ? Effect.interrupt : defect(cause, gate)
             })
