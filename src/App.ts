@@ -32,8 +32,18 @@ import { makeMcpEndpoint } from "./transport/McpEndpoint.ts"
 import type { ContextTool } from "./transport/mcpServer.ts"
 
 /** The config and upstream URLs the launcher resolved, plus metrics, the HTTP client and Web Crypto. */
-export const platformLayer = <E, R>(config: Layer.Layer<ManaConfig, E, R>, upstreams: UpstreamsShape) =>
-  Layer.mergeAll(config, Layer.succeed(Upstreams, upstreams), Metrics.layer, FetchHttpClient.layer, Crypto.layer)
+export const platformLayer = <E, R>(
+  config: Layer.Layer<ManaConfig, E, R>,
+  upstreams: UpstreamsShape,
+  metricLabels: Readonly<Record<string, string>> = {}
+) =>
+  Layer.mergeAll(
+    config,
+    Layer.succeed(Upstreams, upstreams),
+    Metrics.layerLabelled(metricLabels),
+    FetchHttpClient.layer,
+    Crypto.layer
+  )
 
 /**
  * The production edges — `SpaceDirectory`, `SyncClient`, `MasterKeys`, `Ids`: what the tools reach

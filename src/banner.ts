@@ -37,7 +37,11 @@ export const printBanner = (options: {
       onSome: (url) => url.origin
     })
     const mcpUrl = `${baseUrl}/mcp`
-    yield* Console.log(`mana-mcp listening on ${mcpUrl} (${options.toolCount} tools, POLICY_MODE=${config.policyMode})`)
+    yield* Console.log(
+      `mana-mcp listening on ${mcpUrl} (${options.toolCount} tools, POLICY_MODE=${config.policyMode}${
+        config.gatewayProcesses > 1 ? `, ${config.gatewayProcesses} processes` : ""
+      })`
+    )
     yield* Console.log(`  mana-auth: ${upstreams.authUrl}\n  mana-sync: ${upstreams.syncUrl}`)
     yield* Console.log(
       [

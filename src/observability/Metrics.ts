@@ -26,9 +26,9 @@ export type SpanDropReason = "queue-full" | "export-failed"
 const v8OnlyMetrics = ["space_size_total_bytes", "space_size_used_bytes", "space_size_available_bytes"]
   .map((suffix) => `mana_mcp_nodejs_heap_${suffix}`)
 
-const make = () => {
+const make = (labels: Readonly<Record<string, string>> = {}) => {
   const registry = new Prom.Registry()
-  registry.setDefaultLabels({ service: "mana-mcp" })
+  registry.setDefaultLabels({ service: "mana-mcp", ...labels })
   Prom.collectDefaultMetrics({ register: registry, prefix: "mana_mcp_" })
   if (process.versions["bun"] !== undefined) v8OnlyMetrics.forEach((name) => registry.removeSingleMetric(name))
   const policyDecisions = new Prom.Counter({
@@ -147,5 +147,7 @@ const make = () => {
 }
 
 export class Metrics extends Context.Tag("mana-mcp/Metrics")<Metrics, ReturnType<typeof make>>() {
-  static readonly layer = Layer.sync(Metrics, make)
+  static readonly layer = Layer.sync(Metrics, () => make())
+  /** With labels on every series, e.g. `process` when several gateway processes share a port. */
+  static readonly layerLabelled = (labels: Readonly<Record<string, string>>) => Layer.sync(Metrics, () => make(labels))
 }
