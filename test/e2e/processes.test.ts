@@ -106,6 +106,8 @@ describe("GATEWAY_PROCESSES above one without Redis", () => {
         GATEWAY_PROCESSES: "2",
         STATE_STORE: "memory",
         PORT: "0",
+        DEV_AUTH_PORT: "0",
+        DEV_SYNC_PORT: "0",
         MANA_AUTH_URL: "",
         MANA_SYNC_URL: ""
       },
