@@ -6,9 +6,11 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { allCores } from "./allCores.ts"
 import { authCache } from "./authCache.ts"
 import { encrypted } from "./encrypted.ts"
 import { eras } from "./eras.ts"
+import { floor } from "./floor.ts"
 import type { Benchmark, BenchReport } from "./harness.ts"
 import { metricsScrape } from "./metricsScrape.ts"
 import { peer, peerProfile } from "./peer.ts"
@@ -22,6 +24,7 @@ import { toolCall } from "./toolCall.ts"
 
 const all: ReadonlyArray<Benchmark> = [
   peer,
+  floor,
   peerProfile,
   pipeline,
   sessionMemory,
@@ -33,6 +36,7 @@ const all: ReadonlyArray<Benchmark> = [
   encrypted,
   stateStore,
   scaleOut,
+  allCores,
   redisMemory
 ]
 
