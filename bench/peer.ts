@@ -30,14 +30,17 @@ type CaseName =
   | "legacy1"
   | "modern1"
 
-interface Case {
+export interface Case {
   readonly label: string
   readonly workers: ReadonlyArray<() => Promise<unknown>>
   /** The process whose CPU time is charged to this case. */
   readonly pid: number | undefined
+  /** How its CPU time is read (default: the process alone; `treeCpuSeconds` adds its children). */
+  readonly cpuOf?: (pid: number | undefined) => number
 }
 
-const listed = (call: () => Promise<Record<string, unknown>>) => async () => expectList(await call(), "habits", HABITS)
+export const listed = (call: () => Promise<Record<string, unknown>>) => async () =>
+  expectList(await call(), "habits", HABITS)
 
 const repeat = <A>(value: A) => Array.from({ length: PARALLEL }, () => value)
 
@@ -130,7 +133,7 @@ const baselineCasesOf = (rig: Rig): Record<BaselineName, Case> | undefined => {
   }
 }
 
-interface Measured {
+export interface Measured {
   readonly throughput: Throughput
   /** Server CPU milliseconds per call. */
   readonly cpuMsPerCall: number
@@ -146,7 +149,7 @@ const ownCpuSeconds = () => {
   return (usage.user + usage.system) / 1e6
 }
 
-const measure = async <N extends string>(
+export const measure = async <N extends string>(
   cases: Record<N, Case>,
   upstreamPid: number | undefined
 ): Promise<Record<N, Measured>> => {
@@ -162,11 +165,12 @@ const measure = async <N extends string>(
     for (let i = 0; i < names.length; i++) {
       const name = names[(round + i) % names.length]
       if (name === undefined) continue
-      const before = processCpuSeconds(cases[name].pid)
+      const cpuOf = cases[name].cpuOf ?? processCpuSeconds
+      const before = cpuOf(cases[name].pid)
       const upstreamBefore = processCpuSeconds(upstreamPid)
       const clientBefore = ownCpuSeconds()
       runs.get(name)?.push(await closedLoop(cases[name].workers, SECONDS))
-      cpu.set(name, (cpu.get(name) ?? 0) + processCpuSeconds(cases[name].pid) - before)
+      cpu.set(name, (cpu.get(name) ?? 0) + cpuOf(cases[name].pid) - before)
       upstreamCpu.set(name, (upstreamCpu.get(name) ?? 0) + processCpuSeconds(upstreamPid) - upstreamBefore)
       clientCpu.set(name, (clientCpu.get(name) ?? 0) + ownCpuSeconds() - clientBefore)
     }
@@ -185,7 +189,7 @@ const measure = async <N extends string>(
   return out
 }
 
-const rate = (m: Measured) => m.throughput.callsPerSecond
+export const rate = (m: Measured) => m.throughput.callsPerSecond
 
 /** `BENCH_BASELINE=<checkout>`: also measure that checkout's gateway (a before/after in one run). */
 const baselineRoot = process.env["BENCH_BASELINE"]

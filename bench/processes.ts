@@ -1,6 +1,6 @@
 /**
- * Processes around the `peer` benchmark: the naive peer (`bench/peerServer.ts`) as its own Bun
- * process, and a process's CPU time read from `/proc/<pid>/stat` (user + system), so a run can
+ * Processes around the `peer` and `floor` benchmarks: the naive peer (`bench/peerServer.ts`) and
+ * the floor (`bench/floorServer.ts`) as their own Bun processes, and a process's CPU time read from `/proc/<pid>/stat` (user + system), so a run can
  * report server CPU per call. Linux only; elsewhere CPU time reads as NaN and is shown as "–".
  */
 import { execFileSync, spawn } from "node:child_process"
@@ -29,21 +29,35 @@ export const processCpuSeconds = (pid: number | undefined): number => {
   }
 }
 
+/** CPU seconds of a process and every process it started (e.g. a gateway with GATEWAY_PROCESSES=2). */
+export const treeCpuSeconds = (pid: number | undefined): number => {
+  if (pid === undefined) return Number.NaN
+  let children: ReadonlyArray<number> = []
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number)
+  } catch {
+    children = []
+  }
+  return children.reduce((sum, child) => sum + treeCpuSeconds(child), processCpuSeconds(pid))
+}
+
 export interface Peer {
   readonly mcpUrl: string
   readonly pid: number | undefined
   readonly stop: () => Promise<void>
 }
 
-const readyPrefix = "PEER_READY "
-
-/** Starts the naive peer against the given upstreams and waits for its ready line. */
-export const startPeer = async (authUrl: string, syncUrl: string): Promise<Peer> => {
-  const child = track(spawn(bunBin, ["bench/peerServer.ts"], {
+/** Starts a bench fixture server (`bun <script>`) and waits for its `<prefix> {"mcpUrl": …}` line. */
+const startFixture = async (
+  script: string,
+  readyPrefix: string,
+  env: Readonly<Record<string, string>>
+): Promise<Peer> => {
+  const child = track(spawn(bunBin, [script], {
     cwd: repoRoot,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PEER_AUTH_URL: authUrl, PEER_SYNC_URL: syncUrl }
+    env: { ...process.env, ...env }
   }))
   const output = collectOutput(child)
   const exited = new Promise<void>((done) => child.once("exit", () => done()))
@@ -51,10 +65,17 @@ export const startPeer = async (authUrl: string, syncUrl: string): Promise<Peer>
     signalGroup(child, "SIGKILL")
     await exited
   }
-  const line = await readyLine(child, readyPrefix, 30_000, "peer", output, exited).catch(async (error: unknown) => {
+  const line = await readyLine(child, readyPrefix, 30_000, script, output, exited).catch(async (error: unknown) => {
     await stop()
     throw error
   })
   const ready = JSON.parse(line) as { mcpUrl: string }
   return { mcpUrl: ready.mcpUrl, pid: child.pid, stop }
 }
+
+/** Starts the naive peer against the given upstreams and waits for its ready line. */
+export const startPeer = (authUrl: string, syncUrl: string): Promise<Peer> =>
+  startFixture("bench/peerServer.ts", "PEER_READY ", { PEER_AUTH_URL: authUrl, PEER_SYNC_URL: syncUrl })
+
+/** Starts the floor (`bench/floorServer.ts`): parse the request, serialise the seeded answer. */
+export const startFloor = (): Promise<Peer> => startFixture("bench/floorServer.ts", "FLOOR_READY ", {})

@@ -6,9 +6,11 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { allCores } from "./allCores.ts"
 import { authCache } from "./authCache.ts"
 import { encrypted } from "./encrypted.ts"
 import { eras } from "./eras.ts"
+import { floor } from "./floor.ts"
 import type { Benchmark, BenchReport } from "./harness.ts"
 import { liveData } from "./liveData.ts"
 import { metricsScrape } from "./metricsScrape.ts"
@@ -24,6 +26,7 @@ import { toolCall } from "./toolCall.ts"
 
 const all: ReadonlyArray<Benchmark> = [
   peer,
+  floor,
   peerProfile,
   pipeline,
   sessionMemory,
@@ -37,7 +40,8 @@ const all: ReadonlyArray<Benchmark> = [
   scaleOut,
   redisMemory,
   liveData,
-  resourceNotify
+  resourceNotify,
+  allCores
 ]
 
 const main = async () => {

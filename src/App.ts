@@ -37,14 +37,18 @@ import { makeMcpEndpoint } from "./transport/McpEndpoint.ts"
 import type { ContextTool } from "./transport/mcpServer.ts"
 
 /**
- * The config and upstream URLs the launcher resolved, plus metrics, the HTTP client, Web Crypto and
- * the in-process signal of users' data changes (`UserChanges`: one per process).
+ * The config and upstream URLs the launcher resolved, plus metrics (labelled per process), the HTTP
+ * client, Web Crypto and the in-process signal of users' data changes (`UserChanges`: one per process).
  */
-export const platformLayer = <E, R>(config: Layer.Layer<ManaConfig, E, R>, upstreams: UpstreamsShape) =>
+export const platformLayer = <E, R>(
+  config: Layer.Layer<ManaConfig, E, R>,
+  upstreams: UpstreamsShape,
+  metricLabels: Readonly<Record<string, string>> = {}
+) =>
   Layer.mergeAll(
     config,
     Layer.succeed(Upstreams, upstreams),
-    Metrics.layer,
+    Metrics.layerLabelled(metricLabels),
     FetchHttpClient.layer,
     Crypto.layer,
     UserChanges.layer

@@ -32,7 +32,11 @@ export const printBanner = (options: {
     const identity = resourceIdentityOf(config)
     const baseUrl = identity.canonical
     const mcpUrl = `${baseUrl}/mcp`
-    yield* Console.log(`mana-mcp listening on ${mcpUrl} (${options.toolCount} tools, POLICY_MODE=${config.policyMode})`)
+    yield* Console.log(
+      `mana-mcp listening on ${mcpUrl} (${options.toolCount} tools, POLICY_MODE=${config.policyMode}${
+        config.gatewayProcesses > 1 ? `, ${config.gatewayProcesses} processes` : ""
+      })`
+    )
     const audience = describeResourceIdentity(identity, config.host)
     yield* Console.log(audience.line)
     if (audience.warning !== undefined) yield* Effect.logWarning(audience.warning)

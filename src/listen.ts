@@ -23,10 +23,13 @@ export const listen = (options: {
   readonly host: string
   readonly port: number
   readonly idleTimeout?: number
+  /** Several processes bind the same port and the kernel spreads connections (Linux SO_REUSEPORT). */
+  readonly reusePort?: boolean
 }) =>
   BunHttpServer.make({
     port: options.port,
     hostname: options.host,
+    ...(options.reusePort === true ? { reusePort: true } : {}),
     ...(options.idleTimeout === undefined ? {} : { idleTimeout: options.idleTimeout })
   }).pipe(
     Effect.catchAllDefect((defect) =>

@@ -16,6 +16,10 @@ import { startDevStack } from "./dev/DevStack.ts"
 import { listen } from "./listen.ts"
 import { correlateLogs } from "./observability/logCorrelation.ts"
 import { httpSpanName, installTracing } from "./observability/tracing/Tracing.ts"
+import { checkProcesses, sharedSecrets } from "./processes/checkProcesses.ts"
+import { configForProcess, metricLabels } from "./processes/perProcess.ts"
+import { processIndex, type ProcessRole, processRole } from "./processes/processRole.ts"
+import { reportReady, startWorkers } from "./processes/workers.ts"
 import { allTools } from "./tools/allTools.ts"
 import { makeRegistry } from "./tools/kit/registry.ts"
 import { makeHttpApp } from "./transport/Http.ts"
@@ -23,9 +27,18 @@ import { gatewayResourceUrls } from "./transport/http/resourceUrl.ts"
 import { McpEndpoint } from "./transport/McpEndpoint.ts"
 import { invocationOf, usage } from "./usage.ts"
 
-const resolveUpstreams = (config: ManaConfigShape, gatewayResources: ReadonlyArray<string>) =>
+const resolveUpstreams = (config: ManaConfigShape, gatewayResources: ReadonlyArray<string>, role: ProcessRole) =>
   Effect.gen(function*() {
     const mode = config.upstreams
+    const primaryDev = role._tag === "Worker" ? Option.fromNullable(role.role.dev) : Option.none()
+    if (Option.isSome(primaryDev)) {
+      // Local mode in a worker: the primary runs the dev stand-ins; this process uses them.
+      const { authUrl, syncUrl } = primaryDev.value
+      return {
+        upstreams: { authUrl, syncUrl, issuers: Option.getOrElse(config.jwtIssuers, () => [authUrl]) },
+        dev: Option.none()
+      }
+    }
     if (mode._tag === "Remote") {
       const authUrl = mode.authUrl.href.replace(/\/+$/, "")
       const upstreams: UpstreamsShape = {
@@ -52,8 +65,9 @@ const resolveUpstreams = (config: ManaConfigShape, gatewayResources: ReadonlyArr
     return { upstreams, dev: Option.some(dev) }
   })
 
-const gateway = (config: ManaConfigShape) =>
+const gateway = (config: ManaConfigShape, role: ProcessRole) =>
   Effect.gen(function*() {
+    const index = processIndex(role)
     // Log lines inside a span carry trace_id/span_id; set before anything captures a runtime.
     yield* correlateLogs
     // Bound first: the dev authorization server must know the gateway's resource URL (its port).
@@ -62,18 +76,21 @@ const gateway = (config: ManaConfigShape) =>
       setting: "PORT",
       host: config.host,
       port: config.port,
-      idleTimeout: 120
+      idleTimeout: 120,
+      reusePort: config.gatewayProcesses > 1
     })
     const port = server.address._tag === "TcpAddress" ? server.address.port : config.port
     // From here on PORT is the bound port (PORT=0 picked one): the resource URL is fixed by it.
     const bound: ManaConfigShape = { ...config, port }
     const resources = gatewayResourceUrls(bound)
-    const { dev, upstreams } = yield* resolveUpstreams(config, resources)
+    const { dev, upstreams } = yield* resolveUpstreams(config, resources, role)
     const registry = yield* makeRegistry(
       config.conformanceFixtures ? [...allTools, ...conformanceFixtureTools] : allTools
     )
 
-    const base = yield* Layer.build(platformLayer(Layer.succeed(ManaConfig, bound), upstreams))
+    const base = yield* Layer.build(
+      platformLayer(Layer.succeed(ManaConfig, bound), upstreams, metricLabels(config, index))
+    )
     // Before any layer captures a runtime: the tracer is part of what they capture. Its exporter
     // is flushed after the server and the sessions have closed (scope finalizers run in reverse).
     yield* installTracing(config.tracing).pipe(Effect.provide(base))
@@ -92,8 +109,21 @@ const gateway = (config: ManaConfigShape) =>
     const endpoint = yield* Effect.provide(McpEndpoint, context)
     yield* Effect.addFinalizer(() => endpoint.drain)
 
+    if (role._tag === "Worker") {
+      yield* reportReady
+      return yield* Effect.never
+    }
+    // Registered after the primary's own server: on shutdown the workers drain first.
+    const workerExited = config.gatewayProcesses > 1
+      ? yield* startWorkers({
+        count: config.gatewayProcesses,
+        port,
+        dev: Option.map(dev, ({ authUrl, syncUrl }) => ({ authUrl, syncUrl })),
+        env: sharedSecrets(config)
+      })
+      : Effect.never
     yield* printBanner({ config: bound, upstreams, dev, toolCount: registry.exposed.size })
-    return yield* Effect.never
+    return yield* workerExited
   })
 
 const exitWith = (line: string) =>
@@ -122,13 +152,21 @@ const main = Effect.gen(function*() {
       exitWith(`invalid configuration: ${describeConfigError(error)}`)
     )
   )
-  return yield* Effect.scoped(gateway(config)).pipe(
+  const role = yield* processRole
+  const run = Effect.flatMap(
+    checkProcesses(config, role),
+    (checked) => Effect.scoped(gateway(configForProcess(checked, processIndex(role)), role))
+  )
+  return yield* run.pipe(
     // Start-up failures an operator fixes: one line, exit 1.
     Effect.catchTags({
       ListenFailed: (error) => exitWith(error.message),
       DevAuthDataError: (error) => exitWith(error.message),
       SyncJournalError: (error) => exitWith(error.message),
-      RedisUnreachable: (error) => exitWith(error.message)
+      RedisUnreachable: (error) => exitWith(error.message),
+      ProcessesNeedRedis: (error) => exitWith(error.message),
+      ProcessesNeedLinux: (error) => exitWith(error.message),
+      WorkerExited: (error) => exitWith(error.message)
     })
   )
 })

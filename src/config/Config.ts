@@ -33,6 +33,7 @@ import {
   originList,
   port,
   positiveInt,
+  processCount,
   setting
 } from "./settings.ts"
 
@@ -95,6 +96,8 @@ export interface ManaConfigShape {
    * every instance behind one load balancer; `None` means a random key per process.
    */
   readonly confirmationSigningKey: Option.Option<Redacted.Redacted<string>>
+  /** GATEWAY_PROCESSES: gateway processes serving one port (`auto`: one per core); more than one needs Redis. */
+  readonly gatewayProcesses: number
 }
 
 const settingsWithoutAudit = Config.all({
@@ -123,7 +126,8 @@ const settingsWithoutAudit = Config.all({
   rateLimitOnStoreError: setting("RATE_LIMIT_ON_STORE_ERROR", "open", oneOf(storeErrorModes)),
   conformanceFixtures: setting("MCP_CONFORMANCE_FIXTURES", false, boolean),
   tracing,
-  confirmationSigningKey: signingKey("CONFIRMATION_SIGNING_KEY")
+  confirmationSigningKey: signingKey("CONFIRMATION_SIGNING_KEY"),
+  gatewayProcesses: setting("GATEWAY_PROCESSES", 1, processCount)
 })
 
 export const manaConfig: Config.Config<ManaConfigShape> = Config.all({

@@ -5,6 +5,7 @@
  * variables exist.
  */
 import { Config, ConfigError, Duration, Either, Option } from "effect"
+import { availableParallelism } from "node:os"
 
 export type Parse<A> = (raw: string) => Either.Either<A, string>
 
@@ -42,6 +43,13 @@ export const positiveInt: Parse<number> = (raw) => {
     ? Either.right(value)
     : Either.left("a positive integer")
 }
+
+/** `auto` (one per core the OS lets this process use) or a positive integer. */
+export const processCount: Parse<number> = (raw) =>
+  raw === "auto" ? Either.right(Math.max(1, availableParallelism())) : Either.mapLeft(
+    positiveInt(raw),
+    () => "auto (one per core) or a positive integer"
+  )
 
 export const httpUrl: Parse<URL> = (raw) => {
   const accepted = "an absolute http:// or https:// URL, e.g. http://localhost:3001"

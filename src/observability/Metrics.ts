@@ -49,9 +49,9 @@ const replaceProcessHeap = (registry: Prom.Registry) => {
   })
 }
 
-const make = () => {
+const make = (labels: Readonly<Record<string, string>> = {}) => {
   const registry = new Prom.Registry()
-  registry.setDefaultLabels({ service: "mana-mcp" })
+  registry.setDefaultLabels({ service: "mana-mcp", ...labels })
   Prom.collectDefaultMetrics({ register: registry, prefix: "mana_mcp_" })
   if (process.versions["bun"] !== undefined) v8OnlyMetrics.forEach((name) => registry.removeSingleMetric(name))
   replaceProcessHeap(registry)
@@ -183,5 +183,7 @@ const make = () => {
 }
 
 export class Metrics extends Context.Tag("mana-mcp/Metrics")<Metrics, ReturnType<typeof make>>() {
-  static readonly layer = Layer.sync(Metrics, make)
+  static readonly layer = Layer.sync(Metrics, () => make())
+  /** With labels on every series, e.g. `process` when several gateway processes share a port. */
+  static readonly layerLabelled = (labels: Readonly<Record<string, string>>) => Layer.sync(Metrics, () => make(labels))
 }

@@ -27,6 +27,19 @@ describe("start-up configuration", () => {
     expect(lines[0]).toContain("off, log-only, enforce")
   })
 
+  it("names GATEWAY_PROCESSES and what it accepts when it is not auto or a positive integer", () => {
+    const run = spawnSync(bun, [entry], {
+      env: { ...process.env, GATEWAY_PROCESSES: "all" },
+      encoding: "utf8",
+      timeout: 20_000
+    })
+    expect(run.status).toBe(1)
+    const lines = run.stderr.trim().split("\n")
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toContain("GATEWAY_PROCESSES=\"all\"")
+    expect(lines[0]).toContain("auto (one per core) or a positive integer")
+  })
+
   it("names the server and the setting when a port is taken, in one line", async () => {
     const blocker = createServer()
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve))

@@ -35,7 +35,11 @@ export const makeSpanExporter = (
     const client = yield* HttpClient.HttpClient
     const metrics = yield* Metrics
     const serialization = yield* serializationOf(options.protocol)
-    const resource = OtlpResource.make({ serviceName: options.serviceName, serviceVersion: "0.1.0" })
+    const resource = OtlpResource.make({
+      serviceName: options.serviceName,
+      serviceVersion: "0.1.0",
+      ...(options.instanceId === undefined ? {} : { attributes: { "service.instance.id": options.instanceId } })
+    })
     const scope = { name: "mana-mcp" }
     const queue = yield* Queue.dropping<OtlpSpan>(options.maxQueueSize)
     const batchFull = yield* Effect.makeLatch(false)

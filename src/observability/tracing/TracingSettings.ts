@@ -24,6 +24,8 @@ export interface TraceExport {
   /** `OTEL_EXPORTER_OTLP_HEADERS`: often an API key, so redacted until the request is built. */
   readonly headers: Redacted.Redacted<Readonly<Record<string, string>>>
   readonly serviceName: string
+  /** `service.instance.id` when several gateway processes share a port (which one recorded a span). */
+  readonly instanceId?: string
   readonly sampler: Sampler
   /** Spans waiting for export; past this, new spans are dropped (and counted). */
   readonly maxQueueSize: number

@@ -1,10 +1,11 @@
 /**
  * The MCP `CallToolResult` shapes the gateway produces: a success carries `structuredContent`
- * plus one text block with the same JSON, compact (no indentation: the spec asks for the text
- * block for clients that ignore structured content, and it should not double a large result
- * with whitespace); an error
- * is `isError: true` with one agent-readable text block. Pure constructors, no I/O.
+ * plus one text block for clients that ignore structured content — the compact JSON, or for a
+ * large list a compact table of the same data (`summaryText.ts`); an error is `isError: true`
+ * with one agent-readable text block. Pure constructors, no I/O.
  */
+import { summaryText } from "./summaryText.ts"
+
 export interface TextBlock {
   readonly type: "text"
   readonly text: string
@@ -19,8 +20,11 @@ export interface ToolResult {
 const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
-export const successResult = (output: unknown, reminder?: string, text = JSON.stringify(output)): ToolResult => {
-  // Compact: the same JSON travels again as structuredContent, and indentation only costs CPU and bytes.
+export const successResult = (
+  output: unknown,
+  reminder?: string,
+  text = summaryText(output, JSON.stringify(output))
+): ToolResult => {
   const block = { type: "text", text } as const
   const content = reminder === undefined ? [block] : [block, { type: "text", text: reminder } as const]
   return isRecord(output) ? { content, structuredContent: output } : { content }
@@ -37,7 +41,7 @@ export const makeSuccessResult = () => {
     if (typeof output !== "object" || output === null) return successResult(output, reminder)
     let text = texts.get(output)
     if (text === undefined) {
-      text = JSON.stringify(output)
+      text = summaryText(output, JSON.stringify(output))
       texts.set(output, text)
     }
     return successResult(output, reminder, text)
