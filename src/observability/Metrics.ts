@@ -17,6 +17,9 @@ export type UpstreamOutcome = "success" | "client-error" | "server-error" | "net
 export type AuditFailureReason = "queue-full" | "io-error"
 /** Why finished spans did not reach the collector. */
 export type SpanDropReason = "queue-full" | "export-failed"
+/** Where a request or call met a bound (`src/transport/admission/`), and what happened to it. */
+export type AdmissionStage = "call" | "body" | "connection"
+export type AdmissionOutcome = "queued" | "refused" | "timed-out"
 
 /**
  * V8 heap-space statistics: on Bun (JavaScriptCore) prom-client computes them by walking the whole
@@ -117,6 +120,13 @@ const make = () => {
     labelNames: ["reason"] as const,
     registers: [registry]
   })
+  const admission = new Prom.Counter({
+    name: "mana_mcp_admission_total",
+    help:
+      "Requests and tool calls that met a bound, by stage (call: per-user calls in flight; body: per-user body bytes or the body deadline; connection: open requests per client address or in total) and outcome (queued, refused, timed-out)",
+    labelNames: ["stage", "outcome"] as const,
+    registers: [registry]
+  })
 
   return {
     /** Prometheus text exposition of every metric. */
@@ -142,7 +152,9 @@ const make = () => {
       Effect.sync(() => traceSpansDropped.inc({ reason }, count)),
     auditWriteFailures: (reason: AuditFailureReason, lines: number) =>
       Effect.sync(() => auditWriteFailures.inc({ reason }, lines)),
-    stateStoreError: (store: string) => Effect.sync(() => stateStoreErrors.inc({ store }))
+    stateStoreError: (store: string) => Effect.sync(() => stateStoreErrors.inc({ store })),
+    /** Synchronous: counted where a request is refused outside any fiber (connection caps). */
+    admission: (stage: AdmissionStage, outcome: AdmissionOutcome) => admission.inc({ stage, outcome })
   } as const
 }
 

@@ -18,6 +18,9 @@ import type { ConfirmationSigner } from "../policy/ConfirmationSigner.ts"
 import type { Policy } from "../policy/Policy.ts"
 import { type InvokeOutcome, makeInvoke } from "../tools/invoke.ts"
 import type { Registry } from "../tools/registry.ts"
+import { busyBodyResponse, busyCallOutcome } from "./admission/busyAnswers.ts"
+import { makeOpenRequests } from "./admission/openRequests.ts"
+import { makeUserAdmission } from "./admission/UserAdmission.ts"
 import { authInfoOf, insufficientScopeChallenge, makeAuthenticate, publicBaseOf } from "./authenticate.ts"
 import { errorResponse } from "./httpResponses.ts"
 import { makeLegacySessions } from "./LegacySessions.ts"
@@ -37,7 +40,8 @@ const currentRequestSpan = Effect.map(Effect.context<never>(), (context) => {
 })
 
 export interface McpEndpointShape {
-  readonly handle: (request: Request) => Effect.Effect<Response>
+  /** `address`: the client's TCP peer address, for the per-client connection cap. */
+  readonly handle: (request: Request, address?: string) => Effect.Effect<Response>
   /** Stops accepting requests, waits (bounded) for running tool calls, then closes all sessions. */
   readonly drain: Effect.Effect<void>
   /** True once draining started: `/health` then answers 503 so load balancers stop routing here. */
@@ -61,7 +65,13 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
         Exclude<R, Caller> | Policy | Metrics | AuditLog | ConfirmationSigner
       >()
       const draining = yield* Ref.make(false)
-      const runInvoke: RunInvoke = (name, args, caller, round) => calls.run(invoke(name, args, caller, round))
+      const limits = config.admission
+      const admission = makeUserAdmission(limits, maxRequestBodySize, metrics.admission)
+      const openRequests = makeOpenRequests(limits, () => metrics.admission("connection", "refused"))
+      const runInvoke: RunInvoke = (name, args, caller, round) =>
+        calls.run(
+          admission.call(caller.principal.userId, invoke(name, args, caller, round), () => busyCallOutcome(limits))
+        )
       const makeServer = makeServerFactory(registry.descriptors, runInvoke, {
         conformanceFixtures: config.conformanceFixtures
       })
@@ -99,7 +109,18 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
           // Headers first: an unauthenticated request never costs a body read.
           const publicBase = publicBaseOf(config.publicUrl, request.url)
           const authenticated = yield* authenticate(request, publicBase)
-          const parsedBody = method === "POST" ? yield* readJsonBody(request) : undefined
+          const parsedBody = method === "POST"
+            ? yield* admission.body(
+              authenticated.principal.userId,
+              Number(request.headers.get("content-length") ?? "0"),
+              readJsonBody(request, limits.bodyReadTimeout).pipe(
+                Effect.tapError((answer) =>
+                  answer.status === 408 ? Effect.sync(() => metrics.admission("body", "timed-out")) : Effect.void
+                )
+              ),
+              () => busyBodyResponse(limits)
+            )
+            : undefined
           const refused = refuseBatch(request, parsedBody) ?? refuseOversized(parsedBody)
           if (refused !== undefined) return refused
           const lacking = missingScope(parsedBody, authenticated.principal.scopes, hintOf)
@@ -128,11 +149,15 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
           })
         }).pipe(Effect.merge)
 
-      const handle = (request: Request): Effect.Effect<Response> => {
+      const handle = (request: Request, address = "unknown"): Effect.Effect<Response> => {
         const rejected = rejectForeignOrigin(origins, request)
         if (rejected !== undefined) return Effect.succeed(rejected)
         if (request.method === "OPTIONS") return Effect.succeed(preflightResponse(origins, request))
-        return Effect.map(serve(request), (response) => withHeaders(response, corsHeaders(origins, request)))
+        const overCap = openRequests.open(address)
+        if (overCap !== undefined) return Effect.succeed(overCap)
+        return Effect.map(serve(request), (response) => withHeaders(response, corsHeaders(origins, request))).pipe(
+          Effect.ensuring(Effect.sync(() => openRequests.close(address)))
+        )
       }
 
       const drain = Effect.gen(function*() {

@@ -4,10 +4,14 @@
  * hundreds of thousands of keys cost seconds of CPU before a tool could refuse it. No tool takes
  * more than a few dozen properties; counting stops at the bound, so the check costs O(bound).
  */
+import { maxInputDepth } from "../tools/input/inputShape.ts"
+import type { ScanTrip } from "./bodyScan.ts"
 import { jsonResponse } from "./httpResponses.ts"
 import { isRecord, isRequestId } from "./jsonRpc.ts"
 
-const maxArgumentProperties = 1000
+export const maxArgumentProperties = 1000
+/** Deeper than any valid call: tool arguments sit 3 levels down and take 32 levels themselves. */
+export const maxMessageDepth = 64
 
 /** The protocol versions that had JSON-RPC batches; 2025-06-18 removed them. */
 const batchingVersions = new Set(["2024-11-05", "2025-03-26"])
@@ -52,6 +56,17 @@ const idOf = (message: unknown) => {
   return isRequestId(id) ? id : null
 }
 
+const tooManyProperties = {
+  code: -32602,
+  message:
+    `Invalid params: the tool arguments have more than ${maxArgumentProperties} properties. No tool takes that many; call tools/list for each tool's properties.`
+}
+
+const limitAnswer = (batch: boolean, id: unknown, error: { code: number; message: string }, headers = {}) =>
+  batch
+    ? jsonResponse(400, { jsonrpc: "2.0", id: null, error }, headers)
+    : jsonResponse(200, { jsonrpc: "2.0", id: isRequestId(id) ? id : null, error }, headers)
+
 /**
  * A JSON-RPC error answer when a message breaks a limit, else undefined. A single request gets
  * its error under its own id (HTTP 200, as any JSON-RPC error), so the client's pending call ends.
@@ -60,12 +75,21 @@ export const refuseOversized = (body: unknown): Response | undefined => {
   const messages = Array.isArray(body) ? body : [body]
   const offending = messages.find(oversized)
   if (offending === undefined) return undefined
-  const error = {
-    code: -32602,
-    message:
-      `Invalid params: the tool arguments have more than ${maxArgumentProperties} properties. No tool takes that many; call tools/list for each tool's properties.`
-  }
-  return Array.isArray(body)
-    ? jsonResponse(400, { jsonrpc: "2.0", id: null, error })
-    : jsonResponse(200, { jsonrpc: "2.0", id: idOf(offending), error })
+  return limitAnswer(Array.isArray(body), idOf(offending), tooManyProperties)
 }
+
+/**
+ * The answer to a body the scan refused before it was parsed (`bodyScan.ts`): the same error as
+ * `refuseOversized` for too many keys. The rest of the body is never read, so the connection closes.
+ */
+export const refuseScanned = (trip: ScanTrip): Response =>
+  limitAnswer(
+    trip.batch,
+    trip.id,
+    trip._tag === "TooManyKeys" ? tooManyProperties : {
+      code: -32602,
+      message:
+        `Invalid params: the message is nested more than ${maxMessageDepth} levels deep. Tool arguments take values nested at most ${maxInputDepth} levels.`
+    },
+    { connection: "close" }
+  )

@@ -1,0 +1,61 @@
+/**
+ * Connection caps (issue #28, finding 6): requests open at once, per client address and in total.
+ * Each open request holds a connection (a stalled upload held one, and a file descriptor, for as
+ * long as the client liked), so bounding them bounds sockets; idle keep-alive connections are
+ * closed by the server's idle timeout and unfinished headers by Bun's own header deadline. A
+ * request beyond a cap is answered at once (429 per client, 503 in total) and its connection
+ * closed, without reading its body. The address is the TCP peer's: behind a reverse proxy all
+ * clients share the proxy's, so MAX_CONNECTIONS_PER_CLIENT must then be sized for the proxy.
+ */
+import type { AdmissionSettings } from "../../config/admission.ts"
+import { errorResponse } from "../httpResponses.ts"
+
+export interface OpenRequests {
+  /** Counts a request as open, or the refusal to send instead (nothing counted then). */
+  readonly open: (address: string) => Response | undefined
+  readonly close: (address: string) => void
+  readonly openCount: () => number
+}
+
+const closing = { connection: "close", "retry-after": "1" }
+
+export const makeOpenRequests = (
+  settings: Pick<AdmissionSettings, "maxConnections" | "maxConnectionsPerClient">,
+  refused: () => void
+): OpenRequests => {
+  const byAddress = new Map<string, number>()
+  let total = 0
+  const open = (address: string) => {
+    const mine = byAddress.get(address) ?? 0
+    if (mine >= settings.maxConnectionsPerClient) {
+      refused()
+      return errorResponse(
+        429,
+        "too_many_connections",
+        `This client address has ${mine} requests open, the most the gateway serves at once per address (MAX_CONNECTIONS_PER_CLIENT); finish or close some, then retry`,
+        {},
+        closing
+      )
+    }
+    if (total >= settings.maxConnections) {
+      refused()
+      return errorResponse(
+        503,
+        "server_busy",
+        `The gateway has ${total} requests open, the most it serves at once (MAX_CONNECTIONS); retry in a moment`,
+        {},
+        closing
+      )
+    }
+    byAddress.set(address, mine + 1)
+    total++
+    return undefined
+  }
+  const close = (address: string) => {
+    const mine = byAddress.get(address) ?? 0
+    if (mine <= 1) byAddress.delete(address)
+    else byAddress.set(address, mine - 1)
+    if (total > 0) total--
+  }
+  return { open, close, openCount: () => total }
+}
