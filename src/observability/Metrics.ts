@@ -127,6 +127,11 @@ const make = () => {
     labelNames: ["stage", "outcome"] as const,
     registers: [registry]
   })
+  const openRequests = new Prom.Gauge({
+    name: "mana_mcp_open_requests",
+    help: "/mcp requests being handled now (each holds a connection); bounded by MAX_CONNECTIONS",
+    registers: [registry]
+  })
 
   return {
     /** Prometheus text exposition of every metric. */
@@ -154,7 +159,8 @@ const make = () => {
       Effect.sync(() => auditWriteFailures.inc({ reason }, lines)),
     stateStoreError: (store: string) => Effect.sync(() => stateStoreErrors.inc({ store })),
     /** Synchronous: counted where a request is refused outside any fiber (connection caps). */
-    admission: (stage: AdmissionStage, outcome: AdmissionOutcome) => admission.inc({ stage, outcome })
+    admission: (stage: AdmissionStage, outcome: AdmissionOutcome) => admission.inc({ stage, outcome }),
+    setOpenRequests: (count: number) => openRequests.set(count)
   } as const
 }
 

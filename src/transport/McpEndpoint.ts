@@ -67,7 +67,11 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
       const draining = yield* Ref.make(false)
       const limits = config.admission
       const admission = makeUserAdmission(limits, maxRequestBodySize, metrics.admission)
-      const openRequests = makeOpenRequests(limits, () => metrics.admission("connection", "refused"))
+      const openRequests = makeOpenRequests(
+        limits,
+        () => metrics.admission("connection", "refused"),
+        metrics.setOpenRequests
+      )
       const runInvoke: RunInvoke = (name, args, caller, round) =>
         calls.run(
           admission.call(caller.principal.userId, invoke(name, args, caller, round), () => busyCallOutcome(limits))
@@ -155,7 +159,12 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
         if (request.method === "OPTIONS") return Effect.succeed(preflightResponse(origins, request))
         const overCap = openRequests.open(address)
         if (overCap !== undefined) return Effect.succeed(overCap)
-        return Effect.map(serve(request), (response) => withHeaders(response, corsHeaders(origins, request))).pipe(
+        return Effect.map(serve(request), (response) =>
+          withHeaders(response, {
+            ...corsHeaders(origins, request),
+            // Answered without reading the body (refused before it): close rather than wait for the rest.
+            ...(request.body !== null && !request.bodyUsed ? { connection: "close" } : {})
+          })).pipe(
           Effect.ensuring(Effect.sync(() => openRequests.close(address)))
         )
       }

@@ -15,8 +15,9 @@ interface Gate {
   readonly bytes: Effect.Semaphore
   /** Calls running or waiting. */
   pendingCalls: number
-  /** Bodies being read or waiting, and the bytes those being read hold. */
+  /** Bodies being read or waiting; those being read, and the bytes they hold. */
   pendingBodies: number
+  readingBodies: number
   bytesHeld: number
 }
 
@@ -50,6 +51,7 @@ export const makeUserAdmission = (
       bytes: Effect.unsafeMakeSemaphore(settings.userBodyBytes),
       pendingCalls: 0,
       pendingBodies: 0,
+      readingBodies: 0,
       bytesHeld: 0
     }
     gates.set(userId, gate)
@@ -82,7 +84,7 @@ export const makeUserAdmission = (
       const gate = gateOf(userId)
       // A body without a length may be as large as the bound; none takes more than the whole budget.
       const permits = Math.min(bytes > 0 ? bytes : maxBodyBytes, settings.userBodyBytes)
-      if (gate.pendingBodies >= queueBound) {
+      if (gate.pendingBodies - gate.readingBodies >= settings.userCallQueue) {
         count("body", "refused")
         forgetIdle(userId, gate)
         return Effect.fail(refused())
@@ -92,11 +94,13 @@ export const makeUserAdmission = (
       const held = Effect.acquireUseRelease(
         Effect.sync(() => {
           gate.bytesHeld += permits
+          gate.readingBodies++
         }),
         () => read,
         () =>
           Effect.sync(() => {
             gate.bytesHeld -= permits
+            gate.readingBodies--
           })
       )
       return gate.bytes.withPermits(permits)(held).pipe(

@@ -21,7 +21,8 @@ const closing = { connection: "close", "retry-after": "1" }
 
 export const makeOpenRequests = (
   settings: Pick<AdmissionSettings, "maxConnections" | "maxConnectionsPerClient">,
-  refused: () => void
+  refused: () => void,
+  changed: (open: number) => void
 ): OpenRequests => {
   const byAddress = new Map<string, number>()
   let total = 0
@@ -48,14 +49,14 @@ export const makeOpenRequests = (
       )
     }
     byAddress.set(address, mine + 1)
-    total++
+    changed(++total)
     return undefined
   }
   const close = (address: string) => {
     const mine = byAddress.get(address) ?? 0
     if (mine <= 1) byAddress.delete(address)
     else byAddress.set(address, mine - 1)
-    if (total > 0) total--
+    if (total > 0) changed(--total)
   }
   return { open, close, openCount: () => total }
 }
