@@ -9,6 +9,7 @@ import { join } from "node:path"
 import { authCache } from "./authCache.ts"
 import { encrypted } from "./encrypted.ts"
 import { eras } from "./eras.ts"
+import { fairness } from "./fairness.ts"
 import type { Benchmark, BenchReport } from "./harness.ts"
 import { metricsScrape } from "./metricsScrape.ts"
 import { peer, peerProfile } from "./peer.ts"
@@ -33,7 +34,8 @@ const all: ReadonlyArray<Benchmark> = [
   encrypted,
   stateStore,
   scaleOut,
-  redisMemory
+  redisMemory,
+  fairness
 ]
 
 const main = async () => {
