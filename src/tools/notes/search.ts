@@ -11,7 +11,7 @@ import { pageFields, paginate } from "../paging.ts"
 import { byLastTouched } from "../recordOrder.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { notesApp, notesTable, summarizeNote } from "./Note.ts"
-import { keepNotes, notesOf, NotesPage } from "./readNotes.ts"
+import { keepNotes, noteContains, notesOf, NotesPage } from "./readNotes.ts"
 
 const searchPage = rememberDecryptedDerivation<typeof NotesPage.Type>()
 
@@ -51,7 +51,7 @@ export const search = defineTool({
       ({ readable, unreadable }) => {
         const needle = input.query.trim().toLowerCase()
         const found = notesOf(readable)
-          .filter((note) => note.title.toLowerCase().includes(needle) || note.content.toLowerCase().includes(needle))
+          .filter((note) => noteContains(note, needle))
           .sort(byLastTouched)
         return Effect.map(
           paginate("notes.search", found, input, { q: needle, a: input.includeArchived }),
