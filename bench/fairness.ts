@@ -4,9 +4,13 @@
  * at a time, each with its own query; the other user lists 10 habits in a loop. Measured on a
  * gateway with the default per-user admission, and on one where the bound is lifted
  * (USER_CALLS_IN_FLIGHT=1000: everything runs at once, as before the bound) for comparison. The
- * gateway's RSS at the end of the abuse is reported too.
+ * gateway's RSS at the end of the abuse is reported too. The abuser runs in its own process
+ * (`abuser.ts`), so only the gateway is shared between the two users.
  */
 import type { Client } from "@modelcontextprotocol/client"
+import { spawn } from "node:child_process"
+import { join } from "node:path"
+import { bunBin } from "../scripts/gatewayProcess.ts"
 import type { Gateway } from "../scripts/gatewayProcess.ts"
 import { registerUser } from "../test/support/devUsers.ts"
 import { connectModern } from "../test/support/mcpClients.ts"
@@ -21,6 +25,43 @@ const SEARCHES = 100
 const PARALLEL = 10
 const HABITS = 10
 const QUIET_CALLS = 40
+
+/** The abuser in its own process (`abuser.ts`): ready once connected, then runs on `go`. */
+const startAbuser = (mcpUrl: string, token: string, spaceId: string) => {
+  const child = spawn(bunBin, [
+    join(import.meta.dirname, "abuser.ts"),
+    mcpUrl,
+    token,
+    spaceId,
+    String(SEARCHES),
+    String(PARALLEL)
+  ], {
+    stdio: ["pipe", "pipe", "inherit"]
+  })
+  let output = ""
+  const waitFor = (prefix: string) =>
+    new Promise<string>((resolve, reject) => {
+      const scan = () => {
+        const line = output.split("\n").find((candidate) => candidate.startsWith(prefix))
+        if (line !== undefined) resolve(line.slice(prefix.length).trim())
+      }
+      child.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString()
+        scan()
+      })
+      child.once("exit", (code) => reject(new Error(`abuser exited (${String(code)}): ${output}`)))
+    })
+  const ready = waitFor("ABUSE_READY")
+  const finished = waitFor("ABUSE_DONE")
+  return {
+    ready,
+    go: () => {
+      child.stdin.write("go\n")
+      return finished.then(Number)
+    },
+    stop: () => void child.kill()
+  }
+}
 
 const residentMiB = async (gateway: Gateway) => {
   const metrics = await (await fetch(`${gateway.baseUrl}/metrics`)).text()
@@ -49,32 +90,27 @@ const measure = async (gateway: Gateway): Promise<Phase> => {
   )
   const connect = (user: typeof abuser): Promise<Client> =>
     connectModern(gateway.mcpUrl, { token: user.accessToken, spaceId: user.personalSpaceId }).then((c) => c.client)
-  const abuserClients = await Promise.all(Array.from({ length: PARALLEL }, () => connect(abuser)))
+  const abuserClient = await connect(abuser)
   const victimClient = await connect(victim)
   const victimCall = () => callExpecting(victimClient, "habits.list", {}, "habits", HABITS)
+  const abuse = startAbuser(gateway.mcpUrl, abuser.accessToken, abuser.personalSpaceId)
   try {
     for (let i = 0; i < 10; i++) await victimCall()
-    await callTool(abuserClients[0]!, "notes.search", { query: "warm-up" })
+    await callTool(abuserClient, "notes.search", { query: "warm-up" })
+    await abuse.ready
     const quiet: Array<number> = []
     for (let i = 0; i < QUIET_CALLS; i++) quiet.push(await timeOnce(victimCall))
-    let next = 0
     let abusing = true
-    const started = performance.now()
-    const abuse = Promise.all(abuserClients.map(async (client) => {
-      while (next < SEARCHES) {
-        const query = `note ${next++}`
-        await callTool(client, "notes.search", { query })
-      }
-    })).finally(() => {
+    const done = abuse.go().finally(() => {
       abusing = false
     })
     const loaded: Array<number> = []
     while (abusing) loaded.push(await timeOnce(victimCall))
-    await abuse
-    const abuseSeconds = (performance.now() - started) / 1000
+    const abuseSeconds = (await done) / 1000
     return { quiet: summarize(quiet), loaded: summarize(loaded), abuseSeconds, rssMiB: await residentMiB(gateway) }
   } finally {
-    await Promise.all([...abuserClients, victimClient].map((client) => client.close()))
+    abuse.stop()
+    await Promise.all([abuserClient, victimClient].map((client) => client.close()))
   }
 }
 
