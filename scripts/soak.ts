@@ -1,6 +1,7 @@
 /**
- * `npm run soak`: a long mixed load against the real `npm start` entry (local mode, POLICY_MODE
- * enforce with a rate limit high enough not to trip): SOAK_CALLS tool calls (default 50 000) over
+ * `npm run soak`: a long mixed load against the real `npm start` entry (production mode: its
+ * mana-auth and mana-sync are a second gateway's dev stand-ins, in their own process, so the RSS
+ * measured is the gateway's alone; POLICY_MODE enforce with a rate limit high enough not to trip): SOAK_CALLS tool calls (default 50 000) over
  * SOAK_SESSIONS clients (default 200, half 2025-era sessions, half 2026-07-28), with session churn
  * (every client reconnects every SOAK_CHURN calls). Reports unexpected errors (target 0), p50/p99
  * per tenth of the run, and RSS at the end against RSS after the warm-up (target within 10 %).
@@ -20,7 +21,13 @@ const users = Number(process.env["SOAK_USERS"] ?? 20)
 const quantile = (sorted: ReadonlyArray<number>, q: number) =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
 
+// The upstreams (dev mana-auth and mana-sync) run in a process of their own, as in production:
+// in local mode their store (every change the soak writes) grew inside the measured process.
+const upstreams = await startGateway()
 const gateway = await startGateway({
+  MANA_AUTH_URL: upstreams.authUrl,
+  MANA_SYNC_URL: upstreams.syncUrl,
+  JWT_ISSUER: upstreams.authUrl,
   POLICY_MODE: "enforce",
   POLICY_RATE_LIMIT: "1000000",
   MAX_SESSIONS_PER_USER: "64"
@@ -31,7 +38,7 @@ const residentMb = async () => {
 }
 
 try {
-  const accounts = await Promise.all(Array.from({ length: users }, () => registerUser(gateway.authUrl)))
+  const accounts = await Promise.all(Array.from({ length: users }, () => registerUser(upstreams.authUrl)))
   interface Slot {
     client: Client
     readonly modern: boolean
@@ -138,4 +145,5 @@ try {
   process.exitCode = unexpected.length === 0 ? 0 : 1
 } finally {
   await gateway.stop()
+  await upstreams.stop()
 }

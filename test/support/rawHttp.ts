@@ -39,8 +39,10 @@ export const rawRequest = (
     socket.on("data", (data) => {
       if (sentAtAnswer < 0) sentAtAnswer = sent
       received += data.toString()
-      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 0)
-      if (status > 0 && received.includes("\r\n\r\n")) resolve({ status, text: received })
+      // Interim answers (100 Continue) are not the answer.
+      const final = received.replace(/^(HTTP\/1\.1 1\d\d[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n)+/, "")
+      const status = Number(/^HTTP\/1\.1 ([2-5]\d\d)/.exec(final)?.[1] ?? 0)
+      if (status > 0 && final.includes("\r\n\r\n")) resolve({ status, text: final })
     })
     socket.on("close", () => resolve({ status: 0, text: received }))
   })
