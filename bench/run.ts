@@ -11,6 +11,7 @@ import { encrypted } from "./encrypted.ts"
 import { eras } from "./eras.ts"
 import { fairness } from "./fairness.ts"
 import type { Benchmark, BenchReport } from "./harness.ts"
+import { hostileBody } from "./hostileBody.ts"
 import { metricsScrape } from "./metricsScrape.ts"
 import { peer, peerProfile } from "./peer.ts"
 import { pipeline } from "./pipeline.ts"
@@ -35,7 +36,8 @@ const all: ReadonlyArray<Benchmark> = [
   stateStore,
   scaleOut,
   redisMemory,
-  fairness
+  fairness,
+  hostileBody
 ]
 
 const main = async () => {

@@ -32,10 +32,17 @@ const gateway = await startGateway({
   POLICY_RATE_LIMIT: "1000000",
   MAX_SESSIONS_PER_USER: "64"
 })
-const residentMb = async () => {
+const metricMb = (metrics: string, name: string) =>
+  Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, "m").exec(metrics)?.[1] ?? 0) / 1048576
+/** RSS and the JS heap in use: RSS growing while the heap does not is the allocator, not retention. */
+const memory = async () => {
   const metrics = await (await fetch(`${gateway.baseUrl}/metrics`)).text()
-  return Number(/^mana_mcp_process_resident_memory_bytes\{[^}]*\} (\d+)/m.exec(metrics)?.[1] ?? 0) / 1048576
+  return {
+    rss: metricMb(metrics, "mana_mcp_process_resident_memory_bytes"),
+    heap: metricMb(metrics, "mana_mcp_nodejs_heap_size_used_bytes")
+  }
 }
+const residentMb = async () => (await memory()).rss
 
 try {
   const accounts = await Promise.all(Array.from({ length: users }, () => registerUser(upstreams.authUrl)))
@@ -62,7 +69,9 @@ try {
     slots.push({ client: await connect(i % 2 === 1, credentials), modern: i % 2 === 1, credentials, calls: 0 })
   }
 
-  const mix: ReadonlyArray<(n: number) => { name: string; arguments: Record<string, unknown> }> = [
+  // SOAK_MIX=reads leaves the creates out, so the data does not grow: growth then is not data.
+  const readsOnly = process.env["SOAK_MIX"] === "reads"
+  const fullMix: ReadonlyArray<(n: number) => { name: string; arguments: Record<string, unknown> }> = [
     () => ({ name: "habits.list", arguments: {} }),
     (n) => ({ name: "habits.create", arguments: { title: `Soak habit ${n}` } }),
     () => ({ name: "todo.list", arguments: {} }),
@@ -73,6 +82,7 @@ try {
     // Expected refusals: bad input must stay a clean input error, never a defect.
     () => ({ name: "habits.create", arguments: { title: "", extra: 1 } })
   ]
+  const mix = readsOnly ? fullMix.filter((_, index) => index % 2 === 0 || index === 7) : fullMix
 
   const latencies: Array<{ at: number; ms: number }> = []
   const unexpected: Array<string> = []
@@ -108,7 +118,14 @@ try {
       }
       inFlight.set(client, (inFlight.get(client) ?? 1) - 1)
       latencies.push({ at: n, ms: performance.now() - t0 })
-      if (n % 5_000 === 0) console.log(`… ${n} calls, ${((performance.now() - started) / 1000).toFixed(0)} s`)
+      if (n % 1_000 === 0) {
+        const { heap, rss } = await memory()
+        console.log(
+          `… ${n} calls, ${((performance.now() - started) / 1000).toFixed(0)} s, RSS ${rss.toFixed(0)} MB, heap ${
+            heap.toFixed(0)
+          } MB`
+        )
+      }
     }
   }
   await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)))
