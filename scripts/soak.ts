@@ -88,6 +88,11 @@ try {
   const unexpected: Array<string> = []
   let next = 0
   let warmRss = 0
+  // Memory every `sampleEvery` calls: the heap saws up by tens of MB between collections, so one
+  // sample says more about where the collector was than about what is kept. Growth is measured
+  // between troughs (the least RSS of the tenth after warm-up and of the last tenth).
+  const sampleEvery = Math.max(50, Math.floor(totalCalls / 200))
+  const samples: Array<{ at: number; rss: number; heap: number }> = []
   const warmUp = Math.min(2_000, Math.floor(totalCalls / 10))
   const started = performance.now()
   const worker = async (w: number) => {
@@ -95,6 +100,7 @@ try {
       const n = next++
       if (n >= totalCalls) return
       if (n === warmUp) warmRss = await residentMb()
+      if (n % sampleEvery === 0) samples.push({ at: n, ...(await memory()) })
       const slot = slots[(n * 7 + w) % slots.length]!
       if (++slot.calls % churnEvery === 0) {
         // Churn: this client goes away (its session ends) and a new one connects in its place.
@@ -148,10 +154,27 @@ try {
       } |`
     )
   }
+  const trough = (from: number, to: number) => {
+    const window = samples.filter((sample) => sample.at >= from && sample.at < to)
+    return {
+      rss: Math.min(...window.map((sample) => sample.rss)),
+      heap: Math.min(...window.map((sample) => sample.heap))
+    }
+  }
+  const warmTrough = trough(warmUp, warmUp + tenth)
+  const endTrough = trough(totalCalls - tenth, totalCalls)
+  const growth = (from: number, to: number) => `${(((to - from) / from) * 100).toFixed(1)} %`
   console.log(
     `RSS after warm-up (${warmUp} calls): ${warmRss.toFixed(0)} MB; at the end: ${endRss.toFixed(0)} MB (${
-      (((endRss - warmRss) / warmRss) * 100).toFixed(1)
-    } %)`
+      growth(warmRss, endRss)
+    }, single samples)`
+  )
+  console.log(
+    `RSS troughs: ${warmTrough.rss.toFixed(0)} MB after warm-up, ${endTrough.rss.toFixed(0)} MB in the last tenth (${
+      growth(warmTrough.rss, endTrough.rss)
+    }); heap troughs ${warmTrough.heap.toFixed(0)} → ${endTrough.heap.toFixed(0)} MB (${
+      growth(warmTrough.heap, endTrough.heap)
+    })`
   )
   console.log(`unexpected errors: ${unexpected.length}`)
   for (const line of unexpected.slice(0, 10)) console.log(`  ${line}`)
