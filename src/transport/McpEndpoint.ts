@@ -165,8 +165,8 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>) =>
             // Answered without reading the body (refused before it): close rather than wait for the rest.
             ...(request.body !== null && !request.bodyUsed ? { connection: "close" } : {})
           })).pipe(
-          Effect.ensuring(Effect.sync(() => openRequests.close(address)))
-        )
+            Effect.ensuring(Effect.sync(() => openRequests.close(address)))
+          )
       }
 
       const drain = Effect.gen(function*() {

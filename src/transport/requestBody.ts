@@ -20,13 +20,14 @@ const parseError = (message: string) =>
 
 const closing = { connection: "close" }
 
-const tooLarge = errorResponse(
-  413,
-  "payload_too_large",
-  `Request bodies are limited to ${maxRequestBodySize} bytes`,
-  {},
-  closing
-)
+const tooLarge = () =>
+  errorResponse(
+    413,
+    "payload_too_large",
+    `Request bodies are limited to ${maxRequestBodySize} bytes`,
+    {},
+    closing
+  )
 
 type Read =
   | { readonly _tag: "Body"; readonly bytes: Uint8Array }
@@ -82,7 +83,7 @@ export const readJsonBody = (request: Request, deadline: Duration.Duration): Eff
       )
     }
     const declared = Number(request.headers.get("content-length") ?? "0")
-    if (declared > maxRequestBodySize) return yield* Effect.fail(tooLarge)
+    if (declared > maxRequestBodySize) return yield* Effect.fail(tooLarge())
     const body = request.body
     if (body === null) return yield* Effect.fail(parseError("Parse error: the body is not valid JSON"))
     const read = yield* Effect.tryPromise({
@@ -101,7 +102,7 @@ export const readJsonBody = (request: Request, deadline: Duration.Duration): Eff
           closing
         )
     }))
-    if (read._tag === "TooLarge") return yield* Effect.fail(tooLarge)
+    if (read._tag === "TooLarge") return yield* Effect.fail(tooLarge())
     if (read._tag === "Tripped") return yield* Effect.fail(refuseScanned(read.trip))
     return yield* Either.try({
       try: (): unknown => JSON.parse(decoder.decode(read.bytes)),

@@ -43,7 +43,12 @@ describe("bodyScan", () => {
   })
 
   it("the SDK's order (id last): refused once the id is known, at the message's end", () => {
-    const body = JSON.stringify({ method: "tools/call", params: { arguments: manyKeys(2000) }, jsonrpc: "2.0", id: "a" })
+    const body = JSON.stringify({
+      method: "tools/call",
+      params: { arguments: manyKeys(2000) },
+      jsonrpc: "2.0",
+      id: "a"
+    })
     expect(tripOf(body)).toEqual({ _tag: "TooManyKeys", batch: false, id: "a" })
   })
 
