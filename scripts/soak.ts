@@ -55,13 +55,24 @@ try {
   // Calls in flight per client: a churned client is closed only once they are done, or churn
   // would cut off calls of other workers (a harness artifact, not a gateway error).
   const inFlight = new Map<Client, number>()
+  // A churned 2025 client ends its session with DELETE, as the MCP spec asks of a client that is
+  // done (SOAK_ABANDON=1: it just goes away, and the gateway holds the session, hibernated, until
+  // SESSION_IDLE_TIMEOUT; that retention is by design, bounded by MAX_SESSIONS_PER_USER).
+  const abandon = process.env["SOAK_ABANDON"] === "1"
+  const endSession = new Map<Client, () => Promise<void>>()
   const closeWhenIdle = async (client: Client) => {
     while ((inFlight.get(client) ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, 20))
     inFlight.delete(client)
+    if (!abandon) await endSession.get(client)?.().catch(() => undefined)
+    endSession.delete(client)
     await client.close().catch(() => undefined)
   }
-  const connect = (modern: boolean, credentials: { token: string; spaceId: string }) =>
-    (modern ? connectModern : connectLegacy)(gateway.mcpUrl, credentials).then((connected) => connected.client)
+  const connect = async (modern: boolean, credentials: { token: string; spaceId: string }) => {
+    if (modern) return (await connectModern(gateway.mcpUrl, credentials)).client
+    const { client, transport } = await connectLegacy(gateway.mcpUrl, credentials)
+    endSession.set(client, () => transport.terminateSession())
+    return client
+  }
   const slots: Array<Slot> = []
   for (let i = 0; i < sessions; i++) {
     const account = accounts[i % accounts.length]!
