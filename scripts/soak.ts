@@ -154,23 +154,24 @@ try {
       seconds.toFixed(0)
     } s (${(totalCalls / seconds).toFixed(0)} calls/s)`
   )
-  console.log("| calls | p50 ms | p99 ms |\n|---|---|---|")
-  for (let i = 0; i < 10; i++) {
-    const window = latencies.filter((l) => l.at >= i * tenth && l.at < (i + 1) * tenth).map((l) => l.ms).sort((a, b) =>
-      a - b
-    )
-    console.log(
-      `| ${i * tenth}–${Math.min(totalCalls, (i + 1) * tenth)} | ${quantile(window, 0.5).toFixed(1)} | ${
-        quantile(window, 0.99).toFixed(1)
-      } |`
-    )
-  }
   const trough = (from: number, to: number) => {
     const window = samples.filter((sample) => sample.at >= from && sample.at < to)
     return {
       rss: Math.min(...window.map((sample) => sample.rss)),
       heap: Math.min(...window.map((sample) => sample.heap))
     }
+  }
+  console.log("| calls | p50 ms | p99 ms | RSS trough MB | heap trough MB |\n|---|---|---|---|---|")
+  for (let i = 0; i < 10; i++) {
+    const window = latencies.filter((l) => l.at >= i * tenth && l.at < (i + 1) * tenth).map((l) => l.ms).sort((a, b) =>
+      a - b
+    )
+    const low = trough(i * tenth, (i + 1) * tenth)
+    console.log(
+      `| ${i * tenth}–${Math.min(totalCalls, (i + 1) * tenth)} | ${quantile(window, 0.5).toFixed(1)} | ${
+        quantile(window, 0.99).toFixed(1)
+      } | ${low.rss.toFixed(0)} | ${low.heap.toFixed(0)} |`
+    )
   }
   const warmTrough = trough(warmUp, warmUp + tenth)
   const endTrough = trough(totalCalls - tenth, totalCalls)
