@@ -30,7 +30,13 @@ const gateway = await startGateway({
   JWT_ISSUER: upstreams.authUrl,
   POLICY_MODE: "enforce",
   POLICY_RATE_LIMIT: "1000000",
-  MAX_SESSIONS_PER_USER: "64"
+  MAX_SESSIONS_PER_USER: "64",
+  // SOAK_ENV_<NAME>=value sets <NAME> for the measured gateway (e.g. SOAK_ENV_AUDIT_LOG=off).
+  ...Object.fromEntries(
+    Object.entries(process.env).flatMap(([name, value]) =>
+      name.startsWith("SOAK_ENV_") && value !== undefined ? [[name.slice("SOAK_ENV_".length), value]] : []
+    )
+  )
 })
 const metricMb = (metrics: string, name: string) =>
   Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, "m").exec(metrics)?.[1] ?? 0) / 1048576
