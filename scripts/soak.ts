@@ -3,8 +3,9 @@
  * mana-auth and mana-sync are a second gateway's dev stand-ins, in their own process, so the RSS
  * measured is the gateway's alone; POLICY_MODE enforce with a rate limit high enough not to trip): SOAK_CALLS tool calls (default 50 000) over
  * SOAK_SESSIONS clients (default 200, half 2025-era sessions, half 2026-07-28), with session churn
- * (every client reconnects every SOAK_CHURN calls). Reports unexpected errors (target 0), p50/p99
- * per tenth of the run, and RSS at the end against RSS after the warm-up (target within 10 %).
+ * (every client reconnects every SOAK_CHURN calls; a 2025 client ends its session with DELETE).
+ * Reports unexpected errors (target 0), p50/p99 and the RSS and heap troughs per tenth of the run,
+ * and growth from the tenth after warm-up to the last one, trough to trough (target within 10 %).
  * Not part of `npm test`. Results go into docs/reliability.md ("Soak").
  */
 import type { Client } from "@modelcontextprotocol/client"
