@@ -10,8 +10,10 @@ import { allCores } from "./allCores.ts"
 import { authCache } from "./authCache.ts"
 import { encrypted } from "./encrypted.ts"
 import { eras } from "./eras.ts"
+import { fairness } from "./fairness.ts"
 import { floor } from "./floor.ts"
 import type { Benchmark, BenchReport } from "./harness.ts"
+import { hostileBody } from "./hostileBody.ts"
 import { liveData } from "./liveData.ts"
 import { metricsScrape } from "./metricsScrape.ts"
 import { peer, peerProfile } from "./peer.ts"
@@ -41,7 +43,9 @@ const all: ReadonlyArray<Benchmark> = [
   redisMemory,
   liveData,
   resourceNotify,
-  allCores
+  allCores,
+  fairness,
+  hostileBody
 ]
 
 const main = async () => {

@@ -127,12 +127,18 @@ export const habitUpdates = (owner: Owner, ids: ReadonlyArray<string>, count: nu
 export const idsOf = (changes: ReadonlyArray<{ readonly id: string }>) => changes.map((change) => change.id)
 
 /** `count` note inserts whose title and content are already `enc:1:` strings from `seal`. */
-export const noteInserts = async (owner: Owner, count: number, seal: (value: string) => Promise<string>) => {
+export const noteInserts = async (
+  owner: Owner,
+  count: number,
+  seal: (value: string) => Promise<string>,
+  /** How many times the body's sentence repeats: 4 is a short note, 250 a 20 KB one. */
+  repeat = 4
+) => {
   const base = Date.now() - 3_600_000
   return Promise.all(Array.from({ length: count }, async (_, i) =>
     insertOf("notes", owner, base, i, {
       title: await seal(`Note ${i}`),
-      content: await seal(`Some **markdown** body of note ${i}, long enough to look like a real note. `.repeat(4)),
+      content: await seal(`Some **markdown** body of note ${i}, long enough to look like a real note. `.repeat(repeat)),
       color: null,
       isPinned: false,
       isArchived: false

@@ -1,9 +1,11 @@
 /**
- * `npm run soak`: a long mixed load against the real `npm start` entry (local mode, POLICY_MODE
- * enforce with a rate limit high enough not to trip): SOAK_CALLS tool calls (default 50 000) over
+ * `npm run soak`: a long mixed load against the real `npm start` entry (production mode: its
+ * mana-auth and mana-sync are a second gateway's dev stand-ins, in their own process, so the RSS
+ * measured is the gateway's alone; POLICY_MODE enforce with a rate limit high enough not to trip): SOAK_CALLS tool calls (default 50 000) over
  * SOAK_SESSIONS clients (default 200, half 2025-era sessions, half 2026-07-28), with session churn
- * (every client reconnects every SOAK_CHURN calls). Reports unexpected errors (target 0), p50/p99
- * per tenth of the run, and RSS at the end against RSS after the warm-up (target within 10 %).
+ * (every client reconnects every SOAK_CHURN calls; a 2025 client ends its session with DELETE).
+ * Reports unexpected errors (target 0), p50/p99 and the RSS and heap troughs per tenth of the run,
+ * and growth from the tenth after warm-up to the last one, trough to trough (target within 10 %).
  * Not part of `npm test`. Results go into docs/reliability.md ("Soak").
  */
 import type { Client } from "@modelcontextprotocol/client"
@@ -20,18 +22,37 @@ const users = Number(process.env["SOAK_USERS"] ?? 20)
 const quantile = (sorted: ReadonlyArray<number>, q: number) =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
 
+// The upstreams (dev mana-auth and mana-sync) run in a process of their own, as in production:
+// in local mode their store (every change the soak writes) grew inside the measured process.
+const upstreams = await startGateway()
 const gateway = await startGateway({
+  MANA_AUTH_URL: upstreams.authUrl,
+  MANA_SYNC_URL: upstreams.syncUrl,
+  JWT_ISSUER: upstreams.authUrl,
   POLICY_MODE: "enforce",
   POLICY_RATE_LIMIT: "1000000",
-  MAX_SESSIONS_PER_USER: "64"
+  MAX_SESSIONS_PER_USER: "64",
+  // SOAK_ENV_<NAME>=value sets <NAME> for the measured gateway (e.g. SOAK_ENV_AUDIT_LOG=off).
+  ...Object.fromEntries(
+    Object.entries(process.env).flatMap(([name, value]) =>
+      name.startsWith("SOAK_ENV_") && value !== undefined ? [[name.slice("SOAK_ENV_".length), value]] : []
+    )
+  )
 })
-const residentMb = async () => {
+const metricMb = (metrics: string, name: string) =>
+  Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, "m").exec(metrics)?.[1] ?? 0) / 1048576
+/** RSS and the JS heap in use: RSS growing while the heap does not is the allocator, not retention. */
+const memory = async () => {
   const metrics = await (await fetch(`${gateway.baseUrl}/metrics`)).text()
-  return Number(/^mana_mcp_process_resident_memory_bytes\{[^}]*\} (\d+)/m.exec(metrics)?.[1] ?? 0) / 1048576
+  return {
+    rss: metricMb(metrics, "mana_mcp_process_resident_memory_bytes"),
+    heap: metricMb(metrics, "mana_mcp_nodejs_heap_size_used_bytes")
+  }
 }
+const residentMb = async () => (await memory()).rss
 
 try {
-  const accounts = await Promise.all(Array.from({ length: users }, () => registerUser(gateway.authUrl)))
+  const accounts = await Promise.all(Array.from({ length: users }, () => registerUser(upstreams.authUrl)))
   interface Slot {
     client: Client
     readonly modern: boolean
@@ -41,13 +62,24 @@ try {
   // Calls in flight per client: a churned client is closed only once they are done, or churn
   // would cut off calls of other workers (a harness artifact, not a gateway error).
   const inFlight = new Map<Client, number>()
+  // A churned 2025 client ends its session with DELETE, as the MCP spec asks of a client that is
+  // done (SOAK_ABANDON=1: it just goes away, and the gateway holds the session, hibernated, until
+  // SESSION_IDLE_TIMEOUT; that retention is by design, bounded by MAX_SESSIONS_PER_USER).
+  const abandon = process.env["SOAK_ABANDON"] === "1"
+  const endSession = new Map<Client, () => Promise<void>>()
   const closeWhenIdle = async (client: Client) => {
     while ((inFlight.get(client) ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, 20))
     inFlight.delete(client)
+    if (!abandon) await endSession.get(client)?.().catch(() => undefined)
+    endSession.delete(client)
     await client.close().catch(() => undefined)
   }
-  const connect = (modern: boolean, credentials: { token: string; spaceId: string }) =>
-    (modern ? connectModern : connectLegacy)(gateway.mcpUrl, credentials).then((connected) => connected.client)
+  const connect = async (modern: boolean, credentials: { token: string; spaceId: string }) => {
+    if (modern) return (await connectModern(gateway.mcpUrl, credentials)).client
+    const { client, transport } = await connectLegacy(gateway.mcpUrl, credentials)
+    endSession.set(client, () => transport.terminateSession())
+    return client
+  }
   const slots: Array<Slot> = []
   for (let i = 0; i < sessions; i++) {
     const account = accounts[i % accounts.length]!
@@ -55,7 +87,9 @@ try {
     slots.push({ client: await connect(i % 2 === 1, credentials), modern: i % 2 === 1, credentials, calls: 0 })
   }
 
-  const mix: ReadonlyArray<(n: number) => { name: string; arguments: Record<string, unknown> }> = [
+  // SOAK_MIX=reads leaves the creates out, so the data does not grow: growth then is not data.
+  const readsOnly = process.env["SOAK_MIX"] === "reads"
+  const fullMix: ReadonlyArray<(n: number) => { name: string; arguments: Record<string, unknown> }> = [
     () => ({ name: "habits.list", arguments: {} }),
     (n) => ({ name: "habits.create", arguments: { title: `Soak habit ${n}` } }),
     () => ({ name: "todo.list", arguments: {} }),
@@ -66,11 +100,17 @@ try {
     // Expected refusals: bad input must stay a clean input error, never a defect.
     () => ({ name: "habits.create", arguments: { title: "", extra: 1 } })
   ]
+  const mix = readsOnly ? fullMix.filter((_, index) => index % 2 === 0 || index === 7) : fullMix
 
   const latencies: Array<{ at: number; ms: number }> = []
   const unexpected: Array<string> = []
   let next = 0
   let warmRss = 0
+  // Memory every `sampleEvery` calls: the heap saws up by tens of MB between collections, so one
+  // sample says more about where the collector was than about what is kept. Growth is measured
+  // between troughs (the least RSS of the tenth after warm-up and of the last tenth).
+  const sampleEvery = Math.max(50, Math.floor(totalCalls / 200))
+  const samples: Array<{ at: number; rss: number; heap: number }> = []
   const warmUp = Math.min(2_000, Math.floor(totalCalls / 10))
   const started = performance.now()
   const worker = async (w: number) => {
@@ -78,6 +118,7 @@ try {
       const n = next++
       if (n >= totalCalls) return
       if (n === warmUp) warmRss = await residentMb()
+      if (n % sampleEvery === 0) samples.push({ at: n, ...(await memory()) })
       const slot = slots[(n * 7 + w) % slots.length]!
       if (++slot.calls % churnEvery === 0) {
         // Churn: this client goes away (its session ends) and a new one connects in its place.
@@ -101,7 +142,14 @@ try {
       }
       inFlight.set(client, (inFlight.get(client) ?? 1) - 1)
       latencies.push({ at: n, ms: performance.now() - t0 })
-      if (n % 5_000 === 0) console.log(`… ${n} calls, ${((performance.now() - started) / 1000).toFixed(0)} s`)
+      if (n % 1_000 === 0) {
+        const { heap, rss } = await memory()
+        console.log(
+          `… ${n} calls, ${((performance.now() - started) / 1000).toFixed(0)} s, RSS ${rss.toFixed(0)} MB, heap ${
+            heap.toFixed(0)
+          } MB`
+        )
+      }
     }
   }
   await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)))
@@ -113,21 +161,39 @@ try {
       seconds.toFixed(0)
     } s (${(totalCalls / seconds).toFixed(0)} calls/s)`
   )
-  console.log("| calls | p50 ms | p99 ms |\n|---|---|---|")
+  const trough = (from: number, to: number) => {
+    const window = samples.filter((sample) => sample.at >= from && sample.at < to)
+    return {
+      rss: Math.min(...window.map((sample) => sample.rss)),
+      heap: Math.min(...window.map((sample) => sample.heap))
+    }
+  }
+  console.log("| calls | p50 ms | p99 ms | RSS trough MB | heap trough MB |\n|---|---|---|---|---|")
   for (let i = 0; i < 10; i++) {
     const window = latencies.filter((l) => l.at >= i * tenth && l.at < (i + 1) * tenth).map((l) => l.ms).sort((a, b) =>
       a - b
     )
+    const low = trough(i * tenth, (i + 1) * tenth)
     console.log(
       `| ${i * tenth}–${Math.min(totalCalls, (i + 1) * tenth)} | ${quantile(window, 0.5).toFixed(1)} | ${
         quantile(window, 0.99).toFixed(1)
-      } |`
+      } | ${low.rss.toFixed(0)} | ${low.heap.toFixed(0)} |`
     )
   }
+  const warmTrough = trough(warmUp, warmUp + tenth)
+  const endTrough = trough(totalCalls - tenth, totalCalls)
+  const growth = (from: number, to: number) => `${(((to - from) / from) * 100).toFixed(1)} %`
   console.log(
     `RSS after warm-up (${warmUp} calls): ${warmRss.toFixed(0)} MB; at the end: ${endRss.toFixed(0)} MB (${
-      (((endRss - warmRss) / warmRss) * 100).toFixed(1)
-    } %)`
+      growth(warmRss, endRss)
+    }, single samples)`
+  )
+  console.log(
+    `RSS troughs: ${warmTrough.rss.toFixed(0)} MB after warm-up, ${endTrough.rss.toFixed(0)} MB in the last tenth (${
+      growth(warmTrough.rss, endTrough.rss)
+    }); heap troughs ${warmTrough.heap.toFixed(0)} → ${endTrough.heap.toFixed(0)} MB (${
+      growth(warmTrough.heap, endTrough.heap)
+    })`
   )
   console.log(`unexpected errors: ${unexpected.length}`)
   for (const line of unexpected.slice(0, 10)) console.log(`  ${line}`)
@@ -138,4 +204,5 @@ try {
   process.exitCode = unexpected.length === 0 ? 0 : 1
 } finally {
   await gateway.stop()
+  await upstreams.stop()
 }

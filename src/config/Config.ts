@@ -8,6 +8,7 @@
 import { Config, ConfigError, Context, Duration, Effect, Layer, Option, type Redacted } from "effect"
 import type { AuditSink } from "../observability/audit/AuditSettings.ts"
 import type { TracingSettings } from "../observability/tracing/TracingSettings.ts"
+import { type AdmissionSettings, admissionSettings } from "./admission.ts"
 import {
   auditLog,
   type IntrospectionConfig,
@@ -82,6 +83,8 @@ export interface ManaConfigShape {
    */
   readonly readFreshness: Duration.Duration
   readonly shutdownGrace: Duration.Duration
+  /** Body deadline, connection caps and per-user admission (`admission.ts`). */
+  readonly admission: AdmissionSettings
   readonly stateStore: StateStoreMode
   /** What the rate limit does when its store fails: let calls through (`open`) or deny them. */
   readonly rateLimitOnStoreError: StoreErrorMode
@@ -122,6 +125,7 @@ const settingsWithoutAudit = Config.all({
   upstreamTimeout: setting("UPSTREAM_TIMEOUT", Duration.seconds(10), duration),
   readFreshness: setting("READ_FRESHNESS", Duration.seconds(1), durationOrZero),
   shutdownGrace: setting("SHUTDOWN_GRACE", Duration.seconds(8), duration),
+  admission: admissionSettings,
   stateStore,
   rateLimitOnStoreError: setting("RATE_LIMIT_ON_STORE_ERROR", "open", oneOf(storeErrorModes)),
   conformanceFixtures: setting("MCP_CONFORMANCE_FIXTURES", false, boolean),

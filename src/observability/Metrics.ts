@@ -19,6 +19,9 @@ export type UpstreamOutcome = "success" | "client-error" | "server-error" | "net
 export type AuditFailureReason = "queue-full" | "io-error"
 /** Why finished spans did not reach the collector. */
 export type SpanDropReason = "queue-full" | "export-failed"
+/** Where a request or call met a bound (`src/transport/http/admission/`), and what happened to it. */
+export type AdmissionStage = "call" | "body" | "connection"
+export type AdmissionOutcome = "queued" | "refused" | "timed-out"
 
 /**
  * V8 heap-space statistics: on Bun (JavaScriptCore) prom-client computes them by walking the whole
@@ -147,6 +150,18 @@ const make = (labels: Readonly<Record<string, string>> = {}) => {
     labelNames: ["reason"] as const,
     registers: [registry]
   })
+  const admission = new Prom.Counter({
+    name: "mana_mcp_admission_total",
+    help:
+      "Requests and tool calls that met a bound, by stage (call: per-user calls in flight; body: per-user body bytes or the body deadline; connection: open requests per client address or in total) and outcome (queued, refused, timed-out)",
+    labelNames: ["stage", "outcome"] as const,
+    registers: [registry]
+  })
+  const openRequests = new Prom.Gauge({
+    name: "mana_mcp_open_requests",
+    help: "/mcp requests being handled now (each holds a connection); bounded by MAX_CONNECTIONS",
+    registers: [registry]
+  })
 
   return {
     /** Prometheus text exposition of every metric. */
@@ -178,7 +193,10 @@ const make = (labels: Readonly<Record<string, string>> = {}) => {
     /** Notification connections and how the read cache served reads (plain calls, for the read path). */
     live: makeLiveMetrics(registry),
     /** MCP resource subscriptions (plain calls). */
-    resources: makeResourceMetrics(registry)
+    resources: makeResourceMetrics(registry),
+    /** Synchronous: counted where a request is refused outside any fiber (connection caps). */
+    admission: (stage: AdmissionStage, outcome: AdmissionOutcome) => admission.inc({ stage, outcome }),
+    setOpenRequests: (count: number) => openRequests.set(count)
   } as const
 }
 

@@ -38,6 +38,12 @@ export interface EventStoreLimits {
   readonly sessions: number
   /** Age after the last append at which a stream is dropped. */
   readonly ttl: Duration.Duration
+  /**
+   * Bytes of stored messages kept in all (memory layer): least recently appended sessions go
+   * first. Without it the counts alone allowed 10 000 × 64 × 256 results, and the soak's churned
+   * sessions (closed without DELETE) kept theirs for the 30-minute idle timeout.
+   */
+  readonly maxBytes: number
 }
 
 /** Streams kept per session (also how many local stream ids the SDK adapter remembers per session). */
@@ -47,5 +53,6 @@ export const eventStoreLimits = (config: { readonly sessionIdleTimeout: Duration
   eventsPerStream: 256,
   streamsPerSession,
   sessions: 10_000,
-  ttl: config.sessionIdleTimeout
+  ttl: config.sessionIdleTimeout,
+  maxBytes: 32 * 1024 * 1024
 })

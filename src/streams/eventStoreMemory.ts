@@ -1,7 +1,8 @@
 /**
  * The in-memory EventStore (`STATE_STORE=memory`): per session, per stream, an array of events
- * bounded by the limits; Map insertion order is recency, so the least recently appended stream
- * and session go first. Age is checked with the Effect Clock when a stream is read or appended.
+ * bounded by the limits (counts, and bytes of messages in all); Map insertion order is recency, so
+ * the least recently appended stream and session go first. Age is checked with the Effect Clock
+ * when a stream is read or appended.
  */
 import { Clock, Duration, Effect } from "effect"
 import type { EventStoreLimits, EventStoreShape, StoredEvent } from "./EventStoreShape.ts"
@@ -11,16 +12,36 @@ interface Stream {
   lastAppendAt: number
 }
 
+const sizeOf = (events: ReadonlyArray<StoredEvent>) =>
+  events.reduce((sum, event) => sum + event.message.length + event.seq.length, 0)
+
+const streamsSize = (streams: ReadonlyMap<string, Stream>) => {
+  let sum = 0
+  for (const stream of streams.values()) sum += sizeOf(stream.events)
+  return sum
+}
+
 export const makeEventStoreMemory = (limits: EventStoreLimits) =>
   Effect.sync((): EventStoreShape => {
     const sessions = new Map<string, Map<string, Stream>>()
     const ttlMillis = Duration.toMillis(limits.ttl)
+    let bytes = 0
 
-    const trimOldest = <V>(map: Map<string, V>, max: number) => {
+    const trimOldest = <V>(map: Map<string, V>, max: number, size: (value: V) => number) => {
       while (map.size > max) {
-        const first = map.keys().next()
+        const first = map.entries().next()
         if (first.done === true) return
-        map.delete(first.value)
+        bytes -= size(first.value[1])
+        map.delete(first.value[0])
+      }
+    }
+
+    /** Drops least recently appended sessions while the bytes are over the bound (never the current one). */
+    const trimBytes = (current: string) => {
+      for (const [id, streams] of sessions) {
+        if (bytes <= limits.maxBytes || id === current) return
+        bytes -= streamsSize(streams)
+        sessions.delete(id)
       }
     }
 
@@ -31,18 +52,21 @@ export const makeEventStoreMemory = (limits: EventStoreLimits) =>
           sessions.delete(sessionId)
           sessions.set(sessionId, streams)
           const existing = streams.get(streamId)
+          if (existing !== undefined && now - existing.lastAppendAt > ttlMillis) bytes -= sizeOf(existing.events)
           const stream = existing !== undefined && now - existing.lastAppendAt <= ttlMillis
             ? existing
             : { events: [], lastAppendAt: now }
           streams.delete(streamId)
           streams.set(streamId, stream)
           stream.events.push(event)
+          bytes += sizeOf([event])
           stream.lastAppendAt = now
           if (stream.events.length > limits.eventsPerStream) {
-            stream.events.splice(0, stream.events.length - limits.eventsPerStream)
+            bytes -= sizeOf(stream.events.splice(0, stream.events.length - limits.eventsPerStream))
           }
-          trimOldest(streams, limits.streamsPerSession)
-          trimOldest(sessions, limits.sessions)
+          trimOldest(streams, limits.streamsPerSession, (old) => sizeOf(old.events))
+          trimOldest(sessions, limits.sessions, streamsSize)
+          trimBytes(sessionId)
         }))
 
     const after = (sessionId: string, streamId: string, afterSeq: string | undefined) =>
@@ -56,6 +80,12 @@ export const makeEventStoreMemory = (limits: EventStoreLimits) =>
     return {
       append,
       after,
-      removeSession: (sessionId) => Effect.sync(() => void sessions.delete(sessionId))
+      removeSession: (sessionId) =>
+        Effect.sync(() => {
+          const streams = sessions.get(sessionId)
+          if (streams === undefined) return
+          bytes -= streamsSize(streams)
+          sessions.delete(sessionId)
+        })
     }
   })

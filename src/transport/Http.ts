@@ -28,7 +28,7 @@ const mcpRoute = Effect.gen(function*() {
   if (web === undefined) {
     return HttpServerResponse.fromWeb(failureResponse(new RequestUnreadable()))
   }
-  const answer = yield* endpoint.handle(web)
+  const answer = yield* endpoint.handle(web, Option.getOrElse(request.remoteAddress, () => "unknown"))
   // `raw` hands a web Response to Bun as it is; `fromWeb` would pipe every body (SSE included)
   // through an Effect Stream and back, which cost more CPU than the rest of the call. The fresh
   // wrapper (same body stream, status and headers; nothing is copied) is needed because Bun

@@ -26,6 +26,9 @@ import { makeResourceAccess } from "../resources/ResourceAccess.ts"
 import { type InvokeOutcome, makeInvoke } from "../tools/kit/invoke.ts"
 import type { Registry } from "../tools/kit/registry.ts"
 import { errorResult } from "../tools/kit/toolResult.ts"
+import { busyBodyFailure, busyCallOutcome } from "./http/admission/busyAnswers.ts"
+import { makeOpenRequests } from "./http/admission/openRequests.ts"
+import { makeUserAdmission } from "./http/admission/UserAdmission.ts"
 import { authInfoOf, makeAuthenticate } from "./http/authenticate.ts"
 import { failureResponse } from "./http/httpErrors.ts"
 import { InsufficientScope, MethodNotAllowed, ShuttingDown, TransportFailed } from "./http/HttpFailure.ts"
@@ -54,7 +57,8 @@ const currentRequestSpan = Effect.map(Effect.context<never>(), (context) => {
 })
 
 export interface McpEndpointShape {
-  readonly handle: (request: Request) => Effect.Effect<Response>
+  /** `address`: the client's TCP peer address, for the per-client connection cap. */
+  readonly handle: (request: Request, address?: string) => Effect.Effect<Response>
   /** Stops accepting requests, waits (bounded) for running tool calls, then closes all sessions. */
   readonly drain: Effect.Effect<void>
   /** True once draining started: `/health` then answers 503 so load balancers stop routing here. */
@@ -78,7 +82,17 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
         Exclude<R, Caller> | Policy | Metrics | AuditLog | ConfirmationSigner
       >()
       const draining = yield* Ref.make(false)
-      const runInvoke: RunInvoke = (name, args, caller, round) => calls.run(invoke(name, args, caller, round))
+      const limits = config.admission
+      const admission = makeUserAdmission(limits, maxRequestBodySize, metrics.admission)
+      const openRequests = makeOpenRequests(
+        limits,
+        () => metrics.admission("connection", "refused"),
+        metrics.setOpenRequests
+      )
+      const runInvoke: RunInvoke = (name, args, caller, round) =>
+        calls.run(
+          admission.call(caller.principal.userId, invoke(name, args, caller, round), () => busyCallOutcome(limits))
+        )
       // Resources are read through the same pipeline as the read tools (src/resources/).
       const runRead: RunReadTool = (name, args, caller) =>
         Effect.promise(() =>
@@ -124,7 +138,20 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
           // Headers first: an unauthenticated request never costs a body read.
           const publicBase = publicBaseFor(identity, request.url)
           const authenticated = yield* authenticate(request, publicBase)
-          const parsedBody = method === "POST" ? yield* readJsonBody(request) : undefined
+          const parsedBody = method === "POST"
+            ? yield* admission.body(
+              authenticated.principal.userId,
+              Number(request.headers.get("content-length") ?? "0"),
+              readJsonBody(request, limits.bodyReadTimeout).pipe(
+                Effect.tapError((failure) =>
+                  failure._tag === "BodyTimeout"
+                    ? Effect.sync(() => metrics.admission("body", "timed-out"))
+                    : Effect.void
+                )
+              ),
+              () => busyBodyFailure(limits)
+            )
+            : undefined
           const refused = refuseBatch(request, parsedBody) ?? refuseOversized(parsedBody) ??
             refuseReservedArguments(parsedBody)
           if (refused !== undefined) return yield* Effect.fail(refused)
@@ -154,13 +181,22 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
         })
 
       // Every refusal and failure of a request becomes its HTTP answer here, and only here.
-      const handle = (request: Request): Effect.Effect<Response> => {
+      const handle = (request: Request, address = "unknown"): Effect.Effect<Response> => {
         const rejected = rejectForeignOrigin(origins, request)
         if (rejected !== undefined) return Effect.succeed(failureResponse(rejected))
         if (request.method === "OPTIONS") return Effect.succeed(preflightResponse(origins, request))
+        const overCap = openRequests.open(address)
+        if (overCap !== undefined) return Effect.succeed(failureResponse(overCap))
         return serve(request).pipe(
           Effect.catchAll((failure) => Effect.succeed(failureResponse(failure))),
-          Effect.map((response) => withHeaders(response, corsHeaders(origins, request)))
+          Effect.map((response) =>
+            withHeaders(response, {
+              ...corsHeaders(origins, request),
+              // Answered without reading the body (refused before it): close rather than wait for the rest.
+              ...(request.body !== null && !request.bodyUsed ? { connection: "close" } : {})
+            })
+          ),
+          Effect.ensuring(Effect.sync(() => openRequests.close(address)))
         )
       }
 

@@ -4,13 +4,17 @@
  * mana-auth and mana-sync. For each fault the agent gets a specific error within
  * UPSTREAM_TIMEOUT × attempts plus a margin, the failure is counted in
  * `mana_mcp_upstream_request_duration_seconds`, nothing half-written appears, and the gateway
- * serves normally once the fault is gone. The figures are printed for docs/reliability.md.
+ * serves normally once the fault is gone. Client faults too: bodies that stall (with a length,
+ * chunked, or after `Expect: 100-continue`) get 408 at BODY_READ_TIMEOUT and a closed connection
+ * while other calls are served, and a refused request is never held open for its body. The
+ * figures are printed for docs/reliability.md.
  */
 import type { Client } from "@modelcontextprotocol/client"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Fault, type FaultProxy, startFaultProxy } from "../support/faultProxy.ts"
 import { type Gateway, startGateway } from "../support/gateway.ts"
-import { connectModern } from "../support/mcpClients.ts"
+import { connectModern, jsonPostHeaders } from "../support/mcpClients.ts"
+import { type RawRequest, rawRequest } from "../support/rawHttp.ts"
 
 // Pull: 4 attempts × 1 s + ~1.7 s backoff; push: 3 × 1 s + ~0.9 s. The margin covers a busy machine.
 const upstreamTimeoutMs = 1_000
@@ -65,7 +69,8 @@ beforeAll(async () => {
     JWT_ISSUER: devStack.authUrl,
     UPSTREAM_TIMEOUT: `${upstreamTimeoutMs}ms`,
     // Every read pulls, so every fault reaches the read that follows it (freshness is tested in freshness.test.ts).
-    READ_FRESHNESS: "0"
+    READ_FRESHNESS: "0",
+    BODY_READ_TIMEOUT: "2s"
   })
   client = (await connectModern(gateway.mcpUrl, { token: devStack.devToken ?? "", spaceId: devStack.devSpaceId ?? "" }))
     .client
@@ -167,4 +172,54 @@ describe("fault matrix (production mode behind fault proxies)", () => {
     expect(await defectCount()).toBe(1)
     expect((await fetch(`${gateway.baseUrl}/health`)).status).toBe(200)
   })
+})
+
+const clientHeaders = (authorized: boolean): Record<string, string> => ({
+  ...jsonPostHeaders,
+  "mcp-protocol-version": "2026-07-28",
+  ...(authorized
+    ? { authorization: `Bearer ${devStack.devToken ?? ""}`, "x-mana-space": devStack.devSpaceId ?? "" }
+    : {})
+})
+
+const stalls: ReadonlyArray<readonly [string, () => RawRequest]> = [
+  ["half of a declared Content-Length", () => {
+    const request = rawRequest(gateway.mcpUrl, { ...clientHeaders(true), "content-length": "1000" })
+    request.write(`{"jsonrpc":"2.0","id":1,"method":"ping","pad":"${"x".repeat(460)}`)
+    return request
+  }],
+  ["a chunked body that stops after one chunk", () => {
+    const request = rawRequest(gateway.mcpUrl, { ...clientHeaders(true), "transfer-encoding": "chunked" })
+    request.write("11\r\n{\"jsonrpc\":\"2.0\",\r\n")
+    return request
+  }],
+  [
+    "Expect: 100-continue and no body",
+    () => rawRequest(gateway.mcpUrl, { ...clientHeaders(true), "content-length": "64", expect: "100-continue" })
+  ]
+]
+
+describe("fault matrix: client faults (slow bodies, header tricks)", () => {
+  for (const [label, send] of stalls) {
+    it(`a client's ${label}: 408 at BODY_READ_TIMEOUT and the connection closed, others served meanwhile`, async () => {
+      const started = performance.now()
+      const request = send()
+      const served = await timed("habits.list")
+      expect(served.result.isError).toBeUndefined()
+      const answer = await request.answer
+      console.log(`client fault ${label}: ${answer.status} after ${(performance.now() - started).toFixed(0)} ms`)
+      expect(answer.status).toBe(408)
+      expect(answer.text).toContain("BODY_READ_TIMEOUT")
+      await request.closed
+    }, 60_000)
+  }
+
+  it("a request refused before its body (no credentials) is answered and closed, not held for the body", async () => {
+    const request = rawRequest(gateway.mcpUrl, { ...clientHeaders(false), "content-length": "4000000" })
+    request.write("{")
+    const answer = await request.answer
+    expect(answer.status).toBe(401)
+    expect(answer.text.toLowerCase()).toContain("connection: close")
+    await request.closed
+  }, 60_000)
 })

@@ -3,13 +3,16 @@
  * headers and bodies, JSON-RPC shapes of both protocol eras (sessions, `_meta` envelopes, batches,
  * tool calls with arbitrary arguments). The gateway never answers 5xx other than the documented
  * 503, a tool error is never over 2 KB, no call is a defect, and afterwards its whole log holds
- * none of the test's tokens or plaintexts. The seed is printed; replay with FUZZ_SEED=<seed>.
+ * none of the test's tokens or plaintexts. Bodies are also sent slowly, in random pieces, under
+ * header tricks: a complete one is served as if sent at once, one that stalls gets 408 and its
+ * connection closed. The seed is printed; replay with FUZZ_SEED=<seed>.
  */
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { registerUser } from "../support/devUsers.ts"
 import { type Gateway, startGateway } from "../support/gateway.ts"
 import { connectLegacy } from "../support/mcpClients.ts"
+import { rawRequest } from "../support/rawHttp.ts"
 
 const seed = Number(process.env["FUZZ_SEED"] ?? Date.now() % 2_147_483_647)
 const numRuns = Number(process.env["FUZZ_HTTP_RUNS"] ?? 120)
@@ -21,7 +24,7 @@ let spaceId = ""
 let sessionId = ""
 
 beforeAll(async () => {
-  gateway = await startGateway({ POLICY_MODE: "enforce", POLICY_RATE_LIMIT: "1000" })
+  gateway = await startGateway({ POLICY_MODE: "enforce", POLICY_RATE_LIMIT: "1000", BODY_READ_TIMEOUT: "1s" })
   // A user of its own: the banner prints the dev user's token on purpose, this one appears nowhere.
   const user = await registerUser(gateway.authUrl)
   token = user.accessToken
@@ -132,6 +135,67 @@ describe(`fuzzed HTTP surface (seed ${seed}, ${numRuns} requests)`, () => {
       const log = gateway.output()
       expect(log).not.toContain(token)
       expect(log).not.toContain(canary)
+    },
+    240_000
+  )
+
+  it(
+    "slow bodies in random pieces under header tricks: complete ones served, stalled ones 408 and closed",
+    async () => {
+      const slowBody = fc.record({
+        query: fc.string({ unit: fc.constantFrom("a", "b", "z", "0", " "), maxLength: 400 }),
+        pieces: fc.integer({ min: 1, max: 6 }),
+        pauseMs: fc.integer({ min: 0, max: 120 }),
+        stallAfter: fc.option(fc.double({ min: 0, max: 0.95, noNaN: true }), { nil: undefined }),
+        casing: fc.constantFrom("lower", "upper", "mixed"),
+        expectContinue: fc.boolean(),
+        padded: fc.boolean()
+      })
+      const cased = (name: string, casing: string) =>
+        casing === "upper"
+          ? name.toUpperCase()
+          : casing === "mixed"
+          ? name.replace(/(^|-)([a-z])/g, (m) => m.toUpperCase())
+          : name
+      await fc.assert(
+        fc.asyncProperty(slowBody, async (input) => {
+          const body = Buffer.from(JSON.stringify({
+            jsonrpc: "2.0",
+            id: 42,
+            method: "tools/call",
+            params: { name: "notes.search", arguments: { query: input.query } }
+          }))
+          const pad = input.padded ? "  " : ""
+          const headers: Record<string, string> = Object.fromEntries(
+            Object.entries({
+              "content-type": "application/json",
+              accept: "application/json, text/event-stream",
+              authorization: `Bearer ${token}`,
+              "x-mana-space": spaceId,
+              "mcp-protocol-version": "2025-11-25",
+              "mcp-session-id": sessionId,
+              "content-length": String(body.length),
+              ...(input.expectContinue ? { expect: "100-continue" } : {})
+            }).map(([name, value]) => [cased(name, input.casing), `${pad}${value}`])
+          )
+          const request = rawRequest(gateway.mcpUrl, headers)
+          const end = input.stallAfter === undefined ? body.length : Math.floor(body.length * input.stallAfter)
+          const size = Math.ceil(end / input.pieces)
+          for (let at = 0; at < end; at += size) {
+            request.write(body.subarray(at, Math.min(end, at + size)))
+            if (input.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, input.pauseMs))
+          }
+          const answer = await request.answer
+          if (input.stallAfter === undefined) {
+            expect(answer.status, answer.text.slice(0, 300)).toBe(200)
+          } else {
+            expect(answer.status, answer.text.slice(0, 300)).toBe(408)
+            await request.closed
+          }
+          request.socket.destroy()
+        }),
+        { seed, numRuns: Number(process.env["FUZZ_SLOW_RUNS"] ?? 16) }
+      )
     },
     240_000
   )

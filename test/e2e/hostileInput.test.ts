@@ -1,8 +1,8 @@
 /**
  * The hostile-input trial's cases as regression tests through the real `npm start` entry, each with
  * the figure it must stay under: 290 000 unknown keys answer fast with < 2 KB; a 60 MB chunked
- * body is cut at the 4 MiB bound without growing RSS by 20 MB; 100 000 levels of nesting give a
- * clear input error, not a raw JSON-RPC error. Timings are compared with a same-size request that
+ * body is cut at the 4 MiB bound without growing RSS by 20 MB; 100 000 levels of nesting are
+ * refused by the body scan with a clear error naming the bounds, 40 levels by the tool's own check. Timings are compared with a same-size request that
  * is cheap to refuse (the machine is shared), and printed for docs/reliability.md.
  */
 import { request as httpRequest } from "node:http"
@@ -93,15 +93,18 @@ describe("hostile input (trial regressions)", () => {
     expect(median(manyRuns)).toBeLessThan(1.5 * median(oneRuns) + 100)
   })
 
-  it("100 000 levels of nesting: a clear input error, and the gateway keeps serving", async () => {
-    const depth = 100_000
-    const body =
+  it("100 000 levels of nesting: refused by the scan with a clear error; 40 levels get the tool's own", async () => {
+    const nested = (depth: number) =>
       `{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"journal.add","arguments":{"content":"x","tags":${
         "[".repeat(depth)
       }${"]".repeat(depth)}}}}`
-    const response = await post(body, { "mcp-session-id": sessionId, "mcp-protocol-version": "2025-11-25" })
-    const { message } = await messageOf(response)
-    expect(message.error).toBeUndefined()
+    const headers = { "mcp-session-id": sessionId, "mcp-protocol-version": "2025-11-25" }
+    const deep = await messageOf(await post(nested(100_000), headers))
+    expect(deep.message.id).toBe(9)
+    expect(deep.message.error.code).toBe(-32602)
+    expect(deep.message.error.message).toContain("nested more than 64 levels deep")
+    expect(deep.message.error.message).toContain("at most 32 levels")
+    const { message } = await messageOf(await post(nested(40), headers))
     expect(message.result.isError).toBe(true)
     expect(message.result.content[0].text).toContain("is nested more than 32 levels deep")
     const after = await callTool("spaces.list", {})

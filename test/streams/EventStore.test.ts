@@ -9,7 +9,13 @@ import { scopedRedisConnection } from "../support/stateLayers.ts"
 import { eventStoreContract } from "./eventStoreContract.ts"
 
 const key = crypto.getRandomValues(new Uint8Array(32))
-const limits = { eventsPerStream: 50, streamsPerSession: 2, sessions: 2, ttl: Duration.minutes(30) }
+const limits = {
+  eventsPerStream: 50,
+  streamsPerSession: 2,
+  sessions: 2,
+  ttl: Duration.minutes(30),
+  maxBytes: 1_000_000
+}
 const event = (seq: string) => ({
   seq,
   message: JSON.stringify({ jsonrpc: "2.0", id: 1, result: { secret: "plaintext-marker" } })
@@ -36,6 +42,20 @@ describe("EventStore (memory)", () => {
       assert.strictEqual((yield* store.after("s1", "two", undefined)).length, 0)
       yield* TestClock.adjust("31 minutes")
       assert.strictEqual((yield* store.after("s3", "one", undefined)).length, 0)
+    }))
+
+  it.effect("bounds the bytes kept in all: the least recently appended sessions go first", () =>
+    Effect.gen(function*() {
+      const big = (seq: string) => ({ seq, message: "x".repeat(1_000) })
+      const store = yield* makeEventStoreMemory({ ...limits, sessions: 1_000, maxBytes: 5_000 })
+      for (let i = 0; i < 20; i++) yield* store.append(`s${i}`, "stream", big(`${i}.1`))
+      const kept = []
+      for (let i = 0; i < 20; i++) kept.push((yield* store.after(`s${i}`, "stream", undefined)).length)
+      assert.deepStrictEqual(kept, [...Array(16).fill(0), 1, 1, 1, 1])
+      // Removing a session gives its bytes back: four more fit again.
+      yield* store.removeSession("s19")
+      yield* store.append("t1", "stream", big("t.1"))
+      assert.strictEqual((yield* store.after("s16", "stream", undefined)).length, 1)
     }))
 })
 

@@ -8,7 +8,13 @@ import type { EventStoreLimits, EventStoreShape } from "../../src/streams/EventS
 
 export type MakeEventStore = (limits: EventStoreLimits) => Effect.Effect<EventStoreShape, unknown, Scope.Scope>
 
-const limits: EventStoreLimits = { eventsPerStream: 50, streamsPerSession: 8, sessions: 100, ttl: Duration.minutes(30) }
+const limits: EventStoreLimits = {
+  eventsPerStream: 50,
+  streamsPerSession: 8,
+  sessions: 100,
+  ttl: Duration.minutes(30),
+  maxBytes: 1_000_000
+}
 const event = (seq: string) => ({ seq, message: JSON.stringify({ jsonrpc: "2.0", id: seq, result: { n: seq } }) })
 const seqs = (events: ReadonlyArray<{ readonly seq: string }>) => events.map((stored) => stored.seq)
 

@@ -12,7 +12,7 @@ import { byLastTouched } from "../kit/recordOrder.ts"
 import { textMatcher } from "../kit/searchText.ts"
 import { defineTool } from "../kit/ToolSpec.ts"
 import { notesApp, notesTable, summarizeNote } from "./Note.ts"
-import { keepNotes, notesOf, NotesPage } from "./readNotes.ts"
+import { keepNotes, noteContains, notesOf, NotesPage } from "./readNotes.ts"
 
 const searchPage = rememberDecryptedDerivation<typeof NotesPage.Type>()
 
@@ -52,7 +52,7 @@ export const search = defineTool({
       ({ readable, unreadable }) => {
         const query = textMatcher(input.query)
         const found = notesOf(readable)
-          .filter((note) => query.matches(note.title, note.content))
+          .filter((note) => query.needle === "" || noteContains(note, query.needle))
           .sort(byLastTouched)
         return Effect.map(
           paginate("notes.search", found, input, { q: query.needle, a: input.includeArchived }),

@@ -40,12 +40,34 @@ export class ArgumentsOversized extends Data.TaggedError("ArgumentsOversized")<{
   readonly limit: number
   readonly batch: boolean
   readonly id: string | number | null
+  /** Found while the body streamed in: the rest was not read, so the connection is closed. */
+  readonly unread?: boolean
 }> {}
 
 /** A top-level `__proto__` in `tools/call` arguments (the SDK would drop it silently). */
 export class ReservedArgument extends Data.TaggedError("ReservedArgument")<{
   readonly batch: boolean
   readonly id: string | number | null
+}> {}
+
+/** The message nests deeper than the scan allows (found while the body streamed in). */
+export class MessageTooDeep extends Data.TaggedError("MessageTooDeep")<{
+  readonly limit: number
+  readonly toolLimit: number
+  readonly batch: boolean
+  readonly id: string | number | null
+}> {}
+
+/** The body did not arrive within BODY_READ_TIMEOUT. */
+export class BodyTimeout extends Data.TaggedError("BodyTimeout")<{ readonly deadline: string }> {}
+
+/** The user already has this many bodies waiting to be read (USER_BODY_BYTES). */
+export class UserBodiesBusy extends Data.TaggedError("UserBodiesBusy")<{ readonly waiting: number }> {}
+
+/** Requests open at once from one client address, or in total, are at their cap. */
+export class TooManyOpenRequests extends Data.TaggedError("TooManyOpenRequests")<{
+  readonly scope: "client" | "total"
+  readonly open: number
 }> {}
 
 /** 401 with the RFC 9728 / RFC 6750 `WWW-Authenticate` challenge already rendered. */
@@ -101,6 +123,10 @@ export type HttpFailure =
   | BatchUnsupported
   | ArgumentsOversized
   | ReservedArgument
+  | MessageTooDeep
+  | BodyTimeout
+  | UserBodiesBusy
+  | TooManyOpenRequests
   | Unauthorized
   | AuthServerUnavailable
   | SpaceMismatch

@@ -12,8 +12,17 @@ import { errorResponse, jsonResponse } from "./httpResponses.ts"
 const described = (listed: ReadonlyArray<ListedSpace>) =>
   listed.map((space) => `${space.id} (${space.name})`).join(", ")
 
-const jsonRpcError = (status: number, id: string | number | null, code: number, message: string) =>
-  jsonResponse(status, { jsonrpc: "2.0", id, error: { code, message } })
+const jsonRpcError = (
+  status: number,
+  id: string | number | null,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {}
+) => jsonResponse(status, { jsonrpc: "2.0", id, error: { code, message } }, headers)
+
+/** Answered before the body was read to its end: close rather than wait for the rest. */
+const closing = { connection: "close" }
+const closingRetry = { connection: "close", "retry-after": "1" }
 
 const scopeMessage = (scope: string) =>
   `This token was not granted the ${scope} scope this tool call needs; the user has to allow it (sign in again granting ${scope})`
@@ -55,8 +64,48 @@ export const failureResponse: (failure: HttpFailure) => Response = Match.type<Ht
     UnsupportedMediaType: () =>
       errorResponse(415, "unsupported_media_type", "POST /mcp needs Content-Type: application/json"),
     PayloadTooLarge: (failure) =>
-      errorResponse(413, "payload_too_large", `Request bodies are limited to ${failure.limit} bytes`),
-    BodyUnreadable: () => errorResponse(400, "bad_request", "The request body could not be read"),
+      errorResponse(413, "payload_too_large", `Request bodies are limited to ${failure.limit} bytes`, {}, closing),
+    BodyUnreadable: () => errorResponse(400, "bad_request", "The request body could not be read", {}, closing),
+    BodyTimeout: (failure) =>
+      errorResponse(
+        408,
+        "request_timeout",
+        `The request body did not arrive within ${failure.deadline} (BODY_READ_TIMEOUT); send the whole body at once`,
+        {},
+        closing
+      ),
+    UserBodiesBusy: (failure) =>
+      errorResponse(
+        429,
+        "too_many_requests",
+        `Too many of your requests are being read at once (more than ${failure.waiting} waiting for USER_BODY_BYTES); nothing was done, retry in a moment`,
+        {},
+        closingRetry
+      ),
+    TooManyOpenRequests: (failure) =>
+      failure.scope === "client"
+        ? errorResponse(
+          429,
+          "too_many_connections",
+          `This client address has ${failure.open} requests open, the most the gateway serves at once per address (MAX_CONNECTIONS_PER_CLIENT); finish or close some, then retry`,
+          {},
+          closingRetry
+        )
+        : errorResponse(
+          503,
+          "server_busy",
+          `The gateway has ${failure.open} requests open, the most it serves at once (MAX_CONNECTIONS); retry in a moment`,
+          {},
+          closingRetry
+        ),
+    MessageTooDeep: (failure) =>
+      jsonRpcError(
+        failure.batch ? 400 : 200,
+        failure.batch ? null : failure.id,
+        -32602,
+        `Invalid params: the message is nested more than ${failure.limit} levels deep. Tool arguments take values nested at most ${failure.toolLimit} levels.`,
+        closing
+      ),
     JsonParseError: () => jsonRpcError(400, null, -32700, "Parse error: the body is not valid JSON"),
     BatchUnsupported: (failure) =>
       jsonRpcError(
@@ -72,7 +121,8 @@ export const failureResponse: (failure: HttpFailure) => Response = Match.type<Ht
         failure.batch ? 400 : 200,
         failure.batch ? null : failure.id,
         -32602,
-        `Invalid params: the tool arguments have more than ${failure.limit} properties. No tool takes that many; call tools/list for each tool's properties.`
+        `Invalid params: the tool arguments have more than ${failure.limit} properties. No tool takes that many; call tools/list for each tool's properties.`,
+        failure.unread === true ? closing : {}
       ),
     ReservedArgument: (failure) =>
       jsonRpcError(

@@ -1,39 +1,104 @@
 /**
- * Reads and parses a `/mcp` POST body once, under a size bound, so both protocol legs (and the
- * era classifier and the request metric) share one parse. Refusals are the HTTP answers the MCP
- * transports would give: 415 for a non-JSON media type, 413 over the bound, 400 with a JSON-RPC
- * parse error for invalid JSON. The bound holds while the body streams in, chunked bodies included.
+ * Reads and parses a `/mcp` POST body once, under a size bound and a deadline, so both protocol
+ * legs (and the era classifier and the request metric) share one parse. The bytes are scanned as
+ * they stream in (`bodyScan.ts`): a body over a structural limit is answered before it is parsed,
+ * without reading the rest. Refusals are the HTTP answers the MCP transports would give: 415 for
+ * a non-JSON media type, 413 over the bound, 400 with a JSON-RPC parse error for invalid JSON;
+ * 408 when the body stalls past the deadline. Answers given before the body's end close the
+ * connection, so the unread rest is never waited for.
  */
-import { DEFAULT_MAX_REQUEST_BODY_SIZE, isJsonContentType, readRequestBody } from "@modelcontextprotocol/server"
-import { Effect, Either } from "effect"
-import { BodyUnreadable, JsonParseError, PayloadTooLarge, UnsupportedMediaType } from "./HttpFailure.ts"
+import { DEFAULT_MAX_REQUEST_BODY_SIZE, isJsonContentType } from "@modelcontextprotocol/server"
+import { Duration, Effect, Either } from "effect"
+import { makeBodyScanner, type ScanTrip } from "./bodyScan.ts"
+import {
+  type ArgumentsOversized,
+  BodyTimeout,
+  BodyUnreadable,
+  JsonParseError,
+  type MessageTooDeep,
+  PayloadTooLarge,
+  UnsupportedMediaType
+} from "./HttpFailure.ts"
+import { refuseScanned } from "./requestLimits.ts"
 
 export const maxRequestBodySize = DEFAULT_MAX_REQUEST_BODY_SIZE
 
-export const readJsonBody = (
-  request: Request
-): Effect.Effect<unknown, UnsupportedMediaType | PayloadTooLarge | BodyUnreadable | JsonParseError> =>
+type Read =
+  | { readonly _tag: "Body"; readonly bytes: Uint8Array }
+  | { readonly _tag: "TooLarge" }
+  | { readonly _tag: "Tripped"; readonly trip: ScanTrip }
+
+const concat = (chunks: ReadonlyArray<Uint8Array>, size: number) => {
+  if (chunks.length === 1) return chunks[0]!
+  const bytes = new Uint8Array(size)
+  let at = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, at)
+    at += chunk.length
+  }
+  return bytes
+}
+
+/** Reads chunk by chunk, scanning each; stops (and cancels the rest) at the bound or a trip. */
+const readScanned = async (body: ReadableStream<Uint8Array>, signal: AbortSignal): Promise<Read> => {
+  const reader = body.getReader()
+  const stop = () => void reader.cancel().catch(() => undefined)
+  signal.addEventListener("abort", stop, { once: true })
+  const scanner = makeBodyScanner()
+  const chunks: Array<Uint8Array> = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.length
+    if (size > maxRequestBodySize) {
+      stop()
+      return { _tag: "TooLarge" }
+    }
+    const trip = scanner.feed(value)
+    if (trip !== undefined) {
+      stop()
+      return { _tag: "Tripped", trip }
+    }
+    chunks.push(value)
+  }
+  const trip = scanner.end()
+  return trip === undefined ? { _tag: "Body", bytes: concat(chunks, size) } : { _tag: "Tripped", trip }
+}
+
+const decoder = new TextDecoder()
+
+export type BodyRefusal =
+  | UnsupportedMediaType
+  | PayloadTooLarge
+  | BodyUnreadable
+  | BodyTimeout
+  | JsonParseError
+  | ArgumentsOversized
+  | MessageTooDeep
+
+/** Reads the body within `deadline` (from the start of the read); 408 and a closed connection past it. */
+export const readJsonBody = (request: Request, deadline: Duration.Duration): Effect.Effect<unknown, BodyRefusal> =>
   Effect.gen(function*() {
     if (!isJsonContentType(request.headers.get("content-type"))) {
       return yield* Effect.fail(new UnsupportedMediaType())
     }
-    const declared = Number(request.headers.get("content-length") ?? "0")
     const tooLarge = new PayloadTooLarge({ limit: maxRequestBodySize })
+    const declared = Number(request.headers.get("content-length") ?? "0")
     if (declared > maxRequestBodySize) return yield* Effect.fail(tooLarge)
-    // The SDK's bounded read stops at the bound, so a chunked upload without `Content-Length` (or
-    // one that lies about it) never costs more than the bound; the rest of the body is cancelled.
+    const body = request.body
+    if (body === null) return yield* Effect.fail(new JsonParseError())
     const read = yield* Effect.tryPromise({
-      try: async () => {
-        const read = await readRequestBody(request, maxRequestBodySize)
-        if (read.tooLarge) await request.body?.cancel().catch(() => undefined)
-        return read
-      },
+      try: (signal) => readScanned(body, signal),
       catch: () => new BodyUnreadable()
-    })
-    if (read.tooLarge) return yield* Effect.fail(tooLarge)
-    const text = read.text
+    }).pipe(Effect.timeoutFail({
+      duration: deadline,
+      onTimeout: () => new BodyTimeout({ deadline: Duration.format(deadline) })
+    }))
+    if (read._tag === "TooLarge") return yield* Effect.fail(tooLarge)
+    if (read._tag === "Tripped") return yield* Effect.fail(refuseScanned(read.trip))
     return yield* Either.try({
-      try: (): unknown => JSON.parse(text),
+      try: (): unknown => JSON.parse(decoder.decode(read.bytes)),
       catch: () => new JsonParseError()
     })
   })

@@ -4,10 +4,13 @@
  * hundreds of thousands of keys cost seconds of CPU before a tool could refuse it. No tool takes
  * more than a few dozen properties; counting stops at the bound, so the check costs O(bound).
  */
-import { ArgumentsOversized, BatchUnsupported } from "./HttpFailure.ts"
+import { maxInputDepth } from "../../tools/kit/input/inputShape.ts"
+import type { ScanTrip } from "./bodyScan.ts"
+import { ArgumentsOversized, BatchUnsupported, MessageTooDeep } from "./HttpFailure.ts"
 import { isRecord, isRequestId } from "./jsonRpc.ts"
+import { maxArgumentProperties, maxMessageDepth } from "./messageLimits.ts"
 
-const maxArgumentProperties = 1000
+export { maxArgumentProperties, maxMessageDepth } from "./messageLimits.ts"
 
 /** The protocol versions that had JSON-RPC batches; 2025-06-18 removed them. */
 const batchingVersions = new Set(["2024-11-05", "2025-03-26"])
@@ -52,4 +55,15 @@ export const refuseOversized = (body: unknown): ArgumentsOversized | undefined =
   const offending = messages.find(oversized)
   if (offending === undefined) return undefined
   return new ArgumentsOversized({ limit: maxArgumentProperties, batch: Array.isArray(body), id: idOf(offending) })
+}
+
+/**
+ * The refusal of a body the scan stopped before it was parsed (`bodyScan.ts`): the same error as
+ * `refuseOversized` for too many keys. The rest of the body is never read, so the connection closes.
+ */
+export const refuseScanned = (trip: ScanTrip): ArgumentsOversized | MessageTooDeep => {
+  const id = isRequestId(trip.id) ? trip.id : null
+  return trip._tag === "TooManyKeys"
+    ? new ArgumentsOversized({ limit: maxArgumentProperties, batch: trip.batch, id, unread: true })
+    : new MessageTooDeep({ limit: maxMessageDepth, toolLimit: maxInputDepth, batch: trip.batch, id })
 }

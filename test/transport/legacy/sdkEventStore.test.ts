@@ -5,7 +5,13 @@ import type { EventStoreShape } from "../../../src/streams/EventStore.ts"
 import { makeEventStoreMemory } from "../../../src/streams/eventStoreMemory.ts"
 import { localStreamsKept, makeSdkEventStore } from "../../../src/transport/legacy/sdkEventStore.ts"
 
-const limits = { eventsPerStream: 100, streamsPerSession: 10, sessions: 10, ttl: Duration.minutes(30) }
+const limits = {
+  eventsPerStream: 100,
+  streamsPerSession: 10,
+  sessions: 10,
+  ttl: Duration.minutes(30),
+  maxBytes: 1_000_000
+}
 const result = (id: number): JSONRPCMessage => ({ jsonrpc: "2.0", id, result: { ok: id } })
 const progress: JSONRPCMessage = {
   jsonrpc: "2.0",

@@ -1,0 +1,120 @@
+/**
+ * Per-user admission (issue #28, finding 3): one user's load must not starve another's. Each user
+ * has a bounded number of tool calls running (USER_CALLS_IN_FLIGHT) and of body bytes being read
+ * and parsed (USER_BODY_BYTES); more wait in that user's own queue, and only past USER_CALL_QUEUE
+ * waiting are they refused, with a retryable answer. Other users never wait behind that queue.
+ * The bounds protect the process, so they hold in every POLICY_MODE. A user's entry exists only
+ * while it has work admitted or waiting.
+ */
+import { Effect } from "effect"
+import type { AdmissionSettings } from "../../../config/admission.ts"
+import type { AdmissionOutcome, AdmissionStage } from "../../../observability/Metrics.ts"
+
+interface Gate {
+  readonly calls: Effect.Semaphore
+  readonly bytes: Effect.Semaphore
+  /** Calls running or waiting. */
+  pendingCalls: number
+  /** Bodies being read or waiting; those being read, and the bytes they hold. */
+  pendingBodies: number
+  readingBodies: number
+  bytesHeld: number
+}
+
+export type CountAdmission = (stage: AdmissionStage, outcome: AdmissionOutcome) => void
+
+export interface UserAdmission {
+  /** Runs `call` when the user has a free slot; `refused` (computed only then) past the queue bound. */
+  readonly call: <A, E, R>(userId: string, call: Effect.Effect<A, E, R>, refused: () => A) => Effect.Effect<A, E, R>
+  /** Runs `read` once `bytes` (the declared length, or the bound when unknown) fit the user's budget. */
+  readonly body: <A, E, R, Refused>(
+    userId: string,
+    bytes: number,
+    read: Effect.Effect<A, E, R>,
+    refused: () => Refused
+  ) => Effect.Effect<A, E | Refused, R>
+  /** Users with work admitted or waiting (for tests: entries are dropped when idle). */
+  readonly users: () => number
+}
+
+export const makeUserAdmission = (
+  settings: AdmissionSettings,
+  maxBodyBytes: number,
+  count: CountAdmission
+): UserAdmission => {
+  const gates = new Map<string, Gate>()
+  const gateOf = (userId: string): Gate => {
+    const existing = gates.get(userId)
+    if (existing !== undefined) return existing
+    const gate: Gate = {
+      calls: Effect.unsafeMakeSemaphore(settings.userCallsInFlight),
+      bytes: Effect.unsafeMakeSemaphore(settings.userBodyBytes),
+      pendingCalls: 0,
+      pendingBodies: 0,
+      readingBodies: 0,
+      bytesHeld: 0
+    }
+    gates.set(userId, gate)
+    return gate
+  }
+  const forgetIdle = (userId: string, gate: Gate) => {
+    if (gate.pendingCalls === 0 && gate.pendingBodies === 0 && gates.get(userId) === gate) gates.delete(userId)
+  }
+  const queueBound = settings.userCallsInFlight + settings.userCallQueue
+
+  const call = <A, E, R>(userId: string, work: Effect.Effect<A, E, R>, refused: () => A) =>
+    Effect.suspend(() => {
+      const gate = gateOf(userId)
+      if (gate.pendingCalls >= queueBound) {
+        count("call", "refused")
+        return Effect.sync(refused)
+      }
+      if (gate.pendingCalls >= settings.userCallsInFlight) count("call", "queued")
+      gate.pendingCalls++
+      return gate.calls.withPermits(1)(work).pipe(
+        Effect.ensuring(Effect.sync(() => {
+          gate.pendingCalls--
+          forgetIdle(userId, gate)
+        }))
+      )
+    })
+
+  const body = <A, E, R, Refused>(
+    userId: string,
+    bytes: number,
+    read: Effect.Effect<A, E, R>,
+    refused: () => Refused
+  ): Effect.Effect<A, E | Refused, R> =>
+    Effect.suspend((): Effect.Effect<A, E | Refused, R> => {
+      const gate = gateOf(userId)
+      // A body without a length may be as large as the bound; none takes more than the whole budget.
+      const permits = Math.min(bytes > 0 ? bytes : maxBodyBytes, settings.userBodyBytes)
+      if (gate.pendingBodies - gate.readingBodies >= settings.userCallQueue) {
+        count("body", "refused")
+        forgetIdle(userId, gate)
+        return Effect.fail(refused())
+      }
+      if (gate.bytesHeld + permits > settings.userBodyBytes) count("body", "queued")
+      gate.pendingBodies++
+      const held = Effect.acquireUseRelease(
+        Effect.sync(() => {
+          gate.bytesHeld += permits
+          gate.readingBodies++
+        }),
+        () => read,
+        () =>
+          Effect.sync(() => {
+            gate.bytesHeld -= permits
+            gate.readingBodies--
+          })
+      )
+      return gate.bytes.withPermits(permits)(held).pipe(
+        Effect.ensuring(Effect.sync(() => {
+          gate.pendingBodies--
+          forgetIdle(userId, gate)
+        }))
+      )
+    })
+
+  return { call, body, users: () => gates.size }
+}
