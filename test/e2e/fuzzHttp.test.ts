@@ -142,6 +142,9 @@ describe(`fuzzed HTTP surface (seed ${seed}, ${numRuns} requests)`, () => {
   it(
     "slow bodies in random pieces under header tricks: complete ones served, stalled ones 408 and closed",
     async () => {
+      // A session of its own: the first test's random requests may have closed the shared one (DELETE).
+      const { transport } = await connectLegacy(gateway.mcpUrl, { token, spaceId })
+      const slowSessionId = transport.sessionId ?? ""
       const slowBody = fc.record({
         query: fc.string({ unit: fc.constantFrom("a", "b", "z", "0", " "), maxLength: 400 }),
         pieces: fc.integer({ min: 1, max: 6 }),
@@ -173,7 +176,7 @@ describe(`fuzzed HTTP surface (seed ${seed}, ${numRuns} requests)`, () => {
               authorization: `Bearer ${token}`,
               "x-mana-space": spaceId,
               "mcp-protocol-version": "2025-11-25",
-              "mcp-session-id": sessionId,
+              "mcp-session-id": slowSessionId,
               "content-length": String(body.length),
               ...(input.expectContinue ? { expect: "100-continue" } : {})
             }).map(([name, value]) => [cased(name, input.casing), `${pad}${value}`])
