@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { byRank, queryWords, type Scored, scoreOf, snippetOf } from "../../src/tools/search/rankHits.ts"
+import { byRank, queryWords, type Scored, scoreOf, searchPhrase, snippetOf } from "../../src/tools/search/rankHits.ts"
 import type { SearchDoc } from "../../src/tools/search/searchDocs.ts"
 
 const doc = (id: string, title: string, body = "", touched?: string): SearchDoc => ({
@@ -11,7 +11,7 @@ const doc = (id: string, title: string, body = "", touched?: string): SearchDoc 
 })
 
 const rank = (docs: ReadonlyArray<SearchDoc>, query: string) => {
-  const phrase = query.trim().toLowerCase()
+  const phrase = searchPhrase(query)
   const words = queryWords(phrase)
   return docs
     .map((d): Scored => ({ doc: d, score: scoreOf(d, phrase, words) }))
@@ -30,6 +30,12 @@ describe("mana.search ranking", () => {
       doc("none", "Milk")
     ]
     assert.deepStrictEqual(rank(docs, "Bread"), ["exact", "starts", "contains", "body"])
+  })
+
+  it("folds case fully, as the module searches do: STRASSE finds Straße, FILM finds ﬁlm", () => {
+    const docs = [doc("street", "Hauptstraße 5"), doc("film", "Notes", "a ﬁlm to see"), doc("none", "Strasbourg")]
+    assert.deepStrictEqual(rank(docs, "STRASSE"), ["street"])
+    assert.deepStrictEqual(rank(docs, "FILM"), ["film"])
   })
 
   it("needs every word, anywhere in title or body", () => {

@@ -1,11 +1,13 @@
 /**
- * Ranking for `mana.search`: every word of the query must occur (case-insensitive) in a
+ * Ranking for `mana.search`: every word of the query must occur (case-insensitive, with the full
+ * Unicode folding of `kit/searchText.ts`, as the module searches) in a
  * document's title or body; the whole query in the title counts most (exact, then as its start,
  * then anywhere), then in the body, then each word in the title, then in the body. Equal scores
  * go to the most recently touched, then by id, so pages are stable. The preview is the body
  * around the first match (or its start), about 160 characters.
  */
 import { instantOf } from "../../sync/SyncWire.ts"
+import { foldForSearch } from "../kit/searchText.ts"
 import type { SearchDoc } from "./searchDocs.ts"
 
 export interface Scored {
@@ -15,15 +17,18 @@ export interface Scored {
 
 export const maxQueryWords = 12
 
+/** The query as it is compared: trimmed and folded. */
+export const searchPhrase = (query: string): string => foldForSearch(query.trim())
+
 export const queryWords = (query: string): ReadonlyArray<string> =>
   [
-    ...new Set(query.toLowerCase().split(/\s+/).filter((word) => word !== ""))
+    ...new Set(foldForSearch(query).split(/\s+/).filter((word) => word !== ""))
   ].slice(0, maxQueryWords)
 
-/** The document's score for `query` (already lower-cased and trimmed), or 0 when it does not match. */
+/** The document's score for `phrase` (`searchPhrase`), or 0 when it does not match. */
 export const scoreOf = (doc: SearchDoc, phrase: string, words: ReadonlyArray<string>): number => {
-  const title = doc.title.toLowerCase()
-  const body = doc.body.toLowerCase()
+  const title = foldForSearch(doc.title)
+  const body = foldForSearch(doc.body)
   let score = 0
   for (const word of words) {
     const inTitle = title.includes(word)
@@ -44,7 +49,8 @@ const previewChars = 160
 
 /** About 160 characters of `body` around the first of `words` found, with "…" where cut. */
 export const snippetOf = (body: string, words: ReadonlyArray<string>): string => {
-  const lower = body.toLowerCase()
+  // Folding can change lengths (ß → ss): the position is approximate for such text, never out of range.
+  const lower = foldForSearch(body)
   const at = words.reduce((first, word) => {
     const index = lower.indexOf(word)
     return index >= 0 && (first < 0 || index < first) ? index : first

@@ -11,7 +11,7 @@ import { Effect, Schema } from "effect"
 import { text } from "../kit/fields/index.ts"
 import { pageFields, PageInfo, paginate } from "../kit/paging.ts"
 import { defineTool } from "../kit/ToolSpec.ts"
-import { byRank, queryWords, type Scored, scoreOf, snippetOf } from "./rankHits.ts"
+import { byRank, queryWords, type Scored, scoreOf, searchPhrase, snippetOf } from "./rankHits.ts"
 import { type ModuleDocs, moduleSources, searchModules } from "./searchDocs.ts"
 
 const defaultPage = 20
@@ -60,7 +60,7 @@ export const search = defineTool({
   output: Output,
   handler: (input) =>
     Effect.gen(function*() {
-      const phrase = input.query.trim().toLowerCase()
+      const phrase = searchPhrase(input.query)
       const words = queryWords(phrase)
       const sources = yield* moduleSources
       const answers = yield* Effect.forEach(
