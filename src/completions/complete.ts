@@ -1,6 +1,7 @@
 /**
  * `completion/complete`: which kind of value an argument takes (a prompt's argument spec, or a
- * resource template's variable once those exist), its values for the caller, ranked against what
+ * resource template's variable: the record id of `mana://notes/{id}`, `mana://tasks/{id}`,
+ * `mana://journal/{id}`), its values for the caller, ranked against what
  * was typed. Unknown prompts and arguments without completions answer no values, as the spec
  * allows; a caller's data never leaves their own active space or spaces.
  */
@@ -18,6 +19,13 @@ export type CompletionRef =
 
 const none: CompletionAnswer = { values: [], total: 0, hasMore: false }
 
+/** The resource templates' variables (src/resources/resourceHandlers.ts) and the ids they complete to. */
+export const resourceTemplateKinds: ReadonlyMap<string, CompletionKind> = new Map([
+  ["mana://notes/{id}\u0000id", "note-id"],
+  ["mana://tasks/{id}\u0000id", "task-id"],
+  ["mana://journal/{id}\u0000id", "entry-id"]
+])
+
 export const makeComplete = (
   prompts: ReadonlyArray<Prompt>,
   options: { readonly conformanceFixtures?: boolean; readonly templateKinds?: ReadonlyMap<string, CompletionKind> } = {}
@@ -31,7 +39,7 @@ export const makeComplete = (
   const kindOf = (ref: CompletionRef, argument: string): CompletionKind | undefined =>
     ref.type === "ref/prompt"
       ? kinds.get(`${ref.name}\u0000${argument}`)
-      : options.templateKinds?.get(`${ref.uri}\u0000${argument}`)
+      : (options.templateKinds ?? resourceTemplateKinds).get(`${ref.uri}\u0000${argument}`)
   return (ref: CompletionRef, argument: { readonly name: string; readonly value: string }, caller: CallerShape) => {
     if (options.conformanceFixtures === true && ref.type === "ref/prompt") {
       const fixture = conformanceCompletion(ref.name, argument.name)

@@ -15,6 +15,7 @@ import { SyncClient } from "../sync/SyncClient.ts"
 import { readHabits } from "../tools/habits/Habit.ts"
 import { journalApp, journalTable, moods } from "../tools/journal/Entry.ts"
 import { decryptRecords } from "../tools/kit/decryptRecords.ts"
+import { notesApp, notesTable } from "../tools/notes/Note.ts"
 import { tasksTable, todoApp } from "../tools/todo/Task.ts"
 import type { CompletionKind } from "./CompletionKind.ts"
 
@@ -48,6 +49,12 @@ const journalTags = (caller: CallerShape) =>
     )
   )
 
+/** Ids of the records the caller can see in the active space (the read applies space and visibility rules). */
+const recordIds = (caller: CallerShape, app: string, table: string) =>
+  Effect.flatMap(SyncClient, (sync) => sync.read(caller, app, table)).pipe(
+    Effect.map((records) => strings(records.map((record) => record.id)))
+  )
+
 const spaceNames = (caller: CallerShape) =>
   Effect.flatMap(SpaceDirectory, (directory) => directory.spacesOf(caller.principal, caller.token)).pipe(
     Effect.map((spaces) => {
@@ -74,6 +81,12 @@ const sourceOf = (kind: CompletionKind, caller: CallerShape): Values => {
       return Effect.succeed(moods)
     case "space-name":
       return spaceNames(caller)
+    case "note-id":
+      return recordIds(caller, notesApp, notesTable.table)
+    case "task-id":
+      return recordIds(caller, todoApp, tasksTable.table)
+    case "entry-id":
+      return recordIds(caller, journalApp, journalTable.table)
   }
 }
 

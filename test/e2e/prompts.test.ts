@@ -169,6 +169,32 @@ describe.each(["modern", "legacy"] as const)("prompts and completions, %s era", 
   })
 })
 
+describe("resource template completions", () => {
+  it("the {id} of mana://notes/{id} and mana://tasks/{id} completes to the caller's own record ids, in both eras", async () => {
+    const [owner, other] = await Promise.all([registerUser(gateway.authUrl), registerUser(gateway.authUrl)])
+    const ownerClient = await connect("modern", owner)
+    const note = (await structured(ownerClient, "notes.create", { title: "Plans", content: "x" })).note
+    const task = (await structured(ownerClient, "todo.create", { title: "Ship it" })).task
+    for (const era of ["modern", "legacy"] as const) {
+      const client = await connect(era, owner)
+      const complete = async (uri: string, value: string) =>
+        (await client.complete({ ref: { type: "ref/resource", uri }, argument: { name: "id", value } })).completion
+      expect((await complete("mana://notes/{id}", note.id.slice(0, 6))).values).toEqual([note.id])
+      expect((await complete("mana://tasks/{id}", "")).values).toEqual([task.id])
+      expect((await complete("mana://journal/{id}", "")).values).toEqual([])
+      await client.close()
+    }
+    // Another user's completions never offer the owner's ids.
+    const otherClient = await connect("modern", other)
+    const theirs = await otherClient.complete({
+      ref: { type: "ref/resource", uri: "mana://notes/{id}" },
+      argument: { name: "id", value: note.id.slice(0, 6) }
+    })
+    expect(theirs.completion.values).toEqual([])
+    await Promise.all([ownerClient.close(), otherClient.close()])
+  })
+})
+
 describe("a zero-knowledge user", () => {
   it("is told a prompt cannot read end-to-end encrypted data, in both eras", async () => {
     const user = await registerUser(gateway.authUrl, { zeroKnowledge: true })
