@@ -116,7 +116,11 @@ describe("hostile input (trial regressions)", () => {
     const url = new URL(gateway.mcpUrl)
     const chunk = Buffer.alloc(64 * 1024, "x")
     const total = 60 * 1024 * 1024
-    const { sent, status } = await new Promise<{ status: number; sent: number }>((resolve, reject) => {
+    // The gateway answers 413 and closes the connection without reading the rest, so the client's
+    // next write may fail (EPIPE/ECONNRESET) before it has parsed the answer: that is the cut too.
+    const { closedEarly, sent, status } = await new Promise<
+      { status: number; sent: number; closedEarly: boolean }
+    >((resolve, reject) => {
       let sent = 0
       let answered = false
       const req = httpRequest({
@@ -128,9 +132,13 @@ describe("hostile input (trial regressions)", () => {
       }, (res) => {
         answered = true
         res.resume()
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, sent }))
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, sent, closedEarly: false }))
       })
-      req.on("error", (error) => answered ? undefined : reject(error))
+      req.on("error", (error: NodeJS.ErrnoException) => {
+        if (answered) return
+        if (error.code === "EPIPE" || error.code === "ECONNRESET") resolve({ status: 0, sent, closedEarly: true })
+        else reject(error)
+      })
       req.write("{\"pad\":\"")
       const pump = () => {
         while (!answered && sent < total) {
@@ -143,11 +151,12 @@ describe("hostile input (trial regressions)", () => {
     })
     const after = await residentBytes()
     console.log(
-      `60 MB chunked: ${status} after ${(sent / 1048576).toFixed(1)} MiB sent; RSS ${
-        ((after - before) / 1048576).toFixed(1)
-      } MiB`
+      `60 MB chunked: ${closedEarly ? "closed by the gateway" : status} after ${
+        (sent / 1048576).toFixed(1)
+      } MiB sent; RSS ${((after - before) / 1048576).toFixed(1)} MiB`
     )
-    expect(status).toBe(413)
+    if (closedEarly) expect(sent).toBeLessThan(total)
+    else expect(status).toBe(413)
     expect(after - before).toBeLessThan(20 * 1024 * 1024)
   })
 })
