@@ -15,7 +15,7 @@ import { Metrics } from "../observability/Metrics.ts"
 import { annotateChildSpan, withChildSpan } from "../observability/tracing/childSpan.ts"
 import { type Confirmation, ConfirmationDeclined, ConfirmationNeeded } from "./Confirmation.ts"
 import { InvocationLog, type RecordWhen } from "./InvocationLog.ts"
-import { ItemBudget, makeItemBudgetMemory } from "./ItemBudget.ts"
+import { ItemBudget } from "./ItemBudget.ts"
 import { itemBudgetReminder } from "./itemBudgetReminder.ts"
 import { PolicyDenied } from "./PolicyDenied.ts"
 import { PolicySettings } from "./PolicySettings.ts"
@@ -83,8 +83,8 @@ const makePolicy = Effect.gen(function*() {
   const metrics = yield* Metrics
   const settings = yield* PolicySettings
   const log = yield* InvocationLog
-  // Shared in Redis when the composition root provides it; otherwise this process counts.
-  const budget = Option.getOrElse(yield* Effect.serviceOption(ItemBudget), () => makeItemBudgetMemory())
+  // Provided with the state layers (memory or Redis), like the invocation log: no silent per-process fallback.
+  const budget = yield* ItemBudget
   const declinedBy = (call: PolicyCall) =>
     call.confirmation?._tag === "Answered" && call.confirmation.answer !== "confirmed"
       ? Option.some(new ConfirmationDeclined({ tool: call.tool.name, answer: call.confirmation.answer }))
@@ -242,10 +242,10 @@ const makePolicy = Effect.gen(function*() {
 })
 
 export class Policy extends Context.Tag("mana-mcp/Policy")<Policy, PolicyShape>() {
-  /** The gate per POLICY_MODE; needs ManaConfig, Metrics, PolicySettings and InvocationLog. */
+  /** The gate per POLICY_MODE; needs ManaConfig, Metrics, PolicySettings, InvocationLog and ItemBudget. */
   static readonly layer = Layer.effect(Policy, makePolicy)
   /** The gate with settings from ManaConfig and an in-memory invocation log; needs ManaConfig and Metrics. */
   static readonly layerMemory = Policy.layer.pipe(
-    Layer.provide(Layer.merge(PolicySettings.layer, InvocationLog.layerMemory))
+    Layer.provide(Layer.mergeAll(PolicySettings.layer, InvocationLog.layerMemory, ItemBudget.layerMemory))
   )
 }

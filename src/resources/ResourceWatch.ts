@@ -17,16 +17,11 @@ import { LiveActivity } from "../live/LiveActivity.ts"
 import { type UserChange, UserChanges } from "../live/UserChanges.ts"
 import { Metrics } from "../observability/Metrics.ts"
 import { SyncClient, type SyncClientShape } from "../sync/SyncClient.ts"
+import { refOf } from "./readResource.ts"
 import { ResourceFailure } from "./ResourceErrors.ts"
 import { watchedTables } from "./resourceKinds.ts"
 import { listState, resourceState } from "./resourceState.ts"
-import {
-  acceptedUris,
-  parseResourceUri,
-  recordKinds,
-  type RecordResourceKind,
-  type ResourceRef
-} from "./resourceUris.ts"
+import { recordKinds, type RecordResourceKind, type ResourceRef } from "./resourceUris.ts"
 
 /** Where a watcher's notifications go. Called synchronously; must not throw. */
 export interface WatchSink {
@@ -214,16 +209,7 @@ export const makeResourceWatch = (options: ResourceWatchOptions = defaultResourc
 
         const watch = (uri: string) =>
           Effect.gen(function*() {
-            const ref = parseResourceUri(uri)
-            if (ref === undefined) {
-              return yield* Effect.fail(
-                new ResourceFailure({
-                  reason: "NotFound",
-                  uri,
-                  detail: `Resource not found: ${uri}. Accepted: ${acceptedUris}`
-                })
-              )
-            }
+            const ref = yield* refOf(uri)
             if (watcher.closed || watcher.uris.has(uri)) return
             if (countOf(userId) >= options.maxPerUser) return yield* Effect.fail(limitReached(userId))
             // Counted at once; its baseline follows (a change meanwhile compares against it).

@@ -23,7 +23,7 @@ import { ManaConfig } from "../config/Config.ts"
 import type { PullReason } from "../observability/liveMetrics.ts"
 import { Metrics } from "../observability/Metrics.ts"
 import { deletedRecords, type FoldedRecord, type RecordState } from "./fold.ts"
-import { makeLiveMarks } from "./liveMarks.ts"
+import { makeLiveMarks, tableKey } from "./liveMarks.ts"
 import { type Look, type PullPage, refresh, type TableState } from "./readCacheState.ts"
 import type { SyncError } from "./SyncErrors.ts"
 import { type FenceToken, WriteFence, type WriteFenceShape } from "./WriteFence.ts"
@@ -80,8 +80,6 @@ interface TableEntry {
 const sameLook = (a: Look, b: Look) =>
   a.fence !== undefined && a.fence === b.fence && a.space === b.space && a.notified === b.notified
 
-const tableKeyOf = (app: string, table: string) => `${app}\u0000${table}`
-
 /** Needs the `WriteFence`, and `Metrics` if present; reads time from the `Clock` in context when made. */
 export const makeReadCache = (options: ReadCacheOptions) =>
   Effect.gen(function*() {
@@ -109,8 +107,8 @@ export const makeReadCache = (options: ReadCacheOptions) =>
           users.delete(userId)
         }
       }
-      const tableKey = tableKeyOf(key.app, key.table)
-      const existing = tables.get(tableKey)
+      const keyOfTable = tableKey(key.app, key.table)
+      const existing = tables.get(keyOfTable)
       if (existing !== undefined) return existing
       const entry: TableEntry = {
         lock: Effect.unsafeMakeSemaphore(1),
@@ -119,7 +117,7 @@ export const makeReadCache = (options: ReadCacheOptions) =>
         notified: 0,
         folded: new WeakMap()
       }
-      tables.set(tableKey, entry)
+      tables.set(keyOfTable, entry)
       return entry
     }
 
@@ -249,12 +247,10 @@ export const makeReadCache = (options: ReadCacheOptions) =>
         const entries = users.get(userId)
         for (const table of tables) {
           if (marks.absorbEcho(userId, app, table)) continue
-          const entry = entries?.get(tableKeyOf(app, table))
+          const entry = entries?.get(tableKey(app, table))
           if (entry !== undefined) entry.notified += 1
         }
       },
-      /** Users whose notification connection is up, as this cache knows it. */
-      connectedUsers: (): number => marks.connectedUsers(),
       /** Whether the user's notification connection is up, as this cache knows it. */
       isConnected: (userId: string): boolean => marks.liveGen(userId) !== undefined
     } as const

@@ -12,7 +12,8 @@ interface UserLive {
   readonly pending: Map<string, number>
 }
 
-const tableKey = (app: string, table: string) => `${app}\u0000${table}`
+/** One key per (app, table), shared with the read cache's table map. */
+export const tableKey = (app: string, table: string) => `${app}\u0000${table}`
 
 export const makeLiveMarks = () => {
   const users = new Map<string, UserLive>()
@@ -29,29 +30,31 @@ export const makeLiveMarks = () => {
     expectEcho: (userId: string, app: string, tables: Iterable<string>): void => {
       const pending = users.get(userId)?.pending
       if (pending === undefined) return
-      for (const table of tables) pending.set(tableKey(app, table), (pending.get(tableKey(app, table)) ?? 0) + 1)
+      for (const table of tables) {
+        const key = tableKey(app, table)
+        pending.set(key, (pending.get(key) ?? 0) + 1)
+      }
     },
     /** The push failed: perhaps nothing was stored, so no echo may be counted on. */
     cancelEcho: (userId: string, app: string, tables: Iterable<string>): void => {
       const pending = users.get(userId)?.pending
       if (pending === undefined) return
       for (const table of tables) {
-        const left = (pending.get(tableKey(app, table)) ?? 0) - 1
-        if (left > 0) pending.set(tableKey(app, table), left)
-        else pending.delete(tableKey(app, table))
+        const key = tableKey(app, table)
+        const left = (pending.get(key) ?? 0) - 1
+        if (left > 0) pending.set(key, left)
+        else pending.delete(key)
       }
     },
     /** Whether a notice for (app, table) is taken as the echo of an own push (and consumes it). */
     absorbEcho: (userId: string, app: string, table: string): boolean => {
       const pending = users.get(userId)?.pending
-      const count = pending?.get(tableKey(app, table)) ?? 0
+      const key = tableKey(app, table)
+      const count = pending?.get(key) ?? 0
       if (pending === undefined || count === 0) return false
-      if (count > 1) pending.set(tableKey(app, table), count - 1)
-      else pending.delete(tableKey(app, table))
+      if (count > 1) pending.set(key, count - 1)
+      else pending.delete(key)
       return true
-    },
-    connectedUsers: (): number => users.size
+    }
   }
 }
-
-export type LiveMarks = ReturnType<typeof makeLiveMarks>

@@ -81,13 +81,7 @@ export const stampChange =
   }
 
 /** The read cache's key of a caller's read: the space read decides which write fence and which freshness rule apply. */
-const readKey = (caller: CallerShape, app: string, table: string): ReadKey => ({
-  userId: caller.principal.userId,
-  app,
-  table,
-  spaceId: caller.spaceId,
-  personal: isPersonalSpace(caller)
-})
+const readKey = (caller: CallerShape, app: string, table: string): ReadKey => ({ ...scopeOf(caller), app, table })
 
 export const makeSyncClient = (transport: SyncTransport) =>
   Effect.gen(function*() {

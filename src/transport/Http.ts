@@ -16,7 +16,7 @@ import { stateStoreNames } from "../state/StateStoreUnavailable.ts"
 import { resourceMetadataPath } from "./http/authenticate.ts"
 import { failureResponse } from "./http/httpErrors.ts"
 import { RequestUnreadable } from "./http/HttpFailure.ts"
-import { publicBaseFor, resourceIdentityOf, resourceUrlOf } from "./http/resourceUrl.ts"
+import { mcpPath, publicBaseFor, resourceIdentityOf, resourceUrlOf } from "./http/resourceUrl.ts"
 import { McpEndpoint } from "./McpEndpoint.ts"
 
 const mcpRoute = Effect.gen(function*() {
@@ -94,7 +94,7 @@ const health = (toolCount: number) =>
 
 export const makeHttpApp = (toolCount: number) =>
   HttpRouter.empty.pipe(
-    HttpRouter.all("/mcp", mcpRoute),
+    HttpRouter.all(mcpPath, mcpRoute),
     HttpRouter.get("/health", health(toolCount)),
     HttpRouter.get(
       "/metrics",

@@ -39,7 +39,7 @@ import {
   rejectForeignOrigin,
   withHeaders
 } from "./http/originGuard.ts"
-import { maxRequestBodySize, methodLabel, readJsonBody } from "./http/requestBody.ts"
+import { declaredLength, maxRequestBodySize, methodLabel, readJsonBody } from "./http/requestBody.ts"
 import { isLegacyParsed } from "./http/requestEra.ts"
 import { refuseBatch, refuseOversized } from "./http/requestLimits.ts"
 import { refuseReservedArguments } from "./http/reservedArguments.ts"
@@ -141,7 +141,7 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
           const parsedBody = method === "POST"
             ? yield* admission.body(
               authenticated.principal.userId,
-              Number(request.headers.get("content-length") ?? "0"),
+              declaredLength(request),
               readJsonBody(request, limits.bodyReadTimeout).pipe(
                 Effect.tapError((failure) =>
                   failure._tag === "BodyTimeout"

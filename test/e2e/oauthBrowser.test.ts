@@ -13,16 +13,13 @@ import {
   StreamableHTTPClientTransport,
   UnauthorizedError
 } from "@modelcontextprotocol/client"
-import { createServer, type Server } from "node:http"
-import type { AddressInfo } from "node:net"
 import { join } from "node:path"
-import { type Browser, chromium } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { repoRoot } from "../harness/gatewayProcess.ts"
-import { chromiumBinary, requireBinary } from "../harness/systemBinaries.ts"
 import { type Gateway, startGateway } from "../support/gateway.ts"
 import { connectModern, structured } from "../support/mcpClients.ts"
 import { MemoryOAuthProvider } from "../support/memoryOAuthProvider.ts"
+import { type SignInBrowser, startSignInBrowser } from "../support/signInBrowser.ts"
 
 const accessTtlSeconds = 5
 
@@ -34,42 +31,15 @@ interface Seen {
 }
 
 let gateway: Gateway
-let browser: Browser
-let callbackServer: Server
-let callbackUrl: string
-const callbacks: Array<URLSearchParams> = []
+let signIn: SignInBrowser
 
 beforeAll(async () => {
   // One at a time, each assigned as soon as it runs, so afterAll stops whatever did start.
-  const executablePath = requireBinary(chromiumBinary)
   gateway = await startGateway({ DEV_OAUTH_ACCESS_TTL: `${accessTtlSeconds}s`, JWT_CLOCK_TOLERANCE: "0s" })
-  browser = await chromium.launch({
-    executablePath,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync"
-    ]
-  })
-  // The client's loopback redirect (RFC 8252): where the browser lands with the code.
-  callbackServer = createServer((request, response) => {
-    const url = new URL(request.url ?? "/", "http://127.0.0.1")
-    // Chromium also asks for /favicon.ico.
-    if (url.pathname === "/callback") callbacks.push(url.searchParams)
-    response.writeHead(200, { "content-type": "text/html" }).end("<p>Signed in. You can close this window.</p>")
-  })
-  await new Promise<void>((resolve) => callbackServer.listen(0, "127.0.0.1", resolve))
-  callbackUrl = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`
+  signIn = await startSignInBrowser()
 })
 afterAll(async () => {
-  // Each stop on its own: one that fails must not keep the others from running.
-  await browser?.close().catch(() => undefined)
-  await new Promise<void>((resolve) => callbackServer === undefined ? resolve() : callbackServer.close(() => resolve()))
+  await signIn?.stop()
   await gateway?.stop()
 })
 
@@ -93,7 +63,7 @@ describe("MCP authorization flow with a real browser", () => {
     await structured(personal.client, "habits.create", { title: "Private stretch" })
     await personal.client.close()
 
-    const provider = new MemoryOAuthProvider(callbackUrl)
+    const provider = new MemoryOAuthProvider(signIn.callbackUrl)
     const seen: Array<Seen> = []
     const recordingFetch = async (input: string | URL | Request, init?: RequestInit) => {
       const response = await fetch(input, init)
@@ -118,7 +88,7 @@ describe("MCP authorization flow with a real browser", () => {
     expect(seen.some((entry) => entry.url === `${gateway.authUrl}/oauth/register` && entry.status === 201)).toBe(true)
 
     // 2. The browser: sign in, choose the space and read-only access, allow.
-    const context = await browser.newContext({ viewport: { width: 420, height: 900 }, deviceScaleFactor: 1 })
+    const context = await signIn.browser.newContext({ viewport: { width: 420, height: 900 }, deviceScaleFactor: 1 })
     const page = await context.newPage()
     await page.goto(authorizeUrl.href)
     await expect(page.getByRole("heading", { name: "Sign in to Mana" }).isVisible()).resolves.toBe(true)
@@ -132,9 +102,9 @@ describe("MCP authorization flow with a real browser", () => {
     await page.getByRole("checkbox", { name: /mana\.write/ }).uncheck()
     await expect(page.getByRole("checkbox", { name: /mana\.read/ }).isChecked()).resolves.toBe(true)
     await page.getByRole("button", { name: "Allow" }).click()
-    await page.waitForURL((url) => url.href.startsWith(callbackUrl))
+    await page.waitForURL((url) => url.href.startsWith(signIn.callbackUrl))
     await context.close()
-    const callback = callbacks.at(-1) ?? new URLSearchParams()
+    const callback = signIn.callbacks.at(-1) ?? new URLSearchParams()
     expect(callback.get("error")).toBeNull()
     await first.finishAuth(callback)
     expect(provider.tokens()?.scope).toBe("mana.read")

@@ -8,39 +8,23 @@
  * has the write tools.
  */
 import { Client, StreamableHTTPClientTransport, UnauthorizedError } from "@modelcontextprotocol/client"
-import { createServer, type Server } from "node:http"
-import type { AddressInfo } from "node:net"
-import { type Browser, chromium, type Page } from "playwright-core"
+import type { Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { chromiumBinary, requireBinary } from "../harness/systemBinaries.ts"
 import { type Gateway, startGateway } from "../support/gateway.ts"
 import { structured } from "../support/mcpClients.ts"
 import { MemoryOAuthProvider } from "../support/memoryOAuthProvider.ts"
+import { type SignInBrowser, startSignInBrowser } from "../support/signInBrowser.ts"
 
 let gateway: Gateway
-let browser: Browser
-let callbackServer: Server
-let callbackUrl: string
-const callbacks: Array<URLSearchParams> = []
+let signIn: SignInBrowser
 
 beforeAll(async () => {
-  const executablePath = requireBinary(chromiumBinary)
+  // One at a time, each assigned as soon as it runs, so afterAll stops whatever did start.
   gateway = await startGateway()
-  browser = await chromium.launch({
-    executablePath,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-  })
-  callbackServer = createServer((request, response) => {
-    const url = new URL(request.url ?? "/", "http://127.0.0.1")
-    if (url.pathname === "/callback") callbacks.push(url.searchParams)
-    response.writeHead(200, { "content-type": "text/html" }).end("<p>Signed in.</p>")
-  })
-  await new Promise<void>((resolve) => callbackServer.listen(0, "127.0.0.1", resolve))
-  callbackUrl = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`
+  signIn = await startSignInBrowser()
 })
 afterAll(async () => {
-  await browser?.close().catch(() => undefined)
-  await new Promise<void>((resolve) => callbackServer === undefined ? resolve() : callbackServer.close(() => resolve()))
+  await signIn?.stop()
   await gateway?.stop()
 })
 
@@ -49,7 +33,7 @@ const signInAndAllow = async (
   url: URL,
   consent: (page: Page) => Promise<void>
 ): Promise<URLSearchParams> => {
-  const context = await browser.newContext()
+  const context = await signIn.browser.newContext()
   const page = await context.newPage()
   await page.goto(url.href)
   await page.getByLabel("Email").fill("dev@mana.test")
@@ -57,19 +41,19 @@ const signInAndAllow = async (
   await page.getByRole("button", { name: "Sign in" }).click()
   await page.getByRole("heading", { name: "Allow access to Mana?" }).waitFor()
   await consent(page)
-  const before = callbacks.length
+  const before = signIn.callbacks.length
   await page.getByRole("button", { name: "Allow" }).click()
-  await page.waitForURL((landed) => landed.href.startsWith(callbackUrl))
+  await page.waitForURL((landed) => landed.href.startsWith(signIn.callbackUrl))
   await context.close()
-  expect(callbacks.length).toBe(before + 1)
-  return callbacks.at(-1) ?? new URLSearchParams()
+  expect(signIn.callbacks.length).toBe(before + 1)
+  return signIn.callbacks.at(-1) ?? new URLSearchParams()
 }
 
 const names = async (client: Client) => (await client.listTools()).tools.map((tool) => tool.name)
 
 describe.each(["legacy", "modern"] as const)("step-up sign-in, %s era", (era) => {
   it("read-only grant → insufficient_scope → re-consent showing granted and new → the retried write succeeds", async () => {
-    const provider = new MemoryOAuthProvider(callbackUrl)
+    const provider = new MemoryOAuthProvider(signIn.callbackUrl)
     const options = era === "modern" ? { versionNegotiation: { mode: { pin: "2026-07-28" as const } } } : {}
 
     // 1. First sign-in: Dev Team, read only.

@@ -4,6 +4,7 @@ import { ManaConfig, type ManaConfigShape, type PolicyMode } from "../../src/con
 import { Metrics } from "../../src/observability/Metrics.ts"
 import { type Confirmation, type ConfirmationDeclined, type ConfirmationNeeded } from "../../src/policy/Confirmation.ts"
 import { InvocationLog, type InvocationLogShape } from "../../src/policy/InvocationLog.ts"
+import { ItemBudget } from "../../src/policy/ItemBudget.ts"
 import { Policy, type PolicyCall } from "../../src/policy/Policy.ts"
 import type { PolicyDenied } from "../../src/policy/PolicyDenied.ts"
 import { PolicySettings } from "../../src/policy/PolicySettings.ts"
@@ -71,7 +72,7 @@ const unreachableLog = Layer.succeed(InvocationLog, {
 const withUnreachableLog = (overrides: Partial<ManaConfigShape>) =>
   Effect.provide(
     Policy.layer.pipe(
-      Layer.provide(Layer.merge(PolicySettings.layer, unreachableLog)),
+      Layer.provide(Layer.mergeAll(PolicySettings.layer, unreachableLog, ItemBudget.layerMemory)),
       Layer.provideMerge(Metrics.layer),
       Layer.provide(ManaConfig.layerWith({ policyMode: "enforce", ...overrides }))
     )
@@ -163,7 +164,7 @@ describe("Policy gate, enforce", () => {
       assert.strictEqual(results.filter((result) => result._tag === "Right").length, 30)
     }).pipe(Effect.provide(
       Policy.layer.pipe(
-        Layer.provide(Layer.merge(PolicySettings.layer, yieldingLog)),
+        Layer.provide(Layer.mergeAll(PolicySettings.layer, yieldingLog, ItemBudget.layerMemory)),
         Layer.provideMerge(Metrics.layer),
         Layer.provide(ManaConfig.layerWith({ policyMode: "enforce" }))
       )

@@ -9,7 +9,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void
 
-const listen = (server: Server) =>
+/** Binds `server` to a random loopback port; its port. */
+export const listen = (server: Server) =>
   Effect.async<number>((resume) => {
     server.listen(0, "127.0.0.1", () => {
       const address = server.address()
@@ -19,7 +20,8 @@ const listen = (server: Server) =>
     })
   })
 
-const close = (server: Server) =>
+/** Closes `server` and every connection it holds. */
+export const close = (server: Server) =>
   Effect.async<void>((resume) => {
     server.closeAllConnections()
     server.close(() => resume(Effect.void))
@@ -31,7 +33,8 @@ export const serveNode = (handler: Handler): Effect.Effect<string, never, Scope.
   return Effect.map(Effect.acquireRelease(listen(server), () => close(server)), (port) => `http://127.0.0.1:${port}`)
 }
 
-const toWebRequest = (req: IncomingMessage, body: Buffer): Request => {
+/** A `node:http` request and its read body as a web `Request`. */
+export const toWebRequest = (req: IncomingMessage, body: Buffer): Request => {
   const headers = new Headers()
   for (const [key, value] of Object.entries(req.headers)) {
     if (typeof value === "string") headers.set(key, value)

@@ -8,25 +8,12 @@ import { HttpApp, Socket } from "@effect/platform"
 import { Effect, Layer, Runtime, type Scope } from "effect"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import { WebSocket, WebSocketServer } from "ws"
+import { close, listen, toWebRequest } from "./httpServer.ts"
 
 export const wsClientLayer = Layer.succeed(
   Socket.WebSocketConstructor,
   (url: string, protocols?: string | Array<string>) => new WebSocket(url, protocols)
 )
-
-const toWebRequest = (req: IncomingMessage, body: Buffer): Request => {
-  const headers = new Headers()
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (typeof value === "string") headers.set(key, value)
-    else if (Array.isArray(value)) { for (const v of value) headers.append(key, v) }
-  }
-  const method = req.method ?? "GET"
-  return new Request(`http://127.0.0.1${req.url ?? "/"}`, {
-    method,
-    headers,
-    ...(method === "GET" || method === "HEAD" ? {} : { body: new Uint8Array(body) })
-  })
-}
 
 const pipeBody = async (response: Response, res: ServerResponse) => {
   res.writeHead(response.status, Object.fromEntries(response.headers))
@@ -81,18 +68,12 @@ export const serveLiveSync = (devSync: LiveSyncApp): Effect.Effect<LiveSyncServe
       })
     })
     const port = yield* Effect.acquireRelease(
-      Effect.async<number>((resume) => {
-        server.listen(0, "127.0.0.1", () => {
-          const address = server.address()
-          resume(typeof address === "object" && address !== null ? Effect.succeed(address.port) : Effect.die("no port"))
-        })
-      }),
+      listen(server),
       () =>
-        Effect.async<void>((resume) => {
+        Effect.suspend(() => {
           for (const ws of open) ws.close()
           sockets.close()
-          server.closeAllConnections()
-          server.close(() => resume(Effect.void))
+          return close(server)
         })
     )
     return {

@@ -3,7 +3,7 @@
  * bulk item accepts exactly what `habits.log` does), the log record built from them, and the
  * day's progress of a habit given the logs already stored. No I/O here.
  */
-import { Schema } from "effect"
+import { Option, Schema } from "effect"
 import type { SyncRecord } from "../../sync/SyncClient.ts"
 import { calendarDate, text, wholeNumber } from "../kit/fields/index.ts"
 import { type Habit, HabitId } from "./Habit.ts"
@@ -36,17 +36,18 @@ export const buildLog = (input: CheckIn, habit: Habit, id: string, date: string,
   updatedAt: now
 })
 
-/** `habit`'s progress on `date`, counting the stored logs and `added` ones. */
+/** The stored check-ins, decoded once (a bulk call computes progress for many habits from them). */
+export const storedLogs = (stored: ReadonlyArray<SyncRecord>): ReadonlyArray<HabitLog> =>
+  stored.flatMap((record) => Option.toArray(readHabitLog(record.id, record.data)))
+
+/** `habit`'s progress on `date`, counting the stored logs (`storedLogs`) and `added` ones. */
 export const progressWith = (
   habit: Habit,
-  stored: ReadonlyArray<SyncRecord>,
+  stored: ReadonlyArray<HabitLog>,
   added: ReadonlyArray<HabitLog>,
   date: string
 ): DayProgress => {
-  const sameHabit = stored.flatMap((record) => {
-    const read = readHabitLog(record.id, record.data)
-    return read._tag === "Some" && read.value.habitId === habit.id ? [read.value] : []
-  })
+  const sameHabit = stored.filter((entry) => entry.habitId === habit.id)
   const addedHere = added.filter((entry) => entry.habitId === habit.id)
   return progressOn(countsByDay([...sameHabit, ...addedHere]), date, targetOf(habit.targetPerDay))
 }

@@ -12,7 +12,7 @@ import { newRecordId } from "../kit/idempotent/derivedRecordId.ts"
 import { idempotent, optionalKey, retrySafe } from "../kit/idempotent/withIdempotencyKey.ts"
 import { pushChanges } from "../kit/pushChanges.ts"
 import { defineTool } from "../kit/ToolSpec.ts"
-import { buildLog, type CheckIn, CheckInFields, progressWith } from "./checkIn.ts"
+import { buildLog, type CheckIn, CheckInFields, progressWith, storedLogs } from "./checkIn.ts"
 import { findHabit, habitsApp } from "./Habit.ts"
 import { DayProgress, HabitLog, habitLogsTable } from "./HabitLog.ts"
 
@@ -30,7 +30,7 @@ const logCheckIn = (input: CheckIn) =>
     const entry = buildLog(input, habit, yield* newRecordId(), date, now)
     const existing = yield* sync.read(caller, habitsApp, habitLogsTable)
     yield* pushChanges(habitsApp, [{ op: "insert", table: habitLogsTable, id: entry.id, data: entry }])
-    return { log: entry, progress: progressWith(habit, existing, [entry], date) }
+    return { log: entry, progress: progressWith(habit, storedLogs(existing), [entry], date) }
   })
 
 export const log = defineTool({

@@ -16,7 +16,7 @@ import { idempotent, optionalKey, retrySafe } from "../kit/idempotent/withIdempo
 import { pushChanges } from "../kit/pushChanges.ts"
 import { RecordNotFound } from "../kit/RecordNotFound.ts"
 import { defineTool } from "../kit/ToolSpec.ts"
-import { buildLog, CheckIn, progressWith } from "./checkIn.ts"
+import { buildLog, CheckIn, progressWith, storedLogs } from "./checkIn.ts"
 import { habitsApp, readHabits } from "./Habit.ts"
 import { type HabitLog, habitLogsTable } from "./HabitLog.ts"
 
@@ -36,7 +36,7 @@ const logAll = ({ dryRun, items }: Omit<typeof Input.Type, "idempotencyKey">) =>
     const caller = yield* Caller
     const sync = yield* SyncClient
     const habits = new Map((yield* readHabits(sync, caller)).map((habit) => [habit.id, habit]))
-    const stored = yield* sync.read(caller, habitsApp, habitLogsTable)
+    const stored = storedLogs(yield* sync.read(caller, habitsApp, habitLogsTable))
     const today = yield* todayUtc
     const now = DateTime.formatIso(yield* DateTime.now)
     const added: Array<HabitLog> = []

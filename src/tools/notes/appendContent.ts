@@ -4,6 +4,7 @@
  * the content limit or when `content` (replace) is given too.
  */
 import { Effect, Schema } from "effect"
+import { lengthOf } from "../kit/textPreview.ts"
 
 export const maxNoteContent = 200_000
 
@@ -21,14 +22,8 @@ export class ContentTooLong extends Schema.TaggedError<ContentTooLong>()("Conten
   }
 }
 
-const codePoints = (text: string) => {
-  let count = 0
-  for (const _ of text) count++
-  return count
-}
-
 export const appendedContent = (current: string, added: string): Effect.Effect<string, ContentTooLong> => {
   const joined = current === "" || current.endsWith("\n") ? `${current}${added}` : `${current}\n${added}`
-  const length = joined.length > maxNoteContent ? codePoints(joined) : 0
+  const length = joined.length > maxNoteContent ? lengthOf(joined) : 0
   return length > maxNoteContent ? Effect.fail(new ContentTooLong({ length })) : Effect.succeed(joined)
 }

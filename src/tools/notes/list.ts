@@ -41,7 +41,10 @@ export const list = defineTool({
       JSON.stringify(input),
       ({ readable, unreadable }) =>
         Effect.map(
-          paginate("notes.list", notesOf(readable).sort(pinnedThenRecent), input, { a: input.includeArchived }),
+          Effect.flatMap(
+            notesOf(readable),
+            (notes) => paginate("notes.list", notes.sort(pinnedThenRecent), input, { a: input.includeArchived })
+          ),
           (page) => ({
             notes: page.items.map(summarizeNote),
             unreadable,

@@ -5,9 +5,10 @@
  * `unreadable` instead of failing the call (`rememberDecryptedDerivation`, which also remembers
  * each tool's page per table state, key and input).
  */
-import { Option, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
 import type { SyncRecord } from "../../sync/SyncClient.ts"
 import { DecryptedPageInfo } from "../kit/decryptRecords.ts"
+import { memoByIdentity } from "../kit/memoByIdentity.ts"
 import { foldForSearch } from "../kit/searchText.ts"
 import { type Note, NoteSummary, readNote } from "./Note.ts"
 
@@ -24,28 +25,17 @@ export const keepNotes = (includeArchived: boolean) => (data: Readonly<Record<st
  * Notes by their decrypted record: the decryption memo hands out the same `data` object while a
  * record is unchanged, so each note is decoded once, not once per list or search.
  */
-const decoded = new WeakMap<Readonly<Record<string, unknown>>, Option.Option<Note>>()
-
-export const notesOf = (readable: ReadonlyArray<SyncRecord>): Array<Note> =>
-  readable.flatMap((record) => {
-    let note = decoded.get(record.data)
-    if (note === undefined) {
-      note = readNote(record.id, record.data)
-      decoded.set(record.data, note)
-    }
-    return Option.toArray(note)
-  })
+const noteOf = memoByIdentity((data: Readonly<Record<string, unknown>>, id: string) => readNote(id, data))
 
 /** Folded title and content per note, made once: searching 300 20 KB notes folded 6 MB per query. */
-const lowered = new WeakMap<Note, string>()
+// The separator cannot occur in a needle (control characters are refused in tool input).
+const foldedNote = memoByIdentity((note: Note) => `${foldForSearch(note.title)}\u0000${foldForSearch(note.content)}`)
 
-/** True when the note's title or content contains `needle` (already folded: `textMatcher(…).needle`). */
-export const noteContains = (note: Note, needle: string): boolean => {
-  let text = lowered.get(note)
-  if (text === undefined) {
-    // The separator cannot occur in a needle (control characters are refused in tool input).
-    text = `${foldForSearch(note.title)}\u0000${foldForSearch(note.content)}`
-    lowered.set(note, text)
-  }
-  return text.includes(needle)
-}
+export const notesOf = (readable: ReadonlyArray<SyncRecord>): Effect.Effect<Array<Note>> =>
+  Effect.map(noteOf, (decode) => readable.flatMap((record) => Option.toArray(decode(record.data, record.id))))
+
+/** The notes whose title or content contains `needle` (already folded: `textMatcher(…).needle`); all for "". */
+export const notesContaining = (notes: Array<Note>, needle: string): Effect.Effect<Array<Note>> =>
+  needle === ""
+    ? Effect.succeed(notes)
+    : Effect.map(foldedNote, (folded) => notes.filter((note) => folded(note).includes(needle)))

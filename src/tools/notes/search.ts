@@ -12,7 +12,7 @@ import { byLastTouched } from "../kit/recordOrder.ts"
 import { textMatcher } from "../kit/searchText.ts"
 import { defineTool } from "../kit/ToolSpec.ts"
 import { notesApp, notesTable, summarizeNote } from "./Note.ts"
-import { keepNotes, noteContains, notesOf, NotesPage } from "./readNotes.ts"
+import { keepNotes, notesContaining, notesOf, NotesPage } from "./readNotes.ts"
 
 const searchPage = rememberDecryptedDerivation<typeof NotesPage.Type>()
 
@@ -51,11 +51,10 @@ export const search = defineTool({
       JSON.stringify(input),
       ({ readable, unreadable }) => {
         const query = textMatcher(input.query)
-        const found = notesOf(readable)
-          .filter((note) => query.needle === "" || noteContains(note, query.needle))
-          .sort(byLastTouched)
+        const found = Effect.flatMap(notesOf(readable), (notes) => notesContaining(notes, query.needle))
         return Effect.map(
-          paginate("notes.search", found, input, { q: query.needle, a: input.includeArchived }),
+          Effect.flatMap(found, (notes) =>
+            paginate("notes.search", notes.sort(byLastTouched), input, { q: query.needle, a: input.includeArchived })),
           (page) => ({
             notes: page.items.map(summarizeNote),
             unreadable,

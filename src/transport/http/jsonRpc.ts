@@ -19,6 +19,19 @@ export const isMessage = (value: unknown): value is JSONRPCMessage =>
   typeof value === "object" && value !== null && (value as { jsonrpc?: unknown }).jsonrpc === "2.0"
 
 /** The tool a `tools/call` message names, if the message is one. */
+/** The `arguments` record of a `tools/call` message, or undefined. */
+export const toolCallArguments = (message: unknown): Readonly<Record<string, unknown>> | undefined => {
+  if (!isRecord(message) || message["method"] !== "tools/call" || !isRecord(message["params"])) return undefined
+  const args = message["params"]["arguments"]
+  return isRecord(args) ? args : undefined
+}
+
+/** The id of a JSON-RPC message when it has a valid one, else null (answered under id null). */
+export const requestIdOf = (message: unknown): string | number | null => {
+  const id = isRecord(message) ? message["id"] : undefined
+  return isRequestId(id) ? id : null
+}
+
 export const toolCallName = (message: unknown): string | undefined => {
   if (!isRecord(message) || message["method"] !== "tools/call") return undefined
   const params = message["params"]

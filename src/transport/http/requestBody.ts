@@ -23,6 +23,9 @@ import { refuseScanned } from "./requestLimits.ts"
 
 export const maxRequestBodySize = DEFAULT_MAX_REQUEST_BODY_SIZE
 
+/** The body length the request declares (0 when it declares none, e.g. chunked). */
+export const declaredLength = (request: Request): number => Number(request.headers.get("content-length") ?? "0")
+
 type Read =
   | { readonly _tag: "Body"; readonly bytes: Uint8Array }
   | { readonly _tag: "TooLarge" }
@@ -84,7 +87,7 @@ export const readJsonBody = (request: Request, deadline: Duration.Duration): Eff
       return yield* Effect.fail(new UnsupportedMediaType())
     }
     const tooLarge = new PayloadTooLarge({ limit: maxRequestBodySize })
-    const declared = Number(request.headers.get("content-length") ?? "0")
+    const declared = declaredLength(request)
     if (declared > maxRequestBodySize) return yield* Effect.fail(tooLarge)
     const body = request.body
     if (body === null) return yield* Effect.fail(new JsonParseError())

@@ -7,7 +7,7 @@
 import { maxInputDepth } from "../../tools/kit/input/inputShape.ts"
 import type { ScanTrip } from "./bodyScan.ts"
 import { ArgumentsOversized, BatchUnsupported, MessageTooDeep } from "./HttpFailure.ts"
-import { isRecord, isRequestId } from "./jsonRpc.ts"
+import { isRequestId, requestIdOf, toolCallArguments } from "./jsonRpc.ts"
 import { maxArgumentProperties, maxMessageDepth } from "./messageLimits.ts"
 
 export { maxArgumentProperties, maxMessageDepth } from "./messageLimits.ts"
@@ -36,14 +36,8 @@ const hasMoreKeysThan = (value: Readonly<Record<string, unknown>>, max: number) 
 }
 
 const oversized = (message: unknown) => {
-  if (!isRecord(message) || message["method"] !== "tools/call" || !isRecord(message["params"])) return false
-  const args = message["params"]["arguments"]
-  return isRecord(args) && hasMoreKeysThan(args, maxArgumentProperties)
-}
-
-const idOf = (message: unknown) => {
-  const id = isRecord(message) ? message["id"] : undefined
-  return isRequestId(id) ? id : null
+  const args = toolCallArguments(message)
+  return args !== undefined && hasMoreKeysThan(args, maxArgumentProperties)
 }
 
 /**
@@ -54,7 +48,11 @@ export const refuseOversized = (body: unknown): ArgumentsOversized | undefined =
   const messages = Array.isArray(body) ? body : [body]
   const offending = messages.find(oversized)
   if (offending === undefined) return undefined
-  return new ArgumentsOversized({ limit: maxArgumentProperties, batch: Array.isArray(body), id: idOf(offending) })
+  return new ArgumentsOversized({
+    limit: maxArgumentProperties,
+    batch: Array.isArray(body),
+    id: requestIdOf(offending)
+  })
 }
 
 /**

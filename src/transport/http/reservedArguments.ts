@@ -7,20 +7,19 @@
  * JSON-RPC invalid-params error under the request's id (like `requestLimits.ts`' bounds).
  */
 import { ReservedArgument } from "./HttpFailure.ts"
-import { isRecord, isRequestId } from "./jsonRpc.ts"
+import { requestIdOf, toolCallArguments } from "./jsonRpc.ts"
 
+// JSON.parse makes `__proto__` an own data property; the prototype itself is untouched.
 const hasTopLevelProto = (message: unknown) => {
-  if (!isRecord(message) || message["method"] !== "tools/call" || !isRecord(message["params"])) return false
-  const args = message["params"]["arguments"]
-  // JSON.parse makes `__proto__` an own data property; the prototype itself is untouched.
-  return isRecord(args) && Object.hasOwn(args, "__proto__")
+  const args = toolCallArguments(message)
+  return args !== undefined && Object.hasOwn(args, "__proto__")
 }
 
 /** The refusal when a tools/call names `__proto__` at the top of its arguments, else undefined (answered in http/httpErrors.ts). */
 export const refuseReservedArguments = (body: unknown): ReservedArgument | undefined => {
   const messages = Array.isArray(body) ? body : [body]
   const offending = messages.find(hasTopLevelProto)
-  if (offending === undefined) return undefined
-  const id = isRecord(offending) && isRequestId(offending["id"]) ? offending["id"] : null
-  return new ReservedArgument({ batch: Array.isArray(body), id })
+  return offending === undefined
+    ? undefined
+    : new ReservedArgument({ batch: Array.isArray(body), id: requestIdOf(offending) })
 }
