@@ -5,6 +5,8 @@
  * gateway in both protocol eras. Reports throughput, p99, and server CPU per call (process CPU
  * time ÷ calls). The cases alternate round by round so drift and neighbours hit them alike.
  */
+import { cpSync } from "node:fs"
+import { join } from "node:path"
 import { formatBreakdown, readProfileDir } from "./cpuProfile.ts"
 import { type Benchmark, type Ratio, type ThroughputRow } from "./harness.ts"
 import { freshDir, removeDir, type Rig, type Seat, withPeerRig } from "./peerRig.ts"
@@ -283,6 +285,9 @@ const profileEra = async (era: "legacy" | "modern") => {
     })
     const breakdown = readProfileDir(dir)
     if (breakdown === undefined) throw new Error("the gateway wrote no CPU profile")
+    // BENCH_PROFILE_KEEP=<dir>: keep the raw profile for a closer look (e.g. in Chrome DevTools).
+    const keep = process.env["BENCH_PROFILE_KEEP"]
+    if (keep !== undefined) cpSync(dir, join(keep, era), { recursive: true })
     return { calls, breakdown }
   } finally {
     removeDir(dir)

@@ -3,7 +3,6 @@
  * exit 1 when it is invalid), starts the dev stand-ins in local mode, builds every service layer
  * once, serves the gateway on Bun, prints how to connect, and drains gracefully on SIGTERM/SIGINT.
  */
-import { HttpMiddleware } from "@effect/platform"
 import { BunRuntime } from "@effect/platform-bun"
 import { type ConfigError, Console, Effect, Layer, Option } from "effect"
 import { appLayer, platformLayer, productionEdges, stateLayers } from "./App.ts"
@@ -13,15 +12,15 @@ import type { UpstreamsShape } from "./config/Upstreams.ts"
 import { conformanceFixtureTools } from "./conformance/conformanceFixtures.ts"
 import { serverRequestFixtures } from "./conformance/serverRequestFixture.ts"
 import { startDevStack } from "./dev/DevStack.ts"
-import { listen } from "./listen.ts"
 import { correlateLogs } from "./observability/logCorrelation.ts"
-import { httpSpanName, installTracing } from "./observability/tracing/Tracing.ts"
+import { installTracing } from "./observability/tracing/Tracing.ts"
 import { checkProcesses, sharedSecrets } from "./processes/checkProcesses.ts"
 import { configForProcess, metricLabels } from "./processes/perProcess.ts"
 import { processIndex, type ProcessRole, processRole } from "./processes/processRole.ts"
 import { reportReady, startWorkers } from "./processes/workers.ts"
 import { allTools } from "./tools/allTools.ts"
 import { makeRegistry } from "./tools/kit/registry.ts"
+import { bindGateway } from "./transport/GatewayServer.ts"
 import { makeHttpApp } from "./transport/Http.ts"
 import { gatewayResourceUrls } from "./transport/http/resourceUrl.ts"
 import { McpEndpoint } from "./transport/McpEndpoint.ts"
@@ -71,15 +70,13 @@ const gateway = (config: ManaConfigShape, role: ProcessRole) =>
     // Log lines inside a span carry trace_id/span_id; set before anything captures a runtime.
     yield* correlateLogs
     // Bound first: the dev authorization server must know the gateway's resource URL (its port).
-    const server = yield* listen({
-      server: "the gateway",
-      setting: "PORT",
+    const server = yield* bindGateway({
       host: config.host,
       port: config.port,
       idleTimeout: 120,
       reusePort: config.gatewayProcesses > 1
     })
-    const port = server.address._tag === "TcpAddress" ? server.address.port : config.port
+    const port = server.port
     // From here on PORT is the bound port (PORT=0 picked one): the resource URL is fixed by it.
     const bound: ManaConfigShape = { ...config, port }
     const resources = gatewayResourceUrls(bound)
@@ -101,12 +98,13 @@ const gateway = (config: ManaConfigShape, role: ProcessRole) =>
     }).pipe(Layer.provideMerge(Layer.succeedContext(base)))
     const context = yield* Layer.build(app)
 
-    yield* server.serve(makeHttpApp(registry.exposed.size)).pipe(
-      Effect.provide(context),
-      Effect.provideService(HttpMiddleware.SpanNameGenerator, httpSpanName)
-    )
-    // Registered after the server, so on shutdown it runs first: stop accepting, finish calls, close sessions.
     const endpoint = yield* Effect.provide(McpEndpoint, context)
+    yield* server.serve({
+      mcp: endpoint.handle,
+      app: makeHttpApp(registry.exposed.size),
+      traced: config.tracing._tag !== "Off"
+    }).pipe(Effect.provide(context))
+    // Registered after the server, so on shutdown it runs first: stop accepting, finish calls, close sessions.
     yield* Effect.addFinalizer(() => endpoint.drain)
 
     if (role._tag === "Worker") {

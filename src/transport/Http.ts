@@ -1,8 +1,7 @@
 /**
- * The gateway's HTTP surface as an `@effect/platform` router: `/mcp` (both MCP eras, via
- * `McpEndpoint`), `/health`, `/metrics` and the RFC 9728 protected-resource document. The bridge
- * between Effect's server and the SDK's web-standard handlers is `toWeb`/`fromWeb`; everything
- * behind it works on web `Request`/`Response`. Serving it on a port is `main.ts`'s job.
+ * The gateway's HTTP surface besides `/mcp`, as an `@effect/platform` router: `/health`,
+ * `/metrics` and the RFC 9728 protected-resource document. `/mcp` (both MCP eras, `McpEndpoint`)
+ * does not pass through it: `GatewayServer.ts` hands it to the endpoint directly.
  */
 import { Headers, HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Option } from "effect"
@@ -14,27 +13,8 @@ import { Metrics } from "../observability/Metrics.ts"
 import { RedisConnection } from "../state/RedisConnection.ts"
 import { stateStoreNames } from "../state/StateStoreUnavailable.ts"
 import { resourceMetadataPath } from "./http/authenticate.ts"
-import { failureResponse } from "./http/httpErrors.ts"
-import { RequestUnreadable } from "./http/HttpFailure.ts"
-import { mcpPath, publicBaseFor, resourceIdentityOf, resourceUrlOf } from "./http/resourceUrl.ts"
+import { publicBaseFor, resourceIdentityOf, resourceUrlOf } from "./http/resourceUrl.ts"
 import { McpEndpoint } from "./McpEndpoint.ts"
-
-const mcpRoute = Effect.gen(function*() {
-  const endpoint = yield* McpEndpoint
-  const request = yield* HttpServerRequest.HttpServerRequest
-  const web = yield* HttpServerRequest.toWeb(request).pipe(
-    Effect.orElseSucceed(() => undefined)
-  )
-  if (web === undefined) {
-    return HttpServerResponse.fromWeb(failureResponse(new RequestUnreadable()))
-  }
-  const answer = yield* endpoint.handle(web, Option.getOrElse(request.remoteAddress, () => "unknown"))
-  // `raw` hands a web Response to Bun as it is; `fromWeb` would pipe every body (SSE included)
-  // through an Effect Stream and back, which cost more CPU than the rest of the call. The fresh
-  // wrapper (same body stream, status and headers; nothing is copied) is needed because Bun
-  // refuses a Response that travelled as an Effect failure value (our refusals do).
-  return HttpServerResponse.raw(new Response(answer.body, answer))
-})
 
 const protectedResource = Effect.gen(function*() {
   const config = yield* ManaConfig
@@ -94,7 +74,6 @@ const health = (toolCount: number) =>
 
 export const makeHttpApp = (toolCount: number) =>
   HttpRouter.empty.pipe(
-    HttpRouter.all(mcpPath, mcpRoute),
     HttpRouter.get("/health", health(toolCount)),
     HttpRouter.get(
       "/metrics",

@@ -26,6 +26,8 @@ import { makeResourceAccess } from "../resources/ResourceAccess.ts"
 import { type InvokeOutcome, makeInvoke } from "../tools/kit/invoke.ts"
 import type { Registry } from "../tools/kit/registry.ts"
 import { errorResult } from "../tools/kit/toolResult.ts"
+import { makeAnswerDirectly } from "./direct/answerDirectly.ts"
+import { directReadCallOf } from "./direct/directReadCall.ts"
 import { busyBodyFailure, busyCallOutcome } from "./http/admission/busyAnswers.ts"
 import { makeOpenRequests } from "./http/admission/openRequests.ts"
 import { makeUserAdmission } from "./http/admission/UserAdmission.ts"
@@ -40,7 +42,7 @@ import {
   withHeaders
 } from "./http/originGuard.ts"
 import { declaredLength, maxRequestBodySize, methodLabel, readJsonBody } from "./http/requestBody.ts"
-import { isLegacyParsed } from "./http/requestEra.ts"
+import { isLegacyRoute, routeOf } from "./http/requestEra.ts"
 import { refuseBatch, refuseOversized } from "./http/requestLimits.ts"
 import { refuseReservedArguments } from "./http/reservedArguments.ts"
 import { publicBaseFor, resourceIdentityOf } from "./http/resourceUrl.ts"
@@ -115,6 +117,10 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
         },
         prompts
       })
+      // Plain 2026-07-28 reads skip the SDK `Server` (transport/direct/); the conformance fixtures never do.
+      const contextToolNames = new Set(contextTools.map((tool) => tool.descriptor.name))
+      const isDirectTool = (name: string) => hintOf(name) === "read" && !contextToolNames.has(name)
+      const answerDirectly = makeAnswerDirectly(runInvoke)
       const listen = yield* makeListenStreams(makeServer, runRead, maxRequestBodySize)
       const modern = createMcpHandler(() => makeServer(), { legacy: "reject", maxRequestBodySize })
       yield* Effect.addFinalizer(() => Effect.promise(() => modern.close().catch(() => undefined)))
@@ -157,13 +163,18 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
           if (refused !== undefined) return yield* Effect.fail(refused)
           const lacking = missingScope(parsedBody, authenticated.principal.scopes, hintOf)
           if (lacking !== undefined) return yield* Effect.fail(new InsufficientScope({ scope: lacking, publicBase }))
-          const legacy = isLegacyParsed(request, parsedBody)
+          const route = routeOf(request, parsedBody)
+          const legacy = isLegacyRoute(route)
           const mcpMethod = methodLabel(method, parsedBody)
           yield* metrics.request(legacy ? "legacy" : "modern", mcpMethod)
           yield* Effect.annotateCurrentSpan("mcp.method.name", mcpMethod)
           // The SDK calls tools outside this fiber: the request's span rides along to parent them.
           const requestSpan = yield* currentRequestSpan
           const caller = { ...authenticated, era: legacy ? "legacy" : "modern", requestSpan } as const
+          const direct = !legacy && method === "POST"
+            ? directReadCallOf(request, route, parsedBody, isDirectTool)
+            : undefined
+          if (direct !== undefined) return yield* answerDirectly(direct, caller)
           const authInfo = authInfoOf(caller, new CallerEnvelope(caller))
           if (legacy) {
             const sessionId = request.headers.get("mcp-session-id")

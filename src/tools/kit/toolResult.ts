@@ -31,20 +31,22 @@ export const successResult = (
 }
 
 /**
- * `successResult` that serialises each output object once: tools that return the same (shared,
- * immutable) output for an unchanged table, like `habits.list`, pay `JSON.stringify` once per
- * change instead of once per call. Keyed weakly by the output object.
+ * `successResult` that builds each output object's result once: tools that return the same
+ * (shared, immutable) output for an unchanged table, like `habits.list`, pay `JSON.stringify` and
+ * the summary once per change instead of once per call, and hand out the same `ToolResult`, so
+ * the transport can keep its serialised bytes too (`transport/direct/directAnswer.ts`). Keyed
+ * weakly by the output object; a result with a reminder is built per call (the reminder varies).
  */
 export const makeSuccessResult = () => {
-  const texts = new WeakMap<object, string>()
+  const results = new WeakMap<object, ToolResult>()
   return (output: unknown, reminder?: string): ToolResult => {
     if (typeof output !== "object" || output === null) return successResult(output, reminder)
-    let text = texts.get(output)
-    if (text === undefined) {
-      text = summaryText(output, JSON.stringify(output))
-      texts.set(output, text)
+    let result = results.get(output)
+    if (result === undefined) {
+      result = successResult(output)
+      results.set(output, result)
     }
-    return successResult(output, reminder, text)
+    return reminder === undefined ? result : successResult(output, reminder, result.content[0]?.text)
   }
 }
 

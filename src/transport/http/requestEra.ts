@@ -4,13 +4,25 @@
  * `classifyInboundRequest` (after the same three headers), but returns a promise — one more async
  * step in every request's fiber for a body that is already in hand.
  */
-import { classifyInboundRequest } from "@modelcontextprotocol/server"
+import { classifyInboundRequest, type InboundClassificationOutcome } from "@modelcontextprotocol/server"
+
+/** The SDK's classification of a request, or `undefined` for a POST without a JSON body. */
+export type RequestRoute = InboundClassificationOutcome | undefined
 
 /** True for 2025-era traffic (sessions, body-less methods, posted responses, no envelope claim). */
-export const isLegacyParsed = (request: Request, parsedBody: unknown): boolean => {
+export const isLegacyRoute = (route: RequestRoute): boolean => route === undefined || route.kind === "legacy"
+
+export const isLegacyParsed = (request: Request, parsedBody: unknown): boolean =>
+  isLegacyRoute(routeOf(request, parsedBody))
+
+/**
+ * Classified once per request: the era decision and the direct read path
+ * (`transport/direct/directReadCall.ts`) both read it (the classification runs zod guards).
+ */
+export const routeOf = (request: Request, parsedBody: unknown): RequestRoute => {
   const httpMethod = request.method.toUpperCase()
   // A POST without a JSON body is the SDK's "no-json-body" step: served as legacy.
-  if (httpMethod === "POST" && parsedBody === undefined) return true
+  if (httpMethod === "POST" && parsedBody === undefined) return undefined
   const version = request.headers.get("mcp-protocol-version")
   const method = request.headers.get("mcp-method")
   const name = request.headers.get("mcp-name")
@@ -20,5 +32,5 @@ export const isLegacyParsed = (request: Request, parsedBody: unknown): boolean =
     ...(method === null ? {} : { mcpMethodHeader: method }),
     ...(name === null ? {} : { mcpNameHeader: name }),
     ...(httpMethod === "POST" ? { body: parsedBody } : {})
-  }).kind === "legacy"
+  })
 }

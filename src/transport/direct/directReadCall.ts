@@ -1,0 +1,75 @@
+/**
+ * Which `/mcp` requests the gateway answers without building an SDK `Server`: a 2026-07-28
+ * `tools/call` of a read tool that the SDK would accept as it is and answer with one plain JSON
+ * result. The request is classified by the SDK's own `classifyInboundRequest`; on top of that
+ * only the plainest form qualifies — the standard headers spelled exactly as the body says
+ * (no Base64 sentinel), no log level or progress token (nothing may be sent before the result),
+ * no input responses or request state, no other params. Anything else goes the SDK's way, so
+ * this path never accepts what the SDK would refuse, nor answers differently.
+ */
+import { CLIENT_INFO_META_KEY, LOG_LEVEL_META_KEY, TRACEPARENT_META_KEY } from "@modelcontextprotocol/server"
+import { isRecord, type RequestId } from "../http/jsonRpc.ts"
+import type { RequestRoute } from "../http/requestEra.ts"
+
+export interface DirectReadCall {
+  readonly id: RequestId
+  readonly name: string
+  readonly args: Readonly<Record<string, unknown>>
+  /** `clientInfo.name` of the envelope (audit), and the call's own `traceparent` when it sent one. */
+  readonly clientName?: string
+  readonly traceparent?: string
+}
+
+/**
+ * The modern revisions this SDK serves (its `SUPPORTED_MODERN_PROTOCOL_VERSIONS`, not exported):
+ * a request naming any other goes the SDK's way and gets its unsupported-version answer.
+ */
+const servedRevisions: ReadonlySet<string> = new Set(["2026-07-28"])
+
+const allowedParams = new Set(["name", "arguments", "_meta"])
+/** `_meta` keys that ask for something sent before the result: the SDK's stream handles those. */
+const streamingMeta = [LOG_LEVEL_META_KEY, "progressToken"]
+
+const onlyAllowedParams = (params: Readonly<Record<string, unknown>>) => {
+  for (const key in params) if (!allowedParams.has(key)) return false
+  return true
+}
+
+const clientNameOf = (meta: Readonly<Record<string, unknown>>) => {
+  const info = meta[CLIENT_INFO_META_KEY]
+  return isRecord(info) && typeof info["name"] === "string" ? info["name"] : undefined
+}
+
+/** The call, when `isReadTool(name)` and the request is in the plain form above; else undefined. */
+export const directReadCallOf = (
+  request: Request,
+  route: RequestRoute,
+  parsedBody: unknown,
+  isReadTool: (name: string) => boolean
+): DirectReadCall | undefined => {
+  if (!isRecord(parsedBody) || parsedBody["method"] !== "tools/call") return undefined
+  const params = parsedBody["params"]
+  if (!isRecord(params) || !onlyAllowedParams(params)) return undefined
+  const name = params["name"]
+  const args = params["arguments"] ?? {}
+  const meta = params["_meta"]
+  if (typeof name !== "string" || !isReadTool(name) || !isRecord(args) || !isRecord(meta)) return undefined
+  if (streamingMeta.some((key) => meta[key] !== undefined)) return undefined
+  const headers = request.headers
+  const version = headers.get("mcp-protocol-version")
+  if (version === null || headers.get("mcp-method") !== "tools/call" || headers.get("mcp-name") !== name) {
+    return undefined
+  }
+  if (route === undefined || route.kind !== "modern" || route.messageKind !== "request") return undefined
+  const revision = route.classification.revision
+  if (revision !== version || !servedRevisions.has(revision)) return undefined
+  const clientName = clientNameOf(meta)
+  const traceparent = meta[TRACEPARENT_META_KEY]
+  return {
+    id: route.message.id,
+    name,
+    args,
+    ...(clientName === undefined ? {} : { clientName }),
+    ...(typeof traceparent === "string" ? { traceparent } : {})
+  }
+}
