@@ -30,6 +30,7 @@ type Read =
   | { readonly _tag: "Body"; readonly bytes: Uint8Array }
   | { readonly _tag: "TooLarge" }
   | { readonly _tag: "Tripped"; readonly trip: ScanTrip }
+  | { readonly _tag: "TimedOut" }
 
 const concat = (chunks: ReadonlyArray<Uint8Array>, size: number) => {
   if (chunks.length === 1) return chunks[0]!
@@ -42,16 +43,37 @@ const concat = (chunks: ReadonlyArray<Uint8Array>, size: number) => {
   return bytes
 }
 
-/** Reads chunk by chunk, scanning each; stops (and cancels the rest) at the bound or a trip. */
-const readScanned = async (body: ReadableStream<Uint8Array>, signal: AbortSignal): Promise<Read> => {
+/**
+ * Reads chunk by chunk, scanning each; stops (and cancels the rest) at the bound, a trip or the
+ * deadline. The deadline is one plain timer that cancels the reader: an Effect timeout would fork
+ * a fiber and an abort controller for every request, most of whose bodies are in hand at once.
+ */
+const readScanned = async (body: ReadableStream<Uint8Array>, deadlineMillis: number): Promise<Read> => {
   const reader = body.getReader()
   const stop = () => void reader.cancel().catch(() => undefined)
-  signal.addEventListener("abort", stop, { once: true })
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    stop()
+  }, deadlineMillis)
+  try {
+    return await scanAll(reader, stop, () => timedOut)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+const scanAll = async (
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  stop: () => void,
+  timedOut: () => boolean
+): Promise<Read> => {
   const scanner = makeBodyScanner()
   const chunks: Array<Uint8Array> = []
   let size = 0
   for (;;) {
     const { done, value } = await reader.read()
+    if (timedOut()) return { _tag: "TimedOut" }
     if (done) break
     size += value.length
     if (size > maxRequestBodySize) {
@@ -92,12 +114,10 @@ export const readJsonBody = (request: Request, deadline: Duration.Duration): Eff
     const body = request.body
     if (body === null) return yield* Effect.fail(new JsonParseError())
     const read = yield* Effect.tryPromise({
-      try: (signal) => readScanned(body, signal),
+      try: () => readScanned(body, Duration.toMillis(deadline)),
       catch: () => new BodyUnreadable()
-    }).pipe(Effect.timeoutFail({
-      duration: deadline,
-      onTimeout: () => new BodyTimeout({ deadline: Duration.format(deadline) })
-    }))
+    })
+    if (read._tag === "TimedOut") return yield* Effect.fail(new BodyTimeout({ deadline: Duration.format(deadline) }))
     if (read._tag === "TooLarge") return yield* Effect.fail(tooLarge)
     if (read._tag === "Tripped") return yield* Effect.fail(refuseScanned(read.trip))
     return yield* Either.try({
