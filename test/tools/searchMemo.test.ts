@@ -4,41 +4,15 @@
  * folded once), and after one record changed only that record is decoded and folded again.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Layer, Schema, TestClock } from "effect"
-import { SyncEngine } from "../../src/dev/sync/SyncEngine.ts"
+import { Effect, Schema, TestClock } from "effect"
 import { Caller } from "../../src/domain/Caller.ts"
-import { Ids } from "../../src/domain/Ids.ts"
-import { IdempotencyStore } from "../../src/idempotency/IdempotencyStore.ts"
-import { Crypto } from "../../src/keys/Crypto.ts"
-import { MasterKeys } from "../../src/keys/MasterKeys.ts"
-import { ReadCache } from "../../src/sync/ReadCache.ts"
-import { WriteFence } from "../../src/sync/WriteFence.ts"
 import { create as createNote } from "../../src/tools/notes/create.ts"
 import { search } from "../../src/tools/search/search.ts"
 import { type ModuleDocs, moduleSources, type SearchDoc } from "../../src/tools/search/searchDocs.ts"
 import { create as createTask } from "../../src/tools/todo/create.ts"
-import { bytes, cryptoVectors } from "../support/cryptoVectors.ts"
+import { memoToolLayer } from "../support/cryptoTools.ts"
 import { runTool } from "../support/runTool.ts"
-import { SyncClientEngine } from "../support/SyncClientEngine.ts"
 import { aliceCaller } from "../support/users.ts"
-
-// As in production: reads reuse the table's state (READ_FRESHNESS), and the key cache hands out
-// one key object.
-const layer = Layer.mergeAll(
-  SyncClientEngine.layer().pipe(
-    Layer.provideMerge(SyncEngine.layer({ memberships: () => Effect.succeed([]) })),
-    Layer.provideMerge(Ids.layerTest),
-    Layer.provide(ReadCache.layerWith({ freshness: Duration.hours(1) }).pipe(Layer.provide(WriteFence.layerMemory)))
-  ),
-  Layer.effect(
-    MasterKeys,
-    Effect.map(
-      Effect.flatMap(Crypto, (crypto) => Effect.orDie(crypto.importKey(bytes(cryptoVectors.keys.k1)))),
-      (key) => ({ forCaller: () => Effect.succeed(key) })
-    )
-  ).pipe(Layer.provideMerge(Crypto.layer)),
-  IdempotencyStore.layerMemory
-)
 
 const readAll = Effect.gen(function*() {
   const sources = yield* moduleSources
@@ -74,5 +48,5 @@ describe("mana.search documents", () => {
       assert.strictEqual(docsOf(after, "todo")[0], docsOf(first, "todo")[0])
       const more = yield* runTool(search, { query: "BREAD" }, Hits)
       assert.strictEqual(more.hits.length, 3)
-    }).pipe(Effect.provide(layer)))
+    }).pipe(Effect.provide(memoToolLayer())))
 })
