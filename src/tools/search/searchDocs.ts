@@ -100,39 +100,39 @@ const encryptedDocs = (app: string, table: EncryptedFields, key: CryptoKey, docO
     return found
   })
 
-// Keyed by the decrypted record, so a document is decoded and folded once per record state.
-const taskDoc: DocOf = memoByIdentity((data: Readonly<Record<string, unknown>>, id: string) =>
-  Option.map(readTask(id, data), (task) =>
-    searchDoc({
-      module: "todo",
-      id,
-      title: task.title,
-      body: task.description ?? "",
-      touched: task.updatedAt ?? task.createdAt
-    }))
-)
+/** What a document shows of an item: its title, body and last touch. */
+type DocText = Pick<SearchDoc, "title" | "body" | "touched">
 
-const noteDoc: DocOf = memoByIdentity((data: Readonly<Record<string, unknown>>, id: string) =>
-  Option.map(readNote(id, data), (note) =>
-    searchDoc({
-      module: "notes",
-      id,
-      title: note.title,
-      body: note.content,
-      touched: note.updatedAt ?? note.createdAt
-    }))
-)
+/**
+ * Documents of one module, keyed by the decrypted record (the Crypto memo hands out the same
+ * object while the record is unchanged), so each is decoded and folded once per record state.
+ */
+const docsBy = <A>(
+  module: SearchModule,
+  read: (id: string, data: Readonly<Record<string, unknown>>) => Option.Option<A>,
+  text: (item: A) => DocText
+): DocOf =>
+  memoByIdentity((data: Readonly<Record<string, unknown>>, id: string) =>
+    Option.map(read(id, data), (item) => searchDoc({ module, id, ...text(item) }))
+  )
 
-const entryDoc: DocOf = memoByIdentity((data: Readonly<Record<string, unknown>>, id: string) =>
-  Option.map(readEntry(id, data), (entry) =>
-    searchDoc({
-      module: "journal",
-      id,
-      title: entry.title ?? entry.entryDate,
-      body: entry.content,
-      touched: entry.updatedAt ?? entry.createdAt
-    }))
-)
+const taskDoc = docsBy("todo", readTask, (task) => ({
+  title: task.title,
+  body: task.description ?? "",
+  touched: task.updatedAt ?? task.createdAt
+}))
+
+const noteDoc = docsBy("notes", readNote, (note) => ({
+  title: note.title,
+  body: note.content,
+  touched: note.updatedAt ?? note.createdAt
+}))
+
+const entryDoc = docsBy("journal", readEntry, (entry) => ({
+  title: entry.title ?? entry.entryDate,
+  body: entry.content,
+  touched: entry.updatedAt ?? entry.createdAt
+}))
 
 /** Reading one module's documents, with the module named for a report that it timed out. */
 export interface ModuleSource {
