@@ -55,6 +55,13 @@ export class SpacesUnavailable extends Schema.TaggedError<SpacesUnavailable>()("
 
 export type SpacesError = SpacesUnauthorized | SpacesUnavailable
 
+/**
+ * The spaces among `spaces` that `principal`'s grant allows: all of them, or only the one a token
+ * granted for one space (OAuth `mana_space`) names — the user did not give the agent the others.
+ */
+export const grantedSpaces = (principal: Principal, spaces: ReadonlyArray<Space>): ReadonlyArray<Space> =>
+  principal.space === undefined ? spaces : spaces.filter((space) => space.id === principal.space)
+
 export interface SpaceDirectoryShape {
   /** The caller's spaces (cached 30 s per user). Fails with `SpacesUnauthorized` or `SpacesUnavailable`. */
   readonly spacesOf: (

@@ -7,7 +7,7 @@
  * rather than an error.
  */
 import { Effect } from "effect"
-import { SpaceDirectory } from "../auth/SpaceDirectory.ts"
+import { grantedSpaces, SpaceDirectory } from "../auth/SpaceDirectory.ts"
 import type { CallerShape } from "../domain/Caller.ts"
 import type { Crypto } from "../keys/Crypto.ts"
 import { MasterKeys } from "../keys/MasterKeys.ts"
@@ -57,10 +57,7 @@ const recordIds = (caller: CallerShape, app: string, table: string) =>
 
 const spaceNames = (caller: CallerShape) =>
   Effect.flatMap(SpaceDirectory, (directory) => directory.spacesOf(caller.principal, caller.token)).pipe(
-    Effect.map((spaces) => {
-      const granted = caller.principal.space
-      return strings(spaces.filter((space) => granted === undefined || space.id === granted).map((space) => space.name))
-    })
+    Effect.map((spaces) => strings(grantedSpaces(caller.principal, spaces).map((space) => space.name)))
   )
 
 type Values = Effect.Effect<

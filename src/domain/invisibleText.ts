@@ -5,7 +5,9 @@
  * pattern U+2800. A title made only of them looks empty, and an instruction hidden in them (tag
  * characters mirror ASCII one to one; a U+200B inside a word splits it for a pattern but not for
  * a model) is still read by a model. The text checks (`tools/kit/fields/text.ts`) and the injection
- * scan (`policy/injectionMarkers.ts`) therefore judge text as it reads. Pure.
+ * scan (`policy/injectionMarkers.ts`) therefore judge text as it reads. Lookalikes are read the
+ * same way: fullwidth ｉｇｎｏｒｅ, mathematical 𝐢𝐠𝐧𝐨𝐫𝐞 and the ideographic space read as
+ * "ignore " to a model, so the scan also judges text in compatibility form (`foldLookalikes`). Pure.
  */
 
 const invisible = /[\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]/u
@@ -41,3 +43,12 @@ export const foldHidden = (text: string, separator: "" | " "): string => {
     return code >= tagBase + 0x20 && code <= tagBase + 0x7e ? String.fromCodePoint(code - tagBase) : separator
   })
 }
+
+const nonAscii = /[^\x00-\x7f]/
+
+/**
+ * `text` with compatibility characters (fullwidth and mathematical letters, ligatures, the
+ * ideographic space, …) as the plain characters they look like: NFKC. ASCII text is returned as
+ * is, without a copy; hidden characters survive it (NFKC keeps them), for `foldHidden` after.
+ */
+export const foldLookalikes = (text: string): string => nonAscii.test(text) ? text.normalize("NFKC") : text

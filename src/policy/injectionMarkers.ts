@@ -13,10 +13,12 @@
  * (tag characters, zero-width and other format characters: `domain/invisibleText.ts`) is also
  * scanned folded — tags as the ASCII they mirror, the rest dropped (a split word joined) and, once
  * more, read as spaces (words spaced by them) — so an instruction cannot hide from the scan in
- * characters a reader does not see.
+ * characters a reader does not see. Before that, non-ASCII text is folded to compatibility form
+ * (NFKC: fullwidth ｉｇｎｏｒｅ reads "ignore"), so lookalike letters do not hide it either.
+ * Script homoglyphs (a Cyrillic "о" in "ignоre") are not folded: NFKC keeps them apart.
  */
 import { Option } from "effect"
-import { foldHidden, hasHiddenCharacter } from "../domain/invisibleText.ts"
+import { foldHidden, foldLookalikes, hasHiddenCharacter } from "../domain/invisibleText.ts"
 
 export interface InjectionMarker {
   /** Short stable name, used in logs and tests. */
@@ -52,13 +54,18 @@ export interface MarkerMatch {
 
 const firstMarker = (scanned: string) => injectionMarkers.find((marker) => marker.pattern.test(scanned))
 
+const capped = (text: string) => text.length > maxScanLength ? text.slice(0, maxScanLength) : text
+
 const matchText = (text: string): Option.Option<InjectionMarker> => {
   if (text.length < minScanLength) return Option.none()
-  const scanned = text.length > maxScanLength ? text.slice(0, maxScanLength) : text
-  // Folding copies the string: only for the rare one with hidden characters.
+  const scanned = capped(text)
+  // Folding copies the string: only for non-ASCII text, and hidden characters only when present.
+  // NFKC can lengthen text (one ligature becomes up to 18 characters): capped again.
+  const readable = capped(foldLookalikes(scanned))
   const found = firstMarker(scanned) ??
-    (hasHiddenCharacter(scanned)
-      ? firstMarker(foldHidden(scanned, "")) ?? firstMarker(foldHidden(scanned, " "))
+    (readable !== scanned ? firstMarker(readable) : undefined) ??
+    (hasHiddenCharacter(readable)
+      ? firstMarker(foldHidden(readable, "")) ?? firstMarker(foldHidden(readable, " "))
       : undefined)
   return Option.fromNullable(found)
 }

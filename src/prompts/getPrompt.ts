@@ -8,6 +8,7 @@ import { Effect } from "effect"
 import type { CallerShape } from "../domain/Caller.ts"
 import { todayUtc } from "../tools/kit/fields/dates.ts"
 import type { InvokeOutcome } from "../tools/kit/invoke.ts"
+import { readOutputOf } from "../tools/kit/readOutput.ts"
 import { PromptFailed } from "./PromptFailed.ts"
 import { type PromptResult, userMessage } from "./promptResult.ts"
 import { promptSpace } from "./promptSpace.ts"
@@ -25,13 +26,12 @@ const readThrough = <R>(prompt: string, invoke: InvokeFn<R>, caller: CallerShape
   args: Readonly<Record<string, unknown>>
 ): Effect.Effect<Readonly<Record<string, unknown>>, PromptFailed, R> =>
   Effect.flatMap(invoke(tool, args, caller), (outcome) => {
-    const failed = (detail: string) => Effect.fail(new PromptFailed({ prompt, reason: "read-failed", detail }))
-    if (outcome._tag !== "Result") return failed(`${tool} is not a plain read; this is a gateway bug`)
-    const { content, isError, structuredContent } = outcome.result
-    if (isError === true || structuredContent === undefined) {
-      return failed(content.map((block) => block.text).join(" ") || `${tool} failed`)
-    }
-    return Effect.succeed(structuredContent)
+    const read = readOutputOf(outcome)
+    if (read._tag === "Output") return Effect.succeed(read.output)
+    const detail = read._tag === "Failed"
+      ? read.text || `${tool} failed`
+      : `${tool} is not a plain read; this is a gateway bug`
+    return Effect.fail(new PromptFailed({ prompt, reason: "read-failed", detail }))
   })
 
 export const makeGetPrompt = <R>(prompts: ReadonlyArray<Prompt>, invoke: InvokeFn<R>) => {

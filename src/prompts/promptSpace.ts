@@ -4,7 +4,7 @@
  * name another: the user did not give the agent that space.
  */
 import { Effect } from "effect"
-import { type Space, SpaceDirectory } from "../auth/SpaceDirectory.ts"
+import { grantedSpaces, type Space, SpaceDirectory } from "../auth/SpaceDirectory.ts"
 import type { CallerShape } from "../domain/Caller.ts"
 import { PromptFailed } from "./PromptFailed.ts"
 
@@ -14,8 +14,7 @@ export const promptSpace = (prompt: string, caller: CallerShape, requested: stri
     const all = yield* directory.spacesOf(caller.principal, caller.token).pipe(
       Effect.mapError((error) => new PromptFailed({ prompt, reason: "read-failed", detail: error.message }))
     )
-    const granted = caller.principal.space
-    const visible = granted === undefined ? all : all.filter((space) => space.id === granted)
+    const visible = grantedSpaces(caller.principal, all)
     const wanted = requested?.toLowerCase()
     const found: Space | undefined = wanted === undefined
       ? all.find((space) => space.id === caller.spaceId)
@@ -25,7 +24,7 @@ export const promptSpace = (prompt: string, caller: CallerShape, requested: stri
         prompt,
         reason: "invalid-arguments",
         detail: `space ${JSON.stringify(requested ?? caller.spaceId)} is not one of ${
-          granted === undefined ? "your spaces" : "the spaces this grant allows"
+          caller.principal.space === undefined ? "your spaces" : "the spaces this grant allows"
         }: ${visible.map((space) => space.name).join(", ")}`
       })
     }

@@ -9,6 +9,7 @@ import type { ReadResourceResult } from "@modelcontextprotocol/server"
 import { Effect } from "effect"
 import type { CallerShape } from "../domain/Caller.ts"
 import type { InvokeOutcome } from "../tools/kit/invoke.ts"
+import { readOutputOf } from "../tools/kit/readOutput.ts"
 import { ResourceFailure } from "./ResourceErrors.ts"
 import { contentOf, habitsToday, recordKindSpecs } from "./resourceKinds.ts"
 import { acceptedUris, parseResourceUri, type ResourceRef } from "./resourceUris.ts"
@@ -41,16 +42,13 @@ export const toolOutput = (
   args: Readonly<Record<string, unknown>>
 ) =>
   Effect.flatMap(run(tool, args, caller), (outcome) => {
-    if (outcome._tag === "Result" && outcome.result.isError !== true && outcome.result.structuredContent) {
-      return Effect.succeed(outcome.result.structuredContent)
-    }
-    const text = outcome._tag === "Result"
-      ? outcome.result.content.map((block) => block.text).join(" ")
-      : `the read tool ${tool} is not available`
+    const read = readOutputOf(outcome)
+    if (read._tag === "Output") return Effect.succeed(read.output)
+    const text = read._tag === "Failed" ? read.text : `the read tool ${tool} is not available`
     // The tool's message already names the id and the list tool; only "not found" changes class.
     return Effect.fail(
       new ResourceFailure({
-        reason: outcome._tag === "Result" && outcome.failure === "RecordNotFound" ? "NotFound" : "Refused",
+        reason: read._tag === "Failed" && read.failure === "RecordNotFound" ? "NotFound" : "Refused",
         uri,
         detail: `Reading ${uri} failed: ${text}`
       })

@@ -5,10 +5,11 @@
  */
 import type { Client } from "@modelcontextprotocol/client"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type DevUser, loginUser, registerUser } from "../support/devUsers.ts"
-import { type Gateway, startGateway } from "../support/gateway.ts"
+import { type DevUser, loginUser } from "../support/devUsers.ts"
+import type { Gateway } from "../support/gateway.ts"
 import { connectLegacy, structured } from "../support/mcpClients.ts"
 import { rawPullAll, rawPush } from "../support/rawSync.ts"
+import { startUserGateway } from "../support/userGateway.ts"
 import { decryptWire, encryptValue, importRawKey, vaultKeyOf } from "../support/webCrypto.ts"
 
 let gateway: Gateway
@@ -21,15 +22,12 @@ const encryptedFields: Record<string, ReadonlyArray<string>> = {
   journalEntries: ["title", "content"]
 }
 
+let stop = async () => {}
+
 beforeAll(async () => {
-  gateway = await startGateway()
-  user = await registerUser(gateway.authUrl)
-  client = (await connectLegacy(gateway.mcpUrl, { token: user.accessToken, spaceId: user.personalSpaceId })).client
+  ;({ client, gateway, stop, user } = await startUserGateway())
 })
-afterAll(async () => {
-  await client?.close()
-  await gateway?.stop()
-})
+afterAll(() => stop())
 
 describe("encrypted tools end to end", () => {
   it("todo: create → list → complete → list", async () => {

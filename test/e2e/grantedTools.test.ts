@@ -4,51 +4,26 @@
  * delete tools, a first-party token (no scope claim) sees everything, always in one stable
  * order; the 2026-07-28 answer is marked `cacheScope: "private"`, `ttlMs: 0`. A call to a hidden tool still
  * gets HTTP 403 `insufficient_scope` naming the scope, so the client can step up. Tokens are
- * minted with the dev mana-auth's own key (as test/e2e/resourceServer.test.ts does).
+ * minted with the dev mana-auth's own key (`test/support/devTokens.ts`).
  */
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client"
-import * as Jose from "jose"
-import { readFileSync } from "node:fs"
-import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { devTokenMinter } from "../support/devTokens.ts"
 import { type Gateway, startGateway } from "../support/gateway.ts"
 
 let gateway: Gateway
-let signingKey: Jose.CryptoKey | Uint8Array
-let kid: string
-let userId: string
+let minter: Awaited<ReturnType<typeof devTokenMinter>>
 
 beforeAll(async () => {
   gateway = await startGateway()
-  const data = JSON.parse(readFileSync(join(gateway.dataDir, "auth.json"), "utf8")) as {
-    signingKey: { kid: string; privateJwk: Jose.JWK }
-  }
-  kid = data.signingKey.kid
-  signingKey = await Jose.importJWK(data.signingKey.privateJwk, "EdDSA")
-  userId = String(Jose.decodeJwt(gateway.devToken ?? "").sub)
+  minter = await devTokenMinter(gateway)
 })
 afterAll(async () => {
   await gateway?.stop()
 })
 
-const mint = (scope: string) => {
-  const now = Math.floor(Date.now() / 1000)
-  return new Jose.SignJWT({
-    email: "dev@mana.test",
-    role: "user",
-    tier: "public",
-    scope,
-    client_id: "e2e-client",
-    mana_space: gateway.devSpaceId
-  })
-    .setProtectedHeader({ alg: "EdDSA", kid })
-    .setSubject(userId)
-    .setIssuer(gateway.authUrl)
-    .setAudience(gateway.mcpUrl)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 900)
-    .sign(signingKey)
-}
+const mint = (scope: string) =>
+  minter.mint({ scope, ...(gateway.devSpaceId === undefined ? {} : { mana_space: gateway.devSpaceId }) })
 
 const connect = async (era: "modern" | "legacy", token: string) => {
   const transport = new StreamableHTTPClientTransport(new URL(gateway.mcpUrl), {

@@ -4,29 +4,20 @@
  * exactly one claim — audience (RFC 8707), expiry, `scope`, `mana_space` — and watches the answer.
  */
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client"
-import * as Jose from "jose"
-import { readFileSync } from "node:fs"
 import { request as httpRequest } from "node:http"
-import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { devTokenMinter, type MintClaims } from "../support/devTokens.ts"
 import { type Gateway, startGateway } from "../support/gateway.ts"
 import { structured } from "../support/mcpClients.ts"
 
 let gateway: Gateway
-let signingKey: Jose.CryptoKey | Uint8Array
-let kid: string
-let userId: string
+let minter: Awaited<ReturnType<typeof devTokenMinter>>
 let personalSpaceId: string
 let sharedSpaceId: string
 
 beforeAll(async () => {
   gateway = await startGateway()
-  const data = JSON.parse(readFileSync(join(gateway.dataDir, "auth.json"), "utf8")) as {
-    signingKey: { kid: string; privateJwk: Jose.JWK }
-  }
-  kid = data.signingKey.kid
-  signingKey = await Jose.importJWK(data.signingKey.privateJwk, "EdDSA")
-  userId = String(Jose.decodeJwt(gateway.devToken ?? "").sub)
+  minter = await devTokenMinter(gateway)
   personalSpaceId = gateway.devSpaceId ?? ""
   const spaces = (await (await fetch(`${gateway.authUrl}/api/auth/organization/list`, {
     headers: { authorization: `Bearer ${gateway.devToken}` }
@@ -37,23 +28,7 @@ afterAll(async () => {
   await gateway?.stop()
 })
 
-const mint = (claims: { aud: string; scope?: string; mana_space?: string; expiresIn?: number }) => {
-  const now = Math.floor(Date.now() / 1000)
-  return new Jose.SignJWT({
-    email: "dev@mana.test",
-    role: "user",
-    tier: "public",
-    ...(claims.scope === undefined ? {} : { scope: claims.scope, client_id: "e2e-client" }),
-    ...(claims.mana_space === undefined ? {} : { mana_space: claims.mana_space })
-  })
-    .setProtectedHeader({ alg: "EdDSA", kid })
-    .setSubject(userId)
-    .setIssuer(gateway.authUrl)
-    .setAudience(claims.aud)
-    .setIssuedAt(now)
-    .setExpirationTime(now + (claims.expiresIn ?? 900))
-    .sign(signingKey)
-}
+const mint = (claims: MintClaims & { readonly aud: string }) => minter.mint(claims)
 
 const post = (token: string, body: unknown, extra: Record<string, string> = {}) =>
   fetch(gateway.mcpUrl, {

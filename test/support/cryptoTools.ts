@@ -4,11 +4,17 @@
  * raw stored changes from the engine and seed changes as another client; tools run with
  * `runTool.ts`.
  */
-import { Effect, Layer, Schema } from "effect"
+import { Duration, Effect, Layer, Schema } from "effect"
 import { SyncEngine } from "../../src/dev/sync/SyncEngine.ts"
 import type { CallerShape } from "../../src/domain/Caller.ts"
+import { Ids } from "../../src/domain/Ids.ts"
+import { IdempotencyStore } from "../../src/idempotency/IdempotencyStore.ts"
 import { Crypto } from "../../src/keys/Crypto.ts"
+import { MasterKeys } from "../../src/keys/MasterKeys.ts"
+import { ReadCache } from "../../src/sync/ReadCache.ts"
+import { WriteFence } from "../../src/sync/WriteFence.ts"
 import { fixedMasterKeys, zeroKnowledgeMasterKeys } from "./cryptoVault.ts"
+import { bytes, cryptoVectors } from "./cryptoVectors.ts"
 import { SyncClientEngine } from "./SyncClientEngine.ts"
 import { aliceCaller } from "./users.ts"
 
@@ -16,6 +22,28 @@ export const toolLayer = (masterKeys: typeof fixedMasterKeys = fixedMasterKeys) 
   Layer.mergeAll(SyncClientEngine.layerTest(), masterKeys.pipe(Layer.provideMerge(Crypto.layer)))
 
 export const zeroKnowledgeToolLayer = toolLayer(zeroKnowledgeMasterKeys)
+
+/**
+ * `toolLayer` as production behaves between changes, for tests of memoised reads: a read reuses
+ * the table's state (READ_FRESHNESS of an hour), so an unchanged table hands out the same records
+ * array, and MasterKeys hands out one key object, as its cache does for its TTL.
+ */
+export const memoToolLayer = () =>
+  Layer.mergeAll(
+    SyncClientEngine.layer().pipe(
+      Layer.provideMerge(SyncEngine.layer({ memberships: () => Effect.succeed([]) })),
+      Layer.provideMerge(Ids.layerTest),
+      Layer.provide(ReadCache.layerWith({ freshness: Duration.hours(1) }).pipe(Layer.provide(WriteFence.layerMemory)))
+    ),
+    Layer.effect(
+      MasterKeys,
+      Effect.map(
+        Effect.flatMap(Crypto, (crypto) => Effect.orDie(crypto.importKey(bytes(cryptoVectors.keys.k1)))),
+        (key) => ({ forCaller: () => Effect.succeed(key) })
+      )
+    ).pipe(Layer.provideMerge(Crypto.layer)),
+    IdempotencyStore.layerMemory
+  )
 
 const StoredChange = Schema.Struct({
   id: Schema.String,

@@ -47,3 +47,17 @@ export const rawPush = async (syncUrl: string, token: string, app: string, chang
  * to reads that start at most that long after the push. Waiting a bit longer makes the next read pull.
  */
 export const pastReadFreshness = () => new Promise((resolve) => setTimeout(resolve, 1_100))
+
+/** A habit as the web app inserts it in `user`'s personal space, to push with `rawPush` (its id too). */
+export const webAppHabit = (user: { readonly userId: string; readonly personalSpaceId: string }, title: string) => {
+  const id = crypto.randomUUID()
+  const data = { id, title, icon: "star", color: "#445566", order: 7, isArchived: false }
+  const change: RawChange = {
+    table: "habits",
+    id,
+    op: "insert",
+    spaceId: user.personalSpaceId,
+    data: { ...data, spaceId: user.personalSpaceId, authorId: user.userId, visibility: "space" }
+  }
+  return { id, change }
+}

@@ -1,6 +1,6 @@
 /**
- * The few parts of the `ws` package (present through @effect/platform-node-shared) that Node tests
- * use: Node 20 has no WebSocket client and `node:http` no WebSocket server. Its sockets implement
+ * The few parts of the `ws` package (a devDependency, pinned to the version @effect/platform-node-shared
+ * brings, so one copy is installed) that Node tests use: Node 20 has no WebSocket client and `node:http` no WebSocket server. Its sockets implement
  * the browser WebSocket interface, which is how they are typed here.
  */
 declare module "ws" {

@@ -10,7 +10,7 @@ import { Metrics } from "../../src/observability/Metrics.ts"
 import { RedisConnection } from "../../src/state/RedisConnection.ts"
 import { makeReadCache } from "../../src/sync/ReadCache.ts"
 import { makeWriteFenceMemory, WriteFence } from "../../src/sync/WriteFence.ts"
-import { makeWriteFenceRedis } from "../../src/sync/writeFenceRedis.ts"
+import { makeWriteFenceRedis, writeFenceTtl } from "../../src/sync/writeFenceRedis.ts"
 import { type RedisServer, startRedisServer } from "../harness/redisServer.ts"
 import { metricValue } from "../support/prometheus.ts"
 import { redisConnectionLayer, scopedRedisConnection } from "../support/stateLayers.ts"
@@ -89,6 +89,24 @@ describe("WriteFence (Redis)", () => {
         yield* Effect.promise(() => connection.client.get(`${connection.prefix}write-fence:habits:habits:s`)),
         "2"
       )
+    }))
+
+  it.scoped("a counter expires a day after its last move or look, long after a read could reuse a state that saw it", () =>
+    Effect.gen(function*() {
+      const { a, connection } = yield* twoInstances
+      const key = `${connection.prefix}write-fence:habits:habits:s`
+      const ttl = () => Effect.promise(() => connection.client.pttl(key))
+      yield* a.advance("habits", "habits", "s")
+      const first = yield* ttl()
+      // Longer than the read cache's rebuild horizon (15 minutes): no state outlives its counter.
+      assert.isAbove(first, 15 * 60_000)
+      assert.isAtMost(first, writeFenceTtl)
+      yield* Effect.promise(() => connection.client.pexpire(key, 60_000))
+      yield* a.advance("habits", "habits", "s")
+      assert.isAbove(yield* ttl(), 60_000, "every move starts the time again")
+      yield* Effect.promise(() => connection.client.pexpire(key, 60_000))
+      yield* a.current("habits", "habits", "s")
+      assert.isAbove(yield* ttl(), 60_000, "and every look")
     }))
 
   it.scoped("a move Redis refuses fails (counted) and still changes this instance's token", () =>

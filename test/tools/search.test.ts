@@ -1,14 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { byRank, queryWords, type Scored, scoreOf, searchPhrase, snippetOf } from "../../src/tools/search/rankHits.ts"
-import type { SearchDoc } from "../../src/tools/search/searchDocs.ts"
+import { type SearchDoc, searchDoc } from "../../src/tools/search/searchDocs.ts"
 
-const doc = (id: string, title: string, body = "", touched?: string): SearchDoc => ({
-  module: "notes",
-  id,
-  title,
-  body,
-  touched
-})
+const doc = (id: string, title: string, body = "", touched?: string): SearchDoc =>
+  searchDoc({ module: "notes", id, title, body, touched })
 
 const rank = (docs: ReadonlyArray<SearchDoc>, query: string) => {
   const phrase = searchPhrase(query)

@@ -9,6 +9,7 @@
 import { HttpRouter, HttpServerRequest, HttpServerResponse, type Socket } from "@effect/platform"
 import { Clock, Data, DateTime, Duration, Effect, Option, Schema } from "effect"
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose"
+import { type BodyTooLarge, readBoundedText } from "./boundedBody.ts"
 import { makeLiveHub } from "./LiveHub.ts"
 import { serveLiveSocket } from "./liveSocket.ts"
 import { openLiveStream } from "./liveStream.ts"
@@ -34,12 +35,15 @@ export interface DevSyncOptions {
 
 class Unauthorized extends Data.TaggedError("Unauthorized")<{ readonly reason: string }> {}
 
+/** mana-sync caps bodies at 10 MiB and answers a larger one 400 "invalid JSON" (docs/upstreams.md §2.1). */
 const MAX_BODY = 10 * 1024 * 1024
+/** The dev billing switch takes `{"active": boolean}`: 1 KiB is plenty. */
+const MAX_BILLING_BODY = 1024
 const BillingBody = Schema.parseJson(Schema.Struct({ active: Schema.Boolean }))
 
 const plain = (status: number, text: string) => HttpServerResponse.text(`${text}\n`, { status })
 
-type Failure = Unauthorized | EngineBadRequest | EngineSyncInactive | EngineStorageFailed
+type Failure = Unauthorized | EngineBadRequest | EngineSyncInactive | EngineStorageFailed | BodyTooLarge
 
 const toResponse = (error: Failure) => {
   switch (error._tag) {
@@ -51,6 +55,8 @@ const toResponse = (error: Failure) => {
       return HttpServerResponse.unsafeJson(syncInactiveBody, { status: 402 })
     case "EngineStorageFailed":
       return plain(500, `failed to record change: ${error.message}`)
+    case "BodyTooLarge":
+      return plain(413, `request body too large: at most ${error.limit} bytes`)
   }
 }
 
@@ -100,8 +106,12 @@ export const makeDevSync = (options: DevSyncOptions) =>
       const userId = yield* authenticate
       const { appId } = yield* HttpRouter.params
       const request = yield* HttpServerRequest.HttpServerRequest
-      const text = yield* Effect.orElseSucceed(request.text, () => "")
-      if (text.length > MAX_BODY) return yield* plain(400, "invalid JSON: request body too large")
+      const text = yield* readBoundedText(request, MAX_BODY).pipe(
+        Effect.catchTags({
+          BodyTooLarge: () => new EngineBadRequest({ message: "invalid JSON: request body too large" }),
+          BodyUnreadable: () => Effect.succeed("")
+        })
+      )
       const body = yield* Effect.try({
         try: (): unknown => JSON.parse(text),
         catch: (cause) =>
@@ -178,7 +188,9 @@ export const makeDevSync = (options: DevSyncOptions) =>
       const { userId } = yield* HttpRouter.params
       if (userId !== caller) return yield* plain(403, "forbidden: a token may only switch its own user's billing")
       const request = yield* HttpServerRequest.HttpServerRequest
-      const text = yield* Effect.orElseSucceed(request.text, () => "")
+      const text = yield* readBoundedText(request, MAX_BILLING_BODY).pipe(
+        Effect.catchTag("BodyUnreadable", () => Effect.succeed(""))
+      )
       const decoded = Schema.decodeUnknownOption(BillingBody)(text)
       if (Option.isNone(decoded) || userId === undefined) return yield* plain(400, `expected {"active": boolean}`)
       yield* engine.setPaid(userId, decoded.value.active)

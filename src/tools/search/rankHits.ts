@@ -27,8 +27,8 @@ export const queryWords = (query: string): ReadonlyArray<string> =>
 
 /** The document's score for `phrase` (`searchPhrase`), or 0 when it does not match. */
 export const scoreOf = (doc: SearchDoc, phrase: string, words: ReadonlyArray<string>): number => {
-  const title = foldForSearch(doc.title)
-  const body = foldForSearch(doc.body)
+  const title = doc.foldedTitle
+  const body = doc.foldedBody
   let score = 0
   for (const word of words) {
     const inTitle = title.includes(word)

@@ -4,7 +4,7 @@
  * sees only that space: the agent was not given the others. Reads mana-auth, not mana-sync.
  */
 import { Effect, Schema } from "effect"
-import { SpaceDirectory, SpaceType } from "../../auth/SpaceDirectory.ts"
+import { grantedSpaces, SpaceDirectory, SpaceType } from "../../auth/SpaceDirectory.ts"
 import { Caller } from "../../domain/Caller.ts"
 import { defineTool } from "../kit/ToolSpec.ts"
 
@@ -31,9 +31,7 @@ export const spacesList = defineTool({
     Effect.gen(function*() {
       const caller = yield* Caller
       const directory = yield* SpaceDirectory
-      const all = yield* directory.spacesOf(caller.principal, caller.token)
-      const granted = caller.principal.space
-      const spaces = granted === undefined ? all : all.filter((space) => space.id === granted)
+      const spaces = grantedSpaces(caller.principal, yield* directory.spacesOf(caller.principal, caller.token))
       return {
         spaces: spaces.map((space) => ({
           id: space.id,

@@ -83,6 +83,38 @@ describe("DevSync", () => {
       assert.strictEqual(JSON.parse(health.text).service, "mana-sync")
     }).pipe(Effect.scoped))
 
+  it.live("stops reading a body at its bound: a push at 10 MiB (mana-sync's 400), the billing switch at 1 KiB (413)", () =>
+    Effect.gen(function*() {
+      const issuer = yield* startJwksServer
+      const request = yield* start(issuer.jwksUrl)
+      const auth = bearer(yield* issuer.tokenFor(alice))
+      // 40 MiB offered lazily, 1 MiB per pull, with no Content-Length: only what is read is made.
+      let pulled = 0
+      const chunk = new Uint8Array(1024 * 1024).fill(0x20)
+      const body = new ReadableStream<Uint8Array>({
+        pull: (controller) => {
+          if (pulled >= 40 * chunk.length) return controller.close()
+          pulled += chunk.length
+          controller.enqueue(chunk)
+        }
+      })
+      const huge = yield* request("/sync/habits", { ...auth, method: "POST", body, duplex: "half" } as RequestInit)
+      assert.deepStrictEqual(huge, { status: 400, text: "invalid JSON: request body too large\n" })
+      assert.isAtMost(pulled, 12 * chunk.length, "the rest of the body is not read")
+      const declared = yield* request("/sync/habits", {
+        ...bearer(yield* issuer.tokenFor(alice), { "content-length": String(11 * chunk.length) }),
+        method: "POST",
+        body: "{}"
+      })
+      assert.deepStrictEqual(declared, { status: 400, text: "invalid JSON: request body too large\n" })
+      const billing = yield* request(`/dev/billing/${alice}`, {
+        ...auth,
+        method: "POST",
+        body: JSON.stringify({ active: false, padding: "x".repeat(2048) })
+      })
+      assert.deepStrictEqual(billing, { status: 413, text: "request body too large: at most 1024 bytes\n" })
+    }).pipe(Effect.scoped))
+
   it.live("replays its journal after a restart and survives a torn last line", () =>
     Effect.gen(function*() {
       const issuer = yield* startJwksServer

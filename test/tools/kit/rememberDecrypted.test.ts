@@ -4,42 +4,15 @@
  * change to the table or another query derives again.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Layer, Ref, TestClock } from "effect"
+import { Effect, Ref, TestClock } from "effect"
 import { Schema } from "effect"
-import { SyncEngine } from "../../../src/dev/sync/SyncEngine.ts"
 import { Caller } from "../../../src/domain/Caller.ts"
-import { Ids } from "../../../src/domain/Ids.ts"
-import { IdempotencyStore } from "../../../src/idempotency/IdempotencyStore.ts"
-import { Crypto } from "../../../src/keys/Crypto.ts"
-import { MasterKeys } from "../../../src/keys/MasterKeys.ts"
-import { ReadCache } from "../../../src/sync/ReadCache.ts"
-import { WriteFence } from "../../../src/sync/WriteFence.ts"
 import { rememberDecryptedDerivation } from "../../../src/tools/kit/decryptRecords.ts"
 import { create } from "../../../src/tools/todo/create.ts"
 import { tasksTable, todoApp } from "../../../src/tools/todo/Task.ts"
-import { bytes, cryptoVectors } from "../../support/cryptoVectors.ts"
+import { memoToolLayer } from "../../support/cryptoTools.ts"
 import { runTool } from "../../support/runTool.ts"
-import { SyncClientEngine } from "../../support/SyncClientEngine.ts"
 import { aliceCaller } from "../../support/users.ts"
-
-// As in production: reads reuse the table's state (READ_FRESHNESS), so an unchanged table hands
-// out the same records array.
-const layer = Layer.mergeAll(
-  SyncClientEngine.layer().pipe(
-    Layer.provideMerge(SyncEngine.layer({ memberships: () => Effect.succeed([]) })),
-    Layer.provideMerge(Ids.layerTest),
-    Layer.provide(ReadCache.layerWith({ freshness: Duration.hours(1) }).pipe(Layer.provide(WriteFence.layerMemory)))
-  ),
-  // One key object, as the production MasterKeys cache hands out for its TTL.
-  Layer.effect(
-    MasterKeys,
-    Effect.map(
-      Effect.flatMap(Crypto, (crypto) => Effect.orDie(crypto.importKey(bytes(cryptoVectors.keys.k1)))),
-      (key) => ({ forCaller: () => Effect.succeed(key) })
-    )
-  ).pipe(Layer.provideMerge(Crypto.layer)),
-  IdempotencyStore.layerMemory
-)
 
 describe("rememberDecryptedDerivation", () => {
   it.effect("derives once per records state and query, and again after the table changed", () =>
@@ -69,5 +42,5 @@ describe("rememberDecryptedDerivation", () => {
       const after = yield* titles("all")
       assert.deepStrictEqual([...after].sort(), ["Call mum", "Walk"])
       assert.strictEqual(yield* Ref.get(derivations), 3)
-    }).pipe(Effect.provide(layer)))
+    }).pipe(Effect.provide(memoToolLayer())))
 })

@@ -6,10 +6,11 @@
  */
 import { Effect, Either, Schema } from "effect"
 import type { RecordKind } from "../RecordKind.ts"
+import { labelWith, optionalKey } from "../recordLabel.ts"
 import { defineTool } from "../ToolSpec.ts"
 import { dryRunField, idsField, maxBulkItems } from "./bulkFields.ts"
 import { BulkResult } from "./BulkResult.ts"
-import { liveByIds, overIds } from "./overIds.ts"
+import { checkedIds, overIds } from "./overIds.ts"
 
 export const DeleteManyResult = Schema.Struct({
   outcome: Schema.Literal("deleted", "declined", "cancelled").annotations({
@@ -31,12 +32,19 @@ export class NothingToDelete extends Schema.TaggedError<NothingToDelete>()("Noth
 
 const shownTitles = 3
 
-/** "Delete 12 tasks ("A", "B", "C" and 9 more)? …" — the count and the first few titles. */
+/**
+ * "Delete 12 tasks ("A", "B", "C" and 9 more)? …" — the count and the first few titles; only the
+ * titles shown are decrypted.
+ */
 const promptFor = (kind: RecordKind, ids: ReadonlyArray<unknown>) =>
   Effect.gen(function*() {
-    const live = (yield* liveByIds(kind, ids)).flatMap((entry) => Either.isRight(entry) ? [entry.right] : [])
+    const live = (yield* checkedIds(kind, ids)).flatMap((entry) => Either.isRight(entry) ? [entry.right] : [])
     if (live.length === 0) return yield* new NothingToDelete({ noun: kind.noun, listTool: kind.listTool })
-    const names = live.slice(0, shownTitles).map(({ record, title }) => title === null ? record.id : `"${title}"`)
+    const key = yield* optionalKey
+    const names = yield* Effect.forEach(
+      live.slice(0, shownTitles),
+      (record) => Effect.map(labelWith(kind, key, record), (title) => title === null ? record.id : `"${title}"`)
+    )
     const more = live.length > shownTitles ? ` and ${live.length - shownTitles} more` : ""
     const noun = live.length === 1 ? kind.noun : `${kind.noun}s`
     return `Delete ${live.length} ${noun} (${

@@ -6,6 +6,7 @@
  */
 import { Effect, Either } from "effect"
 import { Caller } from "../../../domain/Caller.ts"
+import type { Crypto } from "../../../keys/Crypto.ts"
 import { type OutgoingChange, SyncClient, type SyncRecord } from "../../../sync/SyncClient.ts"
 import { pushChanges } from "../pushChanges.ts"
 import type { RecordKind } from "../RecordKind.ts"
@@ -19,24 +20,43 @@ export type IdStep =
   | { readonly status: "done"; readonly change: OutgoingChange }
   | { readonly status: "unchanged" }
 
-/** Every id checked against the live records, with the record and its title where found. */
-export const liveByIds = (kind: RecordKind, ids: ReadonlyArray<unknown>) =>
+/** A refused id: the reason, and the id when it was one. */
+type Refused = [string, string | undefined]
+
+/** Every id checked against the live records (no decryption): the record where found. */
+export const checkedIds = (kind: RecordKind, ids: ReadonlyArray<unknown>) =>
   Effect.gen(function*() {
     const caller = yield* Caller
     const records = yield* (yield* SyncClient).read(caller, kind.app, kind.table.table)
     const byId = new Map(records.map((record) => [record.id, record]))
+    return decodeIds(ids).map((checked): Either.Either<SyncRecord, Refused> => {
+      if (Either.isLeft(checked)) return Either.left([checked.left, undefined])
+      const record = byId.get(checked.right)
+      if (record !== undefined) return Either.right(record)
+      const missing = new RecordNotFound({ kind: kind.noun, id: checked.right, listTool: kind.listTool })
+      return Either.left([missing.message, checked.right])
+    })
+  })
+
+/** A live record with its title (`null` when the caller cannot read it). */
+interface LiveRecord {
+  readonly record: SyncRecord
+  readonly title: string | null
+}
+
+/** Every id checked against the live records, with the record and its title where found. */
+export const liveByIds = (kind: RecordKind, ids: ReadonlyArray<unknown>) =>
+  Effect.gen(function*() {
+    const checked = yield* checkedIds(kind, ids)
     const key = yield* optionalKey
-    return yield* Effect.forEach(decodeIds(ids), (checked) =>
-      Effect.gen(function*() {
-        if (Either.isLeft(checked)) return Either.left<[string, string | undefined]>([checked.left, undefined])
-        const record = byId.get(checked.right)
-        if (record === undefined) {
-          const missing = new RecordNotFound({ kind: kind.noun, id: checked.right, listTool: kind.listTool })
-          return Either.left<[string, string | undefined]>([missing.message, checked.right])
-        }
-        const title = yield* labelWith(kind, key, record)
-        return Either.right({ record, title })
-      }))
+    return yield* Effect.forEach(
+      checked,
+      (entry): Effect.Effect<Either.Either<LiveRecord, Refused>, never, Crypto> =>
+        Either.match(entry, {
+          onLeft: (refused) => Effect.succeed(Either.left(refused)),
+          onRight: (record) => Effect.map(labelWith(kind, key, record), (title) => Either.right({ record, title }))
+        })
+    )
   })
 
 export const overIds = (
