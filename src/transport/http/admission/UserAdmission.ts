@@ -9,10 +9,11 @@
 import { Effect } from "effect"
 import type { AdmissionSettings } from "../../../config/admission.ts"
 import type { AdmissionOutcome, AdmissionStage } from "../../../observability/Metrics.ts"
+import { makeSlots, type Slots } from "./slots.ts"
 
 interface Gate {
-  readonly calls: Effect.Semaphore
-  readonly bytes: Effect.Semaphore
+  readonly calls: Slots
+  readonly bytes: Slots
   /** Calls running or waiting. */
   pendingCalls: number
   /** Bodies being read or waiting; those being read, and the bytes they hold. */
@@ -47,8 +48,8 @@ export const makeUserAdmission = (
     const existing = gates.get(userId)
     if (existing !== undefined) return existing
     const gate: Gate = {
-      calls: Effect.unsafeMakeSemaphore(settings.userCallsInFlight),
-      bytes: Effect.unsafeMakeSemaphore(settings.userBodyBytes),
+      calls: makeSlots(settings.userCallsInFlight),
+      bytes: makeSlots(settings.userBodyBytes),
       pendingCalls: 0,
       pendingBodies: 0,
       readingBodies: 0,
@@ -71,7 +72,7 @@ export const makeUserAdmission = (
       }
       if (gate.pendingCalls >= settings.userCallsInFlight) count("call", "queued")
       gate.pendingCalls++
-      return gate.calls.withPermits(1)(work).pipe(
+      return gate.calls.withSlots(1)(work).pipe(
         Effect.ensuring(Effect.sync(() => {
           gate.pendingCalls--
           forgetIdle(userId, gate)
@@ -108,7 +109,7 @@ export const makeUserAdmission = (
             gate.readingBodies--
           })
       )
-      return gate.bytes.withPermits(permits)(held).pipe(
+      return gate.bytes.withSlots(permits)(held).pipe(
         Effect.ensuring(Effect.sync(() => {
           gate.pendingBodies--
           forgetIdle(userId, gate)
