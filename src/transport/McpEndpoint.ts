@@ -12,10 +12,10 @@ import { Auth } from "../auth/Auth.ts"
 import { scopeForHint } from "../auth/scopes.ts"
 import { SpaceDirectory } from "../auth/SpaceDirectory.ts"
 import { ManaConfig } from "../config/Config.ts"
-import { type Caller, CallerEnvelope } from "../domain/Caller.ts"
+import { type Caller, CallerEnvelope, type CallerShape } from "../domain/Caller.ts"
 import type { AuditLog } from "../observability/audit/AuditLog.ts"
 import { Metrics } from "../observability/Metrics.ts"
-import { noConfirmationRound } from "../policy/Confirmation.ts"
+import { type ConfirmationRound, noConfirmationRound } from "../policy/Confirmation.ts"
 import type { ConfirmationSigner } from "../policy/ConfirmationSigner.ts"
 import type { Policy } from "../policy/Policy.ts"
 import { allPrompts } from "../prompts/allPrompts.ts"
@@ -91,10 +91,9 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
         () => metrics.admission("connection", "refused"),
         metrics.setOpenRequests
       )
-      const runInvoke: RunInvoke = (name, args, caller, round) =>
-        calls.run(
-          admission.call(caller.principal.userId, invoke(name, args, caller, round), () => busyCallOutcome(limits))
-        )
+      const admitted = (name: string, args: unknown, caller: CallerShape, round: ConfirmationRound) =>
+        admission.call(caller.principal.userId, invoke(name, args, caller, round), () => busyCallOutcome(limits))
+      const runInvoke: RunInvoke = (name, args, caller, round) => calls.run(admitted(name, args, caller, round))
       // Resources are read through the same pipeline as the read tools (src/resources/).
       const runRead: RunReadTool = (name, args, caller) =>
         Effect.promise(() =>
@@ -120,7 +119,9 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
       // Plain 2026-07-28 reads skip the SDK `Server` (transport/direct/); the conformance fixtures never do.
       const contextToolNames = new Set(contextTools.map((tool) => tool.descriptor.name))
       const isDirectTool = (name: string) => hintOf(name) === "read" && !contextToolNames.has(name)
-      const answerDirectly = makeAnswerDirectly(runInvoke)
+      const answerDirectly = makeAnswerDirectly((name, args, caller) =>
+        calls.runExit(admitted(name, args, caller, noConfirmationRound))
+      )
       const listen = yield* makeListenStreams(makeServer, runRead, maxRequestBodySize)
       const modern = createMcpHandler(() => makeServer(), { legacy: "reject", maxRequestBodySize })
       yield* Effect.addFinalizer(() => Effect.promise(() => modern.close().catch(() => undefined)))

@@ -6,7 +6,7 @@
  * nor retries blindly.
  */
 import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server"
-import { Cause, type Duration, Effect, Exit, FiberSet } from "effect"
+import { Cause, type Duration, Effect, Exit, Fiber, FiberSet } from "effect"
 
 export const unconfirmedOutcomeMessage =
   "the gateway shut down before this call finished; its outcome is unconfirmed — check with the list tool before retrying"
@@ -18,6 +18,8 @@ export interface ToolCalls<A, R> {
    * request's JSON-RPC error.
    */
   readonly run: (call: Effect.Effect<A, never, R>) => Promise<A>
+  /** The same for a caller that is an Effect itself: the call's exit (interrupted when shutdown cut it). */
+  readonly runExit: (call: Effect.Effect<A, never, R>) => Effect.Effect<Exit.Exit<A>>
   /** How many calls are running now. */
   readonly running: Effect.Effect<number>
   /** Waits up to `grace` for the running calls, then interrupts the rest; succeeds with how many it cut. */
@@ -42,6 +44,9 @@ export const makeToolCalls = <A, R>() =>
     const run = (call: Effect.Effect<A, never, R>): Promise<A> =>
       new Promise<Exit.Exit<A>>((resolve) => fork(call).addObserver(resolve)).then(settle)
 
+    // Awaited, not joined: the caller's own interruption (its client left) must not cut the call.
+    const runExit = (call: Effect.Effect<A, never, R>) => Effect.flatMap(Effect.sync(() => fork(call)), Fiber.await)
+
     const drain = (grace: Duration.DurationInput) =>
       Effect.gen(function*() {
         // Finalizers run uninterruptibly; the wait must be interruptible or the timeout cannot end it.
@@ -51,5 +56,5 @@ export const makeToolCalls = <A, R>() =>
         return cut
       })
 
-    return { run, running: FiberSet.size(set), drain } satisfies ToolCalls<A, R>
+    return { run, runExit, running: FiberSet.size(set), drain } satisfies ToolCalls<A, R>
   })

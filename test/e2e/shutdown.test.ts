@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest"
 import { registerUser } from "../support/devUsers.ts"
 import { startGateway } from "../support/gateway.ts"
-import { connectLegacy } from "../support/mcpClients.ts"
+import { connectLegacy, connectModern } from "../support/mcpClients.ts"
 
 describe("graceful shutdown", () => {
   it("finishes the running call, refuses new work and exits within 10 s of SIGTERM", async () => {
@@ -44,19 +44,25 @@ describe("graceful shutdown", () => {
     expect(gateway.output()).toContain("draining")
   })
 
-  it("does not wait past SHUTDOWN_GRACE for a call that hangs, and answers it as unconfirmed", async () => {
-    const gateway = await startGateway({ DEV_SYNC_LATENCY: "30s", SHUTDOWN_GRACE: "1s" }, { direct: true })
-    const user = await registerUser(gateway.authUrl)
-    const { client } = await connectLegacy(gateway.mcpUrl, { token: user.accessToken, spaceId: user.personalSpaceId })
-    const hanging = client.callTool({ name: "habits.list", arguments: {} }).then(
-      (result) => JSON.stringify(result),
-      (error: unknown) => String(error)
-    )
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    const signalledAt = Date.now()
-    await gateway.stop("SIGTERM")
-    expect(Date.now() - signalledAt).toBeLessThan(5_000)
-    // Cut at the grace deadline: a JSON-RPC error on the call's own stream, not a hang or a dropped stream.
-    expect(await hanging).toContain("its outcome is unconfirmed — check with the list tool before retrying")
-  })
+  it.each([
+    ["a 2025 session", connectLegacy],
+    ["2026-07-28 (a read answered without the SDK server)", connectModern]
+  ])(
+    "does not wait past SHUTDOWN_GRACE for a call that hangs, and answers it as unconfirmed: %s",
+    async (_era, connect) => {
+      const gateway = await startGateway({ DEV_SYNC_LATENCY: "30s", SHUTDOWN_GRACE: "1s" }, { direct: true })
+      const user = await registerUser(gateway.authUrl)
+      const { client } = await connect(gateway.mcpUrl, { token: user.accessToken, spaceId: user.personalSpaceId })
+      const hanging = client.callTool({ name: "habits.list", arguments: {} }).then(
+        (result) => JSON.stringify(result),
+        (error: unknown) => String(error)
+      )
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      const signalledAt = Date.now()
+      await gateway.stop("SIGTERM")
+      expect(Date.now() - signalledAt).toBeLessThan(5_000)
+      // Cut at the grace deadline: a JSON-RPC error on the call's own stream, not a hang or a dropped stream.
+      expect(await hanging).toContain("its outcome is unconfirmed — check with the list tool before retrying")
+    }
+  )
 })

@@ -2,9 +2,10 @@
  * The HTTP answer of a direct read call (`directReadCall.ts`), byte for byte what the SDK's
  * per-request transport sends for the same result — `{"result":…,"jsonrpc":"2.0","id":…}` with
  * `resultType: "complete"` and the server identity in `_meta` — without the SDK's zod validation
- * of a result the gateway built itself. The `result` JSON is kept per `ToolResult`: a read of an
- * unchanged table returns the same result object (`makeSuccessResult`), so its bytes are
- * serialised once per table state and only the request id is spliced in per call.
+ * of a result the gateway built itself. The answer's UTF-8 bytes up to the id are kept per
+ * `ToolResult`: a read of an unchanged table returns the same result object
+ * (`makeSuccessResult`), so it is serialised and encoded once per table state, and a call only
+ * copies those bytes and appends its own id.
  */
 import { SERVER_INFO_META_KEY } from "@modelcontextprotocol/server"
 import type { ToolResult } from "../../tools/kit/toolResult.ts"
@@ -24,14 +25,20 @@ const resultJson = (result: ToolResult): string =>
     _meta: resultMeta
   })
 
+const encoder = new TextEncoder()
+
 export const makeDirectAnswer = () => {
-  const serialised = new WeakMap<ToolResult, string>()
+  const heads = new WeakMap<ToolResult, Uint8Array>()
   return (id: RequestId, result: ToolResult): Response => {
-    let json = serialised.get(result)
-    if (json === undefined) {
-      json = resultJson(result)
-      serialised.set(result, json)
+    let head = heads.get(result)
+    if (head === undefined) {
+      head = encoder.encode(`{"result":${resultJson(result)},"jsonrpc":"2.0","id":`)
+      heads.set(result, head)
     }
-    return new Response(`{"result":${json},"jsonrpc":"2.0","id":${JSON.stringify(id)}}`, { headers: jsonHeaders })
+    const tail = encoder.encode(`${JSON.stringify(id)}}`)
+    const body = new Uint8Array(head.length + tail.length)
+    body.set(head)
+    body.set(tail, head.length)
+    return new Response(body, { headers: jsonHeaders })
   }
 }
