@@ -3,8 +3,10 @@
  * and was it allowed?" — who (user id, client name, era, session), where (space), what (tool,
  * ids of the records written), the policy decision and reason, the outcome, the duration and the
  * trace id. Never arguments, results or record content. `record` never blocks a call: lines go
- * into a bounded queue that one fiber writes to the sink (stdout, or a size-rotated file); a
- * line that does not fit or cannot be written is counted in `mana_mcp_audit_write_failures_total`.
+ * into a queue bounded in lines and characters that one fiber writes to the sink (stdout, or a
+ * size-rotated file), each write waiting until the sink took the last (so a stalled sink holds
+ * the bound, no more); a line that does not fit or cannot be written is counted in
+ * `mana_mcp_audit_write_failures_total`.
  */
 import { Chunk, Clock, Context, Effect, Fiber, Layer, Queue, type Scope } from "effect"
 import { ManaConfig } from "../../config/Config.ts"
@@ -49,6 +51,12 @@ export interface AuditLogShape {
 }
 
 const queueCapacity = 10_000
+/**
+ * Characters of lines held (queued, or taken by a write still under way) at most: a sink that
+ * stalls (a log collector that stopped reading stdout) costs this much memory and no more; later
+ * lines are dropped and counted. Line counts alone allowed ~50 MB (10 000 lines of bulk calls).
+ */
+export const maxQueuedChars = 4 * 1048576
 const stop = Symbol("stop")
 const batchLines = 500
 /** How long shutdown waits for the last lines to reach the sink. */
@@ -104,10 +112,15 @@ export const makeAuditLogTo = (write: Write): Effect.Effect<AuditLogShape, never
     const metrics = yield* Metrics
     // `stop` (offered on shutdown, after every line) ends the writer once the lines before it are written.
     const queue = yield* Queue.dropping<string | typeof stop>(queueCapacity)
+    /** Characters of the lines held: counted when queued, released once their write is done. */
+    let heldChars = 0
 
     const writeBatch = (lines: Chunk.Chunk<string>) =>
       write(Chunk.join(lines, "\n") + "\n").pipe(
-        Effect.catchAll(() => metrics.auditWriteFailures("io-error", lines.length))
+        Effect.catchAll(() => metrics.auditWriteFailures("io-error", lines.length)),
+        Effect.ensuring(Effect.sync(() => {
+          heldChars -= Chunk.reduce(lines, 0, (sum, line) => sum + line.length)
+        }))
       )
     /** Writes one batch; false once `stop` was among the lines taken. */
     const writeStep: Effect.Effect<boolean> = Effect.gen(function*() {
@@ -132,13 +145,14 @@ export const makeAuditLogTo = (write: Write): Effect.Effect<AuditLogShape, never
     return {
       // One step per line: the time (ISO 8601, UTC, from the Effect Clock), the line, the offer.
       record: (entry) =>
-        Effect.flatMap(
-          Clock.currentTimeMillis,
-          (now) =>
-            queue.unsafeOffer(auditLine(new Date(now).toISOString(), entry))
-              ? Effect.void
-              : metrics.auditWriteFailures("queue-full", 1)
-        )
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          const line = auditLine(new Date(now).toISOString(), entry)
+          if (heldChars + line.length > maxQueuedChars || !queue.unsafeOffer(line)) {
+            return metrics.auditWriteFailures("queue-full", 1)
+          }
+          heldChars += line.length
+          return Effect.void
+        })
     }
   })
 
