@@ -4,8 +4,11 @@
  * measured is the gateway's alone; POLICY_MODE enforce with a rate limit high enough not to trip): SOAK_CALLS tool calls (default 50 000) over
  * SOAK_SESSIONS clients (default 200, half 2025-era sessions, half 2026-07-28), with session churn
  * (every client reconnects every SOAK_CHURN calls; a 2025 client ends its session with DELETE).
+ * The data is held steady by default (each user's tables fill up to SOAK_RECORDS records, then
+ * the writes edit them); SOAK_MIX=grow creates all run long, SOAK_MIX=reads writes nothing.
  * Reports unexpected errors (target 0), p50/p99 and the RSS and heap troughs per tenth of the run,
- * and growth from the tenth after warm-up to the last one, trough to trough (target within 10 %).
+ * and growth from the tenth after warm-up (default: the first 15 000 calls, or half a shorter
+ * run) to the last one, trough to trough (target within 10 %).
  * Not part of `npm test`. Results go into docs/reliability.md ("Soak").
  */
 import type { Client } from "@modelcontextprotocol/client"
@@ -24,7 +27,10 @@ const quantile = (sorted: ReadonlyArray<number>, q: number) =>
 
 // The upstreams (dev mana-auth and mana-sync) run in a process of their own, as in production:
 // in local mode their store (every change the soak writes) grew inside the measured process.
-const upstreams = await startGateway()
+// The soak reads nothing of their output after the ready line: keep only a short tail (a kept
+// audit trail grew this process by ≈ 400 bytes per call and slowed its draining of the pipe).
+const keepOutput = 1048576
+const upstreams = await startGateway({}, { keepOutput })
 const gateway = await startGateway({
   MANA_AUTH_URL: upstreams.authUrl,
   MANA_SYNC_URL: upstreams.syncUrl,
@@ -38,7 +44,7 @@ const gateway = await startGateway({
       name.startsWith("SOAK_ENV_") && value !== undefined ? [[name.slice("SOAK_ENV_".length), value]] : []
     )
   )
-})
+}, { keepOutput })
 const metricMb = (metrics: string, name: string) =>
   Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, "m").exec(metrics)?.[1] ?? 0) / 1048576
 /** RSS and the JS heap in use: RSS growing while the heap does not is the allocator, not retention. */
@@ -87,21 +93,60 @@ try {
     slots.push({ client: await connect(i % 2 === 1, credentials), modern: i % 2 === 1, credentials, calls: 0 })
   }
 
-  // SOAK_MIX=reads leaves the creates out, so the data does not grow: growth then is not data.
-  const readsOnly = process.env["SOAK_MIX"] === "reads"
-  const fullMix: ReadonlyArray<(n: number) => { name: string; arguments: Record<string, unknown> }> = [
+  // The mix: five reads, three writes and one expected refusal. By default the data is held
+  // steady, as a real user's roughly is: each user creates up to SOAK_RECORDS records per table
+  // and then edits those (the read cache holds every user's folded tables, so data that grows
+  // without end grows the gateway with it, by design). SOAK_MIX=grow creates on every write
+  // (the data grows all run); SOAK_MIX=reads leaves the writes out.
+  const mixName = process.env["SOAK_MIX"] ?? "steady"
+  const recordsPerTable = Number(process.env["SOAK_RECORDS"] ?? 10)
+  interface Call {
+    readonly name: string
+    readonly arguments: Record<string, unknown>
+    /** A create's bookkeeping, with its result (`undefined`: it failed). */
+    readonly settle?: (result: { structuredContent?: unknown; content?: unknown } | undefined) => void
+  }
+  /** The id of the record a create returned (its structured result holds `{ <kind>: { id } }`). */
+  const createdId = (result: unknown) => /"id":"([0-9a-f-]{36})"/.exec(JSON.stringify(result))?.[1]
+
+  const tables = new Map<string, { ids: Array<string>; creating: number }>()
+  /** A create while the user's table is below the cap (or always, with SOAK_MIX=grow), else an edit of one of its records. */
+  const write = (
+    table: string,
+    create: (n: number) => Record<string, unknown>,
+    update: (n: number, id: string) => Record<string, unknown>
+  ) =>
+  (n: number, token: string): Call => {
+    const key = `${token} ${table}`
+    const own = tables.get(key) ?? { ids: [], creating: 0 }
+    tables.set(key, own)
+    if (mixName === "grow" || own.ids.length + own.creating < recordsPerTable || own.ids.length === 0) {
+      own.creating += 1
+      const settle = (result: { structuredContent?: unknown; content?: unknown } | undefined) => {
+        own.creating -= 1
+        const id = result === undefined ? undefined : createdId(result.structuredContent ?? result.content)
+        if (id !== undefined) own.ids.push(id)
+      }
+      return { name: `${table}.create`, arguments: create(n), settle }
+    }
+    return { name: `${table}.update`, arguments: update(n, own.ids[n % own.ids.length]!) }
+  }
+  const fullMix: ReadonlyArray<(n: number, token: string) => Call> = [
     () => ({ name: "habits.list", arguments: {} }),
-    (n) => ({ name: "habits.create", arguments: { title: `Soak habit ${n}` } }),
+    write("habits", (n) => ({ title: `Soak habit ${n}` }), (n, id) => ({ id, title: `Soak habit ${n}` })),
     () => ({ name: "todo.list", arguments: {} }),
-    (n) => ({ name: "todo.create", arguments: { title: `Soak task ${n}` } }),
+    write("todo", (n) => ({ title: `Soak task ${n}` }), (n, id) => ({ id, title: `Soak task ${n}` })),
     () => ({ name: "notes.search", arguments: { query: "soak" } }),
-    (n) => ({ name: "notes.create", arguments: { title: `Soak note ${n}`, content: "soak" } }),
+    write(
+      "notes",
+      (n) => ({ title: `Soak note ${n}`, content: "soak" }),
+      (n, id) => ({ id, content: `soak ${n}` })
+    ),
     () => ({ name: "spaces.list", arguments: {} }),
     // Expected refusals: bad input must stay a clean input error, never a defect.
     () => ({ name: "habits.create", arguments: { title: "", extra: 1 } })
   ]
-  const mix = readsOnly ? fullMix.filter((_, index) => index % 2 === 0 || index === 7) : fullMix
-
+  const mix = mixName === "reads" ? fullMix.filter((_, index) => index % 2 === 0 || index === 7) : fullMix
   const latencies: Array<{ at: number; ms: number }> = []
   const unexpected: Array<string> = []
   let next = 0
@@ -111,7 +156,12 @@ try {
   // between troughs (the least RSS of the tenth after warm-up and of the last tenth).
   const sampleEvery = Math.max(50, Math.floor(totalCalls / 200))
   const samples: Array<{ at: number; rss: number; heap: number }> = []
-  const warmUp = Math.min(2_000, Math.floor(totalCalls / 10))
+  // Warm-up: the first 15 000 calls, or half of a shorter run (SOAK_WARMUP calls if set). RSS
+  // climbs to a plateau over the first 10 000–15 000 calls whatever the run's length, while the
+  // heap troughs stay flat (the allocator's retained pages, the collector's budget and the
+  // bounded stores reaching their steady size; the users' tables fill up to SOAK_RECORDS): a
+  // fixed 2 000 calls, or a tenth of a 20 000- or 50 000-call run, read that climb as growth.
+  const warmUp = Number(process.env["SOAK_WARMUP"] ?? Math.min(15_000, Math.floor(totalCalls / 2)))
   const started = performance.now()
   const worker = async (w: number) => {
     for (;;) {
@@ -128,16 +178,18 @@ try {
       }
       const client = slot.client
       inFlight.set(client, (inFlight.get(client) ?? 0) + 1)
-      const call = mix[n % mix.length]!(n)
+      const call = mix[n % mix.length]!(n, slot.credentials.token)
       const t0 = performance.now()
       try {
         const result = await client.callTool(call)
         const text = JSON.stringify(result.content)
         const expectedError = call.arguments["extra"] !== undefined
+        call.settle?.(result.isError === true ? undefined : result)
         if (result.isError === true && !(expectedError && text.includes("Invalid input"))) {
           unexpected.push(`${call.name}: ${text.slice(0, 200)}`)
         }
       } catch (error) {
+        call.settle?.(undefined)
         unexpected.push(`${call.name}: ${String(error).slice(0, 200)}`)
       }
       inFlight.set(client, (inFlight.get(client) ?? 1) - 1)

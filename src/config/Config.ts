@@ -82,6 +82,8 @@ export interface ManaConfigShape {
    * made outside this gateway show within it; the gateway's own writes show at once). 0: pull on every read.
    */
   readonly readFreshness: Duration.Duration
+  /** READ_CACHE_MAX_RECORDS: records the read cache keeps over all users (least recently read users dropped beyond). */
+  readonly readCacheMaxRecords: number
   readonly shutdownGrace: Duration.Duration
   /** Body deadline, connection caps and per-user admission (`admission.ts`). */
   readonly admission: AdmissionSettings
@@ -124,6 +126,7 @@ const settingsWithoutAudit = Config.all({
   maxSessionsPerUser: setting("MAX_SESSIONS_PER_USER", 16, positiveInt),
   upstreamTimeout: setting("UPSTREAM_TIMEOUT", Duration.seconds(10), duration),
   readFreshness: setting("READ_FRESHNESS", Duration.seconds(1), durationOrZero),
+  readCacheMaxRecords: setting("READ_CACHE_MAX_RECORDS", 200_000, positiveInt),
   shutdownGrace: setting("SHUTDOWN_GRACE", Duration.seconds(8), duration),
   admission: admissionSettings,
   stateStore,

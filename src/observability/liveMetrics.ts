@@ -45,6 +45,17 @@ export const makeLiveMetrics = (registry: Prom.Registry) => {
     labelNames: ["reason"] as const,
     registers: [registry]
   })
+  const cacheRecords = new Prom.Gauge({
+    name: "mana_mcp_read_cache_records",
+    help: "Records the read cache holds over all users (READ_CACHE_MAX_RECORDS bounds it)",
+    registers: [registry]
+  })
+  const evictions = new Prom.Counter({
+    name: "mana_mcp_read_cache_evictions_total",
+    help: "Users whose cached tables were dropped, least recently read first, by the bound crossed (users, records)",
+    labelNames: ["reason"] as const,
+    registers: [registry]
+  })
   const servedBy = {
     live: served.labels("live"),
     window: served.labels("window"),
@@ -62,7 +73,9 @@ export const makeLiveMetrics = (registry: Prom.Registry) => {
     setConnectionsOpen: (count: number) => connectionsOpen.set(count),
     setUsersFallback: (count: number) => usersFallback.set(count),
     notificationReceived: () => notifications.inc(),
-    connectionFailed: () => connectionFailures.inc()
+    connectionFailed: () => connectionFailures.inc(),
+    setCacheRecords: (count: number) => cacheRecords.set(count),
+    cacheEvicted: (reason: "users" | "records") => evictions.labels(reason).inc()
   } as const
 }
 

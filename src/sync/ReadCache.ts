@@ -15,13 +15,15 @@
  *   mana-sync notifies every change of the user's own data on it. Other spaces keep the window,
  *   because mana-sync does not notify changes made by other members.
  *
- * Pulls of one key never overlap. Memory is bounded by evicting the least recently used user.
+ * Pulls of one key never overlap. Memory is bounded by users and by records held in all
+ * (`cacheBudget.ts`): beyond either, the least recently read users are dropped.
  * Space filtering is the caller's job: the folded state covers all spaces.
  */
-import { Context, Deferred, Duration, Effect, Exit, FiberId, Layer, Option } from "effect"
+import { Context, Deferred, Duration, Effect, Exit, FiberId, HashMap, Layer, Option } from "effect"
 import { ManaConfig } from "../config/Config.ts"
 import type { PullReason } from "../observability/liveMetrics.ts"
 import { Metrics } from "../observability/Metrics.ts"
+import { type CachedUser, makeCacheBudget } from "./cacheBudget.ts"
 import { deletedRecords, type FoldedRecord, type RecordState } from "./fold.ts"
 import { makeLiveMarks, tableKey } from "./liveMarks.ts"
 import { type Look, type PullPage, refresh, type TableState } from "./readCacheState.ts"
@@ -43,6 +45,8 @@ export interface ReadKey {
 export interface ReadCacheOptions {
   /** Users whose state is kept; the least recently used beyond this are dropped. */
   readonly maxUsers: number
+  /** READ_CACHE_MAX_RECORDS: records kept over all users; the least recently used users beyond it are dropped. */
+  readonly maxRecords: number
   /** How far before the cursor each delta pull starts. */
   readonly overlap: Duration.DurationInput
   /** State older than this is rebuilt from the epoch (picks up rows of newly joined spaces). */
@@ -53,6 +57,7 @@ export interface ReadCacheOptions {
 
 export const defaultReadCacheOptions: ReadCacheOptions = {
   maxUsers: 1000,
+  maxRecords: 200_000,
   overlap: Duration.seconds(5),
   rebuildAfter: Duration.minutes(15),
   freshness: Duration.seconds(1)
@@ -75,6 +80,9 @@ interface TableEntry {
   notified: number
   /** Unchanged records keep their `FoldedRecord` across states (see `liveRecords`). */
   readonly folded: WeakMap<RecordState, FoldedRecord>
+  /** The user whose table this is, and how many records `state` holds (their share of the budget). */
+  readonly owner: CachedUser<TableEntry>
+  records: number
 }
 
 const sameLook = (a: Look, b: Look) =>
@@ -93,31 +101,26 @@ export const makeReadCache = (options: ReadCacheOptions) =>
     }
     const freshnessMillis = Duration.toMillis(options.freshness)
     const marks = makeLiveMarks()
-    // Plain maps owned by this cache; every access is a synchronous step, so nothing can tear.
-    // Insertion order is recency order: a read re-inserts its user, eviction takes the first.
-    const users = new Map<string, Map<string, TableEntry>>()
+    const budget = makeCacheBudget<TableEntry>(
+      options,
+      Option.getOrUndefined(Option.map(metrics, (m) => ({ records: m.setCacheRecords, evicted: m.cacheEvicted })))
+    )
 
     const entryFor = (key: ReadKey): TableEntry => {
-      const tables = users.get(key.userId) ?? new Map<string, TableEntry>()
-      users.delete(key.userId)
-      users.set(key.userId, tables)
-      if (users.size > options.maxUsers) {
-        for (const userId of users.keys()) {
-          if (users.size <= options.maxUsers) break
-          users.delete(userId)
-        }
-      }
+      const owner = budget.touch(key.userId)
       const keyOfTable = tableKey(key.app, key.table)
-      const existing = tables.get(keyOfTable)
+      const existing = owner.tables.get(keyOfTable)
       if (existing !== undefined) return existing
       const entry: TableEntry = {
         lock: Effect.unsafeMakeSemaphore(1),
         state: undefined,
         flight: undefined,
         notified: 0,
-        folded: new WeakMap()
+        folded: new WeakMap(),
+        owner,
+        records: 0
       }
-      tables.set(keyOfTable, entry)
+      owner.tables.set(keyOfTable, entry)
       return entry
     }
 
@@ -127,6 +130,9 @@ export const makeReadCache = (options: ReadCacheOptions) =>
         Effect.suspend(() => refresh(refreshOptions, entry.state, flight, pull, entry.folded)).pipe(
           Effect.map((next) => {
             entry.state = next
+            const records = HashMap.size(next.fold.records)
+            budget.resize(entry.owner, records - entry.records)
+            entry.records = records
             return next.live
           })
         )
@@ -244,7 +250,7 @@ export const makeReadCache = (options: ReadCacheOptions) =>
        * already makes the next read pull once).
        */
       noteNotified: (userId: string, app: string, tables: ReadonlyArray<string>): void => {
-        const entries = users.get(userId)
+        const entries = budget.peek(userId)?.tables
         for (const table of tables) {
           if (marks.absorbEcho(userId, app, table)) continue
           const entry = entries?.get(tableKey(app, table))
@@ -264,7 +270,12 @@ export class ReadCache extends Context.Tag("mana-mcp/ReadCache")<ReadCache, Read
     ReadCache,
     Effect.flatMap(
       ManaConfig,
-      (config) => makeReadCache({ ...defaultReadCacheOptions, freshness: config.readFreshness })
+      (config) =>
+        makeReadCache({
+          ...defaultReadCacheOptions,
+          freshness: config.readFreshness,
+          maxRecords: config.readCacheMaxRecords
+        })
     )
   )
   /** The defaults with some options replaced; needs WriteFence. */

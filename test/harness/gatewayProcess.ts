@@ -44,6 +44,8 @@ export interface GatewayOptions {
   /** Run the gateway of another checkout (with its own node_modules), e.g. a baseline commit in an A/B benchmark. */
   readonly root?: string
   readonly readyTimeoutMs?: number
+  /** How many characters of the gateway's output `output()` keeps (the last ones); default `defaultOutputKeep`. */
+  readonly keepOutput?: number
 }
 
 const readyPrefix = "MANA_MCP_READY "
@@ -67,15 +69,30 @@ const groupGone = async (child: ChildProcess) => {
   signalGroup(child, "SIGKILL")
 }
 
+/** What `collectOutput` keeps by default: far more than any test reads, but a bound. */
+export const defaultOutputKeep = 64 * 1048576
+
 /**
- * A child's stdout and stderr as one text. Chunks are joined only when asked: an `output += …`
- * plus a rescan on every chunk made reading a busy gateway's audit lines quadratic, and that CPU
- * was charged to whoever started it (the benchmarks' load generator).
+ * A child's stdout and stderr as one text: the last `keepChars` characters or so (whole chunks;
+ * older ones are dropped). Chunks are joined only when asked: an `output += …` plus a rescan on
+ * every chunk made reading a busy gateway's audit lines quadratic, and that CPU was charged to
+ * whoever started it (the benchmarks' load generator). Kept without a bound, a long soak's audit
+ * lines (≈ 400 bytes per call) grew the load generator by tens of MB and slowed how fast it
+ * drained the gateway's stdout pipe.
  */
-export const collectOutput = (child: ChildProcess): () => string => {
+export const collectOutput = (child: ChildProcess, keepChars = defaultOutputKeep): () => string => {
   const chunks: Array<string> = []
+  let kept = 0
   let joinedCount = 0
-  const keep = (chunk: Buffer) => void chunks.push(chunk.toString())
+  const keep = (chunk: Buffer) => {
+    const text = chunk.toString()
+    chunks.push(text)
+    kept += text.length
+    while (kept > keepChars && chunks.length > 1) {
+      kept -= chunks.shift()?.length ?? 0
+      joinedCount = Math.max(0, joinedCount - 1)
+    }
+  }
   child.stdout?.on("data", keep)
   child.stderr?.on("data", keep)
   return () => {
@@ -147,7 +164,7 @@ export const startGateway = async (
       ...env
     }
   }))
-  const output = collectOutput(child)
+  const output = collectOutput(child, options.keepOutput)
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
   const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
     signalGroup(child, signal)

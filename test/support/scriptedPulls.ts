@@ -66,7 +66,14 @@ export const makeServer = Effect.gen(function*() {
 /** Pulls on every read unless `freshness` says otherwise: most tests here are about what a pull brings. */
 export const setup = (options: Partial<ReadCacheOptions> = {}, fence: WriteFenceShape = makeWriteFenceMemory()) =>
   Effect.all({
-    cache: makeReadCache({ maxUsers: 10, overlap: "5 seconds", rebuildAfter: "15 minutes", freshness: 0, ...options })
+    cache: makeReadCache({
+      maxUsers: 10,
+      maxRecords: 1_000_000,
+      overlap: "5 seconds",
+      rebuildAfter: "15 minutes",
+      freshness: 0,
+      ...options
+    })
       .pipe(Effect.provideService(WriteFence, fence)),
     server: makeServer
   })

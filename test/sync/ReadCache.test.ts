@@ -5,6 +5,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Ref, TestClock } from "effect"
+import { Metrics } from "../../src/observability/Metrics.ts"
 import { StateStoreUnavailable } from "../../src/state/StateStoreUnavailable.ts"
 import type { PullPage, ReadCacheOptions } from "../../src/sync/ReadCache.ts"
 import { SyncUnavailable } from "../../src/sync/SyncErrors.ts"
@@ -98,6 +99,28 @@ describe("ReadCache", () => {
       yield* cache.read(key, server.pull)
       assert.deepStrictEqual(yield* Ref.get(server.sinces), [EPOCH, EPOCH, EPOCH])
     }))
+
+  it.effect("bounds the records held over all users: the least recently read users go first, never the reader", () =>
+    Effect.gen(function*() {
+      const { cache, server } = yield* setup({ maxRecords: 4 })
+      for (let i = 0; i < 3; i++) yield* server.add(T0 - 60 * SECOND + i, `h${i}`)
+      const coldReads = Effect.map(Ref.get(server.sinces), (sinces) => sinces.filter((s) => s === EPOCH).length)
+      yield* cache.read(key, server.pull)
+      yield* cache.read({ ...key, userId: "u2" }, server.pull) // 6 records: u1 is dropped
+      yield* cache.read({ ...key, userId: "u2" }, server.pull)
+      assert.strictEqual(yield* coldReads, 2)
+      yield* cache.read(key, server.pull) // u1 again from the start; now u2 is dropped
+      assert.strictEqual(yield* coldReads, 3)
+      const text = yield* Effect.flatMap(Metrics, (metrics) => metrics.render)
+      assert.include(text, `mana_mcp_read_cache_evictions_total{reason="records",service="mana-mcp"} 2`)
+      assert.include(text, `mana_mcp_read_cache_records{service="mana-mcp"} 3`)
+      // One user over the bound alone is still served from the cache.
+      const alone = yield* setup({ maxRecords: 2 })
+      for (let i = 0; i < 3; i++) yield* alone.server.add(T0 - 60 * SECOND + i, `h${i}`)
+      yield* alone.cache.read(key, alone.server.pull)
+      yield* alone.cache.read(key, alone.server.pull)
+      assert.strictEqual((yield* Ref.get(alone.server.sinces)).filter((s) => s === EPOCH).length, 1)
+    }).pipe(Effect.provide(Metrics.layer)))
 
   it.effect("rebuilds from the epoch once the state is older than rebuildAfter", () =>
     Effect.gen(function*() {

@@ -59,7 +59,13 @@ describe("WriteFence (Redis)", () => {
   it.scoped("a read cache on instance B pulls again after a write returned on instance A", () =>
     Effect.gen(function*() {
       const { a, b } = yield* twoInstances
-      const options = { maxUsers: 10, overlap: "5 seconds", rebuildAfter: "15 minutes", freshness: "1 minute" } as const
+      const options = {
+        maxUsers: 10,
+        maxRecords: 1_000_000,
+        overlap: "5 seconds",
+        rebuildAfter: "15 minutes",
+        freshness: "1 minute"
+      } as const
       const cacheA = yield* makeReadCache(options).pipe(Effect.provideService(WriteFence, a))
       const cacheB = yield* makeReadCache(options).pipe(Effect.provideService(WriteFence, b))
       const pulls = yield* Ref.make(0)

@@ -3,8 +3,10 @@
  * and was it allowed?" — who (user id, client name, era, session), where (space), what (tool,
  * ids of the records written), the policy decision and reason, the outcome, the duration and the
  * trace id. Never arguments, results or record content. `record` never blocks a call: lines go
- * into a bounded queue that one fiber writes to the sink (stdout, or a size-rotated file); a
- * line that does not fit or cannot be written is counted in `mana_mcp_audit_write_failures_total`.
+ * into a queue bounded in lines and characters that one fiber writes to the sink (stdout, or a
+ * size-rotated file), each write waiting until the sink took the last (so a stalled sink holds
+ * the bound, no more); a line that does not fit or cannot be written is counted in
+ * `mana_mcp_audit_write_failures_total`.
  */
 import { Chunk, Clock, Context, Effect, Fiber, Layer, Queue, type Scope } from "effect"
 import { ManaConfig } from "../../config/Config.ts"
@@ -49,6 +51,12 @@ export interface AuditLogShape {
 }
 
 const queueCapacity = 10_000
+/**
+ * Characters of lines held (queued, or taken by a write still under way) at most: a sink that
+ * stalls (a log collector that stopped reading stdout) costs this much memory and no more; later
+ * lines are dropped and counted. Line counts alone allowed ~50 MB (10 000 lines of bulk calls).
+ */
+export const maxQueuedChars = 4 * 1048576
 const stop = Symbol("stop")
 const batchLines = 500
 /** How long shutdown waits for the last lines to reach the sink. */
@@ -74,7 +82,8 @@ export const auditLine = (time: string, entry: AuditEntry): string =>
     traceId: entry.traceId ?? null
   })
 
-type Write = (text: string) => Effect.Effect<void, unknown>
+/** Writes whole lines to the sink; resumes once the sink has taken them. */
+export type Write = (text: string) => Effect.Effect<void, unknown>
 
 /**
  * Resumes once stdout has taken the text. Waiting for it (as the file sink waits for its append)
@@ -93,24 +102,37 @@ const writerFor = (sink: Exclude<AuditSink, { _tag: "Off" }>): Effect.Effect<Wri
     : Effect.map(makeRotatingFile(sink), (file): Write => file.append)
 
 export const makeAuditLog = (sink: AuditSink): Effect.Effect<AuditLogShape, never, Metrics | Scope.Scope> =>
+  sink._tag === "Off"
+    ? Effect.succeed({ record: () => Effect.void })
+    : Effect.flatMap(writerFor(sink), makeAuditLogTo)
+
+/** The audit log over a sink's `write`: the bounded queue and the one writer fiber. */
+export const makeAuditLogTo = (write: Write): Effect.Effect<AuditLogShape, never, Metrics | Scope.Scope> =>
   Effect.gen(function*() {
-    if (sink._tag === "Off") return { record: () => Effect.void }
     const metrics = yield* Metrics
-    const write = yield* writerFor(sink)
     // `stop` (offered on shutdown, after every line) ends the writer once the lines before it are written.
     const queue = yield* Queue.dropping<string | typeof stop>(queueCapacity)
+    /** Characters of the lines held: counted when queued, released once their write is done. */
+    let heldChars = 0
 
     const writeBatch = (lines: Chunk.Chunk<string>) =>
       write(Chunk.join(lines, "\n") + "\n").pipe(
-        Effect.catchAll(() => metrics.auditWriteFailures("io-error", lines.length))
+        Effect.catchAll(() => metrics.auditWriteFailures("io-error", lines.length)),
+        Effect.ensuring(Effect.sync(() => {
+          heldChars -= Chunk.reduce(lines, 0, (sum, line) => sum + line.length)
+        }))
       )
-    const writeLoop: Effect.Effect<void> = Effect.gen(function*() {
+    /** Writes one batch; false once `stop` was among the lines taken. */
+    const writeStep: Effect.Effect<boolean> = Effect.gen(function*() {
       const taken = yield* Queue.takeBetween(queue, 1, batchLines)
       const lines = Chunk.filter(taken, (line): line is string => line !== stop)
       if (Chunk.isNonEmpty(lines)) yield* writeBatch(lines)
-      if (lines.length === taken.length) yield* writeLoop
+      return lines.length === taken.length
     })
-    const writer = yield* Effect.forkDaemon(writeLoop)
+    // A loop, not a step that ends with `yield* writeLoop`: that recursion is no tail call (each
+    // step's generator waits for the next), so every batch ever written stayed reachable — the
+    // soak's "stdout creep", ≈ 2 KB of heap per call at one line per batch.
+    const writer = yield* Effect.forkDaemon(Effect.repeat(writeStep, { while: (more) => more }))
     yield* Effect.addFinalizer(() =>
       Effect.suspend(() => queue.unsafeOffer(stop) ? Fiber.await(writer) : Effect.void).pipe(
         Effect.interruptible,
@@ -123,13 +145,14 @@ export const makeAuditLog = (sink: AuditSink): Effect.Effect<AuditLogShape, neve
     return {
       // One step per line: the time (ISO 8601, UTC, from the Effect Clock), the line, the offer.
       record: (entry) =>
-        Effect.flatMap(
-          Clock.currentTimeMillis,
-          (now) =>
-            queue.unsafeOffer(auditLine(new Date(now).toISOString(), entry))
-              ? Effect.void
-              : metrics.auditWriteFailures("queue-full", 1)
-        )
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          const line = auditLine(new Date(now).toISOString(), entry)
+          if (heldChars + line.length > maxQueuedChars || !queue.unsafeOffer(line)) {
+            return metrics.auditWriteFailures("queue-full", 1)
+          }
+          heldChars += line.length
+          return Effect.void
+        })
     }
   })
 
