@@ -26,8 +26,8 @@ import { makeResourceAccess } from "../resources/ResourceAccess.ts"
 import { type InvokeOutcome, makeInvoke } from "../tools/kit/invoke.ts"
 import type { Registry } from "../tools/kit/registry.ts"
 import { errorResult } from "../tools/kit/toolResult.ts"
-import { makeAnswerDirectly } from "./direct/answerDirectly.ts"
-import { directReadCallOf } from "./direct/directReadCall.ts"
+import { makeAnswerDirectly, type RunRead as RunDirectRead } from "./direct/answerDirectly.ts"
+import { directReadCallOf, legacyReadCallOf } from "./direct/directReadCall.ts"
 import { busyBodyFailure, busyCallOutcome } from "./http/admission/busyAnswers.ts"
 import { makeOpenRequests } from "./http/admission/openRequests.ts"
 import { makeUserAdmission } from "./http/admission/UserAdmission.ts"
@@ -48,6 +48,7 @@ import { refuseReservedArguments } from "./http/reservedArguments.ts"
 import { publicBaseFor, resourceIdentityOf } from "./http/resourceUrl.ts"
 import { missingScope } from "./http/scopeCheck.ts"
 import { makeLegacySessions } from "./legacy/LegacySessions.ts"
+import { wantsWarnings } from "./legacy/logLevels.ts"
 import { answersPlainly } from "./legacy/plainAnswers.ts"
 import { type ContextTool, makeServerFactory, type RunInvoke } from "./mcpServer.ts"
 import { makeToolCalls } from "./ToolCalls.ts"
@@ -119,9 +120,10 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
       // Plain 2026-07-28 reads skip the SDK `Server` (transport/direct/); the conformance fixtures never do.
       const contextToolNames = new Set(contextTools.map((tool) => tool.descriptor.name))
       const isDirectTool = (name: string) => hintOf(name) === "read" && !contextToolNames.has(name)
-      const answerDirectly = makeAnswerDirectly((name, args, caller) =>
+      const runDirectRead: RunDirectRead = (name, args, caller) =>
         calls.runExit(admitted(name, args, caller, noConfirmationRound))
-      )
+      const answerDirectly = makeAnswerDirectly(runDirectRead, "modern")
+      const answerLegacyDirectly = makeAnswerDirectly(runDirectRead, "legacy")
       const listen = yield* makeListenStreams(makeServer, runRead, maxRequestBodySize)
       const modern = createMcpHandler(() => makeServer(), { legacy: "reject", maxRequestBodySize })
       yield* Effect.addFinalizer(() => Effect.promise(() => modern.close().catch(() => undefined)))
@@ -181,7 +183,22 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
             const sessionId = request.headers.get("mcp-session-id")
             if (sessionId !== null) resources.touch(sessionId, caller)
             const plain = method === "POST" && answersPlainly(parsedBody, hintOf)
-            return yield* sessions.handle({ request, userId: caller.principal.userId, parsedBody, authInfo, plain })
+            const read = plain ? legacyReadCallOf(parsedBody, isDirectTool) : undefined
+            return yield* sessions.handle({
+              request,
+              userId: caller.principal.userId,
+              parsedBody,
+              authInfo,
+              plain,
+              ...(read === undefined ? {} : {
+                direct: (session) =>
+                  answerLegacyDirectly(read, caller, {
+                    sessionId: session.transport.sessionId ?? "",
+                    clientName: session.server.getClientVersion()?.name,
+                    wantsWarnings: wantsWarnings(session.logLevel)
+                  })
+              })
+            })
           }
           if (method === "POST" && isResourceListen(parsedBody)) {
             return yield* listen.serve(request, parsedBody, authInfo, caller)

@@ -1,9 +1,10 @@
 /**
- * The HTTP answer of a direct read call (`directReadCall.ts`), byte for byte what the SDK's
- * per-request transport sends for the same result — `{"result":…,"jsonrpc":"2.0","id":…}` with
- * `resultType: "complete"` and the server identity in `_meta` — without the SDK's zod validation
- * of a result the gateway built itself. The answer's UTF-8 bytes up to the id are kept per
- * `ToolResult`: a read of an unchanged table returns the same result object
+ * The HTTP answer of a direct read call (`directReadCall.ts`), byte for byte what the SDK sends
+ * for the same result — `{"result":…,"jsonrpc":"2.0","id":…}`; in the 2026-07-28 era with
+ * `resultType: "complete"` and the server identity in `_meta` as the SDK's `Server` completes it,
+ * for a 2025 session as its plain answer (`legacy/plainAnswers.ts`) — without the SDK's zod
+ * validation of a result the gateway built itself. The answer's UTF-8 bytes up to the id are
+ * kept per `ToolResult`: a read of an unchanged table returns the same result object
  * (`makeSuccessResult`), so it is serialised and encoded once per table state, and a call only
  * copies those bytes and appends its own id.
  */
@@ -12,33 +13,38 @@ import type { ToolResult } from "../../tools/kit/toolResult.ts"
 import type { RequestId } from "../http/jsonRpc.ts"
 import { serverInfo } from "../mcpServer.ts"
 
-const resultMeta = { [SERVER_INFO_META_KEY]: serverInfo }
-const jsonHeaders = { "content-type": "application/json" }
+export type DirectEra = "modern" | "legacy"
 
-/** The JSON of a `tools/call` result as the SDK's `Server` completes it for the 2026-07-28 era. */
-const resultJson = (result: ToolResult): string =>
+const resultMeta = { [SERVER_INFO_META_KEY]: serverInfo }
+
+/** The JSON of a `tools/call` result as the SDK answers it in `era`. */
+export const resultJson = (result: ToolResult, era: DirectEra): string =>
   JSON.stringify({
     content: result.content,
     ...(result.structuredContent === undefined ? {} : { structuredContent: result.structuredContent }),
     ...(result.isError === true ? { isError: true } : {}),
-    resultType: "complete",
-    _meta: resultMeta
+    ...(era === "modern" ? { resultType: "complete", _meta: resultMeta } : {})
   })
+
+/** The content type each era's SDK path answers with (`Response.json` adds the charset). */
+export const jsonContentType = (era: DirectEra) =>
+  era === "modern" ? "application/json" : "application/json;charset=utf-8"
 
 const encoder = new TextEncoder()
 
-export const makeDirectAnswer = () => {
+export const makeDirectAnswer = (era: DirectEra) => {
   const heads = new WeakMap<ToolResult, Uint8Array>()
-  return (id: RequestId, result: ToolResult): Response => {
+  const contentType = jsonContentType(era)
+  return (id: RequestId, result: ToolResult, headers: Readonly<Record<string, string>> = {}): Response => {
     let head = heads.get(result)
     if (head === undefined) {
-      head = encoder.encode(`{"result":${resultJson(result)},"jsonrpc":"2.0","id":`)
+      head = encoder.encode(`{"result":${resultJson(result, era)},"jsonrpc":"2.0","id":`)
       heads.set(result, head)
     }
     const tail = encoder.encode(`${JSON.stringify(id)}}`)
     const body = new Uint8Array(head.length + tail.length)
     body.set(head)
     body.set(tail, head.length)
-    return new Response(body, { headers: jsonHeaders })
+    return new Response(body, { headers: { "content-type": contentType, ...headers } })
   }
 }

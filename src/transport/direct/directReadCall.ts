@@ -8,7 +8,7 @@
  * this path never accepts what the SDK would refuse, nor answers differently.
  */
 import { CLIENT_INFO_META_KEY, LOG_LEVEL_META_KEY, TRACEPARENT_META_KEY } from "@modelcontextprotocol/server"
-import { isRecord, type RequestId } from "../http/jsonRpc.ts"
+import { isRecord, isRequestId, type RequestId } from "../http/jsonRpc.ts"
 import type { RequestRoute } from "../http/requestEra.ts"
 
 export interface DirectReadCall {
@@ -72,4 +72,28 @@ export const directReadCallOf = (
     ...(clientName === undefined ? {} : { clientName }),
     ...(typeof traceparent === "string" ? { traceparent } : {})
   }
+}
+
+/**
+ * The 2025-session form: a `tools/call` of a read tool with nothing but its name, arguments and a
+ * `_meta` without a progress token. Whether the session's transport would take it as a plain
+ * answer (session id, Accept, protocol version) is the session's own check (`acceptsPlain`).
+ */
+export const legacyReadCallOf = (
+  parsedBody: unknown,
+  isReadTool: (name: string) => boolean
+): DirectReadCall | undefined => {
+  if (!isRecord(parsedBody) || parsedBody["method"] !== "tools/call" || parsedBody["jsonrpc"] !== "2.0") {
+    return undefined
+  }
+  const id = parsedBody["id"]
+  const params = parsedBody["params"]
+  if (!isRequestId(id) || !isRecord(params) || !onlyAllowedParams(params)) return undefined
+  const name = params["name"]
+  const args = params["arguments"] ?? {}
+  const meta = params["_meta"] ?? {}
+  if (typeof name !== "string" || !isReadTool(name) || !isRecord(args) || !isRecord(meta)) return undefined
+  if (meta["progressToken"] !== undefined) return undefined
+  const traceparent = meta[TRACEPARENT_META_KEY]
+  return { id, name, args, ...(typeof traceparent === "string" ? { traceparent } : {}) }
 }

@@ -41,6 +41,11 @@ export interface LegacyRequest {
   readonly authInfo: AuthInfo
   /** A request the client can repeat: answered as plain JSON, without an SSE stream (`plainAnswers.ts`). */
   readonly plain?: boolean
+  /**
+   * A read the endpoint can answer without the session's SDK server (`transport/direct/`): taken
+   * when the session's transport would accept the request as a plain answer.
+   */
+  readonly direct?: (session: LiveSession) => Effect.Effect<Response>
 }
 
 export interface LegacySessions {
@@ -69,7 +74,12 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
       makeSingleFlightRebuild(registry, metrics, makeSession)
     )
 
-    const handleRequest = (session: LiveSession, input: LegacyRequest) =>
+    const handleRequest = (session: LiveSession, input: LegacyRequest): Effect.Effect<Response, HttpFailure> =>
+      input.direct !== undefined && session.routed.acceptsPlain(input.request, input.parsedBody) !== undefined
+        ? input.direct(session)
+        : handleBySdk(session, input)
+
+    const handleBySdk = (session: LiveSession, input: LegacyRequest) =>
       Effect.tryPromise({
         try: () =>
           session.routed.handleRequest(
@@ -136,6 +146,7 @@ export const makeLegacySessions = (makeServer: () => Server, maxRequestBodySize:
         // The level is replayed when the session is rebuilt: after hibernation or on another instance.
         const level = response.ok ? logLevelOf(input.parsedBody) : undefined
         if (level !== undefined) {
+          session.logLevel = level
           // The level holds here either way; only a later rebuild would miss it.
           yield* store.setLogLevel(id, level).pipe(
             Effect.catchTag(

@@ -28,6 +28,8 @@ export interface LiveSession {
   requests: number
   /** Open GET streams (the standalone stream, or a resumed one). */
   streams: number
+  /** The level of the client's last `logging/setLevel` (as its SDK server holds it), for direct reads. */
+  logLevel: string | undefined
 }
 
 /** How long a resume on this instance waits for a result another instance is still producing. */
@@ -70,7 +72,8 @@ export const makeLiveSession = (deps: LiveSessionDeps, id: string, userId: strin
       generation: -1,
       activeAt: yield* Clock.currentTimeMillis,
       requests: 0,
-      streams: 0
+      streams: 0,
+      logLevel: undefined
     }
     return session
   })

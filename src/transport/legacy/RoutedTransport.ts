@@ -84,7 +84,7 @@ export class RoutedTransport implements Transport {
     options: { readonly parsedBody: unknown; readonly authInfo: AuthInfo },
     plain: boolean
   ): Promise<Response> {
-    const message = plain ? this.plainRequest(request, options.parsedBody) : undefined
+    const message = plain ? this.acceptsPlain(request, options.parsedBody) : undefined
     if (message === undefined) return this.inner.handleRequest(request, options)
     const answer = this.plain.open(message.id, this.inner.sessionId, request.signal)
     this.receive(message, { authInfo: options.authInfo, request })
@@ -92,7 +92,7 @@ export class RoutedTransport implements Transport {
   }
 
   /** The checks the SDK transport makes on a POST of an initialized session, for one request. */
-  private plainRequest(request: Request, body: unknown) {
+  acceptsPlain(request: Request, body: unknown) {
     if (this.closed || request.method !== "POST" || !isPlainRequest(body)) return undefined
     const accept = request.headers.get("accept") ?? ""
     if (!accept.includes("application/json") || !accept.includes("text/event-stream")) return undefined

@@ -35,6 +35,7 @@ export const makeSingleFlightRebuild = (
           Effect.tapError(() => discard(session))
         )
         session.events.suspended = false
+        session.logLevel = record.logLevel
         session.activeAt = yield* Clock.currentTimeMillis
         const woken = hibernated.delete(record.id)
         live.set(record.id, session)
