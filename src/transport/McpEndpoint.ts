@@ -170,9 +170,10 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
           const legacy = isLegacyRoute(route)
           const mcpMethod = methodLabel(method, parsedBody)
           yield* metrics.request(legacy ? "legacy" : "modern", mcpMethod)
-          yield* Effect.annotateCurrentSpan("mcp.method.name", mcpMethod)
           // The SDK calls tools outside this fiber: the request's span rides along to parent them.
+          // Annotated directly: `annotateCurrentSpan` builds a NoSuchElementException when there is none.
           const requestSpan = yield* currentRequestSpan
+          requestSpan?.attribute("mcp.method.name", mcpMethod)
           const caller = { ...authenticated, era: legacy ? "legacy" : "modern", requestSpan } as const
           const direct = !legacy && method === "POST"
             ? directReadCallOf(request, route, parsedBody, isDirectTool)

@@ -108,9 +108,10 @@ export const readJsonBody = (request: Request, deadline: Duration.Duration): Eff
     if (!isJsonContentType(request.headers.get("content-type"))) {
       return yield* Effect.fail(new UnsupportedMediaType())
     }
-    const tooLarge = new PayloadTooLarge({ limit: maxRequestBodySize })
+    // Built only when refused: a tagged error captures a stack trace.
+    const tooLarge = () => new PayloadTooLarge({ limit: maxRequestBodySize })
     const declared = declaredLength(request)
-    if (declared > maxRequestBodySize) return yield* Effect.fail(tooLarge)
+    if (declared > maxRequestBodySize) return yield* Effect.fail(tooLarge())
     const body = request.body
     if (body === null) return yield* Effect.fail(new JsonParseError())
     const read = yield* Effect.tryPromise({
@@ -118,7 +119,7 @@ export const readJsonBody = (request: Request, deadline: Duration.Duration): Eff
       catch: () => new BodyUnreadable()
     })
     if (read._tag === "TimedOut") return yield* Effect.fail(new BodyTimeout({ deadline: Duration.format(deadline) }))
-    if (read._tag === "TooLarge") return yield* Effect.fail(tooLarge)
+    if (read._tag === "TooLarge") return yield* Effect.fail(tooLarge())
     if (read._tag === "Tripped") return yield* Effect.fail(refuseScanned(read.trip))
     return yield* Either.try({
       try: (): unknown => JSON.parse(decoder.decode(read.bytes)),
