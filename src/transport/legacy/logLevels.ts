@@ -1,8 +1,9 @@
 /**
- * MCP log levels by severity (RFC 5424 order, as the SDK ranks them): whether a 2025 session
- * that set `level` with `logging/setLevel` (or none: everything is sent) takes a `warning`.
+ * The MCP log levels (`LoggingLevel`) by severity, RFC 5424 order as the SDK ranks them, and
+ * whether a 2025 session that set `level` with `logging/setLevel` (or none: everything is sent)
+ * takes a `warning`.
  */
-const severity: ReadonlyArray<string> = [
+export const logLevelsBySeverity: ReadonlyArray<string> = [
   "debug",
   "info",
   "notice",
@@ -14,4 +15,4 @@ const severity: ReadonlyArray<string> = [
 ]
 
 export const wantsWarnings = (level: string | undefined): boolean =>
-  level === undefined || severity.indexOf("warning") >= severity.indexOf(level)
+  level === undefined || logLevelsBySeverity.indexOf("warning") >= logLevelsBySeverity.indexOf(level)

@@ -10,6 +10,7 @@
 import type { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server"
 import { Data, Effect } from "effect"
 import type { SessionHandshake } from "../../sessions/SessionRecord.ts"
+import { logLevelsBySeverity } from "./logLevels.ts"
 
 export class RebuildFailed extends Data.TaggedError("RebuildFailed")<{ readonly step: string }> {}
 
@@ -52,17 +53,7 @@ export const handshakeOf = (parsedBody: unknown): SessionHandshake | undefined =
     : undefined
 }
 
-/** The log levels of `logging/setLevel` (MCP `LoggingLevel`). */
-const logLevels: ReadonlySet<string> = new Set([
-  "debug",
-  "info",
-  "notice",
-  "warning",
-  "error",
-  "critical",
-  "alert",
-  "emergency"
-])
+const logLevels: ReadonlySet<string> = new Set(logLevelsBySeverity)
 
 const setLevelOf = (message: unknown): string | undefined => {
   if (typeof message !== "object" || message === null) return undefined
