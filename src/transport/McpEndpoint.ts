@@ -27,7 +27,8 @@ import { type InvokeOutcome, makeInvoke } from "../tools/kit/invoke.ts"
 import type { Registry } from "../tools/kit/registry.ts"
 import { errorResult } from "../tools/kit/toolResult.ts"
 import { makeAnswerDirectly, type RunRead as RunDirectRead } from "./direct/answerDirectly.ts"
-import { directReadCallOf, legacyReadCallOf } from "./direct/directReadCall.ts"
+import { directReadCallOf, directToolsListOf, legacyReadCallOf } from "./direct/directReadCall.ts"
+import { makeToolsListAnswer } from "./direct/toolsListAnswer.ts"
 import { busyBodyFailure, busyCallOutcome } from "./http/admission/busyAnswers.ts"
 import { makeOpenRequests } from "./http/admission/openRequests.ts"
 import { makeUserAdmission } from "./http/admission/UserAdmission.ts"
@@ -110,7 +111,7 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
         (name, args, caller) => invoke(name, args, caller, noConfirmationRound),
         { conformanceFixtures: config.conformanceFixtures }
       )
-      const makeServer = makeServerFactory(registry.descriptors, runInvoke, resources, contextTools, {
+      const { makeServer, toolsFor } = makeServerFactory(registry.descriptors, runInvoke, resources, contextTools, {
         scopeOf: (tool) => {
           const hint = hintOf(tool)
           return hint === undefined ? undefined : scopeForHint(hint)
@@ -124,6 +125,7 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
         calls.runExit(admitted(name, args, caller, noConfirmationRound))
       const answerDirectly = makeAnswerDirectly(runDirectRead, "modern")
       const answerLegacyDirectly = makeAnswerDirectly(runDirectRead, "legacy")
+      const toolsListAnswer = makeToolsListAnswer()
       const listen = yield* makeListenStreams(makeServer, runRead, maxRequestBodySize)
       const modern = createMcpHandler(() => makeServer(), { legacy: "reject", maxRequestBodySize })
       yield* Effect.addFinalizer(() => Effect.promise(() => modern.close().catch(() => undefined)))
@@ -179,6 +181,8 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
             ? directReadCallOf(request, route, parsedBody, isDirectTool)
             : undefined
           if (direct !== undefined) return yield* answerDirectly(direct, caller)
+          const listId = !legacy && method === "POST" ? directToolsListOf(request, route, parsedBody) : undefined
+          if (listId !== undefined) return toolsListAnswer(listId, toolsFor(caller.principal.scopes))
           const authInfo = authInfoOf(caller, new CallerEnvelope(caller))
           if (legacy) {
             const sessionId = request.headers.get("mcp-session-id")

@@ -42,7 +42,7 @@ const toolListTtlMs = 10 * 60_000
  * client may swap its token for one with more scopes at any moment (step-up) and must then see
  * the new tools at once. The list is precomputed per grant, so asking again costs next to nothing.
  */
-const grantedListTtlMs = 0
+export const grantedListTtlMs = 0
 
 export type RunInvoke = (
   name: string,
@@ -138,7 +138,7 @@ export const makeServerFactory = (
   }))
   const scopeOf = options.scopeOf
   const toolsFor = makeGrantedTools(tools, (name) => scopeOf?.(name))
-  return (): Server => {
+  const makeServer = (): Server => {
     const server = new Server(serverInfo, {
       // Prompts are declared with an empty list so clients (and the 2026-07-28 cache hints) get a
       // clean answer instead of -32601. Resources: src/resources/.
@@ -205,4 +205,5 @@ export const makeServerFactory = (
     })
     return server
   }
+  return { makeServer, toolsFor }
 }

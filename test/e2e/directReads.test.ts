@@ -72,6 +72,29 @@ describe("direct reads", () => {
     expect(direct.text).toBe(viaSdk.text)
   })
 
+  it("tools/list: the same bytes as the SDK's answer, for each id", async () => {
+    const list = async (id: string | number, meta: Record<string, unknown>) => {
+      const response = await fetch(gateway.mcpUrl, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          "mcp-protocol-version": "2026-07-28",
+          "mcp-method": "tools/list",
+          authorization: `Bearer ${user.accessToken}`,
+          "x-mana-space": user.personalSpaceId
+        },
+        body: JSON.stringify({ jsonrpc: "2.0", id, method: "tools/list", params: { _meta: { ...envelope, ...meta } } })
+      })
+      return { status: response.status, type: response.headers.get("content-type"), text: await response.text() }
+    }
+    for (const id of [1, "l\"2"]) {
+      const direct = await list(id, {})
+      expect(direct).toEqual(await list(id, { progressToken: "p" }))
+      expect(JSON.parse(direct.text).result.tools.length).toBeGreaterThan(10)
+    }
+  })
+
   it("splices each request's id into the kept bytes of an unchanged result", async () => {
     for (const id of ["a\"b\\c", 0, 7.5, "ünïcode", -3]) {
       const direct = await call(id, "habits.list", {})

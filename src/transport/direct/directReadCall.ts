@@ -40,6 +40,29 @@ const clientNameOf = (meta: Readonly<Record<string, unknown>>) => {
   return isRecord(info) && typeof info["name"] === "string" ? info["name"] : undefined
 }
 
+/**
+ * The modern request's id when it is `method` in the plain form above: the standard headers as
+ * the body says (`name`: the Mcp-Name the body implies, `null` for none), the SDK's modern
+ * classification of a served revision, and no `_meta` key asking for something before the result.
+ */
+const plainModernId = (
+  request: Request,
+  route: RequestRoute,
+  method: string,
+  meta: Readonly<Record<string, unknown>>,
+  name: string | null
+): RequestId | undefined => {
+  if (streamingMeta.some((key) => meta[key] !== undefined)) return undefined
+  const headers = request.headers
+  const version = headers.get("mcp-protocol-version")
+  if (version === null || headers.get("mcp-method") !== method || headers.get("mcp-name") !== name) {
+    return undefined
+  }
+  if (route === undefined || route.kind !== "modern" || route.messageKind !== "request") return undefined
+  const revision = route.classification.revision
+  return revision === version && servedRevisions.has(revision) ? route.message.id : undefined
+}
+
 /** The call, when `isReadTool(name)` and the request is in the plain form above; else undefined. */
 export const directReadCallOf = (
   request: Request,
@@ -54,24 +77,31 @@ export const directReadCallOf = (
   const args = params["arguments"] ?? {}
   const meta = params["_meta"]
   if (typeof name !== "string" || !isReadTool(name) || !isRecord(args) || !isRecord(meta)) return undefined
-  if (streamingMeta.some((key) => meta[key] !== undefined)) return undefined
-  const headers = request.headers
-  const version = headers.get("mcp-protocol-version")
-  if (version === null || headers.get("mcp-method") !== "tools/call" || headers.get("mcp-name") !== name) {
-    return undefined
-  }
-  if (route === undefined || route.kind !== "modern" || route.messageKind !== "request") return undefined
-  const revision = route.classification.revision
-  if (revision !== version || !servedRevisions.has(revision)) return undefined
+  const id = plainModernId(request, route, "tools/call", meta, name)
+  if (id === undefined) return undefined
   const clientName = clientNameOf(meta)
   const traceparent = meta[TRACEPARENT_META_KEY]
   return {
-    id: route.message.id,
+    id,
     name,
     args,
     ...(clientName === undefined ? {} : { clientName }),
     ...(typeof traceparent === "string" ? { traceparent } : {})
   }
+}
+
+/** The id of a plain 2026-07-28 `tools/list` (first page: no cursor, nothing but the envelope). */
+export const directToolsListOf = (
+  request: Request,
+  route: RequestRoute,
+  parsedBody: unknown
+): RequestId | undefined => {
+  if (!isRecord(parsedBody) || parsedBody["method"] !== "tools/list") return undefined
+  const params = parsedBody["params"]
+  if (!isRecord(params)) return undefined
+  for (const key in params) if (key !== "_meta") return undefined
+  const meta = params["_meta"]
+  return isRecord(meta) ? plainModernId(request, route, "tools/list", meta, null) : undefined
 }
 
 /**

@@ -3,7 +3,7 @@
  * that the SDK would accept as it is; everything else goes the SDK's way.
  */
 import { describe, expect, it } from "vitest"
-import { directReadCallOf } from "../../../src/transport/direct/directReadCall.ts"
+import { directReadCallOf, directToolsListOf } from "../../../src/transport/direct/directReadCall.ts"
 import { routeOf } from "../../../src/transport/http/requestEra.ts"
 
 const envelope = {
@@ -80,5 +80,28 @@ describe("directReadCallOf", () => {
       headers: { "mcp-protocol-version": "2025-11-25", "mcp-session-id": "s" }
     })
     expect(directReadCallOf(request, routeOf(request, body), body, () => true)).toBeUndefined()
+  })
+})
+
+describe("directToolsListOf", () => {
+  const list = (params: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const body = { jsonrpc: "2.0", id: "l", method: "tools/list", params: { ...params, _meta: envelope } }
+    const request = new Request("http://127.0.0.1/mcp", {
+      method: "POST",
+      headers: { "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/list", ...headers }
+    })
+    return directToolsListOf(request, routeOf(request, body), body)
+  }
+
+  it("takes the first page of a plain tools/list", () => {
+    expect(list({})).toBe("l")
+  })
+
+  it.each([
+    ["a cursor (a later page)", { cursor: "c" }, {}],
+    ["an Mcp-Name header", {}, { "mcp-name": "x" }],
+    ["an Mcp-Method header naming another method", {}, { "mcp-method": "tools/call" }]
+  ])("leaves %s to the SDK", (_label, params, headers) => {
+    expect(list(params, headers)).toBeUndefined()
   })
 })
