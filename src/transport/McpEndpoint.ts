@@ -27,7 +27,7 @@ import { type InvokeOutcome, makeInvoke } from "../tools/kit/invoke.ts"
 import type { Registry } from "../tools/kit/registry.ts"
 import { errorResult } from "../tools/kit/toolResult.ts"
 import { makeAnswerDirectly, type RunRead as RunDirectRead } from "./direct/answerDirectly.ts"
-import { directReadCallOf, directToolsListOf, legacyReadCallOf } from "./direct/directReadCall.ts"
+import { directToolCallOf, directToolsListOf, legacyReadCallOf } from "./direct/directToolCall.ts"
 import { makeToolsListAnswer } from "./direct/toolsListAnswer.ts"
 import { busyBodyFailure, busyCallOutcome } from "./http/admission/busyAnswers.ts"
 import { makeOpenRequests } from "./http/admission/openRequests.ts"
@@ -118,9 +118,16 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
         },
         prompts
       })
-      // Plain 2026-07-28 reads skip the SDK `Server` (transport/direct/); the conformance fixtures never do.
+      // Plain calls of tools that never ask the client skip the SDK `Server` (transport/direct/): in the
+      // 2026-07-28 era reads and writes (only a destructive call may need a confirmation round); on a
+      // 2025 session reads only (a write's answer goes on the SSE stream that survives a cut
+      // connection). The conformance fixtures never do.
       const contextToolNames = new Set(contextTools.map((tool) => tool.descriptor.name))
-      const isDirectTool = (name: string) => hintOf(name) === "read" && !contextToolNames.has(name)
+      const isDirectTool = (name: string) => {
+        const hint = hintOf(name)
+        return hint !== undefined && hint !== "destructive" && !contextToolNames.has(name)
+      }
+      const isDirectRead = (name: string) => hintOf(name) === "read" && !contextToolNames.has(name)
       const runDirectRead: RunDirectRead = (name, args, caller) =>
         calls.runExit(admitted(name, args, caller, noConfirmationRound))
       const answerDirectly = makeAnswerDirectly(runDirectRead, "modern")
@@ -178,7 +185,7 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
           requestSpan?.attribute("mcp.method.name", mcpMethod)
           const caller = { ...authenticated, era: legacy ? "legacy" : "modern", requestSpan } as const
           const direct = !legacy && method === "POST"
-            ? directReadCallOf(request, route, parsedBody, isDirectTool)
+            ? directToolCallOf(request, route, parsedBody, isDirectTool)
             : undefined
           if (direct !== undefined) return yield* answerDirectly(direct, caller)
           const listId = !legacy && method === "POST" ? directToolsListOf(request, route, parsedBody) : undefined
@@ -188,7 +195,7 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
             const sessionId = request.headers.get("mcp-session-id")
             if (sessionId !== null) resources.touch(sessionId, caller)
             const plain = method === "POST" && answersPlainly(parsedBody, hintOf)
-            const read = plain ? legacyReadCallOf(parsedBody, isDirectTool) : undefined
+            const read = plain ? legacyReadCallOf(parsedBody, isDirectRead) : undefined
             return yield* sessions.handle({
               request,
               userId: caller.principal.userId,

@@ -95,6 +95,18 @@ describe("direct reads", () => {
     }
   })
 
+  it("a write (not destructive) is answered directly too: its answer, replayed under the same idempotency key, matches the SDK's", async () => {
+    for (const [first, second] of [["sdk", "direct"], ["direct", "sdk"]] as const) {
+      const args = { title: `Replayed ${first}`, idempotencyKey: `key-${first}` }
+      const answers = []
+      for (const path of [first, second]) {
+        answers.push(await call(9, "habits.create", args, path === "sdk" ? { progressToken: "w" } : {}))
+      }
+      expect(answers[0]!.text).toContain(`Replayed ${first}`)
+      expect(answers[1]).toEqual(answers[0])
+    }
+  })
+
   it("splices each request's id into the kept bytes of an unchanged result", async () => {
     for (const id of ["a\"b\\c", 0, 7.5, "ünïcode", -3]) {
       const direct = await call(id, "habits.list", {})

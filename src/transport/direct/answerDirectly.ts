@@ -1,8 +1,8 @@
 /**
- * Runs a direct read call (`directReadCall.ts`) through the same invoke pipeline as every tool
+ * Runs a direct tool call (`directToolCall.ts`) through the same invoke pipeline as every tool
  * call — admission, policy gate, audit, metrics, the `ToolCalls` fiber set — and answers it
- * without an SDK `Server`. A read tool never asks the client anything, so its outcome is a
- * result; the other outcomes are still answered as the SDK would, for safety. Policy warnings
+ * without an SDK `Server`. Only tools that never ask the client anything come here, so the
+ * outcome is a result; the other outcomes are still answered as the SDK would, for safety. Policy warnings
  * reach a 2025 session as its SDK server would send them (`warningStream.ts`); a 2026-07-28
  * call that could receive them never comes here (no log level in its envelope).
  */
@@ -13,7 +13,7 @@ import type { InvokeOutcome } from "../../tools/kit/invoke.ts"
 import type { RequestId } from "../http/jsonRpc.ts"
 import { unconfirmedOutcomeMessage } from "../ToolCalls.ts"
 import { type DirectEra, jsonContentType, makeDirectAnswer } from "./directAnswer.ts"
-import type { DirectReadCall } from "./directReadCall.ts"
+import type { DirectToolCall } from "./directToolCall.ts"
 import { warningStream } from "./warningStream.ts"
 
 /** Runs a read call as a fiber of the endpoint's `ToolCalls` (admission included); its exit. */
@@ -34,7 +34,7 @@ export const makeAnswerDirectly = (runRead: RunRead, era: DirectEra) => {
       headers: { "content-type": contentType, ...headers }
     })
 
-  const answerOf = (call: DirectReadCall, exit: Exit.Exit<InvokeOutcome>, session?: DirectSession): Response => {
+  const answerOf = (call: DirectToolCall, exit: Exit.Exit<InvokeOutcome>, session?: DirectSession): Response => {
     const headers: Record<string, string> = session === undefined ? {} : { "mcp-session-id": session.sessionId }
     // A call fails only when shutdown cut it: its outcome is unconfirmed, as on the SDK path.
     if (Exit.isFailure(exit)) {
@@ -60,7 +60,7 @@ export const makeAnswerDirectly = (runRead: RunRead, era: DirectEra) => {
     }
   }
 
-  return (call: DirectReadCall, caller: CallerShape, session?: DirectSession): Effect.Effect<Response> => {
+  return (call: DirectToolCall, caller: CallerShape, session?: DirectSession): Effect.Effect<Response> => {
     const clientName = session?.clientName ?? call.clientName
     return Effect.map(
       runRead(call.name, call.args, {

@@ -1,5 +1,5 @@
 /**
- * The HTTP answer of a direct read call (`directReadCall.ts`), byte for byte what the SDK sends
+ * The HTTP answer of a direct read call (`directToolCall.ts`), byte for byte what the SDK sends
  * for the same result — `{"result":…,"jsonrpc":"2.0","id":…}`; in the 2026-07-28 era with
  * `resultType: "complete"` and the server identity in `_meta` as the SDK's `Server` completes it,
  * for a 2025 session as its plain answer (`legacy/plainAnswers.ts`) — without the SDK's zod

@@ -17,7 +17,7 @@ export const isLegacyParsed = (request: Request, parsedBody: unknown): boolean =
 
 /**
  * Classified once per request: the era decision and the direct read path
- * (`transport/direct/directReadCall.ts`) both read it (the classification runs zod guards).
+ * (`transport/direct/directToolCall.ts`) both read it (the classification runs zod guards).
  */
 export const routeOf = (request: Request, parsedBody: unknown): RequestRoute => {
   const httpMethod = request.method.toUpperCase()

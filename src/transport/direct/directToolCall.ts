@@ -1,7 +1,9 @@
 /**
  * Which `/mcp` requests the gateway answers without building an SDK `Server`: a 2026-07-28
- * `tools/call` of a read tool that the SDK would accept as it is and answer with one plain JSON
- * result. The request is classified by the SDK's own `classifyInboundRequest`; on top of that
+ * `tools/call` of a tool that never asks the client anything (`isDirectTool`: reads and writes,
+ * not destructive tools, which may need a confirmation round) that the SDK would accept as it is
+ * and answer with one plain JSON result; a plain first-page `tools/list`; and, on a 2025 session,
+ * a plain read. The request is classified by the SDK's own `classifyInboundRequest`; on top of that
  * only the plainest form qualifies — the standard headers spelled exactly as the body says
  * (no Base64 sentinel), no log level or progress token (nothing may be sent before the result),
  * no input responses or request state, no other params. Anything else goes the SDK's way, so
@@ -11,7 +13,7 @@ import { CLIENT_INFO_META_KEY, LOG_LEVEL_META_KEY, TRACEPARENT_META_KEY } from "
 import { isRecord, isRequestId, type RequestId } from "../http/jsonRpc.ts"
 import type { RequestRoute } from "../http/requestEra.ts"
 
-export interface DirectReadCall {
+export interface DirectToolCall {
   readonly id: RequestId
   readonly name: string
   readonly args: Readonly<Record<string, unknown>>
@@ -63,20 +65,20 @@ const plainModernId = (
   return revision === version && servedRevisions.has(revision) ? route.message.id : undefined
 }
 
-/** The call, when `isReadTool(name)` and the request is in the plain form above; else undefined. */
-export const directReadCallOf = (
+/** The call, when `isDirectTool(name)` and the request is in the plain form above; else undefined. */
+export const directToolCallOf = (
   request: Request,
   route: RequestRoute,
   parsedBody: unknown,
-  isReadTool: (name: string) => boolean
-): DirectReadCall | undefined => {
+  isDirectTool: (name: string) => boolean
+): DirectToolCall | undefined => {
   if (!isRecord(parsedBody) || parsedBody["method"] !== "tools/call") return undefined
   const params = parsedBody["params"]
   if (!isRecord(params) || !onlyAllowedParams(params)) return undefined
   const name = params["name"]
   const args = params["arguments"] ?? {}
   const meta = params["_meta"]
-  if (typeof name !== "string" || !isReadTool(name) || !isRecord(args) || !isRecord(meta)) return undefined
+  if (typeof name !== "string" || !isDirectTool(name) || !isRecord(args) || !isRecord(meta)) return undefined
   const id = plainModernId(request, route, "tools/call", meta, name)
   if (id === undefined) return undefined
   const clientName = clientNameOf(meta)
@@ -112,7 +114,7 @@ export const directToolsListOf = (
 export const legacyReadCallOf = (
   parsedBody: unknown,
   isReadTool: (name: string) => boolean
-): DirectReadCall | undefined => {
+): DirectToolCall | undefined => {
   if (!isRecord(parsedBody) || parsedBody["method"] !== "tools/call" || parsedBody["jsonrpc"] !== "2.0") {
     return undefined
   }

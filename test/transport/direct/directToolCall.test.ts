@@ -3,7 +3,7 @@
  * that the SDK would accept as it is; everything else goes the SDK's way.
  */
 import { describe, expect, it } from "vitest"
-import { directReadCallOf, directToolsListOf } from "../../../src/transport/direct/directReadCall.ts"
+import { directToolCallOf, directToolsListOf } from "../../../src/transport/direct/directToolCall.ts"
 import { routeOf } from "../../../src/transport/http/requestEra.ts"
 
 const envelope = {
@@ -37,10 +37,10 @@ const classify = (
     params: { name: "habits.list", arguments: {}, ...options.params, _meta: { ...envelope, ...options.meta } }
   }
   const request = new Request("http://127.0.0.1/mcp", { method: "POST", headers })
-  return directReadCallOf(request, routeOf(request, body), body, (name) => reads.has(name))
+  return directToolCallOf(request, routeOf(request, body), body, (name) => reads.has(name))
 }
 
-describe("directReadCallOf", () => {
+describe("directToolCallOf", () => {
   it("takes a plain read call, with the client's name and traceparent for the audit and the span", () => {
     const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
     expect(classify({ meta: { traceparent } })).toEqual({
@@ -79,7 +79,7 @@ describe("directReadCallOf", () => {
       method: "POST",
       headers: { "mcp-protocol-version": "2025-11-25", "mcp-session-id": "s" }
     })
-    expect(directReadCallOf(request, routeOf(request, body), body, () => true)).toBeUndefined()
+    expect(directToolCallOf(request, routeOf(request, body), body, () => true)).toBeUndefined()
   })
 })
 
