@@ -19,32 +19,32 @@ const envelope = {
   "io.modelcontextprotocol/clientCapabilities": {}
 }
 
-const call = async (
+/** A 2026-07-28 request of `method`; a `tools/call` names its tool in the Mcp-Name header too. */
+const modern = async (
+  method: string,
   id: string | number,
-  name: string,
-  args: Record<string, unknown>,
-  meta: Record<string, unknown> = {}
+  params: Record<string, unknown>,
+  meta: Record<string, unknown>
 ) => {
+  const name = typeof params["name"] === "string" ? { "mcp-name": params["name"] } : {}
   const response = await fetch(gateway.mcpUrl, {
     method: "POST",
     headers: {
       "content-type": "application/json",
       accept: "application/json, text/event-stream",
       "mcp-protocol-version": "2026-07-28",
-      "mcp-method": "tools/call",
-      "mcp-name": name,
+      "mcp-method": method,
+      ...name,
       authorization: `Bearer ${user.accessToken}`,
       "x-mana-space": user.personalSpaceId
     },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id,
-      method: "tools/call",
-      params: { name, arguments: args, _meta: { ...envelope, ...meta } }
-    })
+    body: JSON.stringify({ jsonrpc: "2.0", id, method, params: { ...params, _meta: { ...envelope, ...meta } } })
   })
   return { status: response.status, type: response.headers.get("content-type"), text: await response.text() }
 }
+
+const call = (id: string | number, name: string, args: Record<string, unknown>, meta: Record<string, unknown> = {}) =>
+  modern("tools/call", id, { name, arguments: args }, meta)
 
 beforeAll(async () => {
   gateway = await startGateway()
@@ -73,21 +73,7 @@ describe("direct reads", () => {
   })
 
   it("tools/list: the same bytes as the SDK's answer, for each id", async () => {
-    const list = async (id: string | number, meta: Record<string, unknown>) => {
-      const response = await fetch(gateway.mcpUrl, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          accept: "application/json, text/event-stream",
-          "mcp-protocol-version": "2026-07-28",
-          "mcp-method": "tools/list",
-          authorization: `Bearer ${user.accessToken}`,
-          "x-mana-space": user.personalSpaceId
-        },
-        body: JSON.stringify({ jsonrpc: "2.0", id, method: "tools/list", params: { _meta: { ...envelope, ...meta } } })
-      })
-      return { status: response.status, type: response.headers.get("content-type"), text: await response.text() }
-    }
+    const list = (id: string | number, meta: Record<string, unknown>) => modern("tools/list", id, {}, meta)
     for (const id of [1, "l\"2"]) {
       const direct = await list(id, {})
       expect(direct).toEqual(await list(id, { progressToken: "p" }))

@@ -12,6 +12,7 @@ import { SERVER_INFO_META_KEY } from "@modelcontextprotocol/server"
 import type { ToolResult } from "../../tools/kit/toolResult.ts"
 import type { RequestId } from "../http/jsonRpc.ts"
 import { serverInfo } from "../mcpServer.ts"
+import { answerBytes, headOf } from "./answerBytes.ts"
 
 export type DirectEra = "modern" | "legacy"
 
@@ -30,21 +31,15 @@ export const resultJson = (result: ToolResult, era: DirectEra): string =>
 export const jsonContentType = (era: DirectEra) =>
   era === "modern" ? "application/json" : "application/json;charset=utf-8"
 
-const encoder = new TextEncoder()
-
 export const makeDirectAnswer = (era: DirectEra) => {
   const heads = new WeakMap<ToolResult, Uint8Array>()
   const contentType = jsonContentType(era)
   return (id: RequestId, result: ToolResult, headers: Readonly<Record<string, string>> = {}): Response => {
     let head = heads.get(result)
     if (head === undefined) {
-      head = encoder.encode(`{"result":${resultJson(result, era)},"jsonrpc":"2.0","id":`)
+      head = headOf(resultJson(result, era))
       heads.set(result, head)
     }
-    const tail = encoder.encode(`${JSON.stringify(id)}}`)
-    const body = new Uint8Array(head.length + tail.length)
-    body.set(head)
-    body.set(tail, head.length)
-    return new Response(body, { headers: { "content-type": contentType, ...headers } })
+    return new Response(answerBytes(head, id), { headers: { "content-type": contentType, ...headers } })
   }
 }

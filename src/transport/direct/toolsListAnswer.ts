@@ -7,8 +7,7 @@
 import { SERVER_INFO_META_KEY } from "@modelcontextprotocol/server"
 import type { RequestId } from "../http/jsonRpc.ts"
 import { grantedListTtlMs, serverInfo } from "../mcpServer.ts"
-
-const encoder = new TextEncoder()
+import { answerBytes, headOf } from "./answerBytes.ts"
 
 export const makeToolsListAnswer = () => {
   const heads = new WeakMap<ReadonlyArray<unknown>, Uint8Array>()
@@ -22,13 +21,9 @@ export const makeToolsListAnswer = () => {
         cacheScope: "private",
         _meta: { [SERVER_INFO_META_KEY]: serverInfo }
       })
-      head = encoder.encode(`{"result":${result},"jsonrpc":"2.0","id":`)
+      head = headOf(result)
       heads.set(tools, head)
     }
-    const tail = encoder.encode(`${JSON.stringify(id)}}`)
-    const body = new Uint8Array(head.length + tail.length)
-    body.set(head)
-    body.set(tail, head.length)
-    return new Response(body, { headers: { "content-type": "application/json" } })
+    return new Response(answerBytes(head, id), { headers: { "content-type": "application/json" } })
   }
 }
