@@ -26,9 +26,7 @@ import { makeResourceAccess } from "../resources/ResourceAccess.ts"
 import { type InvokeOutcome, makeInvoke } from "../tools/kit/invoke.ts"
 import type { Registry } from "../tools/kit/registry.ts"
 import { errorResult } from "../tools/kit/toolResult.ts"
-import { makeAnswerDirectly, type RunRead as RunDirectRead } from "./direct/answerDirectly.ts"
-import { directToolCallOf, directToolsListOf, legacyReadCallOf } from "./direct/directToolCall.ts"
-import { makeToolsListAnswer } from "./direct/toolsListAnswer.ts"
+import { makeDirectAnswers } from "./direct/directAnswers.ts"
 import { busyBodyFailure, busyCallOutcome } from "./http/admission/busyAnswers.ts"
 import { makeOpenRequests } from "./http/admission/openRequests.ts"
 import { makeUserAdmission } from "./http/admission/UserAdmission.ts"
@@ -49,7 +47,6 @@ import { refuseReservedArguments } from "./http/reservedArguments.ts"
 import { publicBaseFor, resourceIdentityOf } from "./http/resourceUrl.ts"
 import { missingScope } from "./http/scopeCheck.ts"
 import { makeLegacySessions } from "./legacy/LegacySessions.ts"
-import { wantsWarnings } from "./legacy/logLevels.ts"
 import { answersPlainly } from "./legacy/plainAnswers.ts"
 import { type ContextTool, makeServerFactory, type RunInvoke } from "./mcpServer.ts"
 import { makeToolCalls } from "./ToolCalls.ts"
@@ -118,21 +115,13 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
         },
         prompts
       })
-      // Plain calls of tools that never ask the client skip the SDK `Server` (transport/direct/): in the
-      // 2026-07-28 era reads and writes (only a destructive call may need a confirmation round); on a
-      // 2025 session reads only (a write's answer goes on the SSE stream that survives a cut
-      // connection). The conformance fixtures never do.
-      const contextToolNames = new Set(contextTools.map((tool) => tool.descriptor.name))
-      const isDirectTool = (name: string) => {
-        const hint = hintOf(name)
-        return hint !== undefined && hint !== "destructive" && !contextToolNames.has(name)
-      }
-      const isDirectRead = (name: string) => hintOf(name) === "read" && !contextToolNames.has(name)
-      const runDirectRead: RunDirectRead = (name, args, caller) =>
-        calls.runExit(admitted(name, args, caller, noConfirmationRound))
-      const answerDirectly = makeAnswerDirectly(runDirectRead, "modern")
-      const answerLegacyDirectly = makeAnswerDirectly(runDirectRead, "legacy")
-      const toolsListAnswer = makeToolsListAnswer()
+      // Plain calls and lists skip the SDK `Server` (transport/direct/).
+      const direct = makeDirectAnswers({
+        hintOf,
+        contextTools: new Set(contextTools.map((tool) => tool.descriptor.name)),
+        run: (name, args, caller) => calls.runExit(admitted(name, args, caller, noConfirmationRound)),
+        toolsFor
+      })
       const listen = yield* makeListenStreams(makeServer, runRead, maxRequestBodySize)
       const modern = createMcpHandler(() => makeServer(), { legacy: "reject", maxRequestBodySize })
       yield* Effect.addFinalizer(() => Effect.promise(() => modern.close().catch(() => undefined)))
@@ -184,32 +173,21 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
           const requestSpan = yield* currentRequestSpan
           requestSpan?.attribute("mcp.method.name", mcpMethod)
           const caller = { ...authenticated, era: legacy ? "legacy" : "modern", requestSpan } as const
-          const direct = !legacy && method === "POST"
-            ? directToolCallOf(request, route, parsedBody, isDirectTool)
-            : undefined
-          if (direct !== undefined) return yield* answerDirectly(direct, caller)
-          const listId = !legacy && method === "POST" ? directToolsListOf(request, route, parsedBody) : undefined
-          if (listId !== undefined) return toolsListAnswer(listId, toolsFor(caller.principal.scopes))
+          const answered = !legacy && method === "POST" ? direct.modern(request, route, parsedBody, caller) : undefined
+          if (answered !== undefined) return yield* answered
           const authInfo = authInfoOf(caller, new CallerEnvelope(caller))
           if (legacy) {
             const sessionId = request.headers.get("mcp-session-id")
             if (sessionId !== null) resources.touch(sessionId, caller)
             const plain = method === "POST" && answersPlainly(parsedBody, hintOf)
-            const read = plain ? legacyReadCallOf(parsedBody, isDirectRead) : undefined
+            const directly = plain ? direct.legacy(parsedBody, caller) : undefined
             return yield* sessions.handle({
               request,
               userId: caller.principal.userId,
               parsedBody,
               authInfo,
               plain,
-              ...(read === undefined ? {} : {
-                direct: (session) =>
-                  answerLegacyDirectly(read, caller, {
-                    sessionId: session.transport.sessionId ?? "",
-                    clientName: session.server.getClientVersion()?.name,
-                    wantsWarnings: wantsWarnings(session.logLevel)
-                  })
-              })
+              ...(directly === undefined ? {} : { direct: directly })
             })
           }
           if (method === "POST" && isResourceListen(parsedBody)) {
