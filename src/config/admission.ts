@@ -20,6 +20,8 @@ export interface AdmissionSettings {
   readonly userCallQueue: number
   /** USER_BODY_BYTES: body bytes one user may have being read and parsed at once; more wait. */
   readonly userBodyBytes: number
+  /** USER_TURN_SLICE: how long one user's work may hold the event loop per turn before others' go first. */
+  readonly userTurnSlice: Duration.Duration
 }
 
 export const admissionSettings: Config.Config<AdmissionSettings> = Config.all({
@@ -28,5 +30,6 @@ export const admissionSettings: Config.Config<AdmissionSettings> = Config.all({
   maxConnectionsPerClient: setting("MAX_CONNECTIONS_PER_CLIENT", 256, positiveInt),
   userCallsInFlight: setting("USER_CALLS_IN_FLIGHT", 2, positiveInt),
   userCallQueue: setting("USER_CALL_QUEUE", 64, positiveInt),
-  userBodyBytes: setting("USER_BODY_BYTES", 16 * 1024 * 1024, positiveInt)
+  userBodyBytes: setting("USER_BODY_BYTES", 16 * 1024 * 1024, positiveInt),
+  userTurnSlice: setting("USER_TURN_SLICE", Duration.millis(2), duration)
 })

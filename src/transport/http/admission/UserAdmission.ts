@@ -9,6 +9,7 @@
 import { Effect } from "effect"
 import type { AdmissionSettings } from "../../../config/admission.ts"
 import type { AdmissionOutcome, AdmissionStage } from "../../../observability/Metrics.ts"
+import type { UserTurns } from "./UserTurns.ts"
 
 interface Gate {
   readonly calls: Effect.Semaphore
@@ -40,7 +41,9 @@ export interface UserAdmission {
 export const makeUserAdmission = (
   settings: AdmissionSettings,
   maxBodyBytes: number,
-  count: CountAdmission
+  count: CountAdmission,
+  /** A user's calls, waiting and admitted, run in that user's turns of the event loop. */
+  turns: UserTurns
 ): UserAdmission => {
   const gates = new Map<string, Gate>()
   const gateOf = (userId: string): Gate => {
@@ -72,6 +75,7 @@ export const makeUserAdmission = (
       if (gate.pendingCalls >= settings.userCallsInFlight) count("call", "queued")
       gate.pendingCalls++
       return gate.calls.withPermits(1)(work).pipe(
+        Effect.withScheduler(turns.of(userId)),
         Effect.ensuring(Effect.sync(() => {
           gate.pendingCalls--
           forgetIdle(userId, gate)
