@@ -142,6 +142,7 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
           const authenticated = yield* authenticate(request, publicBase)
           // The rest of this request runs in its user's turns of the event loop (UserTurns.ts).
           yield* FiberRef.set(FiberRef.currentScheduler, turns.of(authenticated.principal.userId))
+          yield* Effect.yieldNow()
           const parsedBody = method === "POST"
             ? yield* admission.body(
               authenticated.principal.userId,

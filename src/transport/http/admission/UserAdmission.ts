@@ -74,7 +74,8 @@ export const makeUserAdmission = (
       }
       if (gate.pendingCalls >= settings.userCallsInFlight) count("call", "queued")
       gate.pendingCalls++
-      return gate.calls.withPermits(1)(work).pipe(
+      // Started by a yield, so even the call's first step waits for its user's turn.
+      return Effect.zipRight(Effect.yieldNow(), gate.calls.withPermits(1)(work)).pipe(
         Effect.withScheduler(turns.of(userId)),
         Effect.ensuring(Effect.sync(() => {
           gate.pendingCalls--

@@ -24,36 +24,39 @@ export const makeUserTurns = (clock: Clock.Clock, slice: Duration.Duration): Use
   // Milliseconds each user's fibers have run in this turn; a probe queued as a macrotask starts the next.
   const used = new Map<string, number>()
   let probing = false
-  let taskStarted = 0
   const nextTurn = () => {
     probing = false
     used.clear()
   }
-  const usedBy = (userId: string) => {
+  // The task running now, if it is one of ours: its time counts before it ends (it may be the one yielding).
+  let running: { readonly userId: string; readonly started: number } | undefined
+  const spent = (userId: string) => {
     if (!probing) {
       probing = true
       setImmediate(nextTurn)
     }
-    return used.get(userId) ?? 0
+    const own = used.get(userId) ?? 0
+    return running?.userId === userId ? own + nowMs() - running.started : own
   }
   const of = (userId: string): Scheduler.Scheduler => {
-    const run = (task: () => void) => () => {
+    const run = (task: () => void) => (): void => {
       // A task deferred to this turn may find its user's new slice already spent by another of its fibers.
-      if (usedBy(userId) >= sliceMs) return void setImmediate(run(task))
-      taskStarted = nowMs()
+      if (spent(userId) >= sliceMs) return void setImmediate(run(task))
+      const outer = running
+      const started = nowMs()
+      running = { userId, started }
       task()
-      used.set(userId, (used.get(userId) ?? 0) + nowMs() - taskStarted)
+      running = outer
+      used.set(userId, (used.get(userId) ?? 0) + nowMs() - started)
     }
     return {
       shouldYield: (fiber) => {
         const usual = Scheduler.defaultShouldYield(fiber)
         if (usual !== false || fiber.currentOpCount % stepsPerCheck !== 0) return usual
-        return usedBy(userId) + nowMs() - taskStarted >= sliceMs
-          ? fiber.getFiberRef(FiberRef.currentSchedulingPriority)
-          : false
+        return spent(userId) >= sliceMs ? fiber.getFiberRef(FiberRef.currentSchedulingPriority) : false
       },
       scheduleTask: (task, priority, fiber) => {
-        if (usedBy(userId) >= sliceMs) setImmediate(run(task))
+        if (spent(userId) >= sliceMs) setImmediate(run(task))
         else Scheduler.defaultScheduler.scheduleTask(run(task), priority, fiber)
       }
     }
