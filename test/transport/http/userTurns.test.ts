@@ -5,7 +5,7 @@
  * a hand-driven clock: a step "takes" the milliseconds it adds, so only the order is asserted.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Clock, Duration, Effect } from "effect"
+import { Clock, Duration, Effect, Option } from "effect"
 import type { AdmissionSettings } from "../../../src/config/admission.ts"
 import { makeUserAdmission } from "../../../src/transport/http/admission/UserAdmission.ts"
 import { makeUserTurns } from "../../../src/transport/http/admission/UserTurns.ts"
@@ -17,7 +17,7 @@ const settings: AdmissionSettings = {
   userCallsInFlight: 2,
   userCallQueue: 8,
   userBodyBytes: 1024,
-  userTurnSlice: Duration.millis(2)
+  userTurnSlice: Option.some(Duration.millis(2))
 }
 
 /** A clock that moves only when told: `spend(ms)` is a step's CPU time. */

@@ -8,7 +8,7 @@
  * meanwhile, while other users' fibers still run at once. A light call fits in its user's slice
  * and never waits; a heavy user's work comes in slices, with everyone else's in between.
  */
-import { type Clock, Duration, FiberRef, Scheduler } from "effect"
+import { type Clock, Duration, FiberRef, Option, Scheduler } from "effect"
 
 export interface UserTurns {
   /** The scheduler of `userId`'s fibers (`Effect.withScheduler`): their time counts against that user's slice. */
@@ -18,8 +18,13 @@ export interface UserTurns {
 /** How often, in a fiber's run of steps, the clock is read (every step would cost more than it saves). */
 const stepsPerCheck = 32
 
-export const makeUserTurns = (clock: Clock.Clock, slice: Duration.Duration): UserTurns => {
-  const sliceMs = Duration.toMillis(slice)
+/** Every fiber as Effect schedules it by default (USER_TURN_SLICE=off): no slices. */
+const untimed: UserTurns = { of: () => Scheduler.defaultScheduler }
+
+export const makeUserTurns = (clock: Clock.Clock, slice: Option.Option<Duration.Duration>): UserTurns =>
+  Option.match(slice, { onNone: () => untimed, onSome: (duration) => sliced(clock, Duration.toMillis(duration)) })
+
+const sliced = (clock: Clock.Clock, sliceMs: number): UserTurns => {
   const nowMs = () => Number(clock.unsafeCurrentTimeNanos()) / 1_000_000
   // Milliseconds each user's fibers have run in this turn; a probe queued as a macrotask starts the next.
   const used = new Map<string, number>()
