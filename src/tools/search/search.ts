@@ -9,15 +9,19 @@
  */
 import { Effect, Schema } from "effect"
 import { text } from "../kit/fields/index.ts"
+import { memoByIdentity } from "../kit/memoByIdentity.ts"
 import { pageFields, PageInfo, paginate } from "../kit/paging.ts"
 import { defineTool } from "../kit/ToolSpec.ts"
-import { byRank, queryWords, type Scored, scoreOf, searchPhrase, snippetOf } from "./rankHits.ts"
+import { byRank, foldDoc, queryWords, type Scored, scoreOf, searchPhrase, snippetOf } from "./rankHits.ts"
 import { type ModuleDocs, moduleSources, searchModules } from "./searchDocs.ts"
 
 const defaultPage = 20
 const maxPage = 50
 /** How long one module may take to read and decrypt before the search answers without it. */
 const moduleBudget = "8 seconds"
+
+/** Each document folded once (documents are remembered per decrypted record, `searchDocs.ts`). */
+const foldedDoc = memoByIdentity(foldDoc)
 
 const Module = Schema.Literal(...searchModules)
 
@@ -80,6 +84,7 @@ export const search = defineTool({
         (answer) => answer,
         { concurrency: "unbounded" }
       )
+      const folded = yield* foldedDoc
       const scored: Array<Scored> = []
       const unsearchable: Array<{ module: (typeof searchModules)[number]; reason: string }> = []
       let unreadable = 0
@@ -90,7 +95,7 @@ export const search = defineTool({
         }
         unreadable += answer.unreadable
         for (const doc of answer.docs) {
-          const score = scoreOf(doc, phrase, words)
+          const score = scoreOf(doc, phrase, words, folded(doc))
           if (score > 0) scored.push({ doc, score })
         }
       }
@@ -101,7 +106,7 @@ export const search = defineTool({
           module: doc.module,
           id: doc.id,
           title: doc.title,
-          preview: snippetOf(doc.body, words),
+          preview: snippetOf(doc.body, words, folded(doc).body),
           updatedAt: doc.touched ?? null
         })),
         unsearchable,

@@ -15,6 +15,7 @@ import type { SyncError } from "../../sync/SyncErrors.ts"
 import { readHabits } from "../habits/Habit.ts"
 import { journalApp, journalTable, readEntry } from "../journal/Entry.ts"
 import { decryptRecords } from "../kit/decryptRecords.ts"
+import { memoByIdentity } from "../kit/memoByIdentity.ts"
 import type { EncryptedFields } from "../kit/ToolSpec.ts"
 import { notesApp, notesTable, readNote } from "../notes/Note.ts"
 import { readTask, tasksTable, todoApp } from "../todo/Task.ts"
@@ -49,22 +50,32 @@ const habitDocs = Effect.gen(function*() {
   return found
 })
 
+type RecordData = Readonly<Record<string, unknown>>
+
+/**
+ * A module's documents by decrypted record: the decryption memo hands out the same `data` object
+ * while a record is unchanged, so each record is decoded into a document once, not once per search.
+ */
+const docsByRecord = (toDoc: (id: string, data: RecordData) => Option.Option<SearchDoc>) =>
+  memoByIdentity((data: RecordData, id: string) => toDoc(id, data))
+
 const encryptedDocs = (
   app: string,
   table: EncryptedFields,
   key: CryptoKey,
-  toDoc: (id: string, data: Readonly<Record<string, unknown>>) => Option.Option<SearchDoc>
+  docOf: Effect.Effect<(data: RecordData, id: string) => Option.Option<SearchDoc>>
 ) =>
   Effect.gen(function*() {
     const caller = yield* Caller
     const records = yield* Effect.flatMap(SyncClient, (sync) => sync.read(caller, app, table.table))
     const { readable, unreadable } = yield* decryptRecords(key, records, table.fields, caller.principal.userId)
-    const docs = readable.flatMap((record) => Option.toArray(toDoc(record.id, record.data)))
+    const toDoc = yield* docOf
+    const docs = readable.flatMap((record) => Option.toArray(toDoc(record.data, record.id)))
     const found: ModuleDocs = { _tag: "Docs", docs, unreadable: unreadable.length }
     return found
   })
 
-const taskDoc = (id: string, data: Readonly<Record<string, unknown>>) =>
+const taskDoc = docsByRecord((id, data) =>
   Option.map(readTask(id, data), (task): SearchDoc => ({
     module: "todo",
     id,
@@ -72,8 +83,9 @@ const taskDoc = (id: string, data: Readonly<Record<string, unknown>>) =>
     body: task.description ?? "",
     touched: task.updatedAt ?? task.createdAt
   }))
+)
 
-const noteDoc = (id: string, data: Readonly<Record<string, unknown>>) =>
+const noteDoc = docsByRecord((id, data) =>
   Option.map(readNote(id, data), (note): SearchDoc => ({
     module: "notes",
     id,
@@ -81,8 +93,9 @@ const noteDoc = (id: string, data: Readonly<Record<string, unknown>>) =>
     body: note.content,
     touched: note.updatedAt ?? note.createdAt
   }))
+)
 
-const entryDoc = (id: string, data: Readonly<Record<string, unknown>>) =>
+const entryDoc = docsByRecord((id, data) =>
   Option.map(readEntry(id, data), (entry): SearchDoc => ({
     module: "journal",
     id,
@@ -90,6 +103,7 @@ const entryDoc = (id: string, data: Readonly<Record<string, unknown>>) =>
     body: entry.content,
     touched: entry.updatedAt ?? entry.createdAt
   }))
+)
 
 /** Reading one module's documents, with the module named for a report that it timed out. */
 export interface ModuleSource {
