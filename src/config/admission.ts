@@ -31,5 +31,5 @@ export const admissionSettings: Config.Config<AdmissionSettings> = Config.all({
   userCallsInFlight: setting("USER_CALLS_IN_FLIGHT", 2, positiveInt),
   userCallQueue: setting("USER_CALL_QUEUE", 64, positiveInt),
   userBodyBytes: setting("USER_BODY_BYTES", 16 * 1024 * 1024, positiveInt),
-  userTurnSlice: setting("USER_TURN_SLICE", Option.some(Duration.millis(2)), durationOrOff)
+  userTurnSlice: setting("USER_TURN_SLICE", Option.some(Duration.millis(1)), durationOrOff)
 })
