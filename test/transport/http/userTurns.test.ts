@@ -5,10 +5,11 @@
  * a hand-driven clock: a step "takes" the milliseconds it adds, so only the order is asserted.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Clock, Duration, Effect, Option } from "effect"
+import { Duration, Effect, Option } from "effect"
 import type { AdmissionSettings } from "../../../src/config/admission.ts"
 import { makeUserAdmission } from "../../../src/transport/http/admission/UserAdmission.ts"
 import { makeUserTurns } from "../../../src/transport/http/admission/UserTurns.ts"
+import { handClock } from "../../support/handClock.ts"
 
 const settings: AdmissionSettings = {
   bodyReadTimeout: Duration.seconds(30),
@@ -18,20 +19,6 @@ const settings: AdmissionSettings = {
   userCallQueue: 8,
   userBodyBytes: 1024,
   userTurnSlice: Option.some(Duration.millis(2))
-}
-
-/** A clock that moves only when told: `spend(ms)` is a step's CPU time. */
-const handClock = () => {
-  let nanos = 0n
-  const clock: Clock.Clock = {
-    [Clock.ClockTypeId]: Clock.ClockTypeId,
-    unsafeCurrentTimeMillis: () => Number(nanos / 1_000_000n),
-    currentTimeMillis: Effect.sync(() => Number(nanos / 1_000_000n)),
-    unsafeCurrentTimeNanos: () => nanos,
-    currentTimeNanos: Effect.sync(() => nanos),
-    sleep: () => Effect.void
-  }
-  return { clock, spend: (ms: number) => void (nanos += BigInt(ms * 1_000_000)) }
 }
 
 const setup = () => {
