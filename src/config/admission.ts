@@ -4,8 +4,8 @@
  * how much work one user may have admitted at once. They apply in every POLICY_MODE; the policy's
  * rate limit is a separate, per-user policy rule.
  */
-import { Config, Duration } from "effect"
-import { duration, positiveInt, setting } from "./settings.ts"
+import { Config, Duration, Option } from "effect"
+import { duration, durationOrOff, positiveInt, setting } from "./settings.ts"
 
 export interface AdmissionSettings {
   /** BODY_READ_TIMEOUT: a POST body not complete this long after its read began gets 408 and a closed connection. */
@@ -20,6 +20,8 @@ export interface AdmissionSettings {
   readonly userCallQueue: number
   /** USER_BODY_BYTES: body bytes one user may have being read and parsed at once; more wait. */
   readonly userBodyBytes: number
+  /** USER_TURN_SLICE: how long one user's work may hold the event loop per turn before others' go first; none when off. */
+  readonly userTurnSlice: Option.Option<Duration.Duration>
 }
 
 export const admissionSettings: Config.Config<AdmissionSettings> = Config.all({
@@ -28,5 +30,6 @@ export const admissionSettings: Config.Config<AdmissionSettings> = Config.all({
   maxConnectionsPerClient: setting("MAX_CONNECTIONS_PER_CLIENT", 256, positiveInt),
   userCallsInFlight: setting("USER_CALLS_IN_FLIGHT", 2, positiveInt),
   userCallQueue: setting("USER_CALL_QUEUE", 64, positiveInt),
-  userBodyBytes: setting("USER_BODY_BYTES", 16 * 1024 * 1024, positiveInt)
+  userBodyBytes: setting("USER_BODY_BYTES", 16 * 1024 * 1024, positiveInt),
+  userTurnSlice: setting("USER_TURN_SLICE", Option.some(Duration.millis(1)), durationOrOff)
 })

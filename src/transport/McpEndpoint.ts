@@ -7,7 +7,7 @@
  * draining: refuse new requests, wait for (then cut) running calls, close the sessions.
  */
 import { createMcpHandler } from "@modelcontextprotocol/server"
-import { Context, Effect, Layer, Option, Ref, Tracer } from "effect"
+import { Context, Effect, FiberRef, Layer, Option, Ref, Tracer } from "effect"
 import { Auth } from "../auth/Auth.ts"
 import { scopeForHint } from "../auth/scopes.ts"
 import { SpaceDirectory } from "../auth/SpaceDirectory.ts"
@@ -30,6 +30,7 @@ import { makeDirectAnswers } from "./direct/directAnswers.ts"
 import { busyBodyFailure, busyCallOutcome } from "./http/admission/busyAnswers.ts"
 import { makeOpenRequests } from "./http/admission/openRequests.ts"
 import { makeUserAdmission } from "./http/admission/UserAdmission.ts"
+import { makeUserTurns } from "./http/admission/UserTurns.ts"
 import { authInfoOf, makeAuthenticate } from "./http/authenticate.ts"
 import { failureResponse } from "./http/httpErrors.ts"
 import { InsufficientScope, MethodNotAllowed, ShuttingDown, TransportFailed } from "./http/HttpFailure.ts"
@@ -84,7 +85,8 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
       >()
       const draining = yield* Ref.make(false)
       const limits = config.admission
-      const admission = makeUserAdmission(limits, maxRequestBodySize, metrics.admission)
+      const turns = makeUserTurns(yield* Effect.clock, limits.userTurnSlice)
+      const admission = makeUserAdmission(limits, maxRequestBodySize, metrics.admission, turns)
       const openRequests = makeOpenRequests(
         limits,
         () => metrics.admission("connection", "refused"),
@@ -145,6 +147,9 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
           // Headers first: an unauthenticated request never costs a body read.
           const publicBase = publicBaseFor(identity, request.url)
           const authenticated = yield* authenticate(request, publicBase)
+          // The rest of this request runs in its user's turns of the event loop (UserTurns.ts).
+          yield* FiberRef.set(FiberRef.currentScheduler, turns.of(authenticated.principal.userId))
+          yield* Effect.yieldNow()
           const parsedBody = method === "POST"
             ? yield* admission.body(
               authenticated.principal.userId,

@@ -8,6 +8,7 @@
 import { Effect, Option, Schema } from "effect"
 import type { SyncRecord } from "../../sync/SyncClient.ts"
 import { DecryptedPageInfo } from "../kit/decryptRecords.ts"
+import { filterInSteps } from "../kit/filterInSteps.ts"
 import { memoByIdentity } from "../kit/memoByIdentity.ts"
 import { foldForSearch } from "../kit/searchText.ts"
 import { type Note, NoteSummary, readNote } from "./Note.ts"
@@ -38,4 +39,4 @@ export const notesOf = (readable: ReadonlyArray<SyncRecord>): Effect.Effect<Arra
 export const notesContaining = (notes: Array<Note>, needle: string): Effect.Effect<Array<Note>> =>
   needle === ""
     ? Effect.succeed(notes)
-    : Effect.map(foldedNote, (folded) => notes.filter((note) => folded(note).includes(needle)))
+    : Effect.flatMap(foldedNote, (folded) => filterInSteps(notes, (note) => folded(note).includes(needle)))

@@ -10,6 +10,7 @@ import { Effect } from "effect"
 import type { AdmissionSettings } from "../../../config/admission.ts"
 import type { AdmissionOutcome, AdmissionStage } from "../../../observability/Metrics.ts"
 import { makeSlots, type Slots } from "./slots.ts"
+import type { UserTurns } from "./UserTurns.ts"
 
 interface Gate {
   readonly calls: Slots
@@ -41,7 +42,9 @@ export interface UserAdmission {
 export const makeUserAdmission = (
   settings: AdmissionSettings,
   maxBodyBytes: number,
-  count: CountAdmission
+  count: CountAdmission,
+  /** A user's calls, waiting and admitted, run in that user's turns of the event loop. */
+  turns: UserTurns
 ): UserAdmission => {
   const gates = new Map<string, Gate>()
   const gateOf = (userId: string): Gate => {
@@ -72,7 +75,9 @@ export const makeUserAdmission = (
       }
       if (gate.pendingCalls >= settings.userCallsInFlight) count("call", "queued")
       gate.pendingCalls++
-      return gate.calls.withSlots(1)(work).pipe(
+      // Started by a yield, so even the call's first step waits for its user's turn.
+      return Effect.zipRight(Effect.yieldNow(), gate.calls.withSlots(1)(work)).pipe(
+        Effect.withScheduler(turns.of(userId)),
         Effect.ensuring(Effect.sync(() => {
           gate.pendingCalls--
           forgetIdle(userId, gate)
