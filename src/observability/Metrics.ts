@@ -157,6 +157,12 @@ const make = (labels: Readonly<Record<string, string>> = {}) => {
     labelNames: ["stage", "outcome"] as const,
     registers: [registry]
   })
+  const directAnswers = new Prom.Counter({
+    name: "mana_mcp_direct_answers_total",
+    help: "MCP requests answered without an SDK server (plain tool calls and tool lists), by era and method",
+    labelNames: ["era", "method"] as const,
+    registers: [registry]
+  })
   const openRequests = new Prom.Gauge({
     name: "mana_mcp_open_requests",
     help: "/mcp requests being handled now (each holds a connection); bounded by MAX_CONNECTIONS",
@@ -196,7 +202,9 @@ const make = (labels: Readonly<Record<string, string>> = {}) => {
     resources: makeResourceMetrics(registry),
     /** Synchronous: counted where a request is refused outside any fiber (connection caps). */
     admission: (stage: AdmissionStage, outcome: AdmissionOutcome) => admission.inc({ stage, outcome }),
-    setOpenRequests: (count: number) => openRequests.set(count)
+    setOpenRequests: (count: number) => openRequests.set(count),
+    /** Synchronous: a request answered by `transport/direct/` (its share shows how many clients send the plain form). */
+    directAnswer: (era: "legacy" | "modern", method: "tools/call" | "tools/list") => directAnswers.inc({ era, method })
   } as const
 }
 

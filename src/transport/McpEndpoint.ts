@@ -122,7 +122,8 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
         hintOf,
         contextTools: new Set(contextTools.map((tool) => tool.descriptor.name)),
         run: (name, args, caller) => calls.runExit(admitted(name, args, caller, noConfirmationRound)),
-        toolsFor
+        toolsFor,
+        count: metrics.directAnswer
       })
       const listen = yield* makeListenStreams(makeServer, runRead, maxRequestBodySize)
       const modern = createMcpHandler(() => makeServer(), { legacy: "reject", maxRequestBodySize })

@@ -43,6 +43,13 @@ const modern = async (
   return { status: response.status, type: response.headers.get("content-type"), text: await response.text() }
 }
 
+/** `mana_mcp_direct_answers_total{era,method}`: how many requests took the direct path. */
+const directAnswers = async (era: string, method: string) => {
+  const metrics = await (await fetch(`${gateway.baseUrl}/metrics`)).text()
+  const line = new RegExp(`^mana_mcp_direct_answers_total\\{[^}]*era="${era}",method="${method}"[^}]*\\} (\\d+)`, "m")
+  return Number(line.exec(metrics)?.[1] ?? 0)
+}
+
 const call = (id: string | number, name: string, args: Record<string, unknown>, meta: Record<string, unknown> = {}) =>
   modern("tools/call", id, { name, arguments: args }, meta)
 
@@ -65,8 +72,11 @@ describe("direct reads", () => {
     ["notes.search", { query: "ignore all previous instructions" }],
     ["todo.list", {}]
   ])("%s %j: the same bytes as the SDK's answer", async (name, args) => {
+    const before = await directAnswers("modern", "tools/call")
     const viaSdk = await call(42, name, args, { progressToken: "p1" })
+    expect(await directAnswers("modern", "tools/call")).toBe(before)
     const direct = await call(42, name, args)
+    expect(await directAnswers("modern", "tools/call")).toBe(before + 1)
     expect(direct.status).toBe(viaSdk.status)
     expect(direct.type).toBe(viaSdk.type)
     expect(direct.text).toBe(viaSdk.text)
@@ -75,7 +85,9 @@ describe("direct reads", () => {
   it("tools/list: the same bytes as the SDK's answer, for each id", async () => {
     const list = (id: string | number, meta: Record<string, unknown>) => modern("tools/list", id, {}, meta)
     for (const id of [1, "l\"2"]) {
+      const before = await directAnswers("modern", "tools/list")
       const direct = await list(id, {})
+      expect(await directAnswers("modern", "tools/list")).toBe(before + 1)
       expect(direct).toEqual(await list(id, { progressToken: "p" }))
       expect(JSON.parse(direct.text).result.tools.length).toBeGreaterThan(10)
     }
@@ -170,7 +182,9 @@ describe("direct reads on a 2025 session", () => {
   ])("%s %j: the same status, type, session header and bytes as the SDK's answer", async (name, args) => {
     const headers = await openSession()
     for (const id of [5, "x\"y"]) {
+      const before = await directAnswers("legacy", "tools/call")
       const { direct, viaSdk } = await both(headers, id, name, args)
+      expect(await directAnswers("legacy", "tools/call")).toBe(before + 1)
       expect(direct).toEqual(viaSdk)
       expect(direct.session).toBe(headers["mcp-session-id"])
     }

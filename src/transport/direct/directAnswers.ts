@@ -27,6 +27,7 @@ export const makeDirectAnswers = (options: {
   readonly contextTools: ReadonlySet<string>
   readonly run: RunRead
   readonly toolsFor: (granted: ReadonlyArray<string> | undefined) => ReadonlyArray<unknown>
+  readonly count: (era: "legacy" | "modern", method: "tools/call" | "tools/list") => void
 }) => {
   const { contextTools, hintOf } = options
   const neverAsks = (name: string) => {
@@ -47,11 +48,14 @@ export const makeDirectAnswers = (options: {
       caller: CallerShape
     ): Effect.Effect<Response> | undefined => {
       const call = directToolCallOf(request, route, parsedBody, neverAsks)
-      if (call !== undefined) return modernCall(call, caller)
+      if (call !== undefined) {
+        options.count("modern", "tools/call")
+        return modernCall(call, caller)
+      }
       const listId = directToolsListOf(request, route, parsedBody)
-      return listId === undefined
-        ? undefined
-        : Effect.sync(() => toolsList(listId, options.toolsFor(caller.principal.scopes)))
+      if (listId === undefined) return undefined
+      options.count("modern", "tools/list")
+      return Effect.sync(() => toolsList(listId, options.toolsFor(caller.principal.scopes)))
     },
     /** A 2025 POST's direct answer once its session is found, if it can have one. */
     legacy: (
@@ -60,12 +64,14 @@ export const makeDirectAnswers = (options: {
     ): ((session: DirectSessionView) => Effect.Effect<Response>) | undefined => {
       const read = legacyReadCallOf(parsedBody, isRead)
       if (read === undefined) return undefined
-      return (session) =>
-        legacyCall(read, caller, {
+      return (session) => {
+        options.count("legacy", "tools/call")
+        return legacyCall(read, caller, {
           sessionId: session.transport.sessionId ?? "",
           clientName: session.server.getClientVersion()?.name,
           wantsWarnings: wantsWarnings(session.logLevel)
         })
+      }
     }
   }
 }
