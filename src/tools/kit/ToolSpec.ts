@@ -135,6 +135,21 @@ export const defineTool = <I, IE, O, OE, E extends AgentError, R>(
   // gateway built, which cost more CPU per list than the rest of the tool. Schemas that do
   // transform (or refine) are still encoded, and a mismatch is still `ToolOutputInvalid`.
   const outputNeedsEncoding = SchemaAST.encodedAST(spec.output.ast) !== spec.output.ast
+  // Encoding is pure: an output the handler hands out again (a remembered page of an unchanged
+  // table) keeps its encoded object, so the transport can keep its serialised answer too.
+  const encoded = new WeakMap<object, unknown>()
+  const encodeOnce = (output: O): Effect.Effect<unknown, ToolOutputInvalid> => {
+    const known = typeof output === "object" && output !== null ? encoded.get(output) : undefined
+    if (known !== undefined) return Effect.succeed(known)
+    return encodeOutput(output).pipe(
+      Effect.mapError(() => new ToolOutputInvalid({ tool: spec.name })),
+      Effect.tap((value) =>
+        Effect.sync(() => {
+          if (typeof output === "object" && output !== null) encoded.set(output, value)
+        })
+      )
+    )
+  }
   const confirmation = spec.confirmation
   const properties = propertyNames(spec.input)
   const accepted = `Accepted properties: ${properties.size === 0 ? "none" : [...properties].join(", ")}.`
@@ -191,11 +206,7 @@ export const defineTool = <I, IE, O, OE, E extends AgentError, R>(
           },
           run: Effect.provideService(
             outputNeedsEncoding
-              ? spec.handler(input).pipe(
-                Effect.flatMap((output): Effect.Effect<unknown, ToolOutputInvalid> =>
-                  Effect.mapError(encodeOutput(output), () => new ToolOutputInvalid({ tool: spec.name }))
-                )
-              )
+              ? spec.handler(input).pipe(Effect.flatMap(encodeOnce))
               : spec.handler(input),
             CurrentTool,
             current

@@ -81,6 +81,18 @@ const transforming = defineTool({
   handler: () => Effect.succeed({ n: 5 })
 })
 
+const sharedOutput = { n: 7 }
+const transformingShared = defineTool({
+  name: "test.transformShared",
+  title: "Transform shared",
+  description: "A transforming output schema, and the same output object every call (a remembered page)",
+  scope: "user-space",
+  policyHint: "read",
+  input: Schema.Struct({}),
+  output: Schema.Struct({ n: Schema.NumberFromString }),
+  handler: () => Effect.succeed(sharedOutput)
+})
+
 const traced = defineTool({
   name: "test.trace",
   title: "Trace",
@@ -128,7 +140,17 @@ const deps = (env: Record<string, string>) =>
   )
 
 const setup = Effect.gen(function*() {
-  const registry = yield* makeRegistry([echo, failing, admin, liar, transforming, traced, crashing, overflowing])
+  const registry = yield* makeRegistry([
+    echo,
+    failing,
+    admin,
+    liar,
+    transforming,
+    transformingShared,
+    traced,
+    crashing,
+    overflowing
+  ])
   return { registry, invoke: makeInvoke(registry) }
 })
 
@@ -144,6 +166,7 @@ describe("registry", () => {
         "test.fail",
         "test.liar",
         "test.transform",
+        "test.transformShared",
         "test.trace",
         "test.crash",
         "test.overflow"
@@ -236,6 +259,15 @@ describe("invoke", () => {
       const { invoke } = yield* setup
       const outcome = yield* invoke("test.transform", {}, caller)
       assert.deepStrictEqual(outcome._tag === "Result" ? outcome.result.structuredContent : undefined, { n: "5" })
+    }).pipe(Effect.provide(deps({}))))
+
+  it.effect("an output handed out again keeps its encoded form and result, so the answer's bytes can be kept", () =>
+    Effect.gen(function*() {
+      const { invoke } = yield* setup
+      const first = yield* invoke("test.transformShared", {}, caller)
+      const second = yield* invoke("test.transformShared", {}, caller)
+      assert.deepStrictEqual(first._tag === "Result" ? first.result.structuredContent : undefined, { n: "7" })
+      assert.isTrue(first._tag === "Result" && second._tag === "Result" && first.result === second.result)
     }).pipe(Effect.provide(deps({}))))
 
   it.effect("denies the 3rd call over a limit of 2 in enforce mode, without counting it as an invocation", () =>
