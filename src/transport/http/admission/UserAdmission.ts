@@ -12,15 +12,10 @@ import type { AdmissionOutcome, AdmissionStage } from "../../../observability/Me
 import { makeSlots, type Slots } from "./slots.ts"
 import type { UserTurns } from "./UserTurns.ts"
 
+/** A user's two budgets: what runs and what waits is all in them. */
 interface Gate {
   readonly calls: Slots
   readonly bytes: Slots
-  /** Calls running or waiting. */
-  pendingCalls: number
-  /** Bodies being read or waiting; those being read, and the bytes they hold. */
-  pendingBodies: number
-  readingBodies: number
-  bytesHeld: number
 }
 
 export type CountAdmission = (stage: AdmissionStage, outcome: AdmissionOutcome) => void
@@ -50,38 +45,27 @@ export const makeUserAdmission = (
   const gateOf = (userId: string): Gate => {
     const existing = gates.get(userId)
     if (existing !== undefined) return existing
-    const gate: Gate = {
-      calls: makeSlots(settings.userCallsInFlight),
-      bytes: makeSlots(settings.userBodyBytes),
-      pendingCalls: 0,
-      pendingBodies: 0,
-      readingBodies: 0,
-      bytesHeld: 0
-    }
+    const gate: Gate = { calls: makeSlots(settings.userCallsInFlight), bytes: makeSlots(settings.userBodyBytes) }
     gates.set(userId, gate)
     return gate
   }
   const forgetIdle = (userId: string, gate: Gate) => {
-    if (gate.pendingCalls === 0 && gate.pendingBodies === 0 && gates.get(userId) === gate) gates.delete(userId)
+    if (gate.calls.idle() && gate.bytes.idle() && gates.get(userId) === gate) gates.delete(userId)
   }
-  const queueBound = settings.userCallsInFlight + settings.userCallQueue
+  const forgetWhenIdle = (userId: string, gate: Gate) => Effect.sync(() => forgetIdle(userId, gate))
 
   const call = <A, E, R>(userId: string, work: Effect.Effect<A, E, R>, refused: () => A) =>
     Effect.suspend(() => {
       const gate = gateOf(userId)
-      if (gate.pendingCalls >= queueBound) {
+      if (gate.calls.waiting() >= settings.userCallQueue) {
         count("call", "refused")
         return Effect.sync(refused)
       }
-      if (gate.pendingCalls >= settings.userCallsInFlight) count("call", "queued")
-      gate.pendingCalls++
+      if (gate.calls.wouldWait(1)) count("call", "queued")
       // Started by a yield, so even the call's first step waits for its user's turn.
       return Effect.zipRight(Effect.yieldNow(), gate.calls.withSlots(1)(work)).pipe(
         Effect.withScheduler(turns.of(userId)),
-        Effect.ensuring(Effect.sync(() => {
-          gate.pendingCalls--
-          forgetIdle(userId, gate)
-        }))
+        Effect.ensuring(forgetWhenIdle(userId, gate))
       )
     })
 
@@ -95,31 +79,13 @@ export const makeUserAdmission = (
       const gate = gateOf(userId)
       // A body without a length may be as large as the bound; none takes more than the whole budget.
       const permits = Math.min(bytes > 0 ? bytes : maxBodyBytes, settings.userBodyBytes)
-      if (gate.pendingBodies - gate.readingBodies >= settings.userCallQueue) {
+      if (gate.bytes.waiting() >= settings.userCallQueue) {
         count("body", "refused")
         forgetIdle(userId, gate)
         return Effect.fail(refused())
       }
-      if (gate.bytesHeld + permits > settings.userBodyBytes) count("body", "queued")
-      gate.pendingBodies++
-      const held = Effect.acquireUseRelease(
-        Effect.sync(() => {
-          gate.bytesHeld += permits
-          gate.readingBodies++
-        }),
-        () => read,
-        () =>
-          Effect.sync(() => {
-            gate.bytesHeld -= permits
-            gate.readingBodies--
-          })
-      )
-      return gate.bytes.withSlots(permits)(held).pipe(
-        Effect.ensuring(Effect.sync(() => {
-          gate.pendingBodies--
-          forgetIdle(userId, gate)
-        }))
-      )
+      if (gate.bytes.wouldWait(permits)) count("body", "queued")
+      return gate.bytes.withSlots(permits)(read).pipe(Effect.ensuring(forgetWhenIdle(userId, gate)))
     })
 
   return { call, body, users: () => gates.size }

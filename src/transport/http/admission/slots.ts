@@ -16,6 +16,10 @@ interface Waiter {
 export interface Slots {
   /** Runs `work` holding `amount` of the budget (at most the whole budget). */
   readonly withSlots: (amount: number) => <A, E, R>(work: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /** Whether `amount` would wait now (no room, or others already waiting: the queue is FIFO). */
+  readonly wouldWait: (amount: number) => boolean
+  /** Requests waiting for room. */
+  readonly waiting: () => number
   /** Nothing held and nobody waiting. */
   readonly idle: () => boolean
 }
@@ -35,12 +39,14 @@ export const makeSlots = (capacity: number): Slots => {
     }
   }
 
+  const wouldWait = (amount: number) => waiting.length > 0 || used + Math.min(amount, capacity) > capacity
+
   const withSlots = (requested: number) => <A, E, R>(work: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
     const amount = Math.min(requested, capacity)
     return Effect.uninterruptibleMask((restore) =>
       Effect.suspend(() => {
         const held = restore(work).pipe(Effect.ensuring(Effect.sync(() => release(amount))))
-        if (waiting.length === 0 && used + amount <= capacity) {
+        if (!wouldWait(amount)) {
           used += amount
           return held
         }
@@ -60,5 +66,5 @@ export const makeSlots = (capacity: number): Slots => {
     )
   }
 
-  return { withSlots, idle: () => used === 0 && waiting.length === 0 }
+  return { withSlots, wouldWait, waiting: () => waiting.length, idle: () => used === 0 && waiting.length === 0 }
 }
