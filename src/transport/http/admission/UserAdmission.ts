@@ -30,8 +30,6 @@ export interface UserAdmission {
     read: Effect.Effect<A, E, R>,
     refused: () => Refused
   ) => Effect.Effect<A, E | Refused, R>
-  /** Users with work admitted or waiting (for tests: entries are dropped when idle). */
-  readonly users: () => number
 }
 
 export const makeUserAdmission = (
@@ -88,5 +86,5 @@ export const makeUserAdmission = (
       return gate.bytes.withSlots(permits)(read).pipe(Effect.ensuring(forgetWhenIdle(userId, gate)))
     })
 
-  return { call, body, users: () => gates.size }
+  return { call, body }
 }
