@@ -7,11 +7,17 @@ import type { RequestId } from "../http/jsonRpc.ts"
 
 const encoder = new TextEncoder()
 
-export const headOf = (resultJson: string): Uint8Array =>
-  encoder.encode(`{"result":${resultJson},"jsonrpc":"2.0","id":`)
+// The answer in the SDK's key order; split before the id, the one part that changes per call.
+const headText = (resultJson: string) => `{"result":${resultJson},"jsonrpc":"2.0","id":`
+const tailText = (id: RequestId) => `${JSON.stringify(id)}}`
+
+/** The whole answer as text (an SSE event carries it that way). */
+export const answerJson = (resultJson: string, id: RequestId): string => headText(resultJson) + tailText(id)
+
+export const headOf = (resultJson: string): Uint8Array => encoder.encode(headText(resultJson))
 
 export const answerBytes = (head: Uint8Array, id: RequestId): Uint8Array<ArrayBuffer> => {
-  const tail = encoder.encode(`${JSON.stringify(id)}}`)
+  const tail = encoder.encode(tailText(id))
   const body = new Uint8Array(head.length + tail.length)
   body.set(head)
   body.set(tail, head.length)

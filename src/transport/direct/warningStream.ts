@@ -6,9 +6,9 @@
  */
 import type { ToolResult } from "../../tools/kit/toolResult.ts"
 import type { RequestId } from "../http/jsonRpc.ts"
+import { sseFrame, sseHeaders } from "../legacy/sseFrames.ts"
+import { answerJson } from "./answerBytes.ts"
 import { resultJson } from "./directAnswer.ts"
-
-const event = (json: string) => `event: message\ndata: ${json}\n\n`
 
 export const warningStream = (
   id: RequestId,
@@ -17,19 +17,14 @@ export const warningStream = (
   headers: Readonly<Record<string, string>>
 ): Response => {
   const notices = warnings.map((warning) =>
-    event(JSON.stringify({
+    sseFrame(JSON.stringify({
       jsonrpc: "2.0",
       method: "notifications/message",
       params: { level: "warning", data: warning, logger: "mana-mcp/policy" }
     }))
   )
-  const answer = event(`{"result":${resultJson(result, "legacy")},"jsonrpc":"2.0","id":${JSON.stringify(id)}}`)
+  const answer = sseFrame(answerJson(resultJson(result, "legacy"), id))
   return new Response([...notices, answer].join(""), {
-    headers: {
-      "content-type": "text/event-stream",
-      "cache-control": "no-cache, no-transform",
-      "x-accel-buffering": "no",
-      ...headers
-    }
+    headers: { ...sseHeaders, ...headers }
   })
 }

@@ -12,6 +12,7 @@
 import type { JSONRPCMessage, JSONRPCRequest } from "@modelcontextprotocol/server"
 import type { PolicyHint } from "../../domain/PolicyHint.ts"
 import { isRecord, isRequestId, type RequestId, toolCallName } from "../http/jsonRpc.ts"
+import { sseFrame, sseHeaders } from "./sseFrames.ts"
 
 interface Waiting {
   readonly resolve: (response: Response) => void
@@ -56,7 +57,7 @@ export const isPlainRequest = (value: unknown): value is JSONRPCRequest =>
 
 const encoder = new TextEncoder()
 
-const sseEvent = (message: JSONRPCMessage) => encoder.encode(`event: message\ndata: ${JSON.stringify(message)}\n\n`)
+const sseEvent = (message: JSONRPCMessage) => encoder.encode(sseFrame(JSON.stringify(message)))
 
 const isResponse = (message: JSONRPCMessage): message is JSONRPCMessage & { readonly id: RequestId } =>
   !("method" in message) && "id" in message && isRequestId(message.id)
@@ -128,12 +129,7 @@ export class PlainAnswers {
     waiting.resolve(
       new Response(body, {
         status: 200,
-        headers: {
-          "content-type": "text/event-stream",
-          "cache-control": "no-cache, no-transform",
-          "x-accel-buffering": "no",
-          ...sessionHeader(waiting.sessionId)
-        }
+        headers: { ...sseHeaders, ...sessionHeader(waiting.sessionId) }
       })
     )
   }
