@@ -7,6 +7,7 @@
 import type { Client } from "@modelcontextprotocol/client"
 import { Schema } from "effect"
 import { type Gateway, startGateway } from "../test/harness/gatewayProcess.ts"
+import { postModern } from "../test/support/modernPost.ts"
 import type { Summary, Throughput } from "./stats.ts"
 
 export interface LatencyRow {
@@ -96,8 +97,6 @@ export const callExpecting = async (
 
 export const ratio = (numerator: Summary, denominator: Summary) => numerator.medianMs / denominator.medianMs
 
-const modernVersion = "2026-07-28"
-
 const JsonRpcReply = Schema.Struct({
   result: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
   error: Schema.optional(Schema.Unknown)
@@ -113,31 +112,7 @@ export const rawModern = async (
   method: string,
   params: Record<string, unknown> = {}
 ) => {
-  const name: Record<string, string> = typeof params["name"] === "string" ? { "mcp-name": params["name"] } : {}
-  const response = await fetch(mcpUrl, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      "mcp-protocol-version": modernVersion,
-      "mcp-method": method,
-      ...name,
-      ...headers
-    },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method,
-      params: {
-        ...params,
-        _meta: {
-          "io.modelcontextprotocol/protocolVersion": modernVersion,
-          "io.modelcontextprotocol/clientInfo": { name: "mana-mcp-bench", version: "1" },
-          "io.modelcontextprotocol/clientCapabilities": {}
-        }
-      }
-    })
-  })
+  const response = await postModern(mcpUrl, headers, method, params)
   if (response.status !== 200) throw new Error(`${method} -> HTTP ${response.status}: ${await response.text()}`)
   const reply = Schema.decodeUnknownSync(JsonRpcReply)(await response.json())
   if (reply.result === undefined || reply.result["isError"] === true) {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type DevUser, registerUser } from "../support/devUsers.ts"
 import { type Gateway, startGateway } from "../support/gateway.ts"
 import { connectLegacy, connectModern, type Credentials, headersFor, structured } from "../support/mcpClients.ts"
+import { messageOf, postModern } from "../support/modernPost.ts"
 
 type Era = "legacy" | "modern"
 type Answer = { action: "accept"; content: { confirm: boolean } } | { action: "decline" } | { action: "cancel" }
@@ -125,42 +126,17 @@ describe("confirmation state", () => {
     const { client } = await connectAsking("modern", { action: "accept", content: { confirm: true } })
     const { task } = await structured(client, "todo.create", { title: "Guarded" })
     const { task: other } = await structured(client, "todo.create", { title: "Other" })
-    const raw = async (id: string, requestState?: string, capabilities: object = { elicitation: { form: {} } }) => {
-      const response = await fetch(gateway.mcpUrl, {
-        method: "POST",
-        headers: {
-          ...headersFor(credentials),
-          "content-type": "application/json",
-          accept: "application/json, text/event-stream",
-          "mcp-protocol-version": "2026-07-28",
-          "mcp-method": "tools/call",
-          "mcp-name": "todo.delete"
-        },
-        body: JSON.stringify({
-          jsonrpc: "2.0",
-          id: 1,
-          method: "tools/call",
-          params: {
-            name: "todo.delete",
-            arguments: { id },
-            ...(requestState === undefined ? {} : {
-              requestState,
-              inputResponses: { confirm: { action: "accept", content: { confirm: true } } }
-            }),
-            _meta: {
-              "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-              "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1" },
-              "io.modelcontextprotocol/clientCapabilities": capabilities
-            }
-          }
-        })
-      })
-      const text = await response.text()
-      const json = text.startsWith("{")
-        ? text
-        : text.split("\n").find((line) => line.startsWith("data: ") && line.length > 6)?.slice(6)
-      return JSON.parse(json ?? "{}") as { result?: Record<string, unknown>; error?: unknown }
-    }
+    const raw = async (id: string, requestState?: string, capabilities: object = { elicitation: { form: {} } }) =>
+      messageOf(
+        await postModern(gateway.mcpUrl, headersFor(credentials), "tools/call", {
+          name: "todo.delete",
+          arguments: { id },
+          ...(requestState === undefined ? {} : {
+            requestState,
+            inputResponses: { confirm: { action: "accept", content: { confirm: true } } }
+          })
+        }, { capabilities })
+      )
     const asked = await raw(task.id)
     expect(asked.result?.["resultType"]).toBe("input_required")
     const state = String(asked.result?.["requestState"])

@@ -9,37 +9,28 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type DevUser, registerUser } from "../support/devUsers.ts"
 import { type Gateway, startGateway } from "../support/gateway.ts"
+import { postModern } from "../support/modernPost.ts"
 
 let gateway: Gateway
 let user: DevUser
 
-const envelope = {
-  "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-  "io.modelcontextprotocol/clientInfo": { name: "direct-test", version: "1" },
-  "io.modelcontextprotocol/clientCapabilities": {}
-}
-
-/** A 2026-07-28 request of `method`; a `tools/call` names its tool in the Mcp-Name header too. */
+/** A 2026-07-28 request of `method` as the test user; `meta`: more `_meta` keys (e.g. a progress token). */
 const modern = async (
   method: string,
   id: string | number,
   params: Record<string, unknown>,
   meta: Record<string, unknown>
 ) => {
-  const name = typeof params["name"] === "string" ? { "mcp-name": params["name"] } : {}
-  const response = await fetch(gateway.mcpUrl, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      "mcp-protocol-version": "2026-07-28",
-      "mcp-method": method,
-      ...name,
+  const response = await postModern(
+    gateway.mcpUrl,
+    {
       authorization: `Bearer ${user.accessToken}`,
       "x-mana-space": user.personalSpaceId
     },
-    body: JSON.stringify({ jsonrpc: "2.0", id, method, params: { ...params, _meta: { ...envelope, ...meta } } })
-  })
+    method,
+    params,
+    { id, meta }
+  )
   return { status: response.status, type: response.headers.get("content-type"), text: await response.text() }
 }
 

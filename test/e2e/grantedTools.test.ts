@@ -10,6 +10,7 @@ import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/cli
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { devTokenMinter } from "../support/devTokens.ts"
 import { type Gateway, startGateway } from "../support/gateway.ts"
+import { messageOf, postModern } from "../support/modernPost.ts"
 
 let gateway: Gateway
 let minter: Awaited<ReturnType<typeof devTokenMinter>>
@@ -91,32 +92,12 @@ describe("hidden tools and cache hints", () => {
   })
 
   it("marks the 2026-07-28 tools/list answer private (it varies per user) and not reusable (grants change)", async () => {
-    const response = await fetch(gateway.mcpUrl, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: "application/json, text/event-stream",
-        authorization: `Bearer ${await mint("mana.read")}`,
-        "mcp-protocol-version": "2026-07-28",
-        "mcp-method": "tools/list"
-      },
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 1,
-        method: "tools/list",
-        params: {
-          _meta: {
-            "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-            "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1" },
-            "io.modelcontextprotocol/clientCapabilities": {}
-          }
-        }
-      })
-    })
-    const text = await response.text()
-    const json = text.startsWith("{") ? text : text.split("\n").find((line) => line.startsWith("data: "))?.slice(6)
-    const result = (JSON.parse(json ?? "{}") as { result: { cacheScope: string; ttlMs: number; tools: unknown[] } })
-      .result
+    const response = await postModern(
+      gateway.mcpUrl,
+      { authorization: `Bearer ${await mint("mana.read")}` },
+      "tools/list"
+    )
+    const { result } = await messageOf<{ result: { cacheScope: string; ttlMs: number; tools: unknown[] } }>(response)
     expect(result.cacheScope).toBe("private")
     expect(result.ttlMs).toBe(0)
   })

@@ -12,6 +12,7 @@ import { type GatewayCluster, startGatewayCluster } from "../harness/gatewayClus
 import { bunBin, repoRoot } from "../harness/gatewayProcess.ts"
 import { type DevUser, registerUser } from "../support/devUsers.ts"
 import { connectLegacy, connectModern, headersFor, jsonPostHeaders, structured } from "../support/mcpClients.ts"
+import { messageOf, postModern } from "../support/modernPost.ts"
 
 const credentialsOf = (user: DevUser) => ({ token: user.accessToken, spaceId: user.personalSpaceId })
 
@@ -184,37 +185,15 @@ describe("two instances on one Redis behind a round-robin proxy", () => {
     const { client } = await connectModern(cluster.mcpUrl, credentialsOf(user))
     const { task } = await structured(client, "todo.create", { title: "Confirmed once" })
     const deleteOn = async (url: string, requestState?: string) => {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: {
-          ...jsonPostHeaders,
-          ...headersFor(credentialsOf(user)),
-          "mcp-protocol-version": "2026-07-28",
-          "mcp-method": "tools/call",
-          "mcp-name": "todo.delete"
-        },
-        body: JSON.stringify({
-          jsonrpc: "2.0",
-          id: 1,
-          method: "tools/call",
-          params: {
-            name: "todo.delete",
-            arguments: { id: task.id },
-            ...(requestState === undefined ? {} : {
-              requestState,
-              inputResponses: { confirm: { action: "accept", content: { confirm: true } } }
-            }),
-            _meta: {
-              "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-              "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1" },
-              "io.modelcontextprotocol/clientCapabilities": { elicitation: { form: {} } }
-            }
-          }
+      const response = await postModern(url, headersFor(credentialsOf(user)), "tools/call", {
+        name: "todo.delete",
+        arguments: { id: task.id },
+        ...(requestState === undefined ? {} : {
+          requestState,
+          inputResponses: { confirm: { action: "accept", content: { confirm: true } } }
         })
-      })
-      const text = await response.text()
-      const json = text.startsWith("{") ? text : /^data: (.+)$/m.exec(text)?.[1]
-      return (JSON.parse(json ?? "{}") as { result?: Record<string, unknown> }).result ?? {}
+      }, { capabilities: { elicitation: { form: {} } } })
+      return (await messageOf(response)).result ?? {}
     }
     const asked = await deleteOn(instanceUrl(0))
     const state = String(asked["requestState"])

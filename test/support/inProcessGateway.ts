@@ -19,6 +19,7 @@ import { makeHttpApp } from "../../src/transport/Http.ts"
 import { McpEndpoint, type McpEndpointShape } from "../../src/transport/McpEndpoint.ts"
 import { fixedMasterKeys } from "./cryptoVault.ts"
 import { type JwksServer, startJwksServer } from "./jwksServer.ts"
+import { modernEnvelope } from "./modernPost.ts"
 import { spaceDirectoryOfTestUsers } from "./spaceDirectory.ts"
 import { SyncClientEngine } from "./SyncClientEngine.ts"
 import { memberships } from "./users.ts"
@@ -132,12 +133,6 @@ export const mcpRequest = (options: McpRequestOptions = {}): Request => {
 }
 
 /** The `_meta` envelope of a 2026-07-28 request (no session, no initialize). */
-export const modernEnvelope = (version: string) => ({
-  "io.modelcontextprotocol/protocolVersion": version,
-  "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1" },
-  "io.modelcontextprotocol/clientCapabilities": {}
-})
-
 /** A per-request (2026-07-28 era) request for `method`, naming protocol `version`. */
 export const modernRequest = (
   method: string,

@@ -5,13 +5,8 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import {
-  jsonRpcOf,
-  mcpRequest,
-  modernEnvelope,
-  openSession,
-  startInProcessGateway
-} from "../../support/inProcessGateway.ts"
+import { jsonRpcOf, mcpRequest, openSession, startInProcessGateway } from "../../support/inProcessGateway.ts"
+import { modernEnvelope } from "../../support/modernPost.ts"
 import { alice, spaceA } from "../../support/users.ts"
 
 const callText = (args: string, meta: string) =>
