@@ -30,35 +30,36 @@ export interface FaultProxy {
   readonly close: () => Promise<void>
 }
 
-const forward = (target: URL, req: IncomingMessage, res: ServerResponse) => {
+/** Sends `req` on to `target` as it came (body piped); `onAnswer` takes the upstream's answer. */
+const relay = (
+  target: URL,
+  req: IncomingMessage,
+  onAnswer: (answer: IncomingMessage) => void,
+  onError: () => void
+) => {
   const upstream = httpRequest({
     host: target.hostname,
     port: target.port,
     path: req.url,
     method: req.method,
     headers: { ...req.headers, host: target.host }
-  }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, answer.headers)
-    answer.pipe(res)
-  })
-  upstream.on("error", () => res.destroy())
+  }, onAnswer)
+  upstream.on("error", onError)
   req.pipe(upstream)
 }
 
-const forwardThenDrop = (target: URL, req: IncomingMessage) => {
-  const upstream = httpRequest({
-    host: target.hostname,
-    port: target.port,
-    path: req.url,
-    method: req.method,
-    headers: { ...req.headers, host: target.host }
-  }, (answer) => {
+const forward = (target: URL, req: IncomingMessage, res: ServerResponse) =>
+  relay(target, req, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers)
+    answer.pipe(res)
+  }, () => res.destroy())
+
+/** The upstream gets and stores the request; the client's connection is cut before any answer. */
+const forwardThenDrop = (target: URL, req: IncomingMessage) =>
+  relay(target, req, (answer) => {
     answer.resume()
     answer.on("end", () => req.socket.destroy())
-  })
-  upstream.on("error", () => req.socket.destroy())
-  req.pipe(upstream)
-}
+  }, () => req.socket.destroy())
 
 const misbehave = (fault: Fault, req: IncomingMessage, res: ServerResponse, hanging: Set<ServerResponse>) => {
   req.resume()
