@@ -7,7 +7,7 @@
  * draining: refuse new requests, wait for (then cut) running calls, close the sessions.
  */
 import { createMcpHandler } from "@modelcontextprotocol/server"
-import { Context, Effect, FiberRef, Layer, Option, Ref, Tracer } from "effect"
+import { Context, Effect, Exit, FiberRef, Layer, Option, Ref, Tracer } from "effect"
 import { Auth } from "../auth/Auth.ts"
 import { scopeForHint } from "../auth/scopes.ts"
 import { SpaceDirectory } from "../auth/SpaceDirectory.ts"
@@ -95,14 +95,16 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
       const admitted = (name: string, args: unknown, caller: CallerShape, round: ConfirmationRound) =>
         admission.call(caller.principal.userId, invoke(name, args, caller, round), () => busyCallOutcome(limits))
       const runInvoke: RunInvoke = (name, args, caller, round) => calls.run(admitted(name, args, caller, round))
+      // A read started from inside the Effect runtime (resources, direct answers): awaited as a fiber of the set.
+      const readExit = (name: string, args: unknown, caller: CallerShape) =>
+        calls.runExit(admitted(name, args, caller, noConfirmationRound))
       // Resources are read through the same pipeline as the read tools (src/resources/).
       const runRead: RunReadTool = (name, args, caller) =>
-        Effect.promise(() =>
-          runInvoke(name, args, caller, noConfirmationRound).catch((): InvokeOutcome => ({
+        Effect.map(readExit(name, args, caller), (exit): InvokeOutcome =>
+          Exit.isSuccess(exit) ? exit.value : {
             _tag: "Result",
             result: errorResult("The gateway is shutting down; read again in a moment")
-          }))
-        )
+          })
       const resources = yield* makeResourceAccess(runRead)
       // Prompts read through the same invoke pipeline (gate, audit, metrics) as tool calls.
       const prompts = yield* makePromptSurface(
@@ -121,7 +123,7 @@ export const makeMcpEndpoint = <R>(registry: Registry<R>, contextTools: Readonly
       const direct = makeDirectAnswers({
         hintOf,
         contextTools: new Set(contextTools.map((tool) => tool.descriptor.name)),
-        run: (name, args, caller) => calls.runExit(admitted(name, args, caller, noConfirmationRound)),
+        run: readExit,
         toolsFor,
         count: metrics.directAnswer
       })
