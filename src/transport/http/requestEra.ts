@@ -12,9 +12,6 @@ export type RequestRoute = InboundClassificationOutcome | undefined
 /** True for 2025-era traffic (sessions, body-less methods, posted responses, no envelope claim). */
 export const isLegacyRoute = (route: RequestRoute): boolean => route === undefined || route.kind === "legacy"
 
-export const isLegacyParsed = (request: Request, parsedBody: unknown): boolean =>
-  isLegacyRoute(routeOf(request, parsedBody))
-
 /**
  * Classified once per request: the era decision and the direct read path
  * (`transport/direct/directToolCall.ts`) both read it (the classification runs zod guards).

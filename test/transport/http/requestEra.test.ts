@@ -1,12 +1,12 @@
 /**
- * isLegacyParsed decides exactly as the SDK's isLegacyRequest (with the parsed body), over
+ * isLegacyRoute(routeOf(…)) decides exactly as the SDK's isLegacyRequest (with the parsed body), over
  * generated combinations of HTTP method, era headers and body shapes: sessions, initialize,
  * modern envelopes, notifications, posted responses, batches and junk.
  */
 import { isLegacyRequest } from "@modelcontextprotocol/server"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { isLegacyParsed } from "../../../src/transport/http/requestEra.ts"
+import { isLegacyRoute, routeOf } from "../../../src/transport/http/requestEra.ts"
 
 const envelope = (version: string) => ({
   "io.modelcontextprotocol/protocolVersion": version,
@@ -47,14 +47,14 @@ const requestOf = (httpMethod: string, given: Record<string, string | undefined>
   })
 }
 
-describe("isLegacyParsed", () => {
+describe("isLegacyRoute(routeOf(…))", () => {
   it("agrees with the SDK's isLegacyRequest", async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom("POST", "GET", "DELETE"), headers, body, async (httpMethod, given, parsed) => {
         const request = requestOf(httpMethod, given, parsed)
         const parsedBody = httpMethod === "POST" ? parsed : undefined
         const sdk = await isLegacyRequest(request, parsedBody).catch(() => true)
-        expect(isLegacyParsed(request, parsedBody)).toBe(sdk)
+        expect(isLegacyRoute(routeOf(request, parsedBody))).toBe(sdk)
       }),
       { numRuns: 400 }
     )
