@@ -65,6 +65,22 @@ const plainModernId = (
   return revision === version && servedRevisions.has(revision) ? route.message.id : undefined
 }
 
+/**
+ * A `tools/call` body with nothing but a name `isTool` accepts, object arguments and a `_meta`
+ * object (none counts as `{}` when `metaOptional`): its parts, with the call's own traceparent.
+ */
+const plainCallOf = (parsedBody: unknown, isTool: (name: string) => boolean, metaOptional: boolean) => {
+  if (!isRecord(parsedBody) || parsedBody["method"] !== "tools/call") return undefined
+  const params = parsedBody["params"]
+  if (!isRecord(params) || !onlyAllowedParams(params)) return undefined
+  const name = params["name"]
+  const args = params["arguments"] ?? {}
+  const meta = params["_meta"] ?? (metaOptional ? {} : undefined)
+  if (typeof name !== "string" || !isTool(name) || !isRecord(args) || !isRecord(meta)) return undefined
+  const traceparent = meta[TRACEPARENT_META_KEY]
+  return { name, args, meta, ...(typeof traceparent === "string" ? { traceparent } : {}) }
+}
+
 /** The call, when `isDirectTool(name)` and the request is in the plain form above; else undefined. */
 export const directToolCallOf = (
   request: Request,
@@ -72,24 +88,13 @@ export const directToolCallOf = (
   parsedBody: unknown,
   isDirectTool: (name: string) => boolean
 ): DirectToolCall | undefined => {
-  if (!isRecord(parsedBody) || parsedBody["method"] !== "tools/call") return undefined
-  const params = parsedBody["params"]
-  if (!isRecord(params) || !onlyAllowedParams(params)) return undefined
-  const name = params["name"]
-  const args = params["arguments"] ?? {}
-  const meta = params["_meta"]
-  if (typeof name !== "string" || !isDirectTool(name) || !isRecord(args) || !isRecord(meta)) return undefined
-  const id = plainModernId(request, route, "tools/call", meta, name)
+  const call = plainCallOf(parsedBody, isDirectTool, false)
+  if (call === undefined) return undefined
+  const id = plainModernId(request, route, "tools/call", call.meta, call.name)
   if (id === undefined) return undefined
-  const clientName = clientNameOf(meta)
-  const traceparent = meta[TRACEPARENT_META_KEY]
-  return {
-    id,
-    name,
-    args,
-    ...(clientName === undefined ? {} : { clientName }),
-    ...(typeof traceparent === "string" ? { traceparent } : {})
-  }
+  const { meta: _meta, ...parts } = call
+  const clientName = clientNameOf(call.meta)
+  return { id, ...parts, ...(clientName === undefined ? {} : { clientName }) }
 }
 
 /** The id of a plain 2026-07-28 `tools/list` (first page: no cursor, nothing but the envelope). */
@@ -115,17 +120,10 @@ export const legacyReadCallOf = (
   parsedBody: unknown,
   isReadTool: (name: string) => boolean
 ): DirectToolCall | undefined => {
-  if (!isRecord(parsedBody) || parsedBody["method"] !== "tools/call" || parsedBody["jsonrpc"] !== "2.0") {
-    return undefined
-  }
+  const call = plainCallOf(parsedBody, isReadTool, true)
+  if (call === undefined || !isRecord(parsedBody) || parsedBody["jsonrpc"] !== "2.0") return undefined
   const id = parsedBody["id"]
-  const params = parsedBody["params"]
-  if (!isRequestId(id) || !isRecord(params) || !onlyAllowedParams(params)) return undefined
-  const name = params["name"]
-  const args = params["arguments"] ?? {}
-  const meta = params["_meta"] ?? {}
-  if (typeof name !== "string" || !isReadTool(name) || !isRecord(args) || !isRecord(meta)) return undefined
-  if (meta["progressToken"] !== undefined) return undefined
-  const traceparent = meta[TRACEPARENT_META_KEY]
-  return { id, name, args, ...(typeof traceparent === "string" ? { traceparent } : {}) }
+  if (!isRequestId(id) || call.meta["progressToken"] !== undefined) return undefined
+  const { meta: _meta, ...parts } = call
+  return { id, ...parts }
 }
