@@ -8,7 +8,6 @@
  */
 import {
   type CallToolResult,
-  CLIENT_INFO_META_KEY,
   inputRequired,
   type InputRequiredResult,
   inputResponse,
@@ -26,6 +25,7 @@ import type { ResourceAccess } from "../resources/ResourceAccess.ts"
 import { installResourceHandlers, resourceCapabilities } from "../resources/resourceHandlers.ts"
 import type { InvokeOutcome } from "../tools/kit/invoke.ts"
 import type { McpToolDescriptor } from "../tools/kit/registry.ts"
+import { clientNameOf } from "./direct/directToolCall.ts"
 import { makeGrantedTools } from "./grantedTools.ts"
 import { wirePrompts } from "./promptHandlers.ts"
 
@@ -101,21 +101,14 @@ const callerOf = (ctx: ServerContext, server: Server): CallerShape | undefined =
   const envelope = ctx.http?.authInfo?.extra?.["caller"]
   if (!(envelope instanceof CallerEnvelope)) return undefined
   const traceparent = ctx.mcpReq._meta?.[TRACEPARENT_META_KEY]
-  const clientName = clientNameOf(ctx) ?? server.getClientVersion()?.name
+  // A 2026-07-28 request names its client in the `_meta` envelope; a 2025 session did at initialize.
+  const clientName = clientNameOf(ctx.mcpReq.envelope ?? {}) ?? server.getClientVersion()?.name
   return {
     ...envelope.caller,
     ...(typeof traceparent === "string" ? { traceparent } : {}),
     ...(ctx.sessionId === undefined ? {} : { sessionId: ctx.sessionId }),
     ...(clientName === undefined ? {} : { clientName })
   }
-}
-
-/** A 2026-07-28 request names its client in the `_meta` envelope; a 2025 session did at initialize. */
-const clientNameOf = (ctx: ServerContext): string | undefined => {
-  const info = Object.entries(ctx.mcpReq.envelope ?? {}).find(([key]) => key === CLIENT_INFO_META_KEY)?.[1]
-  return typeof info === "object" && info !== null && "name" in info && typeof info.name === "string"
-    ? info.name
-    : undefined
 }
 
 export const makeServerFactory = (

@@ -37,7 +37,8 @@ const onlyAllowedParams = (params: Readonly<Record<string, unknown>>) => {
   return true
 }
 
-const clientNameOf = (meta: Readonly<Record<string, unknown>>) => {
+/** `clientInfo.name` of a 2026-07-28 `_meta` envelope (the SDK server path reads it the same way). */
+export const clientNameOf = (meta: Readonly<Record<string, unknown>>): string | undefined => {
   const info = meta[CLIENT_INFO_META_KEY]
   return isRecord(info) && typeof info["name"] === "string" ? info["name"] : undefined
 }
